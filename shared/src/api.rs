@@ -1,0 +1,184 @@
+//! Wire types of the v1 HTTP API, shared by the widget, the edge and the tests.
+//!
+//! Requests carry raw text where a shopper typed it (phone, account, OTP) so the edge,
+//! which holds the rules, is the one place that validates; responses carry only masked
+//! identifiers.
+
+use crate::{Locale, Money};
+use serde::{Deserialize, Serialize};
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    /// `ok` when every dependency answers, `degraded` otherwise.
+    pub status: HealthStatus,
+    pub version: String,
+    /// Whether the D1 database answered a query.
+    pub d1: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+}
+
+/// A loyalty program the widget can offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Program {
+    /// Pay with Al Rajhi Bank Mokafaa points.
+    Mokafaa,
+    /// Enlist in the merchant's Pongo program and earn points.
+    Pongo,
+}
+
+/// What the host page tells the widget through `embed.js` (script tag data attributes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetConfig {
+    /// Base URL of the edge API; defaults to the origin `embed.js` was loaded from.
+    pub api_base: String,
+    pub merchant_id: String,
+    pub cart_id: String,
+    /// The order total the shopper is about to pay.
+    pub amount: Money,
+    #[serde(default)]
+    pub locale: Locale,
+    /// Programs to offer, in order; empty means every program the merchant enabled.
+    #[serde(default)]
+    pub programs: Vec<Program>,
+}
+
+/// How the shopper proves they own the Mokafaa account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum VerifyBy {
+    /// The mobile number registered with Al Rajhi.
+    Mobile { mobile: String },
+    /// The bank customer number (CIC); the bank texts the phone on file.
+    CustomerNumber { customer_number: String },
+    /// A Saudi IBAN, where the merchant enables it.
+    Iban { iban: String },
+}
+
+impl VerifyBy {
+    /// The choice as shown on the widget's first screen.
+    pub const fn method_name(&self) -> &'static str {
+        match self {
+            VerifyBy::Mobile { .. } => "mobile",
+            VerifyBy::CustomerNumber { .. } => "customer_number",
+            VerifyBy::Iban { .. } => "iban",
+        }
+    }
+}
+
+/// `POST /v1/mokafaa/otp`: send (or resend) an OTP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendOtpRequest {
+    #[serde(flatten)]
+    pub by: VerifyBy,
+}
+
+/// A pending OTP challenge, as the widget needs it for the countdown and resend button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtpChallenge {
+    pub challenge_id: String,
+    /// Where the code went, masked (`05••••4567`).
+    pub masked_destination: String,
+    pub expires_in_seconds: u32,
+    pub resend_after_seconds: u32,
+    pub resends_left: u32,
+}
+
+/// `POST /v1/mokafaa/redeem` (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemRequest {
+    pub challenge_id: String,
+    pub otp: String,
+    /// The SAR discount the shopper chose.
+    pub amount: Money,
+}
+
+/// Where a redemption stands in the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionState {
+    Pending,
+    Redeemed,
+    Captured,
+    Reversing,
+    Reversed,
+    Failed,
+}
+
+/// A redemption as the widget and the host page see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redemption {
+    pub redemption_id: String,
+    pub state: RedemptionState,
+    pub points: u64,
+    pub discount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_points_after: Option<u64>,
+    /// Signed by the edge, for the merchant's server to verify: the host page cannot forge it.
+    pub receipt: String,
+}
+
+/// `POST /v1/pongo/enlist`: identify or enlist a shopper. Both opt-ins must be answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnlistRequest {
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub email_optin: Option<bool>,
+    pub sms_optin: Option<bool>,
+}
+
+/// The points an order will earn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarnPreview {
+    pub amount: Money,
+    pub points: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Currency;
+
+    #[test]
+    fn verify_by_is_tagged_by_method() {
+        let req = SendOtpRequest {
+            by: VerifyBy::CustomerNumber {
+                customer_number: "12345678".into(),
+            },
+        };
+        let json = serde_json::to_value(&req).unwrap();
+        assert_eq!(json["method"], "customer_number");
+        assert_eq!(json["customer_number"], "12345678");
+        let back: SendOtpRequest =
+            serde_json::from_str(r#"{"method":"mobile","mobile":"0501234567"}"#).unwrap();
+        assert_eq!(back.by.method_name(), "mobile");
+        assert!(serde_json::from_str::<SendOtpRequest>(r#"{"method":"fax"}"#).is_err());
+    }
+
+    #[test]
+    fn widget_config_defaults() {
+        let cfg: WidgetConfig = serde_json::from_str(
+            r#"{"api_base":"http://127.0.0.1:8787","merchant_id":"demo","cart_id":"c1","amount":{"minor":25000,"currency":"SAR"}}"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.locale, Locale::En);
+        assert!(cfg.programs.is_empty());
+        assert_eq!(cfg.amount, Money::from_minor(25000, Currency::Sar).unwrap());
+    }
+
+    #[test]
+    fn missing_optin_stays_missing() {
+        let req: EnlistRequest =
+            serde_json::from_str(r#"{"phone":"0501234567","sms_optin":false}"#).unwrap();
+        assert_eq!(req.email_optin, None);
+        assert_eq!(req.sms_optin, Some(false));
+    }
+}
