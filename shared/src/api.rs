@@ -135,6 +135,17 @@ pub struct EnlistRequest {
     pub sms_optin: Option<bool>,
 }
 
+/// A shopper enlisted in (or found in) the merchant's Pongo program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PongoMember {
+    /// `9665••••4567`.
+    pub masked_phone: String,
+    /// Points the shopper holds now.
+    pub points: u64,
+    /// What the current cart will earn once paid.
+    pub earn_preview: EarnPreview,
+}
+
 /// The points an order will earn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EarnPreview {

@@ -1,1 +1,33 @@
+//! `loyalty-widget`: the checkout widget, compiled to wasm32 and mounted by `www/embed.js`
+//! into a Shadow DOM so the host page's CSS cannot reach it and its CSS cannot leak out.
 
+pub mod api;
+pub mod i18n;
+pub mod state;
+pub mod view;
+
+use loyalty_shared::api::WidgetConfig;
+use view::app::{App, AppProps};
+use wasm_bindgen::prelude::*;
+
+const STYLE: &str = include_str!("style.css");
+
+/// Mounts the widget into `root` (a shadow root the loader created) with the host page's
+/// configuration as JSON. Errors are returned to the loader, which reports them on the
+/// console and in a DOM event, and never break the host page.
+#[wasm_bindgen]
+pub fn mount(root: web_sys::ShadowRoot, config_json: &str) -> Result<(), JsValue> {
+    let config: WidgetConfig = serde_json::from_str(config_json)
+        .map_err(|e| JsValue::from_str(&format!("loyalty widget: bad configuration: {e}")))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("loyalty widget: no document"))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    root.append_child(&style)?;
+    let host = document.create_element("div")?;
+    host.set_class_name("lc-root");
+    root.append_child(&host)?;
+    yew::Renderer::<App>::with_root_and_props(host, AppProps { config }).render();
+    Ok(())
+}

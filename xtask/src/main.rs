@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo xtask`: the project's front door.
+//!
+//! - `dev`: install what is missing, build, start the local stack, stop it on Ctrl-C.
+//! - `test`: install what is missing, lint, run every test suite (native, browser, stack),
+//!   print `N passed, N failed`, exit non-zero on any failure.
+//! - `bench`: build for release and measure sizes and latencies.
+
+mod bench;
+mod build;
+mod progress;
+mod stack;
+mod suites;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// Errors are messages for a person at a terminal: what failed and what to do.
+pub type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("dev") => stack::dev(),
+        Some("test") => suites::test(),
+        Some("bench") => bench::bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <dev|test|bench>");
+            eprintln!("  dev    build and run the local stack on http://127.0.0.1:8787");
+            eprintln!("  test   lint and run every test suite");
+            eprintln!("  bench  measure widget/worker sizes and API latency");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,131 @@
+//! Helpers for tests against the running stack. `cargo xtask test` starts the stack and
+//! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so.
 
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// The edge under test, e.g. `http://127.0.0.1:8787`.
+pub fn edge_url() -> String {
+    std::env::var("LOYALTY_EDGE_URL").unwrap_or_else(|_| {
+        panic!("LOYALTY_EDGE_URL is not set: these tests need the running stack; run `cargo xtask test`")
+    })
+}
+
+/// An HTTP client that never follows redirects, so tests see exactly what the edge answers.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("reqwest client")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on loopback")
+}
+
+/// A headless Chromium driven over WebDriver, with its own chromedriver and profile.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// A directory removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
+        let profile = std::env::temp_dir().join(format!("lc-e2e-chrome-{port}"));
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("cannot start a browser session: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Browser {
+            client,
+            driver,
+            _profile: TempDir(profile),
+        }
+    }
+
+    /// Runs `script` (a function body that returns a value) until it returns something other
+    /// than null, or panics after `timeout` naming what was awaited.
+    pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self
+                .client
+                .execute(script, vec![])
+                .await
+                .unwrap_or(Value::Null);
+            if !value.is_null() {
+                return value;
+            }
+            if Instant::now() > deadline {
+                let logs = self
+                    .client
+                    .execute(
+                        "return document.body ? document.body.innerText : null",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or(Value::Null);
+                panic!("timed out after {timeout:?} waiting for {what}; page text: {logs}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}

@@ -1,0 +1,42 @@
+//! `GET /v1/health`: whether the worker runs and its database answers.
+
+use crate::http::json_response;
+use loyalty_shared::api::{HealthResponse, HealthStatus};
+use worker::{Request, Response, Result, RouteContext};
+
+/// The D1 binding name in `wrangler.toml`.
+pub const DB_BINDING: &str = "DB";
+
+pub async fn get(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let d1 = database_answers(&ctx).await;
+    let body = HealthResponse {
+        status: if d1 {
+            HealthStatus::Ok
+        } else {
+            HealthStatus::Degraded
+        },
+        version: loyalty_shared::VERSION.to_string(),
+        d1,
+    };
+    // A degraded stack answers 503 so load balancers and uptime checks notice.
+    json_response(&body, if d1 { 200 } else { 503 })
+}
+
+/// True when D1 is bound, reachable and migrated (the merchants table exists).
+async fn database_answers(ctx: &RouteContext<()>) -> bool {
+    let Ok(db) = ctx.env.d1(DB_BINDING) else {
+        return false;
+    };
+    match db
+        .prepare("SELECT COUNT(*) AS n FROM merchants")
+        .first::<serde_json::Value>(None)
+        .await
+    {
+        Ok(Some(_)) => true,
+        Ok(None) => false,
+        Err(err) => {
+            worker::console_error!("health: D1 query failed: {err}");
+            false
+        }
+    }
+}

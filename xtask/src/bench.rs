@@ -1,0 +1,87 @@
+//! `cargo xtask bench`: what a merchant's shoppers download, and how fast the edge answers.
+//! Numbers are printed for the team's notes; nothing here asserts a time.
+
+use crate::stack::{http_get, Stack, EDGE_ADDR};
+use crate::{build, root, tools, Result};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn gzip_len(path: &Path) -> Result<(usize, usize)> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(&bytes).map_err(|e| e.to_string())?;
+    let gz = encoder.finish().map_err(|e| e.to_string())?;
+    Ok((bytes.len(), gz.len()))
+}
+
+fn kb(n: usize) -> f64 {
+    n as f64 / 1024.0
+}
+
+pub fn bench() -> Result<ExitCode> {
+    tools::ensure_build_tools()?;
+    build::all()?;
+
+    println!("\nsizes (raw / gzip -9):");
+    let widget = build::widget_out_dir();
+    let mut widget_total = 0;
+    for file in ["loyalty_widget_bg.wasm", "loyalty_widget.js"] {
+        let (raw, gz) = gzip_len(&widget.join(file))?;
+        widget_total += gz;
+        println!("  widget {file:<28} {:>8.1} KB {:>8.1} KB", kb(raw), kb(gz));
+    }
+    let (raw, gz) = gzip_len(&root().join("www").join("embed.js"))?;
+    widget_total += gz;
+    println!(
+        "  loader embed.js{:<21} {:>8.1} KB {:>8.1} KB",
+        "",
+        kb(raw),
+        kb(gz)
+    );
+    println!(
+        "  shopper download total (gzip)       {:>8.1} KB",
+        kb(widget_total)
+    );
+    let worker_dir = root().join("edge").join("build");
+    let worker_wasm = std::fs::read_dir(&worker_dir)
+        .map_err(|e| format!("cannot list {}: {e}", worker_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .ok_or("no wasm in edge/build")?;
+    let (raw, gz) = gzip_len(&worker_wasm)?;
+    println!(
+        "  worker {:<29} {:>8.1} KB {:>8.1} KB",
+        "wasm",
+        kb(raw),
+        kb(gz)
+    );
+
+    let state = root().join(".wrangler").join("bench-state");
+    let _ = std::fs::remove_dir_all(&state);
+    build::migrate(&state)?;
+    let stack = Stack::start(&state)?;
+    const N: usize = 200;
+    let mut samples = Vec::with_capacity(N);
+    for _ in 0..N {
+        let started = Instant::now();
+        let (status, _) = http_get(EDGE_ADDR, "/v1/health").map_err(|e| e.to_string())?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        if status != 200 {
+            return Err(format!("/v1/health answered {status}"));
+        }
+    }
+    drop(stack);
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "\nGET /v1/health with a D1 query, local wrangler dev, {N} sequential requests: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        pct(0.50),
+        pct(0.95),
+        samples[samples.len() - 1]
+    );
+    Ok(ExitCode::SUCCESS)
+}

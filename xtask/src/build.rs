@@ -1,0 +1,109 @@
+//! Release builds of the widget (into `www/widget/`) and the worker (into `edge/build/`),
+//! and local D1 migrations.
+
+use crate::progress::{run, step};
+use crate::tools::{cargo_tool, npm_tool};
+use crate::{root, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::SystemTime;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where the built widget is served from (`/widget/` on the edge's origin).
+pub fn widget_out_dir() -> PathBuf {
+    root().join("www").join("widget")
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Builds the widget: cargo (release, size profile), wasm-bindgen for the web, wasm-opt -Oz.
+/// The bindgen and wasm-opt passes are skipped when the output is newer than cargo's.
+pub fn widget() -> Result<()> {
+    step("building the widget (release wasm)", || {
+        run(Command::new("cargo")
+            .args([
+                "build",
+                "--release",
+                "--package",
+                "loyalty-widget",
+                "--target",
+                WASM_TARGET,
+            ])
+            .current_dir(root()))
+    })?;
+    let raw = root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join("loyalty_widget.wasm");
+    let out_dir = widget_out_dir();
+    let out_wasm = out_dir.join("loyalty_widget_bg.wasm");
+    if let (Some(built), Some(out)) = (modified(&raw), modified(&out_wasm)) {
+        if out >= built {
+            eprintln!("    www/widget is up to date");
+            return Ok(());
+        }
+    }
+    step("wasm-bindgen + wasm-opt for the widget", || {
+        run(Command::new(cargo_tool("wasm-bindgen"))
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&out_dir)
+            .arg(&raw))?;
+        let optimized = out_dir.join("loyalty_widget_bg.opt.wasm");
+        run(Command::new(npm_tool("wasm-opt"))
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .arg(&out_wasm)
+            .arg("-o")
+            .arg(&optimized))?;
+        std::fs::rename(&optimized, &out_wasm).map_err(|e| format!("cannot move wasm: {e}"))
+    })
+}
+
+/// Builds the worker with worker-build, pointing it at local tools so it downloads nothing.
+pub fn worker() -> Result<()> {
+    step("building the edge worker (worker-build --release)", || {
+        let esbuild = npm_tool("esbuild");
+        let wasm_opt = npm_tool("wasm-opt");
+        run(Command::new(cargo_tool("worker-build"))
+            .arg("--release")
+            .current_dir(root().join("edge"))
+            .env("WASM_BINDGEN_BIN", cargo_tool("wasm-bindgen"))
+            .env("ESBUILD_BIN", esbuild)
+            .env("WASM_OPT_BIN", wasm_opt))
+    })
+}
+
+/// Applies D1 migrations to the local database kept in `persist_dir`.
+pub fn migrate(persist_dir: &Path) -> Result<()> {
+    step("applying D1 migrations (local)", || {
+        let mut child = Command::new(npm_tool("wrangler"))
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(persist_dir)
+            .current_dir(root())
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start wrangler: {e}"))?;
+        // Answer yes to the confirmation prompt if wrangler asks in this environment.
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(b"y\n");
+        }
+        let status = child.wait().map_err(|e| format!("wrangler: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("wrangler d1 migrations apply failed ({status})"))
+        }
+    })
+}
+
+/// Everything the stack serves, built for release.
+pub fn all() -> Result<()> {
+    widget()?;
+    worker()
+}

@@ -1,0 +1,182 @@
+//! The local stack: `wrangler dev` serving the edge and `www/` (and, once they exist, the
+//! provider simulators). Children run in their own process groups so that stopping them
+//! also stops what they started (workerd), on Ctrl-C as on a normal exit.
+
+use crate::progress::step;
+use crate::tools::npm_tool;
+use crate::{build, root, tools, Result};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const EDGE_ADDR: &str = "127.0.0.1:8787";
+
+/// A running child process group, stopped when dropped.
+pub struct Service {
+    name: &'static str,
+    child: Child,
+}
+
+impl Service {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Service> {
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        Ok(Service { name, child })
+    }
+
+    /// True while the process is alive.
+    fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    fn stop(&mut self) {
+        if !self.running() {
+            return;
+        }
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !self.running() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
+        eprintln!("    stopped {}", self.name);
+    }
+}
+
+/// The running stack; dropping it stops every service.
+pub struct Stack {
+    services: Vec<Service>,
+    pub edge_url: String,
+}
+
+impl Stack {
+    /// Starts `wrangler dev` on `persist_dir`'s local state and waits until `/v1/health` answers.
+    pub fn start(persist_dir: &Path) -> Result<Stack> {
+        let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
+        if TcpStream::connect(EDGE_ADDR).is_ok() {
+            return Err(format!(
+                "something already listens on {EDGE_ADDR}: stop it (another `cargo xtask dev`?) and run again"
+            ));
+        }
+        let edge = Service::spawn(
+            "wrangler dev",
+            Command::new(npm_tool("wrangler"))
+                .args(["dev", "--ip", ip, "--port", port, "--test-scheduled"])
+                .args(["--show-interactive-dev-session=false", "--persist-to"])
+                .arg(persist_dir)
+                .current_dir(root())
+                .env("WRANGLER_SEND_METRICS", "false"),
+        )?;
+        let mut stack = Stack {
+            services: vec![edge],
+            edge_url: format!("http://{EDGE_ADDR}"),
+        };
+        step("waiting for the edge to answer /v1/health", || {
+            stack.wait_healthy(Duration::from_secs(120))
+        })?;
+        Ok(stack)
+    }
+
+    fn wait_healthy(&mut self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(name) = self.exited() {
+                return Err(format!(
+                    "{name} exited while starting; see its output above"
+                ));
+            }
+            if let Ok((200, _)) = http_get(EDGE_ADDR, "/v1/health") {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the edge did not answer /v1/health within {timeout:?}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// The first service that stopped on its own, if any.
+    fn exited(&mut self) -> Option<&'static str> {
+        self.services
+            .iter_mut()
+            .find_map(|s| (!s.running()).then_some(s.name))
+    }
+}
+
+/// A minimal HTTP/1.1 GET on loopback: status and body. Enough for readiness checks and
+/// the bench without pulling an HTTP client into xtask.
+pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+/// Local state for `cargo xtask dev`, kept between runs.
+fn dev_state_dir() -> PathBuf {
+    root().join(".wrangler").join("state")
+}
+
+/// `cargo xtask dev`.
+pub fn dev() -> Result<ExitCode> {
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    }
+    tools::ensure_build_tools()?;
+    build::all()?;
+    let state = dev_state_dir();
+    build::migrate(&state)?;
+    let mut stack = Stack::start(&state)?;
+    let url = &stack.edge_url;
+    eprintln!("\nLoyalty Checkout is running:");
+    eprintln!("  demo checkout   {url}/demo/");
+    eprintln!("  API health      {url}/v1/health");
+    eprintln!("  embed script    {url}/embed.js");
+    eprintln!("Press Ctrl-C to stop.");
+    while !stop.load(Ordering::SeqCst) {
+        if let Some(name) = stack.exited() {
+            return Err(format!("{name} stopped unexpectedly"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    eprintln!("\nstopping...");
+    drop(stack);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,238 @@
+//! `cargo xtask test`: every check and test suite, counted into one last line.
+//!
+//! Each lint (fmt, clippy native, clippy wasm32) counts as one check; test suites count
+//! their tests from the libtest / wasm-bindgen-test `test result:` lines. A suite that
+//! fails without reporting a failed test (it did not compile, say) counts as one failure.
+
+use crate::progress::{describe, step};
+use crate::stack::Stack;
+use crate::tools::{self, CHROMEDRIVER};
+use crate::{build, root, Result};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+}
+
+/// Reads a libtest summary line: `test result: ok. 39 passed; 0 failed; ...`.
+pub fn parse_result_line(line: &str) -> Option<Tally> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let mut tally = Tally::default();
+    for part in rest.split(';') {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        for pair in words.windows(2) {
+            match pair[1] {
+                "passed" => tally.passed = pair[0].parse().ok()?,
+                "failed" => tally.failed = pair[0].parse().ok()?,
+                _ => {}
+            }
+        }
+    }
+    Some(tally)
+}
+
+/// Runs a command whose stdout carries `test result:` lines, echoing everything.
+fn run_counted(name: &str, cmd: &mut Command) -> Tally {
+    eprintln!("    $ {}", describe(cmd));
+    let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("    cannot start {name}: {e}");
+            return Tally {
+                passed: 0,
+                failed: 1,
+            };
+        }
+    };
+    let mut tally = Tally::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            if let Some(t) = parse_result_line(&line) {
+                tally.add(t);
+            }
+        }
+    }
+    let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    if !ok && tally.failed == 0 {
+        tally.failed = 1;
+    }
+    tally
+}
+
+/// Runs a lint: one check, passed or failed.
+fn run_check(cmd: &mut Command) -> Tally {
+    eprintln!("    $ {}", describe(cmd));
+    match cmd.status() {
+        Ok(s) if s.success() => Tally {
+            passed: 1,
+            failed: 0,
+        },
+        _ => Tally {
+            passed: 0,
+            failed: 1,
+        },
+    }
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(args).current_dir(root());
+    cmd
+}
+
+/// `cargo xtask test`.
+pub fn test() -> Result<ExitCode> {
+    tools::ensure_build_tools()?;
+    tools::ensure_test_tools()?;
+    let mut results: Vec<(&str, Tally)> = Vec::new();
+
+    let mut record = |name: &'static str, tally: Tally| {
+        eprintln!(
+            "    {name}: {} passed, {} failed",
+            tally.passed, tally.failed
+        );
+        results.push((name, tally));
+    };
+
+    record(
+        "cargo fmt",
+        step("cargo fmt --check", || {
+            Ok(run_check(&mut cargo(&["fmt", "--all", "--", "--check"])))
+        })?,
+    );
+    record(
+        "clippy native",
+        step("clippy (native)", || {
+            Ok(run_check(&mut cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])))
+        })?,
+    );
+    record(
+        "clippy wasm32",
+        step("clippy (wasm32)", || {
+            Ok(run_check(&mut cargo(&[
+                "clippy",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "loyalty-shared",
+                "-p",
+                "loyalty-edge",
+                "-p",
+                "loyalty-widget",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])))
+        })?,
+    );
+    record(
+        "native tests",
+        step("native tests", || {
+            Ok(run_counted(
+                "native tests",
+                &mut cargo(&["test", "--workspace", "--exclude", "loyalty-e2e"]),
+            ))
+        })?,
+    );
+    record(
+        "widget in headless chromium",
+        step(
+            "widget browser tests (wasm-pack, headless Chromium)",
+            || {
+                Ok(run_counted(
+                    "widget browser tests",
+                    Command::new(tools::cargo_tool("wasm-pack"))
+                        .args([
+                            "test",
+                            "--headless",
+                            "--chrome",
+                            "--chromedriver",
+                            CHROMEDRIVER,
+                        ])
+                        .arg(root().join("widget"))
+                        .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+                ))
+            },
+        )?,
+    );
+    record(
+        "running stack",
+        step("integration tests against the running stack", stack_suite)?,
+    );
+
+    let mut total = Tally::default();
+    eprintln!("\nsummary:");
+    for (name, tally) in &results {
+        eprintln!(
+            "  {name:<30} {:>4} passed {:>4} failed",
+            tally.passed, tally.failed
+        );
+        total.add(*tally);
+    }
+    println!("{} passed, {} failed", total.passed, total.failed);
+    Ok(if total.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Builds and starts the stack on a fresh database, runs the e2e crate against it, stops it.
+fn stack_suite() -> Result<Tally> {
+    build::all()?;
+    let state = root().join(".wrangler").join("test-state");
+    if state.exists() {
+        std::fs::remove_dir_all(&state)
+            .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
+    }
+    build::migrate(&state)?;
+    let stack = Stack::start(&state)?;
+    let tally = run_counted(
+        "stack tests",
+        cargo(&["test", "--package", "loyalty-e2e"])
+            .env("LOYALTY_EDGE_URL", &stack.edge_url)
+            .env("CHROMEDRIVER", CHROMEDRIVER),
+    );
+    drop(stack);
+    Ok(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libtest_and_wasm_bindgen_summaries() {
+        assert_eq!(
+            parse_result_line("test result: ok. 39 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.77s"),
+            Some(Tally { passed: 39, failed: 0 })
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some(Tally {
+                passed: 3,
+                failed: 2
+            })
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
