@@ -5,7 +5,9 @@
 //! Static files (`www/`: embed.js, the widget, demo and admin pages) are served by Workers
 //! static assets before this code runs.
 
+pub mod domain;
 mod http;
+pub mod mokafaa;
 mod routes;
 
 use loyalty_shared::{ApiError, ErrorCode, Locale};

@@ -1,0 +1,6 @@
+//! The edge's functional core (the domain): plain Rust with no I/O, tested natively. The Worker shell
+//! loads rows, calls these, and stores what they decide.
+
+pub mod challenge;
+pub mod ledger;
+pub mod limits;
