@@ -1,8 +1,13 @@
-//! JSON responses in the API's one error shape.
+//! HTTP plumbing shared by the routes: JSON in and out in the API's one error shape,
+//! bearer tokens, and the clock.
 
-use loyalty_shared::ApiError;
+use loyalty_shared::{ApiError, ErrorCode, Locale};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Response, Result};
+use worker::{Request, Response, Result};
+
+/// What a route handler returns: a response, or an error in the contract's shape.
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
 /// A JSON body with a status code and no caching: every API answer is personal or live.
 pub fn json_response<T: Serialize>(body: &T, status: u16) -> Result<Response> {
@@ -13,5 +18,86 @@ pub fn json_response<T: Serialize>(body: &T, status: u16) -> Result<Response> {
 
 /// `{"error":{"code","message",...}}` with the code's HTTP status.
 pub fn error_response(error: &ApiError) -> Result<Response> {
-    json_response(&error.clone().into_body(), error.http_status())
+    let mut response = json_response(&error.clone().into_body(), error.http_status())?;
+    if let Some(seconds) = error.retry_after_seconds {
+        response
+            .headers_mut()
+            .set("Retry-After", &seconds.to_string())?;
+    }
+    Ok(response)
+}
+
+/// Turns a handler's outcome into a response; nothing escapes as a bare 500.
+pub fn respond(outcome: ApiResult<Response>) -> Result<Response> {
+    match outcome {
+        Ok(response) => Ok(response),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// An unexpected platform failure (D1, fetch plumbing): logged, answered as `internal`.
+/// The message logged is the platform's, which never contains request data.
+pub fn internal(context: &str, err: impl std::fmt::Display) -> ApiError {
+    worker::console_error!("{context}: {err}");
+    ApiError::new(ErrorCode::Internal, Locale::En)
+}
+
+/// Reads a JSON body: malformed JSON and a wrong shape get distinct, stable codes.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request, locale: Locale) -> ApiResult<T> {
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+    parse_json(&bytes, locale)
+}
+
+/// The pure half of [`read_json`].
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], locale: Locale) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::new(ErrorCode::InvalidRequest, locale)
+            .with_message(format!(
+                "{}: {e}",
+                ErrorCode::InvalidRequest.message(locale)
+            )),
+        _ => ApiError::new(ErrorCode::MalformedJson, locale),
+    })
+}
+
+/// The token of an `Authorization: Bearer ...` header.
+pub fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get("Authorization").ok().flatten()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+/// The shopper's language from `Accept-Language`, for errors before a session exists.
+pub fn request_locale(req: &Request) -> Locale {
+    req.headers()
+        .get("Accept-Language")
+        .ok()
+        .flatten()
+        .map(|v| Locale::from_tag(&v))
+        .unwrap_or_default()
+}
+
+/// Unix seconds. In the local stack `SIM_CLOCK_URL` points at the simulators' clock, so
+/// tests can move time for the edge and the providers together; in production it is unset
+/// and the edge uses real time.
+pub async fn now(env: &worker::Env) -> i64 {
+    let real = (worker::Date::now().as_millis() / 1000) as i64;
+    let Ok(url) = env.var("SIM_CLOCK_URL").map(|v| v.to_string()) else {
+        return real;
+    };
+    #[derive(serde::Deserialize)]
+    struct Clock {
+        now: i64,
+    }
+    match reqwest::get(&url).await {
+        Ok(response) => response
+            .json::<Clock>()
+            .await
+            .map(|c| c.now)
+            .unwrap_or(real),
+        Err(_) => real,
+    }
 }

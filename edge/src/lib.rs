@@ -1,30 +1,55 @@
 //! `loyalty-edge`: the Cloudflare Worker that holds every secret and answers the v1 API.
 //!
-//! A thin shell: it turns HTTP into calls on plain-Rust logic (in `loyalty-shared` and this
-//! crate's pure modules) and turns results and [`ApiError`]s back into JSON responses.
-//! Static files (`www/`: embed.js, the widget, demo and admin pages) are served by Workers
-//! static assets before this code runs.
+//! A thin shell: it turns HTTP into calls on plain-Rust logic (`domain`, and
+//! `loyalty-shared`) and turns results and [`ApiError`]s back into JSON responses.
+//! Static files (`www/`: embed.js, the widget, demo page) are served by Workers static
+//! assets before this code runs.
 
+mod cors;
 pub mod domain;
 mod http;
+mod merchant;
 pub mod mokafaa;
 mod routes;
+mod secure;
+mod store;
 
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::{event, Context, Env, Request, Response, Result, Router};
+use worker::{event, Context, Env, Method, Request, Response, Result, Router};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let db = env.d1(routes::DB_BINDING);
+    if req.method() == Method::Options {
+        return match &db {
+            Ok(db) => cors::preflight(&req, db).await,
+            Err(_) => Response::empty().map(|r| r.with_status(204)),
+        };
+    }
+    let origin = cors::origin(&req);
     let response = Router::new()
         .get_async("/v1/health", routes::health::get)
+        .post_async("/v1/sessions", routes::sessions::start)
+        .patch_async("/v1/sessions/current", routes::sessions::update_cart)
+        .post_async("/v1/mokafaa/otp", routes::mokafaa::send_otp)
+        .get_async("/v1/mokafaa/balance", routes::mokafaa::balance)
+        .post_async("/v1/mokafaa/redeem", routes::mokafaa::redeem)
+        .post_async("/v1/mokafaa/redemptions/:id/undo", routes::mokafaa::undo)
         .or_else_any_method_async("/v1/*rest", |_req, _ctx| async {
             http::error_response(&ApiError::new(ErrorCode::NotFound, Locale::En))
         })
         .run(req, env)
         .await;
     // A handler that failed unexpectedly still answers with the error contract, never a bare 500.
-    response.or_else(|err| {
+    let response = response.or_else(|err| {
         worker::console_error!("unhandled error: {err}");
         http::error_response(&ApiError::new(ErrorCode::Internal, Locale::En))
-    })
+    })?;
+    // Widget calls come from merchants' storefronts: grant CORS only to allowed origins.
+    match (origin, db) {
+        (Some(origin), Ok(db)) if cors::allowed_by_any_merchant(&db, &origin).await => {
+            cors::grant(response, &origin)
+        }
+        _ => Ok(response),
+    }
 }

@@ -50,6 +50,41 @@ pub struct WidgetConfig {
     pub programs: Vec<Program>,
 }
 
+/// `POST /v1/sessions`: the widget opens a session for the cart on the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartSessionRequest {
+    pub merchant_id: String,
+    pub cart_id: String,
+    pub amount: Money,
+    #[serde(default)]
+    pub locale: Locale,
+}
+
+/// A session: the bearer token the widget sends on every later call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionStarted {
+    pub session_token: String,
+    pub expires_in_seconds: u32,
+    pub merchant_name: String,
+}
+
+/// `PATCH /v1/sessions/current`: the cart total changed on the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCartRequest {
+    pub amount: Money,
+}
+
+/// `GET /v1/mokafaa/balance?challenge_id=`: what the shopper holds and may use on this order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    pub points: u64,
+    /// What the balance is worth at the merchant's rate.
+    pub worth: Money,
+    /// The most this order accepts: the smallest of order total, balance and merchant limit.
+    pub max_redeemable: Money,
+    pub min_per_order: Money,
+}
+
 /// How the shopper proves they own the Mokafaa account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]

@@ -63,6 +63,8 @@ pub fn bench() -> Result<ExitCode> {
     let state = root().join(".wrangler").join("bench-state");
     let _ = std::fs::remove_dir_all(&state);
     build::migrate(&state)?;
+    build::seed(&state)?;
+    build::write_dev_vars()?;
     let stack = Stack::start(&state)?;
     const N: usize = 200;
     let mut samples = Vec::with_capacity(N);

@@ -102,6 +102,47 @@ pub fn migrate(persist_dir: &Path) -> Result<()> {
     })
 }
 
+/// Loads the demo merchant (pointed at the simulators) into the local database.
+pub fn seed(persist_dir: &Path) -> Result<()> {
+    step("seeding the demo merchant (local)", || {
+        run(Command::new(npm_tool("wrangler"))
+            .args([
+                "d1",
+                "execute",
+                "DB",
+                "--local",
+                "--file",
+                "edge/dev/seed.sql",
+                "--persist-to",
+            ])
+            .arg(persist_dir)
+            .current_dir(root())
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .stdin(Stdio::null()))
+    })
+}
+
+/// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
+/// credentials for the demo merchant, a receipt key, and the simulators' clock.
+pub fn write_dev_vars() -> Result<()> {
+    let mut key = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut key))
+        .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+    let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let vars = format!(
+        "# Written by cargo xtask for the local stack; never commit real secrets.\n\
+         MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\
+         MOKAFAA_MERCHANT_TOKEN__DEMO=sim-merchant-token\n\
+         RECEIPT_SIGNING_KEY={key}\n\
+         SIM_CLOCK_URL=http://{}/__sim/clock\n",
+        crate::stack::SIM_ADDR
+    );
+    std::fs::write(root().join(".dev.vars"), vars)
+        .map_err(|e| format!("cannot write .dev.vars: {e}"))
+}
+
 /// Everything the stack serves, built for release.
 pub fn all() -> Result<()> {
     widget()?;

@@ -1,8 +1,8 @@
-//! The local stack: `wrangler dev` serving the edge and `www/` (and, once they exist, the
-//! provider simulators). Children run in their own process groups so that stopping them
+//! The local stack: the provider simulators (`loyalty-sim`) and `wrangler dev` serving the
+//! edge and `www/`. Children run in their own process groups so that stopping them
 //! also stops what they started (workerd), on Ctrl-C as on a normal exit.
 
-use crate::progress::step;
+use crate::progress::{run, step};
 use crate::tools::npm_tool;
 use crate::{build, root, tools, Result};
 use std::io::{Read, Write};
@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const EDGE_ADDR: &str = "127.0.0.1:8787";
+/// The provider simulators (Mokafaa, Pongo, email, and the `/__sim` console).
+pub const SIM_ADDR: &str = "127.0.0.1:8788";
 
 /// A running child process group, stopped when dropped.
 pub struct Service {
@@ -65,17 +67,31 @@ impl Drop for Service {
 pub struct Stack {
     services: Vec<Service>,
     pub edge_url: String,
+    pub sim_url: String,
 }
 
 impl Stack {
-    /// Starts `wrangler dev` on `persist_dir`'s local state and waits until `/v1/health` answers.
+    /// Starts the simulators and `wrangler dev` on `persist_dir`'s local state, and waits
+    /// until both answer.
     pub fn start(persist_dir: &Path) -> Result<Stack> {
-        let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
-        if TcpStream::connect(EDGE_ADDR).is_ok() {
-            return Err(format!(
-                "something already listens on {EDGE_ADDR}: stop it (another `cargo xtask dev`?) and run again"
-            ));
+        for addr in [EDGE_ADDR, SIM_ADDR] {
+            if TcpStream::connect(addr).is_ok() {
+                return Err(format!(
+                    "something already listens on {addr}: stop it (another `cargo xtask dev`?) and run again"
+                ));
+            }
         }
+        step("building the provider simulators", || {
+            run(Command::new("cargo")
+                .args(["build", "--package", "loyalty-sim"])
+                .current_dir(root()))
+        })?;
+        let sim = Service::spawn(
+            "loyalty-sim",
+            Command::new(root().join("target").join("debug").join("loyalty-sim"))
+                .args(["--listen", SIM_ADDR]),
+        )?;
+        let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
         let edge = Service::spawn(
             "wrangler dev",
             Command::new(npm_tool("wrangler"))
@@ -86,10 +102,11 @@ impl Stack {
                 .env("WRANGLER_SEND_METRICS", "false"),
         )?;
         let mut stack = Stack {
-            services: vec![edge],
+            services: vec![sim, edge],
             edge_url: format!("http://{EDGE_ADDR}"),
+            sim_url: format!("http://{SIM_ADDR}"),
         };
-        step("waiting for the edge to answer /v1/health", || {
+        step("waiting for the simulators and the edge to answer", || {
             stack.wait_healthy(Duration::from_secs(120))
         })?;
         Ok(stack)
@@ -103,7 +120,8 @@ impl Stack {
                     "{name} exited while starting; see its output above"
                 ));
             }
-            if let Ok((200, _)) = http_get(EDGE_ADDR, "/v1/health") {
+            let sim_ready = matches!(http_get(SIM_ADDR, "/__sim/clock"), Ok((200, _)));
+            if sim_ready && matches!(http_get(EDGE_ADDR, "/v1/health"), Ok((200, _))) {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -163,12 +181,18 @@ pub fn dev() -> Result<ExitCode> {
     build::all()?;
     let state = dev_state_dir();
     build::migrate(&state)?;
+    build::seed(&state)?;
+    build::write_dev_vars()?;
     let mut stack = Stack::start(&state)?;
     let url = &stack.edge_url;
     eprintln!("\nLoyalty Checkout is running:");
     eprintln!("  demo checkout   {url}/demo/");
     eprintln!("  API health      {url}/v1/health");
     eprintln!("  embed script    {url}/embed.js");
+    eprintln!(
+        "  simulators      {}/__sim/clock (Mokafaa, Pongo, email; seed data in README)",
+        stack.sim_url
+    );
     eprintln!("Press Ctrl-C to stop.");
     while !stop.load(Ordering::SeqCst) {
         if let Some(name) = stack.exited() {

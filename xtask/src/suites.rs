@@ -226,11 +226,15 @@ fn stack_suite() -> Result<Tally> {
             .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
     }
     build::migrate(&state)?;
+    build::seed(&state)?;
+    build::write_dev_vars()?;
     let stack = Stack::start(&state)?;
     let tally = run_counted(
         "stack tests",
-        cargo(&["test", "--package", "loyalty-e2e"])
+        // One test at a time: they share the simulators' clock, which some tests advance.
+        cargo(&["test", "--package", "loyalty-e2e", "--", "--test-threads=1"])
             .env("LOYALTY_EDGE_URL", &stack.edge_url)
+            .env("LOYALTY_SIM_URL", &stack.sim_url)
             .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     drop(stack);

@@ -238,6 +238,16 @@ impl MokafaaClient {
         .map(|_| ())
     }
 
+    /// The balance of the customer behind a live `otp_token`. [I] An invented extension: no
+    /// public source shows a balance call; the simulator implements this one.
+    pub async fn balance(&self, otp_token: &str, now: i64) -> Result<u64, BankFailure> {
+        let url = format!("{}?otp_token={otp_token}", self.api("customer-balance"));
+        let answer: super::wire::BalanceResponse = self
+            .call::<(), _>(reqwest::Method::GET, url, None, now)
+            .await?;
+        answer.points().ok_or(BankFailure::Unknown)
+    }
+
     /// The bank's transactions between two unix times [I: query shape inferred].
     pub async fn transactions(
         &self,

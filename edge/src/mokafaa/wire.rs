@@ -102,6 +102,25 @@ pub struct TransactionList {
     pub transactions: Vec<Transaction>,
 }
 
+/// The balance extension's answer [I]; the field name is read leniently until the bank's
+/// real call is known.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BalanceResponse {
+    #[serde(default, deserialize_with = "lenient_i64")]
+    points: Option<i64>,
+    #[serde(rename = "pointsBalance", default, deserialize_with = "lenient_i64")]
+    points_balance: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    balance: Option<i64>,
+}
+
+impl BalanceResponse {
+    pub fn points(&self) -> Option<u64> {
+        let n = self.points_balance.or(self.points).or(self.balance)?;
+        u64::try_from(n).ok()
+    }
+}
+
 /// Any answer's envelope: business errors carry `errorCode`; `status` is a number or a string.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct Envelope {

@@ -1,11 +1,9 @@
 //! `GET /v1/health`: whether the worker runs and its database answers.
 
 use crate::http::json_response;
+use crate::routes::DB_BINDING;
 use loyalty_shared::api::{HealthResponse, HealthStatus};
 use worker::{Request, Response, Result, RouteContext};
-
-/// The D1 binding name in `wrangler.toml`.
-pub const DB_BINDING: &str = "DB";
 
 pub async fn get(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let d1 = database_answers(&ctx).await;

@@ -15,6 +15,88 @@ pub fn edge_url() -> String {
     })
 }
 
+/// The simulators' base URL, e.g. `http://127.0.0.1:8788`.
+pub fn sim_url() -> String {
+    std::env::var("LOYALTY_SIM_URL").unwrap_or_else(|_| {
+        panic!("LOYALTY_SIM_URL is not set: these tests need the running stack; run `cargo xtask test`")
+    })
+}
+
+/// The storefront origin the demo merchant allows.
+pub const DEMO_ORIGIN: &str = "http://127.0.0.1:8787";
+
+/// Opens a widget session for a fresh cart of `amount_minor` halalas; returns the token.
+pub async fn start_session(amount_minor: u64) -> String {
+    let cart = format!("cart-{}", unique());
+    let response = http()
+        .post(format!("{}/v1/sessions", edge_url()))
+        .header("Origin", DEMO_ORIGIN)
+        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en"}))
+        .send()
+        .await
+        .expect("edge reachable");
+    assert_eq!(response.status(), 201, "session start");
+    let body: Value = response.json().await.unwrap();
+    body["session_token"]
+        .as_str()
+        .expect("session_token")
+        .to_string()
+}
+
+/// A value no other test in this run uses.
+pub fn unique() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos}-{}", NEXT.fetch_add(1, Ordering::SeqCst))
+}
+
+/// A widget call with the session token, from the demo storefront.
+pub fn widget(method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    http()
+        .request(method, format!("{}{path}", edge_url()))
+        .header("Origin", DEMO_ORIGIN)
+        .bearer_auth(token)
+}
+
+/// The last OTP the simulated bank texted to `mobile` (the simulator's SMS console).
+pub async fn sim_otp(mobile: &str) -> String {
+    let response = http()
+        .get(format!("{}/__sim/mokafaa/otp?mobile={mobile}", sim_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "an OTP was texted to {mobile}");
+    let body: Value = response.json().await.unwrap();
+    body["otp"].as_str().expect("otp").to_string()
+}
+
+/// Moves the simulators' clock (which the local edge reads too) forward.
+pub async fn advance_clock(seconds: u32) {
+    let response = http()
+        .post(format!("{}/__sim/clock/advance", sim_url()))
+        .json(&json!({ "seconds": seconds }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// The simulated bank's books.
+pub async fn bank_books() -> Value {
+    http()
+        .get(format!("{}/__sim/mokafaa/books", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// An HTTP client that never follows redirects, so tests see exactly what the edge answers.
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()

@@ -1,0 +1,141 @@
+//! A merchant's configuration: settings from D1, Mokafaa secrets from Worker secrets.
+//!
+//! Secrets are named `MOKAFAA_CLIENT_SECRET__<ID>` and `MOKAFAA_MERCHANT_TOKEN__<ID>` (the
+//! merchant id upper-cased, other characters as `_`), set with `wrangler secret put`; the
+//! local stack writes them to `.dev.vars` for the simulator's test credentials.
+
+use crate::domain::limits::MerchantLimits;
+use crate::http::{internal, ApiResult};
+use crate::mokafaa::client::MokafaaConfig;
+use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, MokafaaRate, Money};
+use serde::Deserialize;
+use std::time::Duration;
+use worker::{D1Database, Env};
+
+/// Upstream calls give up after this long; a redemption without an answer is reconciled.
+const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Deserialize)]
+struct MerchantRow {
+    id: String,
+    name: String,
+    allowed_origins: String,
+    mokafaa_base_url: Option<String>,
+    mokafaa_environment: String,
+    mokafaa_client_id: Option<String>,
+    mokafaa_mapping_pos_id: Option<String>,
+    points_per_sar: i64,
+    min_per_order_minor: i64,
+    max_per_order_minor: i64,
+}
+
+#[derive(Debug)]
+pub struct Merchant {
+    pub id: String,
+    pub name: String,
+    pub allowed_origins: Vec<String>,
+    pub mokafaa: Option<MokafaaConfig>,
+    pub rate: MokafaaRate,
+    pub limits: MerchantLimits,
+}
+
+impl Merchant {
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|o| o == origin)
+    }
+
+    /// The Mokafaa settings, or `merchant_not_found` when the merchant has not set them up.
+    pub fn mokafaa(&self, locale: Locale) -> ApiResult<&MokafaaConfig> {
+        self.mokafaa.as_ref().ok_or_else(|| {
+            ApiError::new(ErrorCode::MerchantNotFound, locale)
+                .with_message("This merchant has not configured Mokafaa.")
+        })
+    }
+}
+
+/// The Worker secret name for one merchant's secret.
+pub fn secret_name(kind: &str, merchant_id: &str) -> String {
+    let id: String = merchant_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{kind}__{id}")
+}
+
+fn secret(env: &Env, kind: &str, merchant_id: &str) -> Option<String> {
+    env.secret(&secret_name(kind, merchant_id))
+        .ok()
+        .map(|s| s.to_string())
+}
+
+pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
+    let row: Option<MerchantRow> = db
+        .prepare("SELECT * FROM merchants WHERE id = ?1")
+        .bind(&[id.into()])
+        .map_err(|e| internal("merchant bind", e))?
+        .first(None)
+        .await
+        .map_err(|e| internal("merchant query", e))?;
+    let row = row.ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, locale))?;
+    let sar = |minor: i64| Money::from_minor(minor.max(0) as u64, Currency::Sar);
+    let limits = MerchantLimits {
+        min_per_order: sar(row.min_per_order_minor).map_err(|e| internal("merchant min", e))?,
+        max_per_order: sar(row.max_per_order_minor).map_err(|e| internal("merchant max", e))?,
+    };
+    let rate = MokafaaRate::new(u32::try_from(row.points_per_sar).unwrap_or(0))
+        .map_err(|e| internal("merchant rate", e))?;
+    let mokafaa = match (row.mokafaa_base_url, row.mokafaa_client_id) {
+        (Some(base_url), Some(client_id)) => {
+            match (
+                secret(env, "MOKAFAA_CLIENT_SECRET", &row.id),
+                secret(env, "MOKAFAA_MERCHANT_TOKEN", &row.id),
+            ) {
+                (Some(client_secret), Some(merchant_token)) => Some(MokafaaConfig {
+                    base_url,
+                    environment: row.mokafaa_environment,
+                    client_id,
+                    client_secret,
+                    merchant_token,
+                    mapping_pos_id: row.mokafaa_mapping_pos_id,
+                    timeout: UPSTREAM_TIMEOUT,
+                }),
+                _ => {
+                    worker::console_warn!("merchant {}: Mokafaa secrets are not set", row.id);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    Ok(Merchant {
+        allowed_origins: serde_json::from_str(&row.allowed_origins).unwrap_or_default(),
+        id: row.id,
+        name: row.name,
+        mokafaa,
+        rate,
+        limits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_env_safe() {
+        assert_eq!(
+            secret_name("MOKAFAA_CLIENT_SECRET", "demo"),
+            "MOKAFAA_CLIENT_SECRET__DEMO"
+        );
+        assert_eq!(
+            secret_name("MOKAFAA_MERCHANT_TOKEN", "shop-1.sa"),
+            "MOKAFAA_MERCHANT_TOKEN__SHOP_1_SA"
+        );
+    }
+}

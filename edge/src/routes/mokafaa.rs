@@ -1,0 +1,455 @@
+//! The widget's Mokafaa routes: send/resend an OTP, read the balance, redeem, undo.
+//!
+//! Each handler: authenticate the session, load the merchant, let the domain decide, call
+//! the bank, record the outcome in the ledger, answer. The rules live in `domain`.
+
+use crate::cors;
+use crate::domain::challenge::{Challenge, ChallengeRules};
+use crate::domain::ledger::{Actor, LedgerEvent};
+use crate::domain::limits::{check_amount, max_redeemable};
+use crate::http::{
+    bearer, internal, json_response, now, parse_json, request_locale, respond, ApiResult,
+};
+use crate::merchant::{self, Merchant};
+use crate::mokafaa::client::{Identity, MokafaaClient};
+use crate::mokafaa::errors::BankFailure;
+use crate::routes::DB_BINDING;
+use crate::secure::{random_hex, sha256_hex};
+use crate::store::challenges::{self, ChallengeRow};
+use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::sessions::{self, Session};
+use loyalty_shared::api::{
+    Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
+};
+use loyalty_shared::signature::{sign, PayloadLayout};
+use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiMobile};
+use worker::{D1Database, Env, Request, Response, Result, RouteContext};
+
+/// Everything a widget route needs once the caller is known.
+struct Caller {
+    db: D1Database,
+    session: Session,
+    merchant: Merchant,
+    now: i64,
+}
+
+impl Caller {
+    fn locale(&self) -> Locale {
+        self.session.locale()
+    }
+
+    fn client(&self) -> ApiResult<MokafaaClient> {
+        Ok(MokafaaClient::new(
+            self.merchant.mokafaa(self.locale())?.clone(),
+        ))
+    }
+}
+
+async fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
+    let locale = request_locale(req);
+    let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
+    let now = now(env).await;
+    let session = sessions::authenticate(&db, bearer(req), now, locale).await?;
+    // A token taken to another site does not work there.
+    if let Some(origin) = cors::origin(req) {
+        if session.origin.as_deref() != Some(origin.as_str()) {
+            return Err(ApiError::new(ErrorCode::OriginNotAllowed, session.locale()));
+        }
+    }
+    let merchant = merchant::load(&db, env, &session.merchant_id, session.locale()).await?;
+    Ok(Caller {
+        db,
+        session,
+        merchant,
+        now,
+    })
+}
+
+/// A bank failure as the shopper sees it.
+fn bank_error(failure: BankFailure, locale: Locale) -> ApiError {
+    match failure {
+        BankFailure::Refused(code) => ApiError::new(code, locale),
+        BankFailure::TokenRejected | BankFailure::Unknown => {
+            ApiError::new(ErrorCode::UpstreamUnavailable, locale)
+        }
+    }
+}
+
+fn rules() -> ChallengeRules {
+    ChallengeRules::default()
+}
+
+fn challenge_view(row: &ChallengeRow, now: i64) -> OtpChallenge {
+    let rules = rules();
+    let challenge = row.rules_view();
+    OtpChallenge {
+        challenge_id: row.id.clone(),
+        masked_destination: row.masked_destination.clone(),
+        expires_in_seconds: challenge.seconds_left(now),
+        resend_after_seconds: challenge.resend_after(now, &rules),
+        resends_left: rules.max_resends.saturating_sub(challenge.resends),
+    }
+}
+
+/// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
+pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let caller = caller(&req, &ctx.env).await?;
+        let locale = caller.locale();
+        let bytes = req
+            .bytes()
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+        let body: SendOtpRequest = parse_json(&bytes, locale)?;
+        let (identity, method, masked) = match &body.by {
+            VerifyBy::Mobile { mobile } => {
+                let m = SaudiMobile::parse(mobile).map_err(|_| {
+                    ApiError::new(ErrorCode::InvalidPhone, locale).with_field("mobile")
+                })?;
+                let masked = m.masked();
+                (Identity::Mobile(m), "mobile", masked)
+            }
+            VerifyBy::CustomerNumber { customer_number } => {
+                let c = CustomerNumber::parse(customer_number).map_err(|_| {
+                    ApiError::new(ErrorCode::InvalidAccount, locale).with_field("customer_number")
+                })?;
+                let masked = c.masked();
+                (Identity::CustomerNumber(c), "customer_number", masked)
+            }
+            VerifyBy::Iban { .. } => {
+                return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
+                    .with_message("This merchant does not accept IBAN verification."));
+            }
+        };
+        let rules = rules();
+        // Our rules first: the cooldown and the resend budget hold whatever the bank allows.
+        let next = match challenges::latest(&caller.db, &caller.session.id).await? {
+            Some(previous) => previous.rules_view().resend(caller.now, &rules, locale)?,
+            None => Challenge::issue(caller.now, caller.session.amount(), &rules),
+        };
+        let answer = caller
+            .client()?
+            .authorize(&identity, locale, caller.now)
+            .await
+            .map_err(|f| bank_error(f, locale))?;
+        let row = ChallengeRow {
+            id: random_hex(16).map_err(|e| internal("random", e))?,
+            session_id: caller.session.id.clone(),
+            method: method.to_string(),
+            masked_destination: masked,
+            otp_token: answer.otp.otp_token,
+            sent_at: caller.now,
+            expires_at: next.expires_at,
+            wrong_attempts: 0,
+            resends: i64::from(next.resends),
+            cart_amount_minor: caller.session.amount().minor as i64,
+            used: 0,
+        };
+        challenges::insert(&caller.db, &row).await?;
+        json_response(&challenge_view(&row, caller.now), 201).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `GET /v1/mokafaa/balance?challenge_id=...`.
+pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let caller = caller(&req, &ctx.env).await?;
+        let locale = caller.locale();
+        let url = req.url().map_err(|e| internal("url", e))?;
+        let challenge_id = url
+            .query_pairs()
+            .find(|(k, _)| k == "challenge_id")
+            .map(|(_, v)| v.into_owned())
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidRequest, locale).with_field("challenge_id")
+            })?;
+        let row = challenges::get(&caller.db, &challenge_id, &caller.session.id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
+        let points = caller
+            .client()?
+            .balance(&row.otp_token, caller.now)
+            .await
+            .map_err(|f| bank_error(f, locale))?;
+        let rate = caller.merchant.rate;
+        let body = Balance {
+            points,
+            worth: rate
+                .max_discount_for(points)
+                .map_err(|c| ApiError::new(c.into(), locale))?,
+            max_redeemable: max_redeemable(
+                caller.session.amount(),
+                points,
+                rate,
+                caller.merchant.limits,
+            )
+            .map_err(|c| ApiError::new(c, locale))?,
+            min_per_order: caller.merchant.limits.min_per_order,
+        };
+        json_response(&body, 200).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// The receipt the host page forwards to its server: an edge signature over the facts of
+/// the redemption, which the merchant's server verifies with the edge.
+fn receipt(env: &Env, row: &RedemptionRow, now: i64) -> String {
+    let payload = format!(
+        "{}:{}:{}:{}:{}",
+        row.id, row.merchant_id, row.session_id, row.amount_minor, row.currency
+    );
+    match env.secret("RECEIPT_SIGNING_KEY") {
+        Ok(key) => format!(
+            "{}.{}",
+            row.id,
+            sign(
+                key.to_string().as_bytes(),
+                now,
+                payload.as_bytes(),
+                PayloadLayout::TimestampDotBody
+            )
+        ),
+        Err(_) => {
+            worker::console_error!("RECEIPT_SIGNING_KEY is not set: receipts cannot be signed");
+            String::new()
+        }
+    }
+}
+
+fn redemption_view(
+    env: &Env,
+    row: &RedemptionRow,
+    balance_after: Option<u64>,
+    now: i64,
+) -> Redemption {
+    Redemption {
+        redemption_id: row.id.clone(),
+        state: row.state(),
+        points: row.points.max(0) as u64,
+        discount: row.amount(),
+        balance_points_after: balance_after,
+        receipt: match row.state() {
+            RedemptionState::Redeemed | RedemptionState::Captured => receipt(env, row, now),
+            _ => String::new(),
+        },
+    }
+}
+
+/// The answer for a ledger row, whoever created it: the same for every retry of one key.
+fn answer_for(env: &Env, row: &RedemptionRow, locale: Locale, now: i64) -> ApiResult<Response> {
+    match row.state() {
+        RedemptionState::Failed => Err(row
+            .error(locale)
+            .unwrap_or_else(|| ApiError::new(ErrorCode::UpstreamRejected, locale))),
+        // The bank's answer is not known yet: reconciliation will settle it.
+        RedemptionState::Pending => {
+            Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
+        }
+        _ => json_response(&redemption_view(env, row, None, now), 200)
+            .map_err(|e| internal("response", e)),
+    }
+}
+
+/// `POST /v1/mokafaa/redeem` with `Idempotency-Key`: validates and redeems exactly once.
+pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let caller = caller(&req, &ctx.env).await?;
+        let locale = caller.locale();
+        let key = req
+            .headers()
+            .get("Idempotency-Key")
+            .ok()
+            .flatten()
+            .filter(|k| !k.is_empty() && k.len() <= 128)
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidRequest, locale).with_field("Idempotency-Key")
+            })?;
+        let bytes = req
+            .bytes()
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+        let body: RedeemRequest = parse_json(&bytes, locale)?;
+        let request_hash = sha256_hex(&bytes);
+
+        // A retry of a key already used answers from the ledger, before any other check.
+        if let Some(existing) = redemptions::by_key(&caller.db, &caller.session.id, &key).await? {
+            if existing.request_hash != request_hash {
+                return Err(ApiError::new(ErrorCode::IdempotencyConflict, locale));
+            }
+            return answer_for(&ctx.env, &existing, locale, caller.now);
+        }
+
+        let rules = rules();
+        let challenge_row = challenges::get(&caller.db, &body.challenge_id, &caller.session.id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale).with_field("challenge_id"))?;
+        let challenge = challenge_row.rules_view();
+        challenge.can_attempt(caller.now, caller.session.amount(), &rules, locale)?;
+        let otp = body.otp.trim();
+        if otp.len() != 4 || !otp.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"));
+        }
+        let points = check_amount(
+            body.amount,
+            caller.session.amount(),
+            None,
+            caller.merchant.rate,
+            caller.merchant.limits,
+        )
+        .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
+
+        let candidate = RedemptionRow {
+            id: random_hex(16).map_err(|e| internal("random", e))?,
+            session_id: caller.session.id.clone(),
+            merchant_id: caller.merchant.id.clone(),
+            idempotency_key: key.clone(),
+            request_hash: request_hash.clone(),
+            challenge_id: challenge_row.id.clone(),
+            amount_minor: body.amount.minor as i64,
+            currency: body.amount.currency.code().to_string(),
+            points: points as i64,
+            state: "pending".into(),
+            bank_transaction_id: None,
+            error_code: None,
+            created_at: caller.now,
+        };
+        let (row, inserted) = redemptions::claim(&caller.db, &candidate, Actor::Shopper).await?;
+        if !inserted {
+            // A concurrent request with the same key won the race: it calls the bank, not us.
+            if row.request_hash != request_hash {
+                return Err(ApiError::new(ErrorCode::IdempotencyConflict, locale));
+            }
+            return answer_for(&ctx.env, &row, locale, caller.now);
+        }
+
+        let result = caller
+            .client()?
+            .redeem(
+                otp,
+                &challenge_row.otp_token,
+                body.amount,
+                locale,
+                caller.now,
+            )
+            .await;
+        match result {
+            Ok(answer) => {
+                challenges::mark_used(&caller.db, &challenge_row.id).await?;
+                let changes = Changes {
+                    bank_transaction_id: answer.transaction_id,
+                    error_code: None,
+                };
+                let row = redemptions::transition(
+                    &caller.db,
+                    &row,
+                    LedgerEvent::BankConfirmed,
+                    Actor::Shopper,
+                    "bank redeemed",
+                    changes,
+                    caller.now,
+                )
+                .await?
+                .ok_or_else(|| internal("redeem", "row changed under us"))?;
+                json_response(&redemption_view(&ctx.env, &row, None, caller.now), 201)
+                    .map_err(|e| internal("response", e))
+            }
+            Err(BankFailure::Refused(code)) => {
+                let mut error = ApiError::new(code, locale);
+                if code == ErrorCode::OtpInvalid {
+                    challenges::record_wrong_attempt(&caller.db, &challenge_row.id).await?;
+                    let mut counted = challenge;
+                    error = counted.wrong_attempt(&rules, locale);
+                }
+                let changes = Changes {
+                    bank_transaction_id: None,
+                    error_code: Some(error.code.as_str()),
+                };
+                redemptions::transition(
+                    &caller.db,
+                    &row,
+                    LedgerEvent::BankRefused,
+                    Actor::Shopper,
+                    "bank refused",
+                    changes,
+                    caller.now,
+                )
+                .await?;
+                Err(error)
+            }
+            // No answer: the row stays pending for reconciliation; never redeem again.
+            Err(BankFailure::TokenRejected | BankFailure::Unknown) => {
+                Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
+            }
+        }
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `POST /v1/mokafaa/redemptions/{id}/undo`: the shopper gives the points back before the
+/// order is confirmed ("OTP reversal").
+pub async fn undo(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let caller = caller(&req, &ctx.env).await?;
+        let locale = caller.locale();
+        let id = ctx.param("id").cloned().unwrap_or_default();
+        let row = redemptions::get(&caller.db, &id)
+            .await?
+            .filter(|r| r.session_id == caller.session.id)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
+        match row.state() {
+            RedemptionState::Redeemed => {}
+            RedemptionState::Reversed => {
+                return Err(ApiError::new(ErrorCode::AlreadyReversed, locale))
+            }
+            RedemptionState::Reversing => {
+                return json_response(&redemption_view(&ctx.env, &row, None, caller.now), 202)
+                    .map_err(|e| internal("response", e))
+            }
+            // Captured belongs to a paid order: only the merchant's cancellation reverses it.
+            _ => {
+                return Err(ApiError::new(ErrorCode::InvalidRequest, locale)
+                    .with_message("This redemption can no longer be undone."))
+            }
+        }
+        let row = redemptions::transition(
+            &caller.db,
+            &row,
+            LedgerEvent::ReversalStarted,
+            Actor::Shopper,
+            "shopper undo",
+            Changes::default(),
+            caller.now,
+        )
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::AlreadyReversed, locale))?;
+        let transaction_id = row
+            .bank_transaction_id
+            .ok_or_else(|| internal("undo", "redeemed row without a bank transaction"))?;
+        match caller.client()?.reverse(transaction_id, caller.now).await {
+            Ok(()) => {
+                let row = redemptions::transition(
+                    &caller.db,
+                    &row,
+                    LedgerEvent::ReversalConfirmed,
+                    Actor::Shopper,
+                    "bank reversed",
+                    Changes::default(),
+                    caller.now,
+                )
+                .await?
+                .unwrap_or(row);
+                json_response(&redemption_view(&ctx.env, &row, None, caller.now), 200)
+                    .map_err(|e| internal("response", e))
+            }
+            // Left in `reversing`: the cron retries the reversal with backoff.
+            Err(_) => json_response(&redemption_view(&ctx.env, &row, None, caller.now), 202)
+                .map_err(|e| internal("response", e)),
+        }
+    }
+    .await;
+    respond(outcome)
+}

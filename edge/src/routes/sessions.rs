@@ -1,0 +1,80 @@
+//! `POST /v1/sessions` and `PATCH /v1/sessions/current`: the widget's session for a cart.
+
+use crate::cors;
+use crate::http::{
+    bearer, internal, json_response, now, read_json, request_locale, respond, ApiResult,
+};
+use crate::merchant;
+use crate::routes::DB_BINDING;
+use crate::store::sessions::{self, NewSession, SESSION_TTL_SECONDS};
+use loyalty_shared::api::{SessionStarted, StartSessionRequest, UpdateCartRequest};
+use loyalty_shared::{ApiError, ErrorCode};
+use worker::{Request, Response, Result, RouteContext};
+
+pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let origin = cors::origin(&req);
+    let outcome = async {
+        let locale = request_locale(&req);
+        let body: StartSessionRequest = read_json(&mut req, locale).await?;
+        let db = ctx
+            .env
+            .d1(DB_BINDING)
+            .map_err(|e| internal("d1 binding", e))?;
+        let merchant = merchant::load(&db, &ctx.env, &body.merchant_id, body.locale).await?;
+        // The browser says which page asks; only the merchant's own storefronts may.
+        let origin = origin
+            .as_deref()
+            .filter(|o| merchant.origin_allowed(o))
+            .ok_or_else(|| ApiError::new(ErrorCode::OriginNotAllowed, body.locale))?;
+        if body.cart_id.trim().is_empty() || body.cart_id.len() > 128 {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("cart_id"));
+        }
+        let (_, token) = sessions::create(
+            &db,
+            NewSession {
+                merchant_id: &merchant.id,
+                cart_id: &body.cart_id,
+                amount: body.amount,
+                locale: body.locale,
+                origin: Some(origin),
+            },
+            now(&ctx.env).await,
+        )
+        .await?;
+        let response = json_response(
+            &SessionStarted {
+                session_token: token,
+                expires_in_seconds: SESSION_TTL_SECONDS as u32,
+                merchant_name: merchant.name.clone(),
+            },
+            201,
+        )
+        .map_err(|e| internal("response", e))?;
+        cors::grant(response, origin).map_err(|e| internal("cors", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+pub async fn update_cart(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome: ApiResult<Response> = async {
+        let locale = request_locale(&req);
+        let db = ctx
+            .env
+            .d1(DB_BINDING)
+            .map_err(|e| internal("d1 binding", e))?;
+        let session =
+            sessions::authenticate(&db, bearer(&req), now(&ctx.env).await, locale).await?;
+        let body: UpdateCartRequest = read_json(&mut req, session.locale()).await?;
+        if body.amount.currency != session.amount().currency {
+            return Err(
+                ApiError::new(ErrorCode::InvalidAmount, session.locale()).with_field("amount")
+            );
+        }
+        sessions::update_amount(&db, &session.id, body.amount).await?;
+        json_response(&serde_json::json!({ "amount": body.amount }), 200)
+            .map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}

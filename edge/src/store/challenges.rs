@@ -1,0 +1,112 @@
+//! OTP challenges as stored; the rules about them live in `domain::challenge`.
+
+use super::{int, statement};
+use crate::domain::challenge::Challenge;
+use crate::http::{internal, ApiResult};
+use loyalty_shared::{Currency, Money};
+use serde::Deserialize;
+use worker::D1Database;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChallengeRow {
+    pub id: String,
+    pub session_id: String,
+    pub method: String,
+    pub masked_destination: String,
+    pub otp_token: String,
+    pub sent_at: i64,
+    pub expires_at: i64,
+    pub wrong_attempts: i64,
+    pub resends: i64,
+    pub cart_amount_minor: i64,
+    pub used: i64,
+}
+
+impl ChallengeRow {
+    pub fn rules_view(&self) -> Challenge {
+        Challenge {
+            sent_at: self.sent_at,
+            expires_at: self.expires_at,
+            wrong_attempts: self.wrong_attempts.max(0) as u32,
+            resends: self.resends.max(0) as u32,
+            cart_amount: Money {
+                minor: self.cart_amount_minor.max(0) as u64,
+                currency: Currency::Sar,
+            },
+            used: self.used != 0,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used";
+
+pub async fn latest(db: &D1Database, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
+    statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = ?1 ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
+        &[session_id.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("challenge query", e))
+}
+
+pub async fn get(db: &D1Database, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
+    statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = ?1 AND session_id = ?2"),
+        &[id.into(), session_id.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("challenge query", e))
+}
+
+pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
+    statement(
+        db,
+        &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        &[
+            row.id.as_str().into(),
+            row.session_id.as_str().into(),
+            row.method.as_str().into(),
+            row.masked_destination.as_str().into(),
+            row.otp_token.as_str().into(),
+            int(row.sent_at),
+            int(row.expires_at),
+            int(row.wrong_attempts),
+            int(row.resends),
+            int(row.cart_amount_minor),
+            int(row.used),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("challenge insert", e))?;
+    Ok(())
+}
+
+/// Counts a wrong OTP atomically, so concurrent guesses cannot exceed the limit unseen.
+pub async fn record_wrong_attempt(db: &D1Database, id: &str) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE otp_challenges SET wrong_attempts = wrong_attempts + 1 WHERE id = ?1",
+        &[id.into()],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("challenge update", e))?;
+    Ok(())
+}
+
+pub async fn mark_used(db: &D1Database, id: &str) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
+        &[id.into()],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("challenge update", e))?;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! D1 access: one module per table family. Queries bind every value; nothing is formatted
+//! into SQL.
+
+pub mod challenges;
+pub mod redemptions;
+pub mod sessions;
+
+use crate::http::{internal, ApiResult};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+/// A statement with its values bound.
+pub fn statement(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+    db.prepare(sql)
+        .bind(values)
+        .map_err(|e| internal("D1 bind", e))
+}
+
+/// An integer as D1 wants it (a JS number; every value here is far below 2^53).
+pub fn int(n: i64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+/// Rows written by the last statement.
+pub fn changes(result: &worker::D1Result) -> usize {
+    result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|m| m.changes)
+        .unwrap_or(0)
+}

@@ -1,0 +1,208 @@
+//! The redemption ledger in D1. Every state change goes through [`transition`], which
+//! applies the domain's state machine, updates the row only from the state it was read in,
+//! and writes the audit event in the same batch (a D1 batch is one transaction).
+
+use super::{changes, int, statement};
+use crate::domain::ledger::{self, Actor, LedgerEvent};
+use crate::http::{internal, ApiResult};
+use loyalty_shared::api::RedemptionState;
+use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
+use serde::Deserialize;
+use worker::D1Database;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RedemptionRow {
+    pub id: String,
+    pub session_id: String,
+    pub merchant_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub challenge_id: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub points: i64,
+    pub state: String,
+    pub bank_transaction_id: Option<i64>,
+    pub error_code: Option<String>,
+    pub created_at: i64,
+}
+
+impl RedemptionRow {
+    pub fn state(&self) -> RedemptionState {
+        parse_state(&self.state).unwrap_or(RedemptionState::Failed)
+    }
+
+    pub fn amount(&self) -> Money {
+        Money {
+            minor: self.amount_minor.max(0) as u64,
+            currency: self.currency.parse().unwrap_or(Currency::Sar),
+        }
+    }
+
+    /// The stored refusal as the shopper should see it.
+    pub fn error(&self, locale: Locale) -> Option<ApiError> {
+        let code = ErrorCode::from_code(self.error_code.as_deref()?)?;
+        Some(ApiError::new(code, locale))
+    }
+}
+
+pub fn state_name(state: RedemptionState) -> &'static str {
+    match state {
+        RedemptionState::Pending => "pending",
+        RedemptionState::Redeemed => "redeemed",
+        RedemptionState::Captured => "captured",
+        RedemptionState::Reversing => "reversing",
+        RedemptionState::Reversed => "reversed",
+        RedemptionState::Failed => "failed",
+    }
+}
+
+fn parse_state(s: &str) -> Option<RedemptionState> {
+    Some(match s {
+        "pending" => RedemptionState::Pending,
+        "redeemed" => RedemptionState::Redeemed,
+        "captured" => RedemptionState::Captured,
+        "reversing" => RedemptionState::Reversing,
+        "reversed" => RedemptionState::Reversed,
+        "failed" => RedemptionState::Failed,
+        _ => return None,
+    })
+}
+
+const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, updated_at";
+
+/// Inserts a `pending` row unless one exists for (session, idempotency key); returns the
+/// row that holds the key and whether it is the one just inserted. The UNIQUE constraint
+/// makes concurrent requests with one key agree on a single row.
+pub async fn claim(
+    db: &D1Database,
+    row: &RedemptionRow,
+    actor: Actor,
+) -> ApiResult<(RedemptionRow, bool)> {
+    let insert = statement(
+        db,
+        &format!(
+            "INSERT INTO redemptions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', NULL, NULL, ?10, ?10)
+             ON CONFLICT (session_id, idempotency_key) DO NOTHING"
+        ),
+        &[
+            row.id.as_str().into(),
+            row.session_id.as_str().into(),
+            row.merchant_id.as_str().into(),
+            row.idempotency_key.as_str().into(),
+            row.request_hash.as_str().into(),
+            row.challenge_id.as_str().into(),
+            int(row.amount_minor),
+            row.currency.as_str().into(),
+            int(row.points),
+            int(row.created_at),
+        ],
+    )?;
+    let event = statement(
+        db,
+        "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
+         SELECT ?1, NULL, 'pending', ?2, 'redeem requested', ?3 WHERE changes() = 1",
+        &[
+            row.id.as_str().into(),
+            actor.as_str().into(),
+            int(row.created_at),
+        ],
+    )?;
+    let results = db
+        .batch(vec![insert, event])
+        .await
+        .map_err(|e| internal("redemption claim", e))?;
+    let inserted = results.first().map(changes).unwrap_or(0) == 1;
+    let stored = by_key(db, &row.session_id, &row.idempotency_key)
+        .await?
+        .ok_or_else(|| internal("redemption claim", "row missing after insert"))?;
+    Ok((stored, inserted))
+}
+
+pub async fn by_key(
+    db: &D1Database,
+    session_id: &str,
+    key: &str,
+) -> ApiResult<Option<RedemptionRow>> {
+    statement(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
+        ),
+        &[session_id.into(), key.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("redemption query", e))
+}
+
+pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> {
+    statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM redemptions WHERE id = ?1"),
+        &[id.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("redemption query", e))
+}
+
+/// What a transition writes besides the state.
+#[derive(Debug, Default)]
+pub struct Changes<'a> {
+    pub bank_transaction_id: Option<i64>,
+    pub error_code: Option<&'a str>,
+}
+
+/// Applies `event` to the row if it is still in `row.state`. Returns the new row, or `None`
+/// when another request changed it first (the caller re-reads and answers from that).
+pub async fn transition(
+    db: &D1Database,
+    row: &RedemptionRow,
+    event: LedgerEvent,
+    actor: Actor,
+    reason: &str,
+    extra: Changes<'_>,
+    now: i64,
+) -> ApiResult<Option<RedemptionRow>> {
+    let from = row.state();
+    let to = ledger::transition(from, event).map_err(|code| ApiError::new(code, Locale::En))?;
+    if to == from {
+        return Ok(Some(row.clone()));
+    }
+    let update = statement(
+        db,
+        "UPDATE redemptions SET state = ?1, updated_at = ?2,
+             bank_transaction_id = COALESCE(?3, bank_transaction_id), error_code = COALESCE(?4, error_code)
+         WHERE id = ?5 AND state = ?6",
+        &[
+            state_name(to).into(),
+            int(now),
+            extra.bank_transaction_id.map(int).unwrap_or(wasm_bindgen::JsValue::NULL),
+            extra.error_code.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+            row.id.as_str().into(),
+            state_name(from).into(),
+        ],
+    )?;
+    let event_row = statement(
+        db,
+        "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
+        &[
+            row.id.as_str().into(),
+            state_name(from).into(),
+            state_name(to).into(),
+            actor.as_str().into(),
+            reason.into(),
+            int(now),
+        ],
+    )?;
+    let results = db
+        .batch(vec![update, event_row])
+        .await
+        .map_err(|e| internal("redemption transition", e))?;
+    if results.first().map(changes).unwrap_or(0) != 1 {
+        return Ok(None);
+    }
+    get(db, &row.id).await
+}

@@ -1,0 +1,125 @@
+//! Checkout sessions: one per cart view, authenticated by a random bearer token of which
+//! only the SHA-256 is stored.
+
+use super::{int, statement};
+use crate::http::{internal, ApiResult};
+use crate::secure::{random_hex, sha256_hex};
+use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
+use serde::Deserialize;
+use worker::D1Database;
+
+/// How long a widget's session token lives.
+pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub merchant_id: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub locale: String,
+    pub origin: Option<String>,
+    pub expires_at: i64,
+}
+
+impl Session {
+    pub fn amount(&self) -> Money {
+        Money {
+            minor: self.amount_minor.max(0) as u64,
+            currency: self.currency.parse().unwrap_or(Currency::Sar),
+        }
+    }
+
+    pub fn locale(&self) -> Locale {
+        Locale::from_tag(&self.locale)
+    }
+}
+
+pub struct NewSession<'a> {
+    pub merchant_id: &'a str,
+    pub cart_id: &'a str,
+    pub amount: Money,
+    pub locale: Locale,
+    pub origin: Option<&'a str>,
+}
+
+/// Creates a session and returns it with its bearer token (shown once, never stored).
+pub async fn create(
+    db: &D1Database,
+    new: NewSession<'_>,
+    now: i64,
+) -> ApiResult<(Session, String)> {
+    let id = random_hex(16).map_err(|e| internal("random", e))?;
+    let token = random_hex(32).map_err(|e| internal("random", e))?;
+    let expires_at = now + SESSION_TTL_SECONDS;
+    statement(
+        db,
+        "INSERT INTO sessions (id, token_hash, merchant_id, cart_id, amount_minor, currency, locale, origin, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &[
+            id.as_str().into(),
+            sha256_hex(token.as_bytes()).into(),
+            new.merchant_id.into(),
+            new.cart_id.into(),
+            int(new.amount.minor as i64),
+            new.amount.currency.code().into(),
+            new.locale.tag().into(),
+            new.origin.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+            int(now),
+            int(expires_at),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("session insert", e))?;
+    let session = Session {
+        id,
+        merchant_id: new.merchant_id.to_string(),
+        amount_minor: new.amount.minor as i64,
+        currency: new.amount.currency.code().to_string(),
+        locale: new.locale.tag().to_string(),
+        origin: new.origin.map(str::to_string),
+        expires_at,
+    };
+    Ok((session, token))
+}
+
+/// The session a bearer token belongs to, if it is still valid.
+pub async fn authenticate(
+    db: &D1Database,
+    token: Option<String>,
+    now: i64,
+    locale: Locale,
+) -> ApiResult<Session> {
+    let token = token.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
+    let session: Option<Session> = statement(
+        db,
+        "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at FROM sessions WHERE token_hash = ?1",
+        &[sha256_hex(token.as_bytes()).into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("session query", e))?;
+    let session = session.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
+    if now >= session.expires_at {
+        return Err(ApiError::new(ErrorCode::SessionExpired, session.locale()));
+    }
+    Ok(session)
+}
+
+/// The cart total changed: pending challenges for the old amount stop working.
+pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE sessions SET amount_minor = ?1, currency = ?2 WHERE id = ?3",
+        &[
+            int(amount.minor as i64),
+            amount.currency.code().into(),
+            session_id.into(),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("session update", e))?;
+    Ok(())
+}

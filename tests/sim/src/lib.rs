@@ -1,0 +1,108 @@
+//! `loyalty-sim`: offline stand-ins for Al Rajhi Mokafaa, Pongo and a transactional email
+//! API, faithful to `../shared/providers/*.md`, plus a test console under `/__sim`.
+//!
+//! One listener, path prefixes: `/mokafaa/...` (the bank's real paths after the prefix),
+//! `/pongo/v1/...`, `/email/...`, `/__sim/...`. State is in memory; `POST /__sim/reset`
+//! returns to the seed data written in the README.
+
+pub mod clock;
+pub mod console;
+pub mod email;
+pub mod faults;
+pub mod mokafaa;
+pub mod pongo;
+
+use axum::Router;
+use clock::SimClock;
+use faults::Faults;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Shared simulator state, cheap to clone into handlers.
+#[derive(Clone)]
+pub struct Sim(Arc<SimInner>);
+
+pub struct SimInner {
+    pub clock: SimClock,
+    pub faults: Faults,
+    /// OTPs, tokens and ids come from a CSPRNG, seeded from the OS.
+    pub csprng: Mutex<ChaCha20Rng>,
+    pub mokafaa: Mutex<mokafaa::Bank>,
+    pub pongo: Mutex<pongo::Pongo>,
+    pub email: Mutex<email::Outbox>,
+}
+
+impl Sim {
+    /// A simulator holding the seed data; `fault_seed` makes fault rolls repeatable.
+    pub fn new(fault_seed: u64) -> Sim {
+        Sim(Arc::new(SimInner {
+            clock: SimClock::default(),
+            faults: Faults::new(fault_seed),
+            csprng: Mutex::new(ChaCha20Rng::from_entropy()),
+            mokafaa: Mutex::new(mokafaa::Bank::seeded()),
+            pongo: Mutex::new(pongo::Pongo::seeded()),
+            email: Mutex::new(email::Outbox::default()),
+        }))
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        &self.0.clock
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
+    pub fn now(&self) -> i64 {
+        self.0.clock.now()
+    }
+
+    pub fn rng(&self) -> MutexGuard<'_, ChaCha20Rng> {
+        self.0.csprng.lock().expect("rng lock")
+    }
+
+    pub fn bank(&self) -> MutexGuard<'_, mokafaa::Bank> {
+        self.0.mokafaa.lock().expect("mokafaa lock")
+    }
+
+    pub fn pongo(&self) -> MutexGuard<'_, pongo::Pongo> {
+        self.0.pongo.lock().expect("pongo lock")
+    }
+
+    pub fn outbox(&self) -> MutexGuard<'_, email::Outbox> {
+        self.0.email.lock().expect("email lock")
+    }
+
+    /// Back to the seed data, real time and no faults.
+    pub fn reset(&self) {
+        *self.bank() = mokafaa::Bank::seeded();
+        *self.pongo() = pongo::Pongo::seeded();
+        *self.outbox() = email::Outbox::default();
+        self.0.clock.reset();
+        self.0.faults.clear();
+    }
+}
+
+/// The whole simulator as one router.
+pub fn app(sim: Sim) -> Router {
+    Router::new()
+        .nest("/mokafaa", mokafaa::router())
+        .nest("/pongo", pongo::router())
+        .nest("/email", email::router())
+        .nest("/__sim", console::router())
+        .with_state(sim)
+}
+
+/// Serves the simulator on `addr` (port 0 picks a free one) in the background; for tests.
+pub async fn spawn(addr: &str, fault_seed: u64) -> std::io::Result<(SocketAddr, Sim)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let sim = Sim::new(fault_seed);
+    let router = app(sim.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok((local, sim))
+}
