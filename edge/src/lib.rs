@@ -6,16 +6,22 @@
 //! assets before this code runs.
 
 mod cors;
+mod cron;
 pub mod domain;
 mod http;
 mod merchant;
 pub mod mokafaa;
+mod notify;
+mod rate_limit;
+mod reversal;
 mod routes;
 mod secure;
 mod store;
 
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::{event, Context, Env, Method, Request, Response, Result, Router};
+use worker::{
+    event, Context, Env, Method, Request, Response, Result, Router, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
@@ -27,14 +33,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         };
     }
     let origin = cors::origin(&req);
-    let response = Router::new()
-        .get_async("/v1/health", routes::health::get)
-        .post_async("/v1/sessions", routes::sessions::start)
-        .patch_async("/v1/sessions/current", routes::sessions::update_cart)
-        .post_async("/v1/mokafaa/otp", routes::mokafaa::send_otp)
-        .get_async("/v1/mokafaa/balance", routes::mokafaa::balance)
-        .post_async("/v1/mokafaa/redeem", routes::mokafaa::redeem)
-        .post_async("/v1/mokafaa/redemptions/:id/undo", routes::mokafaa::undo)
+    let router = routes::table()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            let (path, handler) = (route.path, route.handler);
+            match route.method {
+                Method::Get => router.get_async(path, handler),
+                Method::Post => router.post_async(path, handler),
+                Method::Patch => router.patch_async(path, handler),
+                Method::Put => router.put_async(path, handler),
+                Method::Delete => router.delete_async(path, handler),
+                _ => router,
+            }
+        });
+    let response = router
         .or_else_any_method_async("/v1/*rest", |_req, _ctx| async {
             http::error_response(&ApiError::new(ErrorCode::NotFound, Locale::En))
         })
@@ -52,4 +64,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
         _ => Ok(response),
     }
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::run(&env).await;
 }

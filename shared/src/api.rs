@@ -8,6 +8,7 @@ use crate::{Locale, Money};
 use serde::{Deserialize, Serialize};
 
 /// `GET /v1/health`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthResponse {
     /// `ok` when every dependency answers, `degraded` otherwise.
@@ -17,6 +18,7 @@ pub struct HealthResponse {
     pub d1: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
@@ -25,6 +27,7 @@ pub enum HealthStatus {
 }
 
 /// A loyalty program the widget can offer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Program {
@@ -35,6 +38,7 @@ pub enum Program {
 }
 
 /// What the host page tells the widget through `embed.js` (script tag data attributes).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetConfig {
     /// Base URL of the edge API; defaults to the origin `embed.js` was loaded from.
@@ -51,6 +55,7 @@ pub struct WidgetConfig {
 }
 
 /// `POST /v1/sessions`: the widget opens a session for the cart on the page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartSessionRequest {
     pub merchant_id: String,
@@ -58,9 +63,13 @@ pub struct StartSessionRequest {
     pub amount: Money,
     #[serde(default)]
     pub locale: Locale,
+    /// The shopper's email when the store knows it: redemption and reversal notices go there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A session: the bearer token the widget sends on every later call.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionStarted {
     pub session_token: String,
@@ -69,12 +78,14 @@ pub struct SessionStarted {
 }
 
 /// `PATCH /v1/sessions/current`: the cart total changed on the page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateCartRequest {
     pub amount: Money,
 }
 
 /// `GET /v1/mokafaa/balance?challenge_id=`: what the shopper holds and may use on this order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balance {
     pub points: u64,
@@ -86,6 +97,7 @@ pub struct Balance {
 }
 
 /// How the shopper proves they own the Mokafaa account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum VerifyBy {
@@ -109,6 +121,7 @@ impl VerifyBy {
 }
 
 /// `POST /v1/mokafaa/otp`: send (or resend) an OTP.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendOtpRequest {
     #[serde(flatten)]
@@ -116,6 +129,7 @@ pub struct SendOtpRequest {
 }
 
 /// A pending OTP challenge, as the widget needs it for the countdown and resend button.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpChallenge {
     pub challenge_id: String,
@@ -127,6 +141,7 @@ pub struct OtpChallenge {
 }
 
 /// `POST /v1/mokafaa/redeem` (with an `Idempotency-Key` header).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedeemRequest {
     pub challenge_id: String,
@@ -136,6 +151,7 @@ pub struct RedeemRequest {
 }
 
 /// Where a redemption stands in the ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RedemptionState {
@@ -148,6 +164,7 @@ pub enum RedemptionState {
 }
 
 /// A redemption as the widget and the host page see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Redemption {
     pub redemption_id: String,
@@ -160,7 +177,48 @@ pub struct Redemption {
     pub receipt: String,
 }
 
+/// `POST /v1/merchant/orders/paid` (HMAC-signed by the merchant's server): the order the
+/// redemption discounted was paid; the points are captured.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPaidRequest {
+    pub merchant_id: String,
+    pub redemption_id: String,
+    pub order_id: String,
+    /// The total the shopper was charged before the points discount.
+    pub order_total: Money,
+}
+
+/// `POST /v1/merchant/orders/cancelled` (HMAC-signed): the points go back to the shopper.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCancelledRequest {
+    pub merchant_id: String,
+    pub redemption_id: String,
+}
+
+/// `POST /v1/merchant/receipts/verify` (HMAC-signed): is this receipt from the widget real?
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyReceiptRequest {
+    pub merchant_id: String,
+    pub receipt: String,
+}
+
+/// A redemption as the merchant's server sees it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantRedemption {
+    pub redemption_id: String,
+    pub state: RedemptionState,
+    pub points: u64,
+    pub discount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+}
+
 /// `POST /v1/pongo/enlist`: identify or enlist a shopper. Both opt-ins must be answered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnlistRequest {
     pub phone: String,
@@ -171,6 +229,7 @@ pub struct EnlistRequest {
 }
 
 /// A shopper enlisted in (or found in) the merchant's Pongo program.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PongoMember {
     /// `9665••••4567`.
@@ -182,6 +241,7 @@ pub struct PongoMember {
 }
 
 /// The points an order will earn.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EarnPreview {
     pub amount: Money,

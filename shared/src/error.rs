@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! error_codes {
     ($( $variant:ident = $code:literal, $status:literal, $en:literal, $ar:literal; )*) => {
         /// Every error the API can answer.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
@@ -123,12 +124,14 @@ impl fmt::Display for ErrorCode {
 }
 
 /// The body of every error response: `{"error": {...}}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ApiError,
 }
 
 /// An error as the API answers it. Extra fields appear only when they help the caller act.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,

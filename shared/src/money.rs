@@ -8,6 +8,7 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// The currencies the product prices in. Each knows how many minor digits it has.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Currency {
     /// Saudi riyal: 100 halalas. Mokafaa redeems in SAR.
@@ -98,6 +99,7 @@ impl std::error::Error for MoneyError {}
 pub const MAX_MINOR: u64 = 1_000_000_000_000;
 
 /// An amount of money: `minor` units of `currency` (1250 SAR minor = 12.50 SAR).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     pub minor: u64,

@@ -65,7 +65,7 @@ pub fn bench() -> Result<ExitCode> {
     build::migrate(&state)?;
     build::seed(&state)?;
     build::write_dev_vars()?;
-    let stack = Stack::start(&state)?;
+    let stack = Stack::start(&state, None)?;
     const N: usize = 200;
     let mut samples = Vec::with_capacity(N);
     for _ in 0..N {

@@ -123,6 +123,9 @@ pub fn seed(persist_dir: &Path) -> Result<()> {
     })
 }
 
+/// The demo merchant's server-API secret on the local stack (the e2e tests sign with it).
+pub const DEV_MERCHANT_API_SECRET: &str = "dev-merchant-api-secret";
+
 /// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
 /// credentials for the demo merchant, a receipt key, and the simulators' clock.
 pub fn write_dev_vars() -> Result<()> {
@@ -135,9 +138,16 @@ pub fn write_dev_vars() -> Result<()> {
         "# Written by cargo xtask for the local stack; never commit real secrets.\n\
          MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\
          MOKAFAA_MERCHANT_TOKEN__DEMO=sim-merchant-token\n\
+         MERCHANT_API_SECRET__DEMO={merchant}\n\
          RECEIPT_SIGNING_KEY={key}\n\
-         SIM_CLOCK_URL=http://{}/__sim/clock\n",
-        crate::stack::SIM_ADDR
+         SIM_CLOCK_URL=http://{sim}/__sim/clock\n\
+         EMAIL_API_URL=http://{sim}/email/email\n\
+         EMAIL_API_TOKEN=sim-email-token\n\
+         EMAIL_FROM=loyalty@demo-store.example\n\
+         OTP_LIMIT_PER_IP=1000/900\n\
+         REDEEM_LIMIT_PER_IP=1000/900\n",
+        merchant = DEV_MERCHANT_API_SECRET,
+        sim = crate::stack::SIM_ADDR
     );
     std::fs::write(root().join(".dev.vars"), vars)
         .map_err(|e| format!("cannot write .dev.vars: {e}"))

@@ -72,8 +72,9 @@ pub struct Stack {
 
 impl Stack {
     /// Starts the simulators and `wrangler dev` on `persist_dir`'s local state, and waits
-    /// until both answer.
-    pub fn start(persist_dir: &Path) -> Result<Stack> {
+    /// until both answer. With `edge_log`, the edge's output goes to that file (tests scan it
+    /// for leaked secrets) instead of the terminal.
+    pub fn start(persist_dir: &Path, edge_log: Option<&Path>) -> Result<Stack> {
         for addr in [EDGE_ADDR, SIM_ADDR] {
             if TcpStream::connect(addr).is_ok() {
                 return Err(format!(
@@ -92,15 +93,20 @@ impl Stack {
                 .args(["--listen", SIM_ADDR]),
         )?;
         let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
-        let edge = Service::spawn(
-            "wrangler dev",
-            Command::new(npm_tool("wrangler"))
-                .args(["dev", "--ip", ip, "--port", port, "--test-scheduled"])
-                .args(["--show-interactive-dev-session=false", "--persist-to"])
-                .arg(persist_dir)
-                .current_dir(root())
-                .env("WRANGLER_SEND_METRICS", "false"),
-        )?;
+        let mut wrangler = Command::new(npm_tool("wrangler"));
+        wrangler
+            .args(["dev", "--ip", ip, "--port", port, "--test-scheduled"])
+            .args(["--show-interactive-dev-session=false", "--persist-to"])
+            .arg(persist_dir)
+            .current_dir(root())
+            .env("WRANGLER_SEND_METRICS", "false");
+        if let Some(path) = edge_log {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            let copy = file.try_clone().map_err(|e| e.to_string())?;
+            wrangler.stdout(file).stderr(copy);
+        }
+        let edge = Service::spawn("wrangler dev", &mut wrangler)?;
         let mut stack = Stack {
             services: vec![sim, edge],
             edge_url: format!("http://{EDGE_ADDR}"),
@@ -183,7 +189,7 @@ pub fn dev() -> Result<ExitCode> {
     build::migrate(&state)?;
     build::seed(&state)?;
     build::write_dev_vars()?;
-    let mut stack = Stack::start(&state)?;
+    let mut stack = Stack::start(&state, None)?;
     let url = &stack.edge_url;
     eprintln!("\nLoyalty Checkout is running:");
     eprintln!("  demo checkout   {url}/demo/");

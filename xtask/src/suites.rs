@@ -217,7 +217,8 @@ pub fn test() -> Result<ExitCode> {
     })
 }
 
-/// Builds and starts the stack on a fresh database, runs the e2e crate against it, stops it.
+/// Builds and starts the stack on a fresh database, runs the e2e crate against it, stops
+/// it, then scans everything the edge logged for secrets and personal data.
 fn stack_suite() -> Result<Tally> {
     build::all()?;
     let state = root().join(".wrangler").join("test-state");
@@ -228,17 +229,86 @@ fn stack_suite() -> Result<Tally> {
     build::migrate(&state)?;
     build::seed(&state)?;
     build::write_dev_vars()?;
-    let stack = Stack::start(&state)?;
-    let tally = run_counted(
+    let log = root().join(".wrangler").join("test-edge.log");
+    let stack = Stack::start(&state, Some(&log))?;
+    let mut tally = run_counted(
         "stack tests",
         // One test at a time: they share the simulators' clock, which some tests advance.
         cargo(&["test", "--package", "loyalty-e2e", "--", "--test-threads=1"])
             .env("LOYALTY_EDGE_URL", &stack.edge_url)
             .env("LOYALTY_SIM_URL", &stack.sim_url)
+            .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
             .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     drop(stack);
+    tally.add(scan_log_for_secrets(&log));
     Ok(tally)
+}
+
+/// Values that must never appear in the edge's output: the simulators' seed phone numbers
+/// and customer numbers in every form, and every secret in `.dev.vars`.
+fn forbidden_values() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "0501234567",
+        "966501234567",
+        "0559876543",
+        "966559876543",
+        "12345678",
+        "87654321",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Ok(vars) = std::fs::read_to_string(root().join(".dev.vars")) {
+        for line in vars.lines().filter(|l| !l.starts_with('#')) {
+            if let Some((name, value)) = line.split_once('=') {
+                if (name.contains("SECRET") || name.contains("TOKEN") || name.contains("KEY"))
+                    && value.len() >= 8
+                {
+                    values.push(value.to_string());
+                }
+            }
+        }
+    }
+    values
+}
+
+/// One check: the edge log exists, has content, and holds none of [`forbidden_values`].
+fn scan_log_for_secrets(log: &std::path::Path) -> Tally {
+    eprintln!(
+        "    scanning {} for secrets and personal data",
+        log.display()
+    );
+    let text = match std::fs::read_to_string(log) {
+        Ok(text) if !text.trim().is_empty() => text,
+        _ => {
+            eprintln!("    the edge log is missing or empty");
+            return Tally {
+                passed: 0,
+                failed: 1,
+            };
+        }
+    };
+    let leaks: Vec<String> = forbidden_values()
+        .into_iter()
+        .filter(|v| text.contains(v.as_str()))
+        .collect();
+    if leaks.is_empty() {
+        Tally {
+            passed: 1,
+            failed: 0,
+        }
+    } else {
+        let masked: Vec<String> = leaks
+            .iter()
+            .map(|v| format!("{}••••", &v[..2.min(v.len())]))
+            .collect();
+        eprintln!("    the edge log contains secrets or personal data: {masked:?}");
+        Tally {
+            passed: 0,
+            failed: 1,
+        }
+    }
 }
 
 #[cfg(test)]

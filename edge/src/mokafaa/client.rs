@@ -10,6 +10,7 @@ use super::wire::{
 use loyalty_shared::{CustomerNumber, Locale, Money, SaudiMobile};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -58,15 +59,17 @@ pub enum Identity {
 pub struct MokafaaClient {
     http: reqwest::Client,
     config: MokafaaConfig,
-    token: Mutex<Option<(String, i64)>>,
 }
+
+/// Access tokens by (base URL, client id), shared by every request an isolate serves, so a
+/// token call happens about once an hour per merchant rather than once per request.
+static TOKENS: Mutex<BTreeMap<(String, String), (String, i64)>> = Mutex::new(BTreeMap::new());
 
 impl MokafaaClient {
     pub fn new(config: MokafaaConfig) -> Self {
         MokafaaClient {
             http: reqwest::Client::new(),
             config,
-            token: Mutex::new(None),
         }
     }
 
@@ -82,10 +85,14 @@ impl MokafaaClient {
         self.url(&format!("blu-loyalty/1.0.0/{call}"))
     }
 
+    fn cache_key(&self) -> (String, String) {
+        (self.config.base_url.clone(), self.config.client_id.clone())
+    }
+
     /// A valid access token, from the cache or a fresh token call.
     async fn token(&self, now: i64) -> Result<String, BankFailure> {
-        if let Ok(guard) = self.token.lock() {
-            if let Some((token, expires_at)) = guard.as_ref() {
+        if let Ok(cache) = TOKENS.lock() {
+            if let Some((token, expires_at)) = cache.get(&self.cache_key()) {
                 if now < *expires_at - TOKEN_MARGIN_SECONDS {
                     return Ok(token.clone());
                 }
@@ -119,15 +126,15 @@ impl MokafaaClient {
         }
         let token: TokenResponse = serde_json::from_str(&text).map_err(|_| BankFailure::Unknown)?;
         let expires_at = now + token.expires_in.unwrap_or(3600);
-        if let Ok(mut guard) = self.token.lock() {
-            *guard = Some((token.access_token.clone(), expires_at));
+        if let Ok(mut cache) = TOKENS.lock() {
+            cache.insert(self.cache_key(), (token.access_token.clone(), expires_at));
         }
         Ok(token.access_token)
     }
 
     fn forget_token(&self) {
-        if let Ok(mut guard) = self.token.lock() {
-            *guard = None;
+        if let Ok(mut cache) = TOKENS.lock() {
+            cache.remove(&self.cache_key());
         }
     }
 

@@ -5,6 +5,9 @@ use crate::routes::DB_BINDING;
 use loyalty_shared::api::{HealthResponse, HealthStatus};
 use worker::{Request, Response, Result, RouteContext};
 
+#[utoipa::path(get, path = "/v1/health", tag = "ops",
+    responses((status = 200, description = "Up, database answers", body = loyalty_shared::api::HealthResponse),
+              (status = 503, description = "Degraded", body = loyalty_shared::api::HealthResponse)))]
 pub async fn get(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let d1 = database_answers(&ctx).await;
     let body = HealthResponse {

@@ -7,12 +7,17 @@ use crate::cors;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::{Actor, LedgerEvent};
 use crate::domain::limits::{check_amount, max_redeemable};
+use crate::domain::notice::NoticeKind;
+use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
 use crate::http::{
     bearer, internal, json_response, now, parse_json, request_locale, respond, ApiResult,
 };
 use crate::merchant::{self, Merchant};
 use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
+use crate::notify;
+use crate::rate_limit;
+use crate::reversal;
 use crate::routes::DB_BINDING;
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::challenges::{self, ChallengeRow};
@@ -75,6 +80,14 @@ fn bank_error(failure: BankFailure, locale: Locale) -> ApiError {
     }
 }
 
+/// The identifier a rate limit counts, never stored in clear (hashed by the caller).
+fn identity_key(identity: &Identity) -> String {
+    match identity {
+        Identity::Mobile(m) => format!("mobile:{}", m.to_mokafaa()),
+        Identity::CustomerNumber(c) => format!("cic:{}", c.as_str()),
+    }
+}
+
 fn rules() -> ChallengeRules {
     ChallengeRules::default()
 }
@@ -92,6 +105,8 @@ fn challenge_view(row: &ChallengeRow, now: i64) -> OtpChallenge {
 }
 
 /// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
+#[utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
+    responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
 pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let caller = caller(&req, &ctx.env).await?;
@@ -121,6 +136,28 @@ pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
                     .with_message("This merchant does not accept IBAN verification."));
             }
         };
+        // Limits before anything reaches the bank: per client IP and per identifier.
+        let ip = rate_limit::client_ip(&req);
+        let per_ip = rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IP", OTP_PER_IP);
+        rate_limit::check(
+            &caller.db,
+            &format!("otp:ip:{ip}"),
+            per_ip,
+            caller.now,
+            locale,
+        )
+        .await?;
+        let identifier_key = format!("otp:id:{}", sha256_hex(identity_key(&identity).as_bytes()));
+        let per_identifier =
+            rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER);
+        rate_limit::check(
+            &caller.db,
+            &identifier_key,
+            per_identifier,
+            caller.now,
+            locale,
+        )
+        .await?;
         let rules = rules();
         // Our rules first: the cooldown and the resend budget hold whatever the bank allows.
         let next = match challenges::latest(&caller.db, &caller.session.id).await? {
@@ -153,6 +190,8 @@ pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
 }
 
 /// `GET /v1/mokafaa/balance?challenge_id=...`.
+#[utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
 pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let caller = caller(&req, &ctx.env).await?;
@@ -197,10 +236,7 @@ pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
 /// The receipt the host page forwards to its server: an edge signature over the facts of
 /// the redemption, which the merchant's server verifies with the edge.
 fn receipt(env: &Env, row: &RedemptionRow, now: i64) -> String {
-    let payload = format!(
-        "{}:{}:{}:{}:{}",
-        row.id, row.merchant_id, row.session_id, row.amount_minor, row.currency
-    );
+    let payload = super::merchant::receipt_payload(row);
     match env.secret("RECEIPT_SIGNING_KEY") {
         Ok(key) => format!(
             "{}.{}",
@@ -254,6 +290,10 @@ fn answer_for(env: &Env, row: &RedemptionRow, locale: Locale, now: i64) -> ApiRe
 }
 
 /// `POST /v1/mokafaa/redeem` with `Idempotency-Key`: validates and redeems exactly once.
+#[utoipa::path(post, path = "/v1/mokafaa/redeem", tag = "widget", request_body = loyalty_shared::api::RedeemRequest, security(("session" = [])),
+    params(("Idempotency-Key" = String, Header, description = "One redemption per key and session")),
+    responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
+              (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
 pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let caller = caller(&req, &ctx.env).await?;
@@ -273,6 +313,16 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
         let body: RedeemRequest = parse_json(&bytes, locale)?;
         let request_hash = sha256_hex(&bytes);
+        let ip = rate_limit::client_ip(&req);
+        let per_ip = rate_limit::configured(&ctx.env, "REDEEM_LIMIT_PER_IP", REDEEM_PER_IP);
+        rate_limit::check(
+            &caller.db,
+            &format!("redeem:ip:{ip}"),
+            per_ip,
+            caller.now,
+            locale,
+        )
+        .await?;
 
         // A retry of a key already used answers from the ledger, before any other check.
         if let Some(existing) = redemptions::by_key(&caller.db, &caller.session.id, &key).await? {
@@ -315,6 +365,8 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             bank_transaction_id: None,
             error_code: None,
             created_at: caller.now,
+            order_id: None,
+            attempts: 0,
         };
         let (row, inserted) = redemptions::claim(&caller.db, &candidate, Actor::Shopper).await?;
         if !inserted {
@@ -340,7 +392,7 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 challenges::mark_used(&caller.db, &challenge_row.id).await?;
                 let changes = Changes {
                     bank_transaction_id: answer.transaction_id,
-                    error_code: None,
+                    ..Changes::default()
                 };
                 let row = redemptions::transition(
                     &caller.db,
@@ -353,6 +405,7 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 )
                 .await?
                 .ok_or_else(|| internal("redeem", "row changed under us"))?;
+                notify::queue(&caller.db, &row, NoticeKind::Redeemed, caller.now).await;
                 json_response(&redemption_view(&ctx.env, &row, None, caller.now), 201)
                     .map_err(|e| internal("response", e))
             }
@@ -364,8 +417,8 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                     error = counted.wrong_attempt(&rules, locale);
                 }
                 let changes = Changes {
-                    bank_transaction_id: None,
                     error_code: Some(error.code.as_str()),
+                    ..Changes::default()
                 };
                 redemptions::transition(
                     &caller.db,
@@ -391,6 +444,8 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
 
 /// `POST /v1/mokafaa/redemptions/{id}/undo`: the shopper gives the points back before the
 /// order is confirmed ("OTP reversal").
+#[utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody)))]
 pub async fn undo(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let caller = caller(&req, &ctx.env).await?;
@@ -415,40 +470,24 @@ pub async fn undo(req: Request, ctx: RouteContext<()>) -> Result<Response> {
                     .with_message("This redemption can no longer be undone."))
             }
         }
-        let row = redemptions::transition(
+        let client = caller.client()?;
+        let row = reversal::reverse(
             &caller.db,
-            &row,
-            LedgerEvent::ReversalStarted,
+            &client,
+            row,
             Actor::Shopper,
             "shopper undo",
-            Changes::default(),
             caller.now,
         )
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::AlreadyReversed, locale))?;
-        let transaction_id = row
-            .bank_transaction_id
-            .ok_or_else(|| internal("undo", "redeemed row without a bank transaction"))?;
-        match caller.client()?.reverse(transaction_id, caller.now).await {
-            Ok(()) => {
-                let row = redemptions::transition(
-                    &caller.db,
-                    &row,
-                    LedgerEvent::ReversalConfirmed,
-                    Actor::Shopper,
-                    "bank reversed",
-                    Changes::default(),
-                    caller.now,
-                )
-                .await?
-                .unwrap_or(row);
-                json_response(&redemption_view(&ctx.env, &row, None, caller.now), 200)
-                    .map_err(|e| internal("response", e))
-            }
-            // Left in `reversing`: the cron retries the reversal with backoff.
-            Err(_) => json_response(&redemption_view(&ctx.env, &row, None, caller.now), 202)
-                .map_err(|e| internal("response", e)),
-        }
+        .await?;
+        // 202 while the bank has not confirmed: the cron finishes the reversal.
+        let status = if row.state() == RedemptionState::Reversed {
+            200
+        } else {
+            202
+        };
+        json_response(&redemption_view(&ctx.env, &row, None, caller.now), status)
+            .map_err(|e| internal("response", e))
     }
     .await;
     respond(outcome)

@@ -1,6 +1,7 @@
 //! `POST /v1/sessions` and `PATCH /v1/sessions/current`: the widget's session for a cart.
 
 use crate::cors;
+use crate::domain::notice::valid_email;
 use crate::http::{
     bearer, internal, json_response, now, read_json, request_locale, respond, ApiResult,
 };
@@ -11,6 +12,8 @@ use loyalty_shared::api::{SessionStarted, StartSessionRequest, UpdateCartRequest
 use loyalty_shared::{ApiError, ErrorCode};
 use worker::{Request, Response, Result, RouteContext};
 
+#[utoipa::path(post, path = "/v1/sessions", tag = "widget", request_body = loyalty_shared::api::StartSessionRequest,
+    responses((status = 201, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (origin_not_allowed, merchant_not_found, malformed_json, invalid_request)", body = loyalty_shared::ErrorBody)))]
 pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let origin = cors::origin(&req);
     let outcome = async {
@@ -29,6 +32,14 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
         if body.cart_id.trim().is_empty() || body.cart_id.len() > 128 {
             return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("cart_id"));
         }
+        let email = body
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if email.is_some_and(|e| !valid_email(e)) {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("email"));
+        }
         let (_, token) = sessions::create(
             &db,
             NewSession {
@@ -37,6 +48,7 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
                 amount: body.amount,
                 locale: body.locale,
                 origin: Some(origin),
+                email,
             },
             now(&ctx.env).await,
         )
@@ -56,6 +68,8 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
     respond(outcome)
 }
 
+#[utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),
+    responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
 pub async fn update_cart(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome: ApiResult<Response> = async {
         let locale = request_locale(&req);

@@ -25,6 +25,10 @@ pub struct RedemptionRow {
     pub bank_transaction_id: Option<i64>,
     pub error_code: Option<String>,
     pub created_at: i64,
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(default)]
+    pub attempts: i64,
 }
 
 impl RedemptionRow {
@@ -70,6 +74,83 @@ fn parse_state(s: &str) -> Option<RedemptionState> {
 }
 
 const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, updated_at";
+const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts";
+
+/// Redeemed rows whose merchant's abandoned-cart window has passed without a paid order.
+pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+    rows(
+        db,
+        &format!(
+            "SELECT {} FROM redemptions r JOIN merchants m ON m.id = r.merchant_id
+             WHERE r.state = 'redeemed' AND r.created_at + m.abandoned_after_seconds <= ?1
+             ORDER BY r.created_at LIMIT ?2",
+            prefixed("r.")
+        ),
+        &[int(now), int(i64::from(limit))],
+    )
+    .await
+}
+
+/// Rows in `state` whose next retry is due.
+pub async fn due(
+    db: &D1Database,
+    state: RedemptionState,
+    now: i64,
+    limit: u32,
+) -> ApiResult<Vec<RedemptionRow>> {
+    rows(
+        db,
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE state = ?1 AND next_attempt_at <= ?2 ORDER BY updated_at LIMIT ?3"),
+        &[state_name(state).into(), int(now), int(i64::from(limit))],
+    )
+    .await
+}
+
+/// Counts a retry and schedules the next one.
+pub async fn schedule_retry(db: &D1Database, id: &str, next_attempt_at: i64) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2",
+        &[int(next_attempt_at), id.into()],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("redemption retry", e))?;
+    Ok(())
+}
+
+/// Whether a bank transaction id is already in the ledger (reconciliation must not reuse it).
+pub async fn has_transaction(db: &D1Database, transaction_id: i64) -> ApiResult<bool> {
+    let found: Option<serde_json::Value> = statement(
+        db,
+        "SELECT 1 AS found FROM redemptions WHERE bank_transaction_id = ?1",
+        &[int(transaction_id)],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("redemption query", e))?;
+    Ok(found.is_some())
+}
+
+fn prefixed(prefix: &str) -> String {
+    SELECT_COLUMNS
+        .split(", ")
+        .map(|c| format!("{prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn rows(
+    db: &D1Database,
+    sql: &str,
+    values: &[wasm_bindgen::JsValue],
+) -> ApiResult<Vec<RedemptionRow>> {
+    let result = statement(db, sql, values)?
+        .all()
+        .await
+        .map_err(|e| internal("redemption scan", e))?;
+    result.results().map_err(|e| internal("redemption rows", e))
+}
 
 /// Inserts a `pending` row unless one exists for (session, idempotency key); returns the
 /// row that holds the key and whether it is the one just inserted. The UNIQUE constraint
@@ -139,7 +220,7 @@ pub async fn by_key(
 pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> {
     statement(
         db,
-        &format!("SELECT {COLUMNS} FROM redemptions WHERE id = ?1"),
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
         &[id.into()],
     )?
     .first(None)
@@ -152,6 +233,7 @@ pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> 
 pub struct Changes<'a> {
     pub bank_transaction_id: Option<i64>,
     pub error_code: Option<&'a str>,
+    pub order_id: Option<&'a str>,
 }
 
 /// Applies `event` to the row if it is still in `row.state`. Returns the new row, or `None`
@@ -173,7 +255,8 @@ pub async fn transition(
     let update = statement(
         db,
         "UPDATE redemptions SET state = ?1, updated_at = ?2,
-             bank_transaction_id = COALESCE(?3, bank_transaction_id), error_code = COALESCE(?4, error_code)
+             bank_transaction_id = COALESCE(?3, bank_transaction_id), error_code = COALESCE(?4, error_code),
+             order_id = COALESCE(?7, order_id)
          WHERE id = ?5 AND state = ?6",
         &[
             state_name(to).into(),
@@ -182,6 +265,7 @@ pub async fn transition(
             extra.error_code.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
             row.id.as_str().into(),
             state_name(from).into(),
+            extra.order_id.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
     )?;
     let event_row = statement(

@@ -41,6 +41,7 @@ pub struct NewSession<'a> {
     pub amount: Money,
     pub locale: Locale,
     pub origin: Option<&'a str>,
+    pub email: Option<&'a str>,
 }
 
 /// Creates a session and returns it with its bearer token (shown once, never stored).
@@ -54,8 +55,8 @@ pub async fn create(
     let expires_at = now + SESSION_TTL_SECONDS;
     statement(
         db,
-        "INSERT INTO sessions (id, token_hash, merchant_id, cart_id, amount_minor, currency, locale, origin, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO sessions (id, token_hash, merchant_id, cart_id, amount_minor, currency, locale, origin, created_at, expires_at, email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         &[
             id.as_str().into(),
             sha256_hex(token.as_bytes()).into(),
@@ -67,6 +68,7 @@ pub async fn create(
             new.origin.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
             int(now),
             int(expires_at),
+            new.email.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
     )?
     .run()

@@ -27,11 +27,16 @@ pub const DEMO_ORIGIN: &str = "http://127.0.0.1:8787";
 
 /// Opens a widget session for a fresh cart of `amount_minor` halalas; returns the token.
 pub async fn start_session(amount_minor: u64) -> String {
+    start_session_with(amount_minor, None).await
+}
+
+/// As [`start_session`], with the shopper's email when the store knows it.
+pub async fn start_session_with(amount_minor: u64, email: Option<&str>) -> String {
     let cart = format!("cart-{}", unique());
     let response = http()
         .post(format!("{}/v1/sessions", edge_url()))
         .header("Origin", DEMO_ORIGIN)
-        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en"}))
+        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en", "email": email}))
         .send()
         .await
         .expect("edge reachable");
@@ -95,6 +100,125 @@ pub async fn bank_books() -> Value {
         .json()
         .await
         .unwrap()
+}
+
+/// The simulators' current time (the local edge uses the same clock).
+pub async fn sim_now() -> i64 {
+    let body: Value = http()
+        .get(format!("{}/__sim/clock", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["now"].as_i64().expect("clock now")
+}
+
+/// A merchant-server call signed like a merchant's backend does (`Loyalty-Signature`).
+pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
+    let secret = std::env::var("LOYALTY_MERCHANT_SECRET")
+        .expect("LOYALTY_MERCHANT_SECRET (set by cargo xtask test)");
+    let bytes = serde_json::to_vec(body).unwrap();
+    let header = loyalty_shared::signature::sign(
+        secret.as_bytes(),
+        sim_now().await,
+        &bytes,
+        loyalty_shared::signature::PayloadLayout::TimestampDotBody,
+    );
+    http()
+        .post(format!("{}{path}", edge_url()))
+        .header("Content-Type", "application/json")
+        .header("Loyalty-Signature", header)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Runs the edge's cron once (wrangler dev `--test-scheduled`).
+pub async fn run_cron() {
+    let response = http()
+        .get(format!("{}/__scheduled?cron=*/5+*+*+*+*", edge_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "cron trigger: {}",
+        response.status()
+    );
+}
+
+/// Sets a fault on one simulated operation (see the simulator's README section).
+pub async fn set_fault(operation: &str, fault: Value) {
+    let response = http()
+        .put(format!("{}/__sim/faults/{operation}", sim_url()))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+pub async fn clear_faults() {
+    http()
+        .delete(format!("{}/__sim/faults", sim_url()))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Sends an OTP by mobile for the session and returns the challenge.
+pub async fn otp_challenge(token: &str, mobile: &str) -> loyalty_shared::api::OtpChallenge {
+    let response = widget(reqwest::Method::POST, "/v1/mokafaa/otp", token)
+        .json(&json!({"method": "mobile", "mobile": mobile}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "OTP sent");
+    response.json().await.unwrap()
+}
+
+/// A redeem request with an idempotency key.
+pub async fn redeem(
+    token: &str,
+    key: &str,
+    challenge_id: &str,
+    otp: &str,
+    minor: u64,
+) -> reqwest::Response {
+    widget(reqwest::Method::POST, "/v1/mokafaa/redeem", token)
+        .header("Idempotency-Key", key)
+        .json(&json!({"challenge_id": challenge_id, "otp": otp, "amount": {"minor": minor, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A fresh session for `cart_minor` with `minor` redeemed by the rich seed shopper.
+pub async fn redeemed(
+    cart_minor: u64,
+    minor: u64,
+    email: Option<&str>,
+) -> (String, loyalty_shared::api::Redemption) {
+    let token = start_session_with(cart_minor, email).await;
+    let challenge = otp_challenge(&token, RICH_MOBILE).await;
+    let otp = sim_otp(RICH_MOBILE).await;
+    let response = redeem(&token, &unique(), &challenge.challenge_id, &otp, minor).await;
+    assert_eq!(response.status(), 201, "redeemed");
+    (token, response.json().await.unwrap())
+}
+
+/// The simulator's seed shopper with a large balance.
+pub const RICH_MOBILE: &str = "0501234567";
+
+/// Number of transactions (redemptions and reversals) in the simulated bank's books.
+pub async fn bank_transaction_count() -> usize {
+    bank_books().await["transactions"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
 }
 
 /// An HTTP client that never follows redirects, so tests see exactly what the edge answers.

@@ -69,3 +69,19 @@ async fn the_embed_script_and_built_widget_are_served() {
     assert_eq!(js.status(), 200);
     assert!(js.text().await.unwrap().contains("mount"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_names_the_error_codes() {
+    let response = http()
+        .get(format!("{}/v1/openapi.json", edge_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let doc: serde_json::Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/v1/mokafaa/redeem"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["ErrorCode"]
+        .to_string()
+        .contains("otp_locked"));
+}

@@ -1,0 +1,97 @@
+//! Fixed-window rate limits: how many times a key may act per window.
+
+/// One limit: at most `max` actions per `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window_seconds: i64,
+}
+
+/// OTP sends per identifier (a mobile or customer number): the bank texts a person, so
+/// this protects the shopper from being flooded and the merchant from SMS costs.
+pub const OTP_PER_IDENTIFIER: Limit = Limit {
+    max: 5,
+    window_seconds: 15 * 60,
+};
+/// OTP sends per client IP, across identifiers (number scanning).
+pub const OTP_PER_IP: Limit = Limit {
+    max: 30,
+    window_seconds: 15 * 60,
+};
+/// Redeem attempts per client IP (OTP guessing across sessions).
+pub const REDEEM_PER_IP: Limit = Limit {
+    max: 60,
+    window_seconds: 15 * 60,
+};
+
+impl Limit {
+    /// Reads `max/window_seconds` (e.g. `5/900`), as operators set it in a Worker var.
+    pub fn parse(text: &str) -> Option<Limit> {
+        let (max, window) = text.trim().split_once('/')?;
+        let limit = Limit {
+            max: max.trim().parse().ok()?,
+            window_seconds: window.trim().parse().ok()?,
+        };
+        (limit.max > 0 && limit.window_seconds > 0).then_some(limit)
+    }
+}
+
+/// The counter after one more action: (window start, count) given the stored one.
+pub fn count(stored: Option<(i64, u32)>, now: i64, limit: Limit) -> (i64, u32) {
+    match stored {
+        Some((start, n)) if now < start + limit.window_seconds => (start, n.saturating_add(1)),
+        _ => (now, 1),
+    }
+}
+
+/// `None` when allowed, else the seconds until the window ends.
+pub fn verdict(window_start: i64, count: u32, now: i64, limit: Limit) -> Option<u32> {
+    (count > limit.max).then(|| {
+        u32::try_from((window_start + limit.window_seconds - now).max(1)).unwrap_or(u32::MAX)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const L: Limit = Limit {
+        max: 3,
+        window_seconds: 60,
+    };
+
+    #[test]
+    fn parses_operator_settings() {
+        assert_eq!(
+            Limit::parse("5/900"),
+            Some(Limit {
+                max: 5,
+                window_seconds: 900
+            })
+        );
+        assert_eq!(
+            Limit::parse(" 10 / 60 "),
+            Some(Limit {
+                max: 10,
+                window_seconds: 60
+            })
+        );
+        assert_eq!(Limit::parse("0/60"), None);
+        assert_eq!(Limit::parse("5"), None);
+        assert_eq!(Limit::parse("a/b"), None);
+    }
+
+    #[test]
+    fn allows_up_to_max_then_waits_for_the_window() {
+        let mut stored = None;
+        for i in 1..=3 {
+            let (start, n) = count(stored, 1_000, L);
+            assert_eq!((n, verdict(start, n, 1_000, L)), (i, None));
+            stored = Some((start, n));
+        }
+        let (start, n) = count(stored, 1_010, L);
+        assert_eq!(verdict(start, n, 1_010, L), Some(50));
+        // A new window starts over.
+        assert_eq!(count(Some((start, n)), 1_060, L), (1_060, 1));
+    }
+}

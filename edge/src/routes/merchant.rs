@@ -1,0 +1,233 @@
+//! The merchant-server API: HMAC-signed (`Loyalty-Signature: t=<unix>,v1=<hex>` over
+//! `"{t}.{body}"` with the merchant's API secret, 5-minute window, each signature once).
+//! Order paid captures a redemption, order cancelled reverses it, and a widget receipt can
+//! be verified so a host page cannot invent a discount.
+
+use crate::domain::ledger::{Actor, LedgerEvent};
+use crate::http::{internal, json_response, now, parse_json, respond, ApiResult};
+use crate::merchant::{self, secret_name, Merchant};
+use crate::mokafaa::client::MokafaaClient;
+use crate::reversal;
+use crate::routes::DB_BINDING;
+use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::{changes, int, statement};
+use loyalty_shared::api::{
+    MerchantRedemption, OrderCancelledRequest, OrderPaidRequest, RedemptionState,
+    VerifyReceiptRequest,
+};
+use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
+use loyalty_shared::{ApiError, ErrorCode, Locale};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use worker::{D1Database, Env, Request, Response, Result, RouteContext};
+
+/// The header merchant servers sign with.
+pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
+
+/// How long a widget receipt stays verifiable.
+const RECEIPT_TOLERANCE_SECONDS: i64 = 7 * 24 * 3600;
+
+struct Signed<T> {
+    db: D1Database,
+    merchant: Merchant,
+    body: T,
+    now: i64,
+}
+
+/// Authenticates a merchant-server request and parses its body. Every failure of the
+/// signature is the same `bad_signature` to the caller; the log says which.
+async fn signed<T: DeserializeOwned>(req: &mut Request, env: &Env) -> ApiResult<Signed<T>> {
+    let locale = Locale::En;
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+    #[derive(Deserialize)]
+    struct Who {
+        merchant_id: String,
+    }
+    let who: Who = parse_json(&bytes, locale)?;
+    let bad = || ApiError::new(ErrorCode::BadSignature, locale);
+    let secret = env
+        .secret(&secret_name("MERCHANT_API_SECRET", &who.merchant_id))
+        .map_err(|_| bad())?
+        .to_string();
+    let header = req.headers().get(SIGNATURE_HEADER).ok().flatten();
+    let now = now(env).await;
+    verify(
+        secret.as_bytes(),
+        header.as_deref(),
+        &bytes,
+        now,
+        DEFAULT_TOLERANCE_SECONDS,
+        PayloadLayout::TimestampDotBody,
+    )
+    .map_err(|e| {
+        worker::console_warn!("merchant {}: signature refused: {e}", who.merchant_id);
+        bad()
+    })?;
+    let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
+    // A signature is good once: a captured request replayed within the window is refused.
+    let logged = statement(
+        &db,
+        "INSERT INTO merchant_request_log (merchant_id, signature, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        &[who.merchant_id.as_str().into(), header.unwrap_or_default().into(), int(now)],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("request log", e))?;
+    if changes(&logged) != 1 {
+        worker::console_warn!("merchant {}: replayed signature refused", who.merchant_id);
+        return Err(bad());
+    }
+    let merchant = merchant::load(&db, env, &who.merchant_id, locale).await?;
+    let body = parse_json(&bytes, locale)?;
+    Ok(Signed {
+        db,
+        merchant,
+        body,
+        now,
+    })
+}
+
+async fn merchants_redemption(
+    db: &D1Database,
+    merchant: &Merchant,
+    id: &str,
+) -> ApiResult<RedemptionRow> {
+    redemptions::get(db, id)
+        .await?
+        .filter(|r| r.merchant_id == merchant.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, Locale::En).with_field("redemption_id"))
+}
+
+fn view(row: &RedemptionRow) -> MerchantRedemption {
+    MerchantRedemption {
+        redemption_id: row.id.clone(),
+        state: row.state(),
+        points: row.points.max(0) as u64,
+        discount: row.amount(),
+        order_id: row.order_id.clone(),
+    }
+}
+
+fn client(merchant: &Merchant) -> ApiResult<MokafaaClient> {
+    Ok(MokafaaClient::new(merchant.mokafaa(Locale::En)?.clone()))
+}
+
+/// `POST /v1/merchant/orders/paid`.
+#[utoipa::path(post, path = "/v1/merchant/orders/paid", tag = "merchant", request_body = loyalty_shared::api::OrderPaidRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, amount_over_limit after reversing, not_found)", body = loyalty_shared::ErrorBody)))]
+pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let Signed { db, merchant, body, now } = signed::<OrderPaidRequest>(&mut req, &ctx.env).await?;
+        let row = merchants_redemption(&db, &merchant, &body.redemption_id).await?;
+        if row.state() == RedemptionState::Captured {
+            return json_response(&view(&row), 200).map_err(|e| internal("response", e));
+        }
+        if row.state() != RedemptionState::Redeemed {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, Locale::En)
+                .with_message(format!("The redemption is {:?} and cannot be captured.", row.state())));
+        }
+        // A discount larger than the order is never captured: the points go back.
+        if body.order_total.currency != row.amount().currency || row.amount().minor > body.order_total.minor {
+            let client = client(&merchant)?;
+            reversal::reverse(&db, &client, row, Actor::MerchantServer, "redeemed amount exceeds the paid order total", now).await?;
+            return Err(ApiError::new(ErrorCode::AmountOverLimit, Locale::En)
+                .with_message("The redeemed amount exceeds the order total; the points were returned to the shopper."));
+        }
+        let changes = Changes { order_id: Some(&body.order_id), ..Changes::default() };
+        let row = match redemptions::transition(&db, &row, LedgerEvent::OrderPaid, Actor::MerchantServer, "order paid", changes, now).await? {
+            Some(row) => row,
+            None => merchants_redemption(&db, &merchant, &body.redemption_id).await?,
+        };
+        json_response(&view(&row), 200).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `POST /v1/merchant/orders/cancelled`: reverses once, however often it is called.
+#[utoipa::path(post, path = "/v1/merchant/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::OrderCancelledRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = 202, description = "Reversal started", body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
+pub async fn order_cancelled(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let Signed {
+            db,
+            merchant,
+            body,
+            now,
+        } = signed::<OrderCancelledRequest>(&mut req, &ctx.env).await?;
+        let row = merchants_redemption(&db, &merchant, &body.redemption_id).await?;
+        let row = match row.state() {
+            RedemptionState::Reversed => row,
+            _ => {
+                reversal::reverse(
+                    &db,
+                    &client(&merchant)?,
+                    row,
+                    Actor::MerchantServer,
+                    "order cancelled",
+                    now,
+                )
+                .await?
+            }
+        };
+        let status = if row.state() == RedemptionState::Reversed {
+            200
+        } else {
+            202
+        };
+        json_response(&view(&row), status).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `POST /v1/merchant/receipts/verify`.
+#[utoipa::path(post, path = "/v1/merchant/receipts/verify", tag = "merchant", request_body = loyalty_shared::api::VerifyReceiptRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody)))]
+pub async fn verify_receipt(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let Signed {
+            db,
+            merchant,
+            body,
+            now,
+        } = signed::<VerifyReceiptRequest>(&mut req, &ctx.env).await?;
+        let invalid = || {
+            ApiError::new(ErrorCode::BadSignature, Locale::En)
+                .with_message("The receipt is not valid.")
+        };
+        let (id, signature) = body.receipt.split_once('.').ok_or_else(invalid)?;
+        let row = redemptions::get(&db, id)
+            .await?
+            .filter(|r| r.merchant_id == merchant.id)
+            .ok_or_else(invalid)?;
+        let key = ctx
+            .env
+            .secret("RECEIPT_SIGNING_KEY")
+            .map_err(|e| internal("receipt key", e))?
+            .to_string();
+        verify(
+            key.as_bytes(),
+            Some(signature),
+            receipt_payload(&row).as_bytes(),
+            now,
+            RECEIPT_TOLERANCE_SECONDS,
+            PayloadLayout::TimestampDotBody,
+        )
+        .map_err(|_| invalid())?;
+        json_response(&view(&row), 200).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// What a receipt vouches for: the redemption, its merchant, session and discount.
+pub fn receipt_payload(row: &RedemptionRow) -> String {
+    format!(
+        "{}:{}:{}:{}:{}",
+        row.id, row.merchant_id, row.session_id, row.amount_minor, row.currency
+    )
+}

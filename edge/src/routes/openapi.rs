@@ -1,0 +1,124 @@
+//! `GET /v1/openapi.json`: the API described from the same shared types it serves, checked
+//! by a test against the route table so it cannot drift.
+
+use crate::http::json_response;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use worker::{Request, Response, Result, RouteContext};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Loyalty Checkout API", description = "Mokafaa redemption and Pongo loyalty at checkout. Every error is {\"error\":{\"code\",\"message\"}} with a stable code."),
+    paths(
+        super::health::get,
+        get,
+        super::sessions::start,
+        super::sessions::update_cart,
+        super::mokafaa::send_otp,
+        super::mokafaa::balance,
+        super::mokafaa::redeem,
+        super::mokafaa::undo,
+        super::merchant::order_paid,
+        super::merchant::order_cancelled,
+        super::merchant::verify_receipt,
+    ),
+    components(schemas(loyalty_shared::ErrorCode, loyalty_shared::ApiError)),
+    modifiers(&Security)
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The widget's session token from POST /v1/sessions"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "merchant_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Loyalty-Signature",
+                "t=<unix>,v1=<hex HMAC-SHA256 of \"{t}.{body}\" with the merchant's API secret>; 5-minute window; each signature once",
+            ))),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This document")))]
+pub async fn get(_req: Request, _ctx: RouteContext<()>) -> Result<Response> {
+    json_response(&ApiDoc::openapi(), 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn method_name(method: &worker::Method) -> String {
+        method.to_string().to_lowercase()
+    }
+
+    #[test]
+    fn the_document_describes_exactly_the_routes_served() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.clone(), path.clone()))
+            })
+            .filter(|(m, _)| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+            .collect();
+        let served: BTreeSet<(String, String)> = crate::routes::table()
+            .iter()
+            .map(|r| {
+                let path = r
+                    .path
+                    .split('/')
+                    .map(|seg| {
+                        seg.strip_prefix(':')
+                            .map(|p| format!("{{{p}}}"))
+                            .unwrap_or_else(|| seg.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                (method_name(&r.method), path)
+            })
+            .collect();
+        assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn every_error_code_is_in_the_schema() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let codes = doc["components"]["schemas"]["ErrorCode"].to_string();
+        for code in loyalty_shared::ErrorCode::ALL {
+            assert!(codes.contains(&format!("\"{}\"", code.as_str())), "{code}");
+        }
+        // Request and response bodies come from the shared types.
+        for schema in [
+            "Money",
+            "OtpChallenge",
+            "Redemption",
+            "RedeemRequest",
+            "ErrorBody",
+            "MerchantRedemption",
+        ] {
+            assert!(
+                doc["components"]["schemas"].get(schema).is_some(),
+                "{schema}"
+            );
+        }
+    }
+}
