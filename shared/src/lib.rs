@@ -6,7 +6,7 @@
 
 pub mod api;
 pub mod bank_account;
-mod digits;
+pub mod digits;
 pub mod error;
 pub mod locale;
 mod mask;

@@ -28,6 +28,10 @@ pub fn mount(root: web_sys::ShadowRoot, config_json: &str) -> Result<(), JsValue
     let host = document.create_element("div")?;
     host.set_class_name("lc-root");
     root.append_child(&host)?;
-    yew::Renderer::<App>::with_root_and_props(host, AppProps { config }).render();
+    let props = AppProps {
+        config,
+        host: Some(root.host()),
+    };
+    yew::Renderer::<App>::with_root_and_props(host, props).render();
     Ok(())
 }

@@ -3,9 +3,12 @@
 //! back as actions.
 
 use loyalty_shared::api::{
-    EnlistRequest, OtpChallenge, PongoMember, Program, SendOtpRequest, VerifyBy,
+    Balance, EnlistRequest, OtpChallenge, PongoMember, Program, RedeemRequest, Redemption,
+    RedemptionState, SendOtpRequest, VerifyBy,
 };
-use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, InternationalPhone, SaudiMobile};
+use loyalty_shared::{
+    ApiError, Currency, CustomerNumber, ErrorCode, InternationalPhone, Money, SaudiMobile,
+};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -27,7 +30,33 @@ pub struct MokafaaForm {
     pub identifier: String,
     pub error: Option<ApiError>,
     pub busy: bool,
+    /// The live challenge; its seconds count down with [`Action::Tick`].
     pub challenge: Option<OtpChallenge>,
+    pub otp: String,
+    /// The SAR amount as typed.
+    pub amount: String,
+    pub balance: Option<Balance>,
+    pub redemption: Option<Redemption>,
+    /// Points given back by the last undo, to tell the shopper.
+    pub returned_points: Option<u64>,
+}
+
+/// Which Mokafaa screen to show, derived from the form so it can never disagree with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MokafaaScreen {
+    Identify,
+    Verify,
+    Redeemed,
+}
+
+impl MokafaaForm {
+    pub fn screen(&self) -> MokafaaScreen {
+        match (&self.redemption, &self.challenge) {
+            (Some(r), _) if r.state != RedemptionState::Reversed => MokafaaScreen::Redeemed,
+            (_, Some(_)) => MokafaaScreen::Verify,
+            _ => MokafaaScreen::Identify,
+        }
+    }
 }
 
 /// The Pongo enlist form. Opt-ins start unanswered: consent is never assumed.
@@ -45,6 +74,9 @@ pub struct PongoForm {
 pub struct WidgetState {
     pub programs: Vec<Program>,
     pub program: Program,
+    /// The session token once the edge granted one.
+    pub session: Option<String>,
+    pub session_error: Option<ApiError>,
     pub mokafaa: MokafaaForm,
     pub pongo: PongoForm,
 }
@@ -60,6 +92,8 @@ impl WidgetState {
         WidgetState {
             program: programs[0],
             programs,
+            session: None,
+            session_error: None,
             mokafaa: MokafaaForm::default(),
             pongo: PongoForm::default(),
         }
@@ -76,6 +110,18 @@ pub enum Action {
     MokafaaSending,
     OtpSent(OtpChallenge),
     MokafaaFailed(ApiError),
+    SessionStarted(String),
+    SessionFailed(ApiError),
+    /// One second passed: countdowns move.
+    Tick,
+    EditOtp(String),
+    EditAmount(String),
+    BalanceLoaded(Balance),
+    Redeemed(Redemption),
+    /// The shopper's undo finished (or was accepted and is finishing).
+    Undone(Redemption),
+    /// Back to the first screen to use another number.
+    StartOver,
     EditPongoPhone(String),
     AnswerEmailOptin(bool),
     AnswerSmsOptin(bool),
@@ -117,6 +163,52 @@ impl Reducible for WidgetState {
             Action::OtpSent(challenge) => {
                 next.mokafaa.busy = false;
                 next.mokafaa.challenge = Some(challenge);
+                next.mokafaa.otp.clear();
+                next.mokafaa.returned_points = None;
+            }
+            Action::SessionStarted(token) => {
+                next.session = Some(token);
+                next.session_error = None;
+            }
+            Action::SessionFailed(error) => next.session_error = Some(error),
+            Action::Tick => match next.mokafaa.challenge.as_mut() {
+                Some(c) if c.expires_in_seconds > 0 || c.resend_after_seconds > 0 => {
+                    c.expires_in_seconds = c.expires_in_seconds.saturating_sub(1);
+                    c.resend_after_seconds = c.resend_after_seconds.saturating_sub(1);
+                }
+                // Nothing moves: keep the same state so nothing re-renders.
+                _ => return self,
+            },
+            Action::EditOtp(value) => {
+                next.mokafaa.otp = value;
+                next.mokafaa.error = None;
+            }
+            Action::EditAmount(value) => {
+                next.mokafaa.amount = value;
+                next.mokafaa.error = None;
+            }
+            Action::BalanceLoaded(balance) => {
+                if next.mokafaa.amount.is_empty() {
+                    next.mokafaa.amount = balance.max_redeemable.to_decimal_string();
+                }
+                next.mokafaa.balance = Some(balance);
+            }
+            Action::Redeemed(redemption) => {
+                next.mokafaa.busy = false;
+                next.mokafaa.redemption = Some(redemption);
+            }
+            Action::Undone(redemption) => {
+                next.mokafaa = MokafaaForm {
+                    method: next.mokafaa.method,
+                    returned_points: Some(redemption.points),
+                    ..MokafaaForm::default()
+                };
+            }
+            Action::StartOver => {
+                next.mokafaa = MokafaaForm {
+                    method: next.mokafaa.method,
+                    ..MokafaaForm::default()
+                };
             }
             Action::EditPongoPhone(value) => {
                 next.pongo.phone = value;
@@ -161,6 +253,45 @@ pub fn mokafaa_request(form: &MokafaaForm) -> Result<SendOtpRequest, ErrorCode> 
         },
     };
     Ok(SendOtpRequest { by })
+}
+
+/// The redeem request for the Verify screen, or the error to show: a 4-digit code and an
+/// amount within what the balance and the order allow.
+pub fn redeem_request(form: &MokafaaForm) -> Result<RedeemRequest, ErrorCode> {
+    let challenge = form.challenge.as_ref().ok_or(ErrorCode::OtpExpired)?;
+    if challenge.expires_in_seconds == 0 {
+        return Err(ErrorCode::OtpExpired);
+    }
+    let otp: String = form
+        .otp
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            loyalty_shared::digits::ascii_digit(c)
+                .map(|d| char::from(b'0' + d))
+                .unwrap_or(c)
+        })
+        .collect();
+    if otp.len() != 4 || !otp.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ErrorCode::OtpInvalid);
+    }
+    let amount = Money::parse(&form.amount, Currency::Sar)?;
+    if amount.minor == 0 {
+        return Err(ErrorCode::InvalidAmount);
+    }
+    if let Some(balance) = &form.balance {
+        if amount.minor > balance.max_redeemable.minor {
+            return Err(ErrorCode::AmountOverLimit);
+        }
+        if amount.minor < balance.min_per_order.minor {
+            return Err(ErrorCode::AmountUnderMinimum);
+        }
+    }
+    Ok(RedeemRequest {
+        challenge_id: challenge.challenge_id.clone(),
+        otp,
+        amount,
+    })
 }
 
 /// The enlist request, refusing unless both opt-in questions were answered.
@@ -255,6 +386,91 @@ mod tests {
         assert_eq!((req.email_optin, req.sms_optin), (Some(false), Some(false)));
         form.phone = "abc".into();
         assert_eq!(pongo_request(&form), Err(ErrorCode::InvalidPhone));
+    }
+
+    fn challenge() -> OtpChallenge {
+        OtpChallenge {
+            challenge_id: "c1".into(),
+            masked_destination: "05••••4567".into(),
+            expires_in_seconds: 2,
+            resend_after_seconds: 1,
+            resends_left: 3,
+        }
+    }
+
+    fn sar(minor: u64) -> Money {
+        Money::from_minor(minor, Currency::Sar).unwrap()
+    }
+
+    #[test]
+    fn the_countdown_stops_at_zero_and_screens_follow_the_form() {
+        let s = reduce(WidgetState::new(&[]), &[Action::OtpSent(challenge())]);
+        assert_eq!(s.mokafaa.screen(), MokafaaScreen::Verify);
+        let s = reduce(s, &[Action::Tick, Action::Tick, Action::Tick]);
+        let c = s.mokafaa.challenge.as_ref().unwrap();
+        assert_eq!((c.expires_in_seconds, c.resend_after_seconds), (0, 0));
+        let redemption = Redemption {
+            redemption_id: "r1".into(),
+            state: RedemptionState::Redeemed,
+            points: 2_500,
+            discount: sar(1_000),
+            balance_points_after: None,
+            receipt: "r1.t=1,v1=00".into(),
+        };
+        let s = reduce(s, &[Action::Redeemed(redemption.clone())]);
+        assert_eq!(s.mokafaa.screen(), MokafaaScreen::Redeemed);
+        let s = reduce(
+            s,
+            &[Action::Undone(Redemption {
+                state: RedemptionState::Reversed,
+                ..redemption
+            })],
+        );
+        assert_eq!(s.mokafaa.screen(), MokafaaScreen::Identify);
+        assert_eq!(s.mokafaa.returned_points, Some(2_500));
+    }
+
+    #[test]
+    fn the_balance_prefills_the_most_the_order_allows() {
+        let balance = Balance {
+            points: 1_000_000,
+            worth: sar(400_000),
+            max_redeemable: sar(25_000),
+            min_per_order: sar(100),
+        };
+        let s = reduce(
+            WidgetState::new(&[]),
+            &[Action::OtpSent(challenge()), Action::BalanceLoaded(balance)],
+        );
+        assert_eq!(s.mokafaa.amount, "250.00");
+    }
+
+    #[test]
+    fn redeem_validation_before_the_request() {
+        let balance = Balance {
+            points: 1_000,
+            worth: sar(400),
+            max_redeemable: sar(400),
+            min_per_order: sar(100),
+        };
+        let mut form = MokafaaForm {
+            challenge: Some(challenge()),
+            otp: "١٢٣٤".into(),
+            amount: "3.50".into(),
+            balance: Some(balance),
+            ..Default::default()
+        };
+        let request = redeem_request(&form).unwrap();
+        assert_eq!((request.otp.as_str(), request.amount.minor), ("1234", 350));
+        form.amount = "4.01".into();
+        assert_eq!(redeem_request(&form), Err(ErrorCode::AmountOverLimit));
+        form.amount = "0.50".into();
+        assert_eq!(redeem_request(&form), Err(ErrorCode::AmountUnderMinimum));
+        form.amount = "abc".into();
+        assert_eq!(redeem_request(&form), Err(ErrorCode::InvalidAmount));
+        form.amount = "1".into();
+        form.otp = "12".into();
+        assert_eq!(redeem_request(&form), Err(ErrorCode::OtpInvalid));
     }
 
     #[test]

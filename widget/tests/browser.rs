@@ -130,3 +130,25 @@ async fn pongo_refuses_to_enlist_until_both_optins_are_answered() {
     let sms_no: HtmlInputElement = find(&root, "fieldset[data-optin=sms] input[value=false]");
     assert!(!sms_yes.checked() && !sms_no.checked());
 }
+
+#[wasm_bindgen_test]
+async fn an_unreachable_edge_is_said_plainly() {
+    // The test config points at a closed port, so opening the session fails.
+    let root = mount("en", "");
+    for _ in 0..100 {
+        if root.query_selector(".lc-alert").unwrap().is_some() {
+            break;
+        }
+        settle().await;
+    }
+    let alert: HtmlElement = find(&root, ".lc-alert");
+    assert_eq!(
+        alert.get_attribute("data-code").as_deref(),
+        Some("upstream_unavailable")
+    );
+    let widget: HtmlElement = find(&root, ".lc-widget");
+    assert_eq!(
+        widget.get_attribute("data-session").as_deref(),
+        Some("false")
+    );
+}

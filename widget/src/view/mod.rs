@@ -1,5 +1,6 @@
 //! Yew views: thin renderers of [`crate::state::WidgetState`].
 
 pub mod app;
+mod host_events;
 mod mokafaa;
 mod pongo;

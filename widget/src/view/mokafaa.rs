@@ -1,9 +1,13 @@
-//! First Mokafaa screen: choose mobile or bank account, type it, ask for the code.
+//! The Mokafaa screens: identify (mobile or bank account), verify (code, countdown, resend,
+//! balance, amount), redeemed (with undo). The state machine decides which one shows.
 
-use crate::api::EdgeClient;
+use super::host_events::announce;
+use crate::api::{new_idempotency_key, EdgeClient};
 use crate::i18n::{t, Text};
-use crate::state::{mokafaa_request, Action, Method, MokafaaForm, WidgetState};
-use loyalty_shared::{ApiError, Locale};
+use crate::state::{
+    mokafaa_request, redeem_request, Action, Method, MokafaaForm, MokafaaScreen, WidgetState,
+};
+use loyalty_shared::{ApiError, ErrorCode, Locale};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,15 +17,88 @@ pub struct MokafaaProps {
     pub dispatch: UseReducerDispatcher<WidgetState>,
     pub locale: Locale,
     pub client: EdgeClient,
+    pub session: Option<String>,
+    pub host: Option<web_sys::Element>,
 }
 
 #[function_component(MokafaaView)]
 pub fn mokafaa_view(props: &MokafaaProps) -> Html {
+    match props.form.screen() {
+        MokafaaScreen::Identify => identify(props),
+        MokafaaScreen::Verify => verify(props),
+        MokafaaScreen::Redeemed => redeemed(props),
+    }
+}
+
+fn text_input(
+    dispatch: &UseReducerDispatcher<WidgetState>,
+    make: fn(String) -> Action,
+) -> Callback<InputEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        dispatch.dispatch(make(input.value()));
+    })
+}
+
+/// Sends (or resends) the code for what the shopper typed.
+fn send_code(props: &MokafaaProps) -> Callback<()> {
     let MokafaaProps {
         form,
         dispatch,
         locale,
         client,
+        session,
+        ..
+    } = props;
+    let (form, dispatch, locale, client, session) = (
+        form.clone(),
+        dispatch.clone(),
+        *locale,
+        client.clone(),
+        session.clone(),
+    );
+    Callback::from(move |()| {
+        if form.busy {
+            return;
+        }
+        match mokafaa_request(&form) {
+            Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
+            Ok(request) => {
+                let Some(token) = session.clone() else {
+                    dispatch.dispatch(Action::MokafaaFailed(ApiError::new(
+                        ErrorCode::SessionInvalid,
+                        locale,
+                    )));
+                    return;
+                };
+                dispatch.dispatch(Action::MokafaaSending);
+                let (dispatch, client) = (dispatch.clone(), client.clone());
+                yew::platform::spawn_local(async move {
+                    match client.send_otp(&token, &request).await {
+                        Ok(challenge) => {
+                            let id = challenge.challenge_id.clone();
+                            dispatch.dispatch(Action::OtpSent(challenge));
+                            match client.balance(&token, &id).await {
+                                Ok(balance) => dispatch.dispatch(Action::BalanceLoaded(balance)),
+                                // The balance is a convenience: redeeming still works without it.
+                                Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                            }
+                        }
+                        Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                    }
+                });
+            }
+        }
+    })
+}
+
+fn identify(props: &MokafaaProps) -> Html {
+    let MokafaaProps {
+        form,
+        dispatch,
+        locale,
+        ..
     } = props;
     let locale = *locale;
     let method_choice = |method: Method, text: Text| {
@@ -35,38 +112,11 @@ pub fn mokafaa_view(props: &MokafaaProps) -> Html {
             </label>
         }
     };
-    let oninput = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::EditIdentifier(input.value()));
-        })
-    };
-    let onsubmit = {
-        let dispatch = dispatch.clone();
-        let form = form.clone();
-        let client = client.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if form.busy {
-                return;
-            }
-            match mokafaa_request(&form) {
-                Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
-                Ok(request) => {
-                    dispatch.dispatch(Action::MokafaaSending);
-                    let dispatch = dispatch.clone();
-                    let client = client.clone();
-                    yew::platform::spawn_local(async move {
-                        match client.send_otp(&request).await {
-                            Ok(challenge) => dispatch.dispatch(Action::OtpSent(challenge)),
-                            Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
-                        }
-                    });
-                }
-            }
-        })
-    };
+    let send = send_code(props);
+    let onsubmit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        send.emit(());
+    });
     let (label, autocomplete) = match form.method {
         Method::Mobile => (t(Text::MobileLabel, locale), "tel"),
         Method::CustomerNumber => (t(Text::CustomerNumberLabel, locale), "off"),
@@ -74,6 +124,9 @@ pub fn mokafaa_view(props: &MokafaaProps) -> Html {
     html! {
         <section class="lc-card" data-screen="mokafaa-identify">
             <h2 class="lc-title">{ t(Text::MokafaaTitle, locale) }</h2>
+            if let Some(points) = form.returned_points {
+                <p class="lc-info" role="status">{ format!("{} {points}", t(Text::PointsReturned, locale)) }</p>
+            }
             <fieldset class="lc-methods">
                 <legend>{ t(Text::VerifyWith, locale) }</legend>
                 { method_choice(Method::Mobile, Text::ByMobile) }
@@ -82,18 +135,169 @@ pub fn mokafaa_view(props: &MokafaaProps) -> Html {
             <form class="lc-form" {onsubmit} novalidate=true>
                 <label for="lc-identifier">{ label }</label>
                 <input id="lc-identifier" name="identifier" inputmode="numeric" {autocomplete}
-                    dir="ltr" value={form.identifier.clone()} {oninput}
+                    dir="ltr" value={form.identifier.clone()} oninput={text_input(dispatch, Action::EditIdentifier)}
                     aria-invalid={form.error.is_some().to_string()} />
                 { error_line(form.error.as_ref()) }
                 <button type="submit" class="lc-primary" disabled={form.busy}>
                     { if form.busy { t(Text::Sending, locale) } else { t(Text::SendCode, locale) } }
                 </button>
             </form>
-            if let Some(challenge) = &form.challenge {
-                <p class="lc-info" role="status">
-                    { t(Text::CodeSentTo, locale) }{" "}<bdi dir="ltr">{ &challenge.masked_destination }</bdi>
+        </section>
+    }
+}
+
+fn mm_ss(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+fn verify(props: &MokafaaProps) -> Html {
+    let MokafaaProps {
+        form,
+        dispatch,
+        locale,
+        client,
+        session,
+        host,
+    } = props;
+    let locale = *locale;
+    let Some(challenge) = form.challenge.as_ref() else {
+        return html! {};
+    };
+    let onsubmit = {
+        let (form, dispatch, client, session, host) = (
+            form.clone(),
+            dispatch.clone(),
+            client.clone(),
+            session.clone(),
+            host.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if form.busy {
+                return;
+            }
+            match redeem_request(&form) {
+                Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
+                Ok(request) => {
+                    let Some(token) = session.clone() else { return };
+                    dispatch.dispatch(Action::MokafaaSending);
+                    let (dispatch, client, host) = (dispatch.clone(), client.clone(), host.clone());
+                    yew::platform::spawn_local(async move {
+                        match client
+                            .redeem(&token, &new_idempotency_key(), &request)
+                            .await
+                        {
+                            Ok(redemption) => {
+                                announce(host.as_ref(), "loyalty-checkout:redeemed", &redemption);
+                                dispatch.dispatch(Action::Redeemed(redemption));
+                            }
+                            Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                        }
+                    });
+                }
+            }
+        })
+    };
+    let resend = {
+        let send = send_code(props);
+        Callback::from(move |_: MouseEvent| send.emit(()))
+    };
+    let start_over = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::StartOver))
+    };
+    let expired = challenge.expires_in_seconds == 0;
+    html! {
+        <section class="lc-card" data-screen="mokafaa-verify">
+            <h2 class="lc-title">{ t(Text::MokafaaTitle, locale) }</h2>
+            <p class="lc-info" role="status">
+                { t(Text::CodeSentTo, locale) }{" "}<bdi dir="ltr">{ &challenge.masked_destination }</bdi>
+            </p>
+            <p class="lc-countdown" data-seconds={challenge.expires_in_seconds.to_string()}>
+                if expired { { t(Text::CodeExpired, locale) } }
+                else { { t(Text::CodeExpiresIn, locale) }{" "}<bdi dir="ltr">{ mm_ss(challenge.expires_in_seconds) }</bdi> }
+            </p>
+            if let Some(balance) = &form.balance {
+                <p class="lc-balance" data-points={balance.points.to_string()}>
+                    { format!("{} {} ({})", t(Text::Balance, locale), balance.points, balance.worth) }
                 </p>
             }
+            <form class="lc-form" {onsubmit} novalidate=true>
+                <label for="lc-otp">{ t(Text::CodeLabel, locale) }</label>
+                <input id="lc-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="4" dir="ltr"
+                    value={form.otp.clone()} oninput={text_input(dispatch, Action::EditOtp)} />
+                <label for="lc-amount">
+                    { t(Text::AmountLabel, locale) }
+                    if let Some(balance) = &form.balance { { format!(" ({} {})", t(Text::UpTo, locale), balance.max_redeemable) } }
+                </label>
+                <input id="lc-amount" name="amount" inputmode="decimal" dir="ltr"
+                    value={form.amount.clone()} oninput={text_input(dispatch, Action::EditAmount)} />
+                { error_line(form.error.as_ref()) }
+                <button type="submit" class="lc-primary" disabled={form.busy || expired}>{ t(Text::UsePoints, locale) }</button>
+            </form>
+            <div class="lc-secondary-actions">
+                <button type="button" class="lc-link" data-action="resend"
+                    disabled={form.busy || challenge.resend_after_seconds > 0 || challenge.resends_left == 0}
+                    onclick={resend}>
+                    if challenge.resend_after_seconds > 0 {
+                        { format!("{} {}s", t(Text::ResendIn, locale), challenge.resend_after_seconds) }
+                    } else { { t(Text::Resend, locale) } }
+                </button>
+                <button type="button" class="lc-link" onclick={start_over}>{ t(Text::OtherNumber, locale) }</button>
+            </div>
+        </section>
+    }
+}
+
+fn redeemed(props: &MokafaaProps) -> Html {
+    let MokafaaProps {
+        form,
+        dispatch,
+        locale,
+        client,
+        session,
+        host,
+    } = props;
+    let locale = *locale;
+    let Some(redemption) = form.redemption.as_ref() else {
+        return html! {};
+    };
+    let undo = {
+        let (dispatch, client, session, host, id, busy) = (
+            dispatch.clone(),
+            client.clone(),
+            session.clone(),
+            host.clone(),
+            redemption.redemption_id.clone(),
+            form.busy,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some(token) = session.clone() else { return };
+            if busy {
+                return;
+            }
+            dispatch.dispatch(Action::MokafaaSending);
+            let (dispatch, client, host, id) =
+                (dispatch.clone(), client.clone(), host.clone(), id.clone());
+            yew::platform::spawn_local(async move {
+                match client.undo(&token, &id).await {
+                    Ok(redemption) => {
+                        announce(host.as_ref(), "loyalty-checkout:reversed", &redemption);
+                        dispatch.dispatch(Action::Undone(redemption));
+                    }
+                    Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="lc-card" data-screen="mokafaa-redeemed" data-redemption={redemption.redemption_id.clone()}>
+            <h2 class="lc-title">{ t(Text::MokafaaTitle, locale) }</h2>
+            <p class="lc-success" role="status">
+                { format!("{} {} — {} {}", t(Text::YouUsed, locale), redemption.points, redemption.discount, t(Text::Off, locale)) }
+            </p>
+            { error_line(form.error.as_ref()) }
+            <button type="button" class="lc-link" data-action="undo" disabled={form.busy} onclick={undo}>{ t(Text::Undo, locale) }</button>
         </section>
     }
 }
@@ -102,7 +306,10 @@ pub fn mokafaa_view(props: &MokafaaProps) -> Html {
 pub fn error_line(error: Option<&ApiError>) -> Html {
     match error {
         Some(error) => html! {
-            <p class="lc-error" role="alert" data-code={error.code.as_str()}>{ &error.message }</p>
+            <p class="lc-error" role="alert" data-code={error.code.as_str()}>
+                { &error.message }
+                if let Some(left) = error.attempts_left { { format!(" ({left})") } }
+            </p>
         },
         None => html! {},
     }

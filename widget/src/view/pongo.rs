@@ -4,7 +4,7 @@ use super::mokafaa::error_line;
 use crate::api::EdgeClient;
 use crate::i18n::{t, Text};
 use crate::state::{pongo_request, Action, PongoForm, WidgetState};
-use loyalty_shared::{ApiError, Locale};
+use loyalty_shared::{ApiError, ErrorCode, Locale};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -14,6 +14,7 @@ pub struct PongoProps {
     pub dispatch: UseReducerDispatcher<WidgetState>,
     pub locale: Locale,
     pub client: EdgeClient,
+    pub session: Option<String>,
 }
 
 #[function_component(PongoView)]
@@ -23,6 +24,7 @@ pub fn pongo_view(props: &PongoProps) -> Html {
         dispatch,
         locale,
         client,
+        session,
     } = props;
     let locale = *locale;
     let question = |name: &'static str,
@@ -58,6 +60,7 @@ pub fn pongo_view(props: &PongoProps) -> Html {
         let dispatch = dispatch.clone();
         let form = form.clone();
         let client = client.clone();
+        let session = session.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if form.busy {
@@ -66,11 +69,18 @@ pub fn pongo_view(props: &PongoProps) -> Html {
             match pongo_request(&form) {
                 Err(code) => dispatch.dispatch(Action::PongoInvalid(ApiError::new(code, locale))),
                 Ok(request) => {
+                    let Some(token) = session.clone() else {
+                        dispatch.dispatch(Action::PongoFailed(ApiError::new(
+                            ErrorCode::SessionInvalid,
+                            locale,
+                        )));
+                        return;
+                    };
                     dispatch.dispatch(Action::PongoSending);
                     let dispatch = dispatch.clone();
                     let client = client.clone();
                     yew::platform::spawn_local(async move {
-                        match client.enlist(&request).await {
+                        match client.enlist(&token, &request).await {
                             Ok(member) => dispatch.dispatch(Action::Enlisted(member)),
                             Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
                         }
