@@ -210,6 +210,44 @@ pub async fn redeemed(
     (token, response.json().await.unwrap())
 }
 
+/// A Mokafaa shopper of the simulated bank, made for one test so that tests never share a
+/// balance or a per-number rate limit.
+#[derive(Debug, Clone)]
+pub struct Shopper {
+    pub mobile: String,
+    pub cic: String,
+}
+
+pub async fn new_shopper(points: i64) -> Shopper {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = (seed / 1_000 + u128::from(unique_counter())) % 100_000_000;
+    let shopper = Shopper {
+        mobile: format!("05{n:08}"),
+        cic: format!("9{n:08}"),
+    };
+    let response = http()
+        .post(format!("{}/__sim/mokafaa/customers", sim_url()))
+        .json(&json!({"mobile": shopper.mobile, "cic": shopper.cic, "points": points}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        201,
+        "shopper created in the simulated bank"
+    );
+    shopper
+}
+
+fn unique_counter() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(7_919, Ordering::SeqCst)
+}
+
 /// The simulator's seed shopper with a large balance.
 pub const RICH_MOBILE: &str = "0501234567";
 

@@ -95,3 +95,79 @@ async fn a_mistyped_mobile_is_refused_in_the_page_before_any_request() {
     assert_eq!(code, Value::from("invalid_phone"));
     browser.close().await;
 }
+
+/// Types into an input in the widget's shadow root as a shopper would.
+fn type_script(selector: &str, value: &str) -> String {
+    format!(
+        "const i = {SHADOW}.querySelector('{selector}'); i.value = '{value}';
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
+    )
+}
+
+fn click_script(selector: &str) -> String {
+    format!("{SHADOW}.querySelector('{selector}').click(); return true;")
+}
+
+#[tokio::test]
+async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("{}/demo/", edge_url()))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "a session for the widget",
+            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let run = |script: String| {
+        let client = browser.client.clone();
+        async move { client.execute(&script, vec![]).await.unwrap() }
+    };
+    let shopper = loyalty_e2e::new_shopper(1_000_000).await;
+    run(type_script("#lc-identifier", &shopper.mobile)).await;
+    run(click_script("button.lc-primary")).await;
+    browser
+        .wait_for(
+            "the verify screen with the balance",
+            &format!("const b = {SHADOW}.querySelector('[data-screen=mokafaa-verify] .lc-balance'); return b ? b.dataset.points : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    // The countdown runs and the amount is prefilled with the most this order allows.
+    let amount = run(format!("return {SHADOW}.querySelector('#lc-amount').value")).await;
+    assert_eq!(amount, Value::from("250.00"));
+    let otp = loyalty_e2e::sim_otp(&shopper.mobile).await;
+    run(type_script("#lc-otp", &otp)).await;
+    run(type_script("#lc-amount", "50")).await;
+    run(click_script("button.lc-primary")).await;
+    browser
+        .wait_for(
+            "the redeemed screen",
+            &format!(
+                "return {SHADOW}.querySelector('[data-screen=mokafaa-redeemed]') ? true : null;"
+            ),
+            Duration::from_secs(20),
+        )
+        .await;
+    // The store's page got the event with a receipt, and shows the discount.
+    let total = run("return document.getElementById('order-total').textContent".to_string()).await;
+    assert_eq!(total, Value::from("200.00 SAR"));
+    let receipt = run("return window.loyaltyReceipt".to_string()).await;
+    assert!(receipt.as_str().is_some_and(|r| r.contains("v1=")));
+
+    run(click_script("[data-action=undo]")).await;
+    browser
+        .wait_for(
+            "the points returned",
+            &format!("const s = {SHADOW}.querySelector('[data-screen=mokafaa-identify] .lc-info'); return s ? s.textContent : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let total = run("return document.getElementById('order-total').textContent".to_string()).await;
+    assert_eq!(total, Value::from("250.00 SAR"));
+    browser.close().await;
+}

@@ -1,21 +1,1021 @@
-//! Al Rajhi Mokafaa simulator (being built: see the Mokafaa section of `providers/mokafaa.md`).
+//! Al Rajhi Bank Mokafaa simulator, following `providers/mokafaa.md`: the token call, the
+//! four scoped calls, the labelled balance extension, every documented error code, and a
+//! console to read texted OTPs and the bank's books.
+//!
+//! [I] choices (the bank publishes none of these) are the constants and [`Config`] below.
 
+use crate::faults::{dropped_connection, ErrorShape};
 use crate::Sim;
-use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use loyalty_shared::{Currency, CustomerNumber, MokafaaRate, Money, SaudiMobile};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
-#[derive(Debug, Default)]
-pub struct Bank {}
+pub const CLIENT_ID: &str = "sim-mokafaa-client";
+pub const CLIENT_SECRET: &str = "sim-mokafaa-secret";
+pub const MERCHANT_TOKEN: &str = "sim-merchant-token";
+pub const MERCHANT_NAME: &str = "PT_TAK_01";
+/// Access tokens live an hour [S: 3600 seen].
+pub const TOKEN_LIFETIME: i64 = 3600;
+/// An OTP lives 3 minutes [S].
+pub const OTP_LIFETIME: i64 = 180;
+/// [I] Wrong OTPs on one token before the bank answers 401 TIME_EXCEEDED.
+pub const MAX_WRONG_OTPS: u32 = 5;
+/// [I] The largest single redemption, in SAR minor units; above it the message says "exceeds".
+pub const MAX_AMOUNT_MINOR: u64 = 10_000_000;
 
-impl Bank {
-    pub fn seeded() -> Bank {
-        Bank::default()
+/// The documented business error codes [S].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BankError {
+    ValidationFailed,
+    BalanceInsufficient,
+    LowerThanMinimum,
+    StoreInvalid,
+    UserDoesNotExist,
+    OtpStillValid,
+    InvalidOtp,
+    OtpExpired,
+    TransactionFailed,
+    TimeExceeded,
+    AmountExceeds,
+    OtpAlreadyUsed,
+}
+
+impl BankError {
+    pub fn code(self) -> u32 {
+        match self {
+            BankError::ValidationFailed | BankError::AmountExceeds | BankError::OtpAlreadyUsed => {
+                101
+            }
+            BankError::BalanceInsufficient => 204,
+            BankError::LowerThanMinimum => 205,
+            BankError::StoreInvalid => 206,
+            BankError::UserDoesNotExist => 209,
+            BankError::OtpStillValid => 210,
+            BankError::InvalidOtp => 301,
+            BankError::OtpExpired => 303,
+            BankError::TransactionFailed => 304,
+            BankError::TimeExceeded => 401,
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            BankError::ValidationFailed => "VALIDATION_FAILED",
+            BankError::BalanceInsufficient => "BALANCE_INSUFFICIENT",
+            BankError::LowerThanMinimum => "LOWER_THAN_THE_MINIMUM_BALANCE",
+            BankError::StoreInvalid => "STORE_IS_INVALID",
+            BankError::UserDoesNotExist => "USER_DOES_NOT_EXIST",
+            BankError::OtpStillValid => "OTP_IS_STILL_VALID",
+            BankError::InvalidOtp => "INVALID_OTP",
+            BankError::OtpExpired => "OTP_EXPIRED",
+            BankError::TransactionFailed => "TRANSACTION_FAILED",
+            BankError::TimeExceeded => "TIME_EXCEEDED",
+            BankError::AmountExceeds => "The amount exceeds the maximum allowed per transaction",
+            BankError::OtpAlreadyUsed => "OTP token already used",
+        }
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// `05XXXXXXXX`.
+    pub mobile: String,
+    pub cic: String,
+    pub points: i64,
+    #[serde(default)]
+    pub blocked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Otp {
+    pub mobile: String,
+    pub otp: String,
+    pub otp_token: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub wrong: u32,
+    pub used: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transaction {
+    #[serde(rename = "transactionID")]
+    pub id: i64,
+    #[serde(rename = "transactionType")]
+    pub kind: String,
+    pub mobile: String,
+    #[serde(rename = "pointsAmount")]
+    pub points_amount: i64,
+    /// SAR as a decimal string.
+    pub amount: String,
+    /// Unix seconds of the simulated clock.
+    pub at: i64,
+    #[serde(rename = "transactionDate")]
+    pub date: String,
+    pub status: String,
+    /// For a reversal: the redemption it reverses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<i64>,
+}
+
+/// Switches a test may set through the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub points_per_sar: u32,
+    /// [I] The smallest redemption (205 below it), SAR minor units.
+    pub min_amount_minor: u64,
+    /// Answer `status` and `otp_token_expired_in_min` as strings ("200", "3").
+    pub answer_numbers_as_strings: bool,
+    /// Valid `mappingPosID`s; a request without one is accepted.
+    pub pos_ids: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            points_per_sar: 250,
+            min_amount_minor: 100,
+            answer_numbers_as_strings: false,
+            pos_ids: vec!["1001".into()],
+        }
+    }
+}
+
+/// The simulated bank's books. Plain methods, no HTTP: tested directly.
+#[derive(Debug, Default)]
+pub struct Bank {
+    pub customers: Vec<Customer>,
+    pub otps: Vec<Otp>,
+    pub transactions: Vec<Transaction>,
+    pub tokens: Vec<(String, i64)>,
+    pub config: Config,
+    next_id: i64,
+}
+
+/// Who asks for an OTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    Mobile(String),
+    Cic(String),
+}
+
+fn date_text(at: i64) -> String {
+    // Days since the epoch to a civil date (Howard Hinnant's algorithm), then the time.
+    let days = at.div_euclid(86_400);
+    let secs = at.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+impl Bank {
+    /// The seed data written in the README.
+    pub fn seeded() -> Bank {
+        let customer = |mobile: &str, cic: &str, points: i64, blocked: bool| Customer {
+            mobile: mobile.into(),
+            cic: cic.into(),
+            points,
+            blocked,
+        };
+        Bank {
+            customers: vec![
+                customer("0501234567", "12345678", 1_000_000, false),
+                customer("0559876543", "87654321", 100, false),
+                customer("0533333333", "33333333", 50_000, true),
+            ],
+            next_id: 1_560_891,
+            ..Bank::default()
+        }
+    }
+
+    pub fn add_customer(&mut self, customer: Customer) -> Result<(), BankError> {
+        let mobile = SaudiMobile::parse(&customer.mobile)
+            .map_err(|_| BankError::ValidationFailed)?
+            .to_mokafaa();
+        if self
+            .customers
+            .iter()
+            .any(|c| c.mobile == mobile || c.cic == customer.cic)
+        {
+            return Err(BankError::ValidationFailed);
+        }
+        self.customers.push(Customer { mobile, ..customer });
+        Ok(())
+    }
+
+    pub fn issue_token(&mut self, token: String, now: i64) {
+        self.tokens.retain(|(_, exp)| *exp > now);
+        self.tokens.push((token, now + TOKEN_LIFETIME));
+    }
+
+    pub fn token_valid(&self, token: &str, now: i64) -> bool {
+        self.tokens.iter().any(|(t, exp)| t == token && *exp > now)
+    }
+
+    fn customer_index(&self, who: &Who) -> Result<usize, BankError> {
+        let found = match who {
+            Who::Mobile(text) => {
+                let mobile = SaudiMobile::parse(text)
+                    .map_err(|_| BankError::ValidationFailed)?
+                    .to_mokafaa();
+                self.customers.iter().position(|c| c.mobile == mobile)
+            }
+            Who::Cic(text) => {
+                let cic = CustomerNumber::parse(text).map_err(|_| BankError::ValidationFailed)?;
+                self.customers.iter().position(|c| c.cic == cic.as_str())
+            }
+        };
+        found.ok_or(BankError::UserDoesNotExist)
+    }
+
+    /// Texts an OTP to the customer's phone; 210 while the last one is still valid.
+    pub fn authorize(
+        &mut self,
+        who: &Who,
+        pos: Option<&str>,
+        now: i64,
+        otp: String,
+        token: String,
+    ) -> Result<Otp, BankError> {
+        if let Some(pos) = pos {
+            if !self.config.pos_ids.iter().any(|p| p == pos) {
+                return Err(BankError::StoreInvalid);
+            }
+        }
+        let mobile = self.customers[self.customer_index(who)?].mobile.clone();
+        if self
+            .otps
+            .iter()
+            .any(|o| o.mobile == mobile && !o.used && o.expires_at > now)
+        {
+            return Err(BankError::OtpStillValid);
+        }
+        let issued = Otp {
+            mobile,
+            otp,
+            otp_token: token,
+            issued_at: now,
+            expires_at: now + OTP_LIFETIME,
+            wrong: 0,
+            used: false,
+        };
+        self.otps.push(issued.clone());
+        Ok(issued)
+    }
+
+    /// Validates the OTP and redeems `amount` in one step, as the bank does.
+    pub fn redeem(
+        &mut self,
+        otp_value: &str,
+        otp_token: &str,
+        amount: Money,
+        now: i64,
+    ) -> Result<Transaction, BankError> {
+        let index = self
+            .otps
+            .iter()
+            .position(|o| o.otp_token == otp_token)
+            .ok_or(BankError::ValidationFailed)?;
+        let otp = &self.otps[index];
+        if otp.used {
+            return Err(BankError::OtpAlreadyUsed);
+        }
+        if otp.wrong >= MAX_WRONG_OTPS {
+            return Err(BankError::TimeExceeded);
+        }
+        if now >= otp.expires_at {
+            return Err(BankError::OtpExpired);
+        }
+        if otp.otp != otp_value {
+            self.otps[index].wrong += 1;
+            return Err(BankError::InvalidOtp);
+        }
+        let mobile = otp.mobile.clone();
+        let customer = self
+            .customers
+            .iter()
+            .position(|c| c.mobile == mobile)
+            .ok_or(BankError::UserDoesNotExist)?;
+        if self.customers[customer].blocked {
+            return Err(BankError::TransactionFailed);
+        }
+        if amount.minor > MAX_AMOUNT_MINOR {
+            return Err(BankError::AmountExceeds);
+        }
+        if amount.minor < self.config.min_amount_minor {
+            return Err(BankError::LowerThanMinimum);
+        }
+        let rate = MokafaaRate::new(self.config.points_per_sar)
+            .map_err(|_| BankError::TransactionFailed)?;
+        let points = i64::try_from(
+            rate.points_for(amount)
+                .map_err(|_| BankError::ValidationFailed)?,
+        )
+        .map_err(|_| BankError::AmountExceeds)?;
+        if points > self.customers[customer].points {
+            return Err(BankError::BalanceInsufficient);
+        }
+        self.customers[customer].points -= points;
+        self.otps[index].used = true;
+        self.next_id += 1;
+        let txn = Transaction {
+            id: self.next_id,
+            kind: "Redemption".into(),
+            mobile,
+            points_amount: -points,
+            amount: amount.to_decimal_string(),
+            at: now,
+            date: date_text(now),
+            status: "Completed".into(),
+            reverses: None,
+        };
+        self.transactions.push(txn.clone());
+        Ok(txn)
+    }
+
+    /// Reverses a redemption exactly once; anything else is "Validation Failed".
+    pub fn reverse(&mut self, transaction_id: i64, now: i64) -> Result<Transaction, BankError> {
+        let index = self
+            .transactions
+            .iter()
+            .position(|t| t.id == transaction_id && t.kind == "Redemption")
+            .ok_or(BankError::ValidationFailed)?;
+        if self
+            .transactions
+            .iter()
+            .any(|t| t.reverses == Some(transaction_id))
+        {
+            return Err(BankError::ValidationFailed);
+        }
+        let original = self.transactions[index].clone();
+        let customer = self
+            .customers
+            .iter_mut()
+            .find(|c| c.mobile == original.mobile)
+            .ok_or(BankError::ValidationFailed)?;
+        customer.points -= original.points_amount;
+        self.transactions[index].status = "Reversed".into();
+        self.next_id += 1;
+        let reversal = Transaction {
+            id: self.next_id,
+            kind: "Reversal".into(),
+            points_amount: -original.points_amount,
+            at: now,
+            date: date_text(now),
+            status: "Completed".into(),
+            reverses: Some(transaction_id),
+            ..original
+        };
+        self.transactions.push(reversal.clone());
+        Ok(reversal)
+    }
+
+    pub fn transactions_between(&self, from: i64, to: i64) -> Vec<Transaction> {
+        self.transactions
+            .iter()
+            .filter(|t| t.at >= from && t.at <= to)
+            .cloned()
+            .collect()
+    }
+
+    /// The balance behind an OTP token (the labelled extension).
+    pub fn balance(&self, otp_token: &str) -> Option<i64> {
+        let otp = self.otps.iter().find(|o| o.otp_token == otp_token)?;
+        self.customers
+            .iter()
+            .find(|c| c.mobile == otp.mobile)
+            .map(|c| c.points)
+    }
+
+    /// The last OTP texted to a phone, for the SMS console.
+    pub fn last_otp(&self, mobile: &str) -> Option<&Otp> {
+        let mobile = SaudiMobile::parse(mobile).ok()?.to_mokafaa();
+        self.otps.iter().rev().find(|o| o.mobile == mobile)
+    }
+}
+
+// ---------------------------------------------------------------- HTTP
+
 pub fn router() -> Router<Sim> {
     Router::new()
+        .route(
+            "/api-factory/{env}/loyalty-redemption/oauth2/token",
+            post(token),
+        )
+        .route(
+            "/api-factory/{env}/blu-loyalty/1.0.0/customer-authorization",
+            post(authorization),
+        )
+        .route(
+            "/api-factory/{env}/blu-loyalty/1.0.0/otp-validation",
+            post(validation),
+        )
+        .route(
+            "/api-factory/{env}/blu-loyalty/1.0.0/redemption-transaction-reversal",
+            post(reversal),
+        )
+        .route(
+            "/api-factory/{env}/blu-loyalty/1.0.0/redemption-transactions",
+            get(transactions),
+        )
+        .route(
+            "/api-factory/{env}/blu-loyalty/1.0.0/customer-balance",
+            get(balance),
+        )
 }
 
 pub fn console() -> Router<Sim> {
     Router::new()
+        .route("/otp", get(console_otp))
+        .route("/books", get(console_books))
+        .route("/customers", post(console_add_customer))
+        .route("/config", put(console_config))
+}
+
+fn request_id(sim: &Sim) -> String {
+    uuid::Builder::from_random_bytes(sim.rng().gen())
+        .into_uuid()
+        .to_string()
+}
+
+/// `status` as the configured spelling.
+fn status_value(sim: &Sim, status: u16) -> Value {
+    if sim.bank().config.answer_numbers_as_strings {
+        Value::from(status.to_string())
+    } else {
+        Value::from(status)
+    }
+}
+
+fn business_error(sim: &Sim, error: BankError) -> Response {
+    let code = if sim.bank().config.answer_numbers_as_strings {
+        Value::from(error.code().to_string())
+    } else {
+        Value::from(error.code())
+    };
+    let body = json!({ "message": error.message(), "status": status_value(sim, 400), "requestID": request_id(sim), "errorCode": code });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+fn gateway_unauthorized() -> Response {
+    let body = json!({
+        "httpCode": "401",
+        "httpMessage": "Unauthorized",
+        "moreInformation": "Cannot pass the security checks that are required by the target API or operation, Enable debug headers for more details.",
+    });
+    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+}
+
+fn check_env(env: &str) -> Option<Response> {
+    (env != "sit" && env != "prod").then(|| (StatusCode::NOT_FOUND, Json(json!({"httpCode": "404", "httpMessage": "Not Found", "moreInformation": "No resources match requested URI"}))).into_response())
+}
+
+/// Checks the bearer token and the merchant token (raw or `Bearer `).
+fn authorized(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let bearer = header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !sim.bank().token_valid(bearer, sim.now()) {
+        return Err(gateway_unauthorized());
+    }
+    let merchant = header("merchanttoken").map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+    if merchant != Some(MERCHANT_TOKEN) {
+        return Err(business_error(sim, BankError::ValidationFailed));
+    }
+    Ok(())
+}
+
+/// Runs the pre-call faults; `Err` is the response to send instead.
+async fn faults(sim: &Sim, operation: &str) -> Result<bool, Response> {
+    match sim
+        .faults()
+        .before(operation, ErrorShape::MokafaaGateway)
+        .await
+    {
+        (Some(response), _) => Err(response),
+        (None, drop_after) => Ok(drop_after),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    scope: Option<String>,
+}
+
+async fn token(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    let drop_after = match faults(&sim, "mokafaa.token").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let Ok(Form(form)) = form else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_request", "error_description": "form body required"})),
+        )
+            .into_response();
+    };
+    if form.grant_type.as_deref() != Some("client_credentials") {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"}))).into_response();
+    }
+    if form.client_id.as_deref() != Some(CLIENT_ID)
+        || form.client_secret.as_deref() != Some(CLIENT_SECRET)
+    {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client", "error_description": "Client authentication failed"}))).into_response();
+    }
+    let access_token = request_id(&sim).replace('-', "");
+    let now = sim.now();
+    sim.bank().issue_token(access_token.clone(), now);
+    if drop_after {
+        return dropped_connection();
+    }
+    Json(json!({
+        "token_type": "bearer",
+        "access_token": access_token,
+        "scope": form.scope.unwrap_or_default(),
+        "expires_in": TOKEN_LIFETIME,
+        "consented_on": now,
+    }))
+    .into_response()
+}
+
+/// A JSON body, or the bank's validation error for anything unreadable.
+fn body(sim: &Sim, bytes: &[u8]) -> Result<Value, Response> {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| business_error(sim, BankError::ValidationFailed))
+}
+
+/// A field the integrations send as a string or a number.
+fn text_field(body: &Value, name: &str) -> Option<String> {
+    match body.get(name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+async fn authorization(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    let drop_after = match faults(&sim, "mokafaa.customer_authorization").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    let body = match body(&sim, &bytes) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let who = match (
+        text_field(&body, "mobile"),
+        text_field(&body, "loyaltyCICNo"),
+    ) {
+        (Some(mobile), None) => Who::Mobile(mobile),
+        (None, Some(cic)) => Who::Cic(cic),
+        _ => return business_error(&sim, BankError::ValidationFailed),
+    };
+    let pos = text_field(&body, "mappingPosID");
+    let code = format!("{:04}", sim.rng().gen_range(0..10_000));
+    let otp_token = request_id(&sim);
+    let now = sim.now();
+    let result = sim
+        .bank()
+        .authorize(&who, pos.as_deref(), now, code, otp_token);
+    match result {
+        Err(e) => business_error(&sim, e),
+        Ok(_) if drop_after => dropped_connection(),
+        Ok(otp) => {
+            let minutes = if sim.bank().config.answer_numbers_as_strings {
+                Value::from("3")
+            } else {
+                Value::from(3)
+            };
+            Json(json!({
+                "requestID": request_id(&sim),
+                "otp": {"currency": "SAR", "otp_token_expired_in_min": minutes, "otp_token": otp.otp_token},
+                "message": "OK",
+                "status": status_value(&sim, 200),
+            }))
+            .into_response()
+        }
+    }
+}
+
+async fn validation(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    let drop_after = match faults(&sim, "mokafaa.otp_validation").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    let body = match body(&sim, &bytes) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let (Some(otp), Some(token), Some(amount)) = (
+        text_field(&body, "OTPValue"),
+        text_field(&body, "OTPToken"),
+        text_field(&body, "amount"),
+    ) else {
+        return business_error(&sim, BankError::ValidationFailed);
+    };
+    let Ok(amount) = Money::parse(&amount, Currency::Sar) else {
+        return business_error(&sim, BankError::ValidationFailed);
+    };
+    let now = sim.now();
+    let result = sim.bank().redeem(&otp, &token, amount, now);
+    match result {
+        Err(e) => business_error(&sim, e),
+        Ok(_) if drop_after => dropped_connection(),
+        Ok(txn) => Json(json!({
+            "requestID": request_id(&sim),
+            "merchant": MERCHANT_NAME,
+            "transactionDate": txn.date,
+            "transactionID": txn.id,
+            "transactionType": txn.kind,
+            "pointsAmount": txn.points_amount,
+            "message": "Success",
+            "status": status_value(&sim, 200),
+        }))
+        .into_response(),
+    }
+}
+
+async fn reversal(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    let drop_after = match faults(&sim, "mokafaa.reversal").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    let failed = |sim: &Sim| {
+        (StatusCode::BAD_REQUEST, Json(json!({"message": "Validation Failed", "status": status_value(sim, 400), "requestID": request_id(sim)}))).into_response()
+    };
+    let id = body(&sim, &bytes)
+        .ok()
+        .and_then(|b| text_field(&b, "transactionID"))
+        .and_then(|t| t.parse::<i64>().ok());
+    let Some(id) = id else {
+        return failed(&sim);
+    };
+    let now = sim.now();
+    let result = sim.bank().reverse(id, now);
+    match result {
+        Err(_) => failed(&sim),
+        Ok(_) if drop_after => dropped_connection(),
+        Ok(_) => Json(json!({"message": "Success", "status": status_value(&sim, 200), "requestID": request_id(&sim)})).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Range {
+    /// Unix seconds [I].
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+async fn transactions(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    Query(range): Query<Range>,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    if let Err(r) = faults(&sim, "mokafaa.transactions").await {
+        return r;
+    }
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    let list = sim
+        .bank()
+        .transactions_between(range.from.unwrap_or(i64::MIN), range.to.unwrap_or(i64::MAX));
+    Json(json!({ "transactions": list })).into_response()
+}
+
+#[derive(Deserialize)]
+struct BalanceQuery {
+    otp_token: Option<String>,
+}
+
+/// INVENTED EXTENSION, not a documented bank call: the balance behind a live OTP token.
+async fn balance(
+    State(sim): State<Sim>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<BalanceQuery>,
+) -> Response {
+    if let Some(r) = check_env(&env) {
+        return r;
+    }
+    if let Err(r) = faults(&sim, "mokafaa.balance").await {
+        return r;
+    }
+    if let Err(r) = authorized(&sim, &headers) {
+        return r;
+    }
+    let points = q.otp_token.and_then(|t| sim.bank().balance(&t));
+    match points {
+        Some(points) => Json(json!({"pointsBalance": points, "currency": "SAR", "message": "OK", "status": status_value(&sim, 200), "requestID": request_id(&sim)})).into_response(),
+        None => business_error(&sim, BankError::ValidationFailed),
+    }
+}
+
+#[derive(Deserialize)]
+struct OtpQuery {
+    mobile: String,
+}
+
+async fn console_otp(State(sim): State<Sim>, Query(q): Query<OtpQuery>) -> Response {
+    let bank = sim.bank();
+    match bank.last_otp(&q.mobile) {
+        Some(otp) => Json(json!({"mobile": otp.mobile, "otp": otp.otp, "otp_token": otp.otp_token, "expires_at": otp.expires_at})).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"message": "no OTP was texted to this number"}))).into_response(),
+    }
+}
+
+async fn console_books(State(sim): State<Sim>) -> Json<Value> {
+    let bank = sim.bank();
+    Json(
+        json!({ "customers": bank.customers, "transactions": bank.transactions, "config": bank.config }),
+    )
+}
+
+async fn console_add_customer(State(sim): State<Sim>, Json(customer): Json<Customer>) -> Response {
+    match sim.bank().add_customer(customer) {
+        Ok(()) => StatusCode::CREATED.into_response(),
+        Err(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"message": "invalid or duplicate mobile / CIC"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn console_config(State(sim): State<Sim>, Json(config): Json<Config>) -> Response {
+    if config.points_per_sar == 0 {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"message": "points_per_sar must be positive"})),
+        )
+            .into_response();
+    }
+    sim.bank().config = config.clone();
+    Json(json!({ "config": config })).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sar(minor: u64) -> Money {
+        Money::from_minor(minor, Currency::Sar).unwrap()
+    }
+
+    fn issue(bank: &mut Bank, who: Who, now: i64) -> Otp {
+        bank.authorize(
+            &who,
+            None,
+            now,
+            "1234".into(),
+            format!("tok-{now}-{}", bank.otps.len()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn redeem_then_reverse_once() {
+        let mut bank = Bank::seeded();
+        let otp = issue(&mut bank, Who::Mobile("+966501234567".into()), 0);
+        let txn = bank
+            .redeem("1234", &otp.otp_token, sar(10_000), 10)
+            .unwrap();
+        assert_eq!(txn.points_amount, -25_000);
+        assert_eq!(bank.customers[0].points, 975_000);
+        assert_eq!(
+            bank.redeem("1234", &otp.otp_token, sar(100), 11),
+            Err(BankError::OtpAlreadyUsed)
+        );
+        bank.reverse(txn.id, 20).unwrap();
+        assert_eq!(bank.customers[0].points, 1_000_000);
+        assert_eq!(bank.reverse(txn.id, 21), Err(BankError::ValidationFailed));
+    }
+
+    #[test]
+    fn every_documented_error_is_reachable() {
+        let mut bank = Bank::seeded();
+        assert_eq!(
+            bank.authorize(
+                &Who::Mobile("0500000000".into()),
+                None,
+                0,
+                "1".into(),
+                "t".into()
+            ),
+            Err(BankError::UserDoesNotExist)
+        );
+        assert_eq!(
+            bank.authorize(
+                &Who::Mobile("0501234567".into()),
+                Some("9"),
+                0,
+                "1".into(),
+                "t".into()
+            ),
+            Err(BankError::StoreInvalid)
+        );
+        assert_eq!(
+            bank.authorize(&Who::Mobile("12".into()), None, 0, "1".into(), "t".into()),
+            Err(BankError::ValidationFailed)
+        );
+        let otp = issue(&mut bank, Who::Cic("12345678".into()), 0);
+        assert_eq!(otp.mobile, "0501234567", "the CIC texts the phone on file");
+        assert_eq!(
+            bank.authorize(
+                &Who::Mobile("0501234567".into()),
+                None,
+                10,
+                "1".into(),
+                "t2".into()
+            ),
+            Err(BankError::OtpStillValid)
+        );
+        assert_eq!(
+            bank.redeem("9999", &otp.otp_token, sar(100), 1),
+            Err(BankError::InvalidOtp)
+        );
+        assert_eq!(
+            bank.redeem("1234", &otp.otp_token, sar(50), 1),
+            Err(BankError::LowerThanMinimum)
+        );
+        assert_eq!(
+            bank.redeem("1234", &otp.otp_token, sar(MAX_AMOUNT_MINOR + 1), 1),
+            Err(BankError::AmountExceeds)
+        );
+        assert_eq!(
+            bank.redeem("1234", &otp.otp_token, sar(100), OTP_LIFETIME),
+            Err(BankError::OtpExpired)
+        );
+        let poor = issue(&mut bank, Who::Mobile("0559876543".into()), 0);
+        assert_eq!(
+            bank.redeem("1234", &poor.otp_token, sar(100), 1),
+            Err(BankError::BalanceInsufficient)
+        );
+        let blocked = issue(&mut bank, Who::Mobile("0533333333".into()), 0);
+        assert_eq!(
+            bank.redeem("1234", &blocked.otp_token, sar(100), 1),
+            Err(BankError::TransactionFailed)
+        );
+        let fresh = issue(&mut bank, Who::Mobile("0501234567".into()), 500);
+        for _ in 0..MAX_WRONG_OTPS {
+            assert_eq!(
+                bank.redeem("0000", &fresh.otp_token, sar(100), 501),
+                Err(BankError::InvalidOtp)
+            );
+        }
+        assert_eq!(
+            bank.redeem("1234", &fresh.otp_token, sar(100), 501),
+            Err(BankError::TimeExceeded)
+        );
+        let codes: Vec<u32> = [
+            BankError::ValidationFailed,
+            BankError::BalanceInsufficient,
+            BankError::LowerThanMinimum,
+            BankError::StoreInvalid,
+            BankError::UserDoesNotExist,
+            BankError::OtpStillValid,
+            BankError::InvalidOtp,
+            BankError::OtpExpired,
+            BankError::TransactionFailed,
+            BankError::TimeExceeded,
+        ]
+        .iter()
+        .map(|e| e.code())
+        .collect();
+        assert_eq!(codes, [101, 204, 205, 206, 209, 210, 301, 303, 304, 401]);
+    }
+
+    #[test]
+    fn dates_read_like_the_banks() {
+        assert_eq!(date_text(1_707_646_403), "2024-02-11 10:13:23");
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Authorize(usize),
+        Redeem(usize, u64, bool),
+        Reverse(usize),
+        Advance(i64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0usize..3).prop_map(Op::Authorize),
+            (0usize..3, 0u64..500_000, any::<bool>())
+                .prop_map(|(c, m, right)| Op::Redeem(c, m, right)),
+            (0usize..20).prop_map(Op::Reverse),
+            (0i64..400).prop_map(Op::Advance),
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens, each balance moved by exactly redemptions minus reversals, and
+        /// no balance went negative.
+        #[test]
+        fn the_books_always_balance(ops in proptest::collection::vec(op(), 0..60)) {
+            let mut bank = Bank::seeded();
+            let start: Vec<i64> = bank.customers.iter().map(|c| c.points).collect();
+            let mobiles = ["0501234567", "0559876543", "0533333333"];
+            let mut now = 0;
+            for (i, op) in ops.into_iter().enumerate() {
+                match op {
+                    Op::Authorize(c) => { let _ = bank.authorize(&Who::Mobile(mobiles[c].into()), None, now, "1234".into(), format!("t{i}")); }
+                    Op::Redeem(c, minor, right) => {
+                        if let Some(otp) = bank.otps.iter().rev().find(|o| o.mobile == mobiles[c]).cloned() {
+                            let _ = bank.redeem(if right { "1234" } else { "0000" }, &otp.otp_token, sar(minor), now);
+                        }
+                    }
+                    Op::Reverse(k) => {
+                        if let Some(id) = bank.transactions.get(k).map(|t| t.id) { let _ = bank.reverse(id, now); }
+                    }
+                    Op::Advance(s) => now += s,
+                }
+            }
+            for (c, customer) in bank.customers.iter().enumerate() {
+                prop_assert!(customer.points >= 0);
+                let moved: i64 = bank.transactions.iter().filter(|t| t.mobile == customer.mobile).map(|t| t.points_amount).sum();
+                prop_assert_eq!(customer.points - start[c], moved);
+            }
+            let reversed_once = bank.transactions.iter().filter_map(|t| t.reverses).collect::<Vec<_>>();
+            let mut unique = reversed_once.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), reversed_once.len());
+        }
+    }
 }

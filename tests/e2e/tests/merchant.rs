@@ -1,0 +1,275 @@
+//! The merchant's server and the cron: capture on payment, reversal on cancellation or
+//! abandonment, receipts, signatures, and recovery from a bank that fails or drops answers.
+
+use loyalty_e2e::{
+    advance_clock, bank_transaction_count, clear_faults, edge_url, http, merchant_post,
+    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_now, sim_otp, sim_url,
+    start_session, unique,
+};
+use loyalty_shared::api::{MerchantRedemption, Redemption, RedemptionState};
+use loyalty_shared::signature::{sign, PayloadLayout};
+use loyalty_shared::{ErrorBody, ErrorCode};
+use serde_json::{json, Value};
+
+async fn code(response: reqwest::Response) -> ErrorCode {
+    response
+        .json::<ErrorBody>()
+        .await
+        .expect("error contract")
+        .error
+        .code
+}
+
+#[tokio::test]
+async fn order_paid_captures_once() {
+    let (_, r) = redeemed(25_000, 5_000, None).await;
+    let body = json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "100001", "order_total": {"minor": 25_000, "currency": "SAR"}});
+    let first = merchant_post("/v1/merchant/orders/paid", &body).await;
+    assert_eq!(first.status(), 200);
+    let m: MerchantRedemption = first.json().await.unwrap();
+    assert_eq!(
+        (m.state, m.order_id.as_deref()),
+        (RedemptionState::Captured, Some("100001"))
+    );
+    // A retry (signed anew a second later, same facts) is answered from the ledger.
+    advance_clock(1).await;
+    let again: MerchantRedemption = merchant_post("/v1/merchant/orders/paid", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.state, RedemptionState::Captured);
+}
+
+#[tokio::test]
+async fn a_discount_above_the_paid_total_is_refused_and_reversed() {
+    let (_, r) = redeemed(25_000, 20_000, None).await;
+    let before = bank_transaction_count().await;
+    let response = merchant_post(
+        "/v1/merchant/orders/paid",
+        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "100002", "order_total": {"minor": 15_000, "currency": "SAR"}}),
+    )
+    .await;
+    assert_eq!(code(response).await, ErrorCode::AmountOverLimit);
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "the points were given back"
+    );
+}
+
+#[tokio::test]
+async fn order_cancelled_twice_reverses_once() {
+    let (_, r) = redeemed(25_000, 3_000, None).await;
+    let body = json!({"merchant_id": "demo", "redemption_id": r.redemption_id});
+    let before = bank_transaction_count().await;
+    let first: MerchantRedemption = merchant_post("/v1/merchant/orders/cancelled", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first.state, RedemptionState::Reversed);
+    advance_clock(1).await; // a new signature: the same one twice would be a replay
+    let second = merchant_post("/v1/merchant/orders/cancelled", &body).await;
+    assert_eq!(second.status(), 200);
+    assert_eq!(
+        second.json::<MerchantRedemption>().await.unwrap().state,
+        RedemptionState::Reversed
+    );
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "one reversal at the bank"
+    );
+}
+
+#[tokio::test]
+async fn forged_stale_and_replayed_signatures_change_nothing() {
+    let (_, r) = redeemed(25_000, 1_000, None).await;
+    let body = json!({"merchant_id": "demo", "redemption_id": r.redemption_id});
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let url = format!("{}/v1/merchant/orders/cancelled", edge_url());
+    let before = bank_transaction_count().await;
+    let now = sim_now().await;
+    let send = |header: Option<String>| {
+        let mut request = http()
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(bytes.clone());
+        if let Some(h) = header {
+            request = request.header("Loyalty-Signature", h);
+        }
+        request.send()
+    };
+    let forged = sign(
+        b"not-the-merchant-secret",
+        now,
+        &bytes,
+        PayloadLayout::TimestampDotBody,
+    );
+    let stale = sign(
+        std::env::var("LOYALTY_MERCHANT_SECRET").unwrap().as_bytes(),
+        now - 301,
+        &bytes,
+        PayloadLayout::TimestampDotBody,
+    );
+    for header in [
+        Some(forged),
+        Some(stale),
+        None,
+        Some("t=abc,v1=00".to_string()),
+    ] {
+        let response = send(header).await.unwrap();
+        assert_eq!(response.status(), 401);
+        assert_eq!(code(response).await, ErrorCode::BadSignature);
+    }
+    // A genuine request works once; the same bytes and signature replayed are refused.
+    let genuine = sign(
+        std::env::var("LOYALTY_MERCHANT_SECRET").unwrap().as_bytes(),
+        now,
+        &bytes,
+        PayloadLayout::TimestampDotBody,
+    );
+    assert_eq!(send(Some(genuine.clone())).await.unwrap().status(), 200);
+    let replay = send(Some(genuine)).await.unwrap();
+    assert_eq!(code(replay).await, ErrorCode::BadSignature);
+    assert_eq!(bank_transaction_count().await, before + 1);
+}
+
+#[tokio::test]
+async fn receipts_verify_and_forgeries_do_not() {
+    let (_, r) = redeemed(25_000, 1_500, None).await;
+    let ok = merchant_post(
+        "/v1/merchant/receipts/verify",
+        &json!({"merchant_id": "demo", "receipt": r.receipt}),
+    )
+    .await;
+    assert_eq!(ok.status(), 200);
+    let m: MerchantRedemption = ok.json().await.unwrap();
+    assert_eq!(
+        (m.redemption_id, m.discount.minor),
+        (r.redemption_id.clone(), 1_500)
+    );
+    let tampered = r.receipt.replace("v1=", "v1=0");
+    let bad = merchant_post(
+        "/v1/merchant/receipts/verify",
+        &json!({"merchant_id": "demo", "receipt": tampered}),
+    )
+    .await;
+    assert_eq!(code(bad).await, ErrorCode::BadSignature);
+}
+
+#[tokio::test]
+async fn an_abandoned_cart_is_reversed_once_by_the_cron_and_the_shopper_is_emailed() {
+    // Let the cron settle what earlier tests left redeemed, so only this cart is abandoned.
+    advance_clock(90 * 60 + 1).await;
+    run_cron().await;
+    let email = format!("shopper-{}@example.sa", unique());
+    let (_, r) = redeemed(25_000, 2_500, Some(&email)).await;
+    run_cron().await; // sends the redemption notice
+    let before = bank_transaction_count().await;
+    advance_clock(90 * 60 + 1).await;
+    run_cron().await;
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "reversed by the cron"
+    );
+    run_cron().await;
+    assert_eq!(bank_transaction_count().await, before + 1, "and only once");
+    let cancel: MerchantRedemption = merchant_post(
+        "/v1/merchant/orders/cancelled",
+        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(cancel.state, RedemptionState::Reversed);
+    let outbox: Value = http()
+        .get(format!("{}/__sim/email/outbox?to={email}", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["Subject"].as_str())
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects
+        .iter()
+        .any(|s| s.contains("You used 6250 Mokafaa points")));
+    assert!(subjects
+        .iter()
+        .any(|s| s.contains("6250 Mokafaa points were returned")));
+}
+
+#[tokio::test]
+async fn a_bank_outage_takes_no_points() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let challenge = otp_challenge(&token, &shopper.mobile).await;
+    let otp = sim_otp(&shopper.mobile).await;
+    let before = bank_transaction_count().await;
+    set_fault(
+        "mokafaa.otp_validation",
+        json!({"error_rate_per_mille": 1000}),
+    )
+    .await;
+    let key = unique();
+    let response = redeem(&token, &key, &challenge.challenge_id, &otp, 4_000).await;
+    clear_faults().await;
+    assert_eq!(code(response).await, ErrorCode::UpstreamUnavailable);
+    // The answer was lost, so the row waits for reconciliation; the bank's list settles it.
+    advance_clock(16 * 60).await;
+    run_cron().await;
+    assert_eq!(bank_transaction_count().await, before, "no points taken");
+    let retry = redeem(&token, &key, &challenge.challenge_id, &otp, 4_000).await;
+    assert_eq!(
+        code(retry).await,
+        ErrorCode::UpstreamUnavailable,
+        "the key's row failed: the shopper starts again"
+    );
+}
+
+#[tokio::test]
+async fn a_bank_that_commits_then_drops_the_answer_is_reconciled_not_redeemed_twice() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let challenge = otp_challenge(&token, &shopper.mobile).await;
+    let otp = sim_otp(&shopper.mobile).await;
+    let before = bank_transaction_count().await;
+    set_fault(
+        "mokafaa.otp_validation",
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    let key = unique();
+    let lost = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
+    clear_faults().await;
+    assert_eq!(code(lost).await, ErrorCode::UpstreamUnavailable);
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "the bank did redeem"
+    );
+    // Retrying before reconciliation never calls the bank again.
+    let early = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
+    assert_eq!(code(early).await, ErrorCode::UpstreamUnavailable);
+    advance_clock(61).await;
+    run_cron().await;
+    let settled = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
+    assert_eq!(settled.status(), 200);
+    let r: Redemption = settled.json().await.unwrap();
+    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 15_000));
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "exactly one redemption at the bank"
+    );
+}

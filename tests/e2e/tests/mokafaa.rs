@@ -1,0 +1,264 @@
+//! Mokafaa redemption end to end: widget calls to the edge, the edge to the simulated bank,
+//! each outcome checked in the edge's answer and in the bank's books.
+//!
+//! The seed shoppers (0501234567 / CIC 12345678 with 1,000,000 points, 0559876543 with
+//! 100 points) are used where the seed itself is the point; other tests make their own
+//! shopper so balances and per-number limits never mix. The rate is 250 points per SAR.
+
+use loyalty_e2e::{
+    advance_clock, bank_transaction_count, new_shopper, otp_challenge, redeem, sim_otp,
+    start_session, unique, widget,
+};
+use loyalty_shared::api::{OtpChallenge, Redemption, RedemptionState};
+use loyalty_shared::{ErrorBody, ErrorCode};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const RICH: &str = "0501234567";
+const RICH_CIC: &str = "12345678";
+const POOR: &str = "0559876543";
+
+async fn send_otp(token: &str, body: Value) -> reqwest::Response {
+    widget(Method::POST, "/v1/mokafaa/otp", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error(response: reqwest::Response) -> loyalty_shared::ApiError {
+    response
+        .json::<ErrorBody>()
+        .await
+        .expect("error contract")
+        .error
+}
+
+#[tokio::test]
+async fn redeem_by_mobile_then_undo() {
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, RICH).await;
+    assert_eq!(c.masked_destination, "05••••4567");
+    assert!(c.expires_in_seconds > 170 && c.expires_in_seconds <= 180);
+
+    let balance: Value = widget(
+        Method::GET,
+        &format!("/v1/mokafaa/balance?challenge_id={}", c.challenge_id),
+        &token,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(balance["points"].as_u64().unwrap() >= 25_000);
+    // The order total (250 SAR) caps what the balance could pay.
+    assert_eq!(balance["max_redeemable"]["minor"], 25_000);
+
+    let otp = sim_otp(RICH).await;
+    let before = bank_transaction_count().await;
+    let response = redeem(&token, &unique(), &c.challenge_id, &otp, 10_000).await;
+    assert_eq!(response.status(), 201);
+    let r: Redemption = response.json().await.unwrap();
+    assert_eq!(r.state, RedemptionState::Redeemed);
+    assert_eq!(r.points, 25_000);
+    assert_eq!(r.discount.minor, 10_000);
+    assert!(!r.receipt.is_empty());
+    assert_eq!(bank_transaction_count().await, before + 1);
+
+    let undone = widget(
+        Method::POST,
+        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
+        &token,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(undone.status(), 200);
+    let u: Redemption = undone.json().await.unwrap();
+    assert_eq!(u.state, RedemptionState::Reversed);
+    // Undoing twice does not reverse twice.
+    let again = widget(
+        Method::POST,
+        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
+        &token,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(error(again).await.code, ErrorCode::AlreadyReversed);
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 2,
+        "one redemption and one reversal at the bank"
+    );
+}
+
+#[tokio::test]
+async fn redeem_by_customer_number() {
+    let token = start_session(5_000).await;
+    let response = send_otp(
+        &token,
+        json!({"method": "customer_number", "customer_number": RICH_CIC}),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let c: OtpChallenge = response.json().await.unwrap();
+    assert_eq!(c.masked_destination, "••••5678");
+    // The bank texts the phone on file for that customer number.
+    let otp = sim_otp(RICH).await;
+    let r: Redemption = redeem(&token, &unique(), &c.challenge_id, &otp, 5_000)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 12_500));
+}
+
+#[tokio::test]
+async fn wrong_otps_count_down_then_lock() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let right = sim_otp(&shopper.mobile).await;
+    let wrong = if right == "0000" { "1111" } else { "0000" };
+    for left in (1..=4).rev() {
+        let e = error(redeem(&token, &unique(), &c.challenge_id, wrong, 1_000).await).await;
+        assert_eq!(
+            (e.code, e.attempts_left),
+            (ErrorCode::OtpInvalid, Some(left))
+        );
+    }
+    let e = error(redeem(&token, &unique(), &c.challenge_id, wrong, 1_000).await).await;
+    assert_eq!(e.code, ErrorCode::OtpLocked);
+    // Locked means locked: even the right code is refused now, without calling the bank.
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &right, 1_000).await).await;
+    assert_eq!(e.code, ErrorCode::OtpLocked);
+}
+
+#[tokio::test]
+async fn resend_too_early_says_how_long_to_wait() {
+    let shopper = new_shopper(1_000).await;
+    let token = start_session(25_000).await;
+    otp_challenge(&token, &shopper.mobile).await;
+    let response = send_otp(
+        &token,
+        json!({"method": "mobile", "mobile": shopper.mobile}),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    let wait = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse::<u32>()
+        .unwrap();
+    let e = error(response).await;
+    assert_eq!(e.code, ErrorCode::ResendTooEarly);
+    assert_eq!(e.retry_after_seconds, Some(wait));
+    assert!(wait > 50 && wait <= 60);
+}
+
+#[tokio::test]
+async fn an_expired_otp_is_refused() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let otp = sim_otp(&shopper.mobile).await;
+    advance_clock(181).await;
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 1_000).await).await;
+    assert_eq!(e.code, ErrorCode::OtpExpired);
+}
+
+#[tokio::test]
+async fn insufficient_balance_and_amount_over_the_order() {
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, POOR).await;
+    let otp = sim_otp(POOR).await;
+    let before = bank_transaction_count().await;
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 30_000).await).await;
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::AmountOverLimit, Some("amount"))
+    );
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 10_000).await).await;
+    assert_eq!(e.code, ErrorCode::BalanceInsufficient);
+    assert_eq!(bank_transaction_count().await, before, "no points taken");
+}
+
+#[tokio::test]
+async fn twenty_concurrent_requests_with_one_key_redeem_once() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let otp = sim_otp(&shopper.mobile).await;
+    let key = unique();
+    let before = bank_transaction_count().await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (token, key, id, otp) = (
+                token.clone(),
+                key.clone(),
+                c.challenge_id.clone(),
+                otp.clone(),
+            );
+            tokio::spawn(async move { redeem(&token, &key, &id, &otp, 2_000).await })
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        if response.status().is_success() {
+            let r: Redemption = response.json().await.unwrap();
+            ids.insert(r.redemption_id);
+        } else {
+            // Requests that arrive while the first is at the bank are told to retry.
+            assert_eq!(error(response).await.code, ErrorCode::UpstreamUnavailable);
+        }
+    }
+    assert_eq!(
+        ids.len(),
+        1,
+        "one ledger row for one key, answered to the winner and the late: {ids:?}"
+    );
+    assert_eq!(
+        bank_transaction_count().await,
+        before + 1,
+        "exactly one bank redemption"
+    );
+    // A retry after the dust settles gets the first result.
+    let r: Redemption = redeem(&token, &key, &c.challenge_id, &otp, 2_000)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r.state, RedemptionState::Redeemed);
+    assert_eq!(Some(&r.redemption_id), ids.first());
+    // The same key with other content is a conflict, not a second redemption.
+    let e = error(redeem(&token, &key, &c.challenge_id, &otp, 3_000).await).await;
+    assert_eq!(e.code, ErrorCode::IdempotencyConflict);
+}
+
+#[tokio::test]
+async fn a_number_gets_a_limited_number_of_codes() {
+    // Each attempt in a new session, so only the per-number limit (5 per 15 minutes) applies.
+    let shopper = new_shopper(1_000).await;
+    for i in 0..5 {
+        if i > 0 {
+            advance_clock(181).await; // let the bank's OTP lapse so it texts a new one
+        }
+        let token = start_session(25_000).await;
+        otp_challenge(&token, &shopper.mobile).await;
+    }
+    // The sixth, within 15 minutes of the first, is refused before reaching the bank.
+    let token = start_session(25_000).await;
+    let response = send_otp(
+        &token,
+        json!({"method": "mobile", "mobile": shopper.mobile}),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    let e = error(response).await;
+    assert_eq!(e.code, ErrorCode::RateLimited);
+    assert!(e.retry_after_seconds.is_some_and(|s| s > 0 && s <= 900));
+}
