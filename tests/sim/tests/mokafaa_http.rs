@@ -1,0 +1,609 @@
+//! The Mokafaa and email simulators over HTTP: every documented shape and error code, both
+//! spellings, and each fault switched on and off. Field names are checked byte for byte
+//! against `providers/mokafaa.md`.
+
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const SIT: &str = "/mokafaa/api-factory/sit";
+
+struct Bank {
+    base: String,
+    http: reqwest::Client,
+    token: String,
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn sorted(names: &[&str]) -> Vec<String> {
+    let mut k: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    k.sort();
+    k
+}
+
+impl Bank {
+    async fn start() -> Bank {
+        let (addr, _sim) = loyalty_sim::spawn("127.0.0.1:0", 7).await.unwrap();
+        let base = format!("http://{addr}");
+        let http = reqwest::Client::new();
+        let token = token(&http, &base, "sim-mokafaa-secret").await.1["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Bank { base, http, token }
+    }
+
+    async fn call(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{SIT}/blu-loyalty/1.0.0/{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("merchantToken", "sim-merchant-token")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    async fn console(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}/__sim{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn otp_for(&self, mobile: &str) -> (String, String) {
+        let v = self.console(&format!("/mokafaa/otp?mobile={mobile}")).await;
+        (
+            v["otp"].as_str().unwrap().to_string(),
+            v["otp_token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    async fn advance(&self, seconds: u32) {
+        self.http
+            .post(format!("{}/__sim/clock/advance", self.base))
+            .json(&json!({"seconds": seconds}))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    async fn fault(&self, operation: &str, config: Value) {
+        let r = self
+            .http
+            .put(format!("{}/__sim/faults/{operation}", self.base))
+            .json(&config)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    async fn clear_faults(&self) {
+        self.http
+            .delete(format!("{}/__sim/faults", self.base))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+async fn token(http: &reqwest::Client, base: &str, secret: &str) -> (u16, Value) {
+    let r = http
+        .post(format!("{base}{SIT}/loyalty-redemption/oauth2/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "sim-mokafaa-client"),
+            ("client_secret", secret),
+            ("scope", "customer-authorization otp-validation redemption-transaction-reversal redemption-transactions"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn token_success_failure_and_expiry() {
+    let bank = Bank::start().await;
+    let (status, ok) = token(&bank.http, &bank.base, "sim-mokafaa-secret").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        keys(&ok),
+        sorted(&[
+            "token_type",
+            "access_token",
+            "scope",
+            "expires_in",
+            "consented_on"
+        ])
+    );
+    assert_eq!(ok["expires_in"], 3600);
+    let (status, bad) = token(&bank.http, &bank.base, "wrong").await;
+    assert_eq!(status, 401);
+    assert_eq!(keys(&bad), sorted(&["error", "error_description"]));
+
+    bank.advance(3601).await;
+    let (status, gateway) = bank
+        .call(
+            "customer-authorization",
+            json!({"mobile": "0501234567", "currency": "SAR", "lang": "en"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        keys(&gateway),
+        sorted(&["httpCode", "httpMessage", "moreInformation"])
+    );
+}
+
+#[tokio::test]
+async fn merchant_token_raw_or_bearer() {
+    let bank = Bank::start().await;
+    for merchant in ["sim-merchant-token", "Bearer sim-merchant-token"] {
+        let r = bank
+            .http
+            .get(format!(
+                "{}{SIT}/blu-loyalty/1.0.0/redemption-transactions",
+                bank.base
+            ))
+            .bearer_auth(&bank.token)
+            .header("merchantToken", merchant)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{merchant}");
+    }
+}
+
+#[tokio::test]
+async fn otp_redeem_reverse_and_list_with_the_documented_shapes() {
+    let bank = Bank::start().await;
+    let (status, auth) = bank.call("customer-authorization", json!({"mobile": "966501234567", "currency": "SAR", "lang": "ar", "mappingPosID": "1001"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        keys(&auth),
+        sorted(&["requestID", "otp", "message", "status"])
+    );
+    assert_eq!(
+        keys(&auth["otp"]),
+        sorted(&["currency", "otp_token_expired_in_min", "otp_token"])
+    );
+    assert_eq!(
+        (
+            auth["status"].clone(),
+            auth["otp"]["otp_token_expired_in_min"].clone()
+        ),
+        (json!(200), json!(3))
+    );
+    let (otp, otp_token) = bank.otp_for("0501234567").await;
+    assert_eq!(otp.len(), 4);
+    assert_eq!(auth["otp"]["otp_token"], otp_token.as_str());
+
+    // 210 while the OTP is valid; after 3 minutes a new one replaces it.
+    let (status, early) = bank
+        .call(
+            "customer-authorization",
+            json!({"mobile": "0501234567", "currency": "SAR", "lang": "en"}),
+        )
+        .await;
+    assert_eq!((status, early["errorCode"].clone()), (400, json!(210)));
+    assert_eq!(
+        keys(&early),
+        sorted(&["message", "status", "requestID", "errorCode"])
+    );
+
+    let (status, redeemed) = bank
+        .call(
+            "otp-validation",
+            json!({"OTPValue": otp, "OTPToken": otp_token, "amount": "100", "language": "ar"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        keys(&redeemed),
+        sorted(&[
+            "requestID",
+            "merchant",
+            "transactionDate",
+            "transactionID",
+            "transactionType",
+            "pointsAmount",
+            "message",
+            "status"
+        ])
+    );
+    assert_eq!(
+        (
+            redeemed["pointsAmount"].clone(),
+            redeemed["transactionType"].clone()
+        ),
+        (json!(-25000), json!("Redemption"))
+    );
+    // An OTP token works once.
+    let (status, reused) = bank
+        .call(
+            "otp-validation",
+            json!({"OTPValue": otp, "OTPToken": otp_token, "amount": 1, "language": "en"}),
+        )
+        .await;
+    assert_eq!((status, reused["errorCode"].clone()), (400, json!(101)));
+
+    let id = redeemed["transactionID"].clone();
+    let (status, reversed) = bank
+        .call(
+            "redemption-transaction-reversal",
+            json!({"transactionID": id}),
+        )
+        .await;
+    assert_eq!(
+        (status, reversed["message"].clone()),
+        (200, json!("Success"))
+    );
+    let (status, again) = bank
+        .call(
+            "redemption-transaction-reversal",
+            json!({"transactionID": id}),
+        )
+        .await;
+    assert_eq!(
+        (status, again["message"].clone()),
+        (400, json!("Validation Failed"))
+    );
+
+    let list: Value = bank
+        .http
+        .get(format!(
+            "{}{SIT}/blu-loyalty/1.0.0/redemption-transactions?from=0&to=99999999999",
+            bank.base
+        ))
+        .bearer_auth(&bank.token)
+        .header("merchantToken", "sim-merchant-token")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let txns = list["transactions"].as_array().unwrap();
+    assert_eq!(txns.len(), 2);
+    for t in txns {
+        for field in [
+            "transactionID",
+            "transactionType",
+            "pointsAmount",
+            "amount",
+            "transactionDate",
+            "status",
+        ] {
+            assert!(t.get(field).is_some(), "{field}");
+        }
+    }
+    let books = bank.console("/mokafaa/books").await;
+    assert_eq!(
+        books["customers"][0]["points"], 1_000_000,
+        "redeemed then reversed: back to the start"
+    );
+}
+
+#[tokio::test]
+async fn answers_in_the_string_spelling_when_switched() {
+    let bank = Bank::start().await;
+    let r = bank
+        .http
+        .put(format!("{}/__sim/mokafaa/config", bank.base))
+        .json(&json!({"answer_numbers_as_strings": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, auth) = bank
+        .call(
+            "customer-authorization",
+            json!({"loyaltyCICNo": "12345678", "currency": "SAR", "lang": "en"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            auth["status"].clone(),
+            auth["otp"]["otp_token_expired_in_min"].clone()
+        ),
+        (json!("200"), json!("3"))
+    );
+    let (otp, otp_token) = bank.otp_for("0501234567").await;
+    // `amount` as a number works as well as a string.
+    let (_, redeemed) = bank
+        .call(
+            "otp-validation",
+            json!({"OTPValue": otp, "OTPToken": otp_token, "amount": 12.5, "language": "en"}),
+        )
+        .await;
+    assert_eq!(
+        (redeemed["status"].clone(), redeemed["pointsAmount"].clone()),
+        (json!("200"), json!(-3125))
+    );
+}
+
+#[tokio::test]
+async fn every_documented_error_code_over_http() {
+    let bank = Bank::start().await;
+    let auth = |mobile: &str| json!({"mobile": mobile, "currency": "SAR", "lang": "en"});
+    let code = |v: &Value| v["errorCode"].as_i64();
+    assert_eq!(
+        code(
+            &bank
+                .call("customer-authorization", json!({"currency": "SAR"}))
+                .await
+                .1
+        ),
+        Some(101)
+    );
+    assert_eq!(
+        code(
+            &bank
+                .call("customer-authorization", auth("0500000000"))
+                .await
+                .1
+        ),
+        Some(209)
+    );
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "customer-authorization",
+                    json!({"mobile": "0501234567", "mappingPosID": "77"})
+                )
+                .await
+                .1
+        ),
+        Some(206)
+    );
+
+    bank.call("customer-authorization", auth("0559876543"))
+        .await;
+    let (otp, t) = bank.otp_for("0559876543").await;
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "otp-validation",
+                    json!({"OTPValue": otp, "OTPToken": t, "amount": "50"})
+                )
+                .await
+                .1
+        ),
+        Some(204)
+    );
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "otp-validation",
+                    json!({"OTPValue": otp, "OTPToken": t, "amount": "0.50"})
+                )
+                .await
+                .1
+        ),
+        Some(205)
+    );
+    let too_much = bank
+        .call(
+            "otp-validation",
+            json!({"OTPValue": otp, "OTPToken": t, "amount": "200000"}),
+        )
+        .await
+        .1;
+    assert!(too_much["message"].as_str().unwrap().contains("exceed"));
+
+    bank.call("customer-authorization", auth("0533333333"))
+        .await;
+    let (otp, t) = bank.otp_for("0533333333").await;
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "otp-validation",
+                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
+                )
+                .await
+                .1
+        ),
+        Some(304)
+    );
+
+    bank.call("customer-authorization", auth("0501234567"))
+        .await;
+    assert_eq!(
+        code(
+            &bank
+                .call("customer-authorization", auth("0501234567"))
+                .await
+                .1
+        ),
+        Some(210)
+    );
+    let (otp, t) = bank.otp_for("0501234567").await;
+    let wrong = if otp == "0000" { "1111" } else { "0000" };
+    for _ in 0..5 {
+        assert_eq!(
+            code(
+                &bank
+                    .call(
+                        "otp-validation",
+                        json!({"OTPValue": wrong, "OTPToken": t, "amount": "10"})
+                    )
+                    .await
+                    .1
+            ),
+            Some(301)
+        );
+    }
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "otp-validation",
+                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
+                )
+                .await
+                .1
+        ),
+        Some(401)
+    );
+    bank.advance(181).await;
+    bank.call("customer-authorization", auth("0501234567"))
+        .await;
+    let (otp, t) = bank.otp_for("0501234567").await;
+    bank.advance(181).await;
+    assert_eq!(
+        code(
+            &bank
+                .call(
+                    "otp-validation",
+                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
+                )
+                .await
+                .1
+        ),
+        Some(303)
+    );
+    // Malformed JSON gets the documented shape, not a crash.
+    let r = bank
+        .http
+        .post(format!(
+            "{}{SIT}/blu-loyalty/1.0.0/otp-validation",
+            bank.base
+        ))
+        .bearer_auth(&bank.token)
+        .header("merchantToken", "sim-merchant-token")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], 101);
+}
+
+#[tokio::test]
+async fn each_fault_switches_on_and_off() {
+    let bank = Bank::start().await;
+    let list = "redemption-transactions";
+    let get = || {
+        bank.http
+            .get(format!("{}{SIT}/blu-loyalty/1.0.0/{list}", bank.base))
+            .bearer_auth(&bank.token)
+            .header("merchantToken", "sim-merchant-token")
+            .send()
+    };
+    bank.fault("mokafaa.transactions", json!({"latency_ms": 300}))
+        .await;
+    let started = Instant::now();
+    assert_eq!(get().await.unwrap().status(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    bank.fault(
+        "mokafaa.transactions",
+        json!({"error_rate_per_mille": 1000}),
+    )
+    .await;
+    assert_eq!(get().await.unwrap().status(), 503);
+
+    bank.fault("mokafaa.transactions", json!({"rate_limit_retry_after": 7}))
+        .await;
+    let limited = get().await.unwrap();
+    assert_eq!(
+        (
+            limited.status().as_u16(),
+            limited.headers()["retry-after"].to_str().unwrap()
+        ),
+        (429, "7")
+    );
+
+    bank.fault("mokafaa.transactions", json!({"unauthorized": true}))
+        .await;
+    let r = get().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        keys(&r.json::<Value>().await.unwrap()),
+        sorted(&["httpCode", "httpMessage", "moreInformation"])
+    );
+
+    bank.clear_faults().await;
+    assert_eq!(get().await.unwrap().status(), 200);
+
+    // Commit, then drop: the caller sees no answer, the books show the redemption.
+    bank.call("customer-authorization", json!({"mobile": "0501234567"}))
+        .await;
+    let (otp, t) = bank.otp_for("0501234567").await;
+    bank.fault(
+        "mokafaa.otp_validation",
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    let dropped = bank
+        .http
+        .post(format!(
+            "{}{SIT}/blu-loyalty/1.0.0/otp-validation",
+            bank.base
+        ))
+        .bearer_auth(&bank.token)
+        .header("merchantToken", "sim-merchant-token")
+        .json(&json!({"OTPValue": otp, "OTPToken": t, "amount": "10"}))
+        .send()
+        .await;
+    let lost = match dropped {
+        Err(_) => true,
+        Ok(r) => r.json::<Value>().await.is_err(),
+    };
+    assert!(lost, "the answer must not arrive");
+    let books = bank.console("/mokafaa/books").await;
+    assert_eq!(books["transactions"].as_array().unwrap().len(), 1);
+    assert_eq!(books["customers"][0]["points"], 1_000_000 - 2_500);
+    // `times: 1` switched itself off.
+    assert_eq!(bank.console("/faults").await["faults"], json!({}));
+}
+
+#[tokio::test]
+async fn email_api_stores_messages_and_refuses_bad_ones() {
+    let bank = Bank::start().await;
+    let send = |token: &str, body: Value| {
+        bank.http
+            .post(format!("{}/email/email", bank.base))
+            .header("X-Postmark-Server-Token", token)
+            .json(&body)
+            .send()
+    };
+    let message = json!({"From": "shop@example.sa", "To": "a@example.sa", "Subject": "Hi", "TextBody": "Body"});
+    let ok = send("sim-email-token", message.clone()).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let ok: Value = ok.json().await.unwrap();
+    assert_eq!(
+        (ok["ErrorCode"].clone(), ok["To"].clone()),
+        (json!(0), json!("a@example.sa"))
+    );
+    assert_eq!(send("wrong", message).await.unwrap().status(), 401);
+    assert_eq!(
+        send(
+            "sim-email-token",
+            json!({"From": "x", "To": "y", "Subject": "s", "TextBody": "b"})
+        )
+        .await
+        .unwrap()
+        .status(),
+        422
+    );
+    let outbox = bank.console("/email/outbox?to=a@example.sa").await;
+    assert_eq!(outbox["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(outbox["messages"][0]["Subject"], "Hi");
+}
