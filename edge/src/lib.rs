@@ -12,6 +12,7 @@ mod http;
 mod merchant;
 pub mod mokafaa;
 mod notify;
+pub mod pongo;
 mod rate_limit;
 mod reversal;
 mod routes;

@@ -262,3 +262,21 @@ async fn a_number_gets_a_limited_number_of_codes() {
     assert_eq!(e.code, ErrorCode::RateLimited);
     assert!(e.retry_after_seconds.is_some_and(|s| s > 0 && s <= 900));
 }
+
+#[tokio::test]
+async fn a_changed_cart_voids_the_code() {
+    let shopper = new_shopper(1_000_000).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let otp = sim_otp(&shopper.mobile).await;
+    let changed = widget(Method::PATCH, "/v1/sessions/current", &token)
+        .json(&json!({"amount": {"minor": 20_000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let before = bank_transaction_count().await;
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 1_000).await).await;
+    assert_eq!(e.code, ErrorCode::CartChanged);
+    assert_eq!(bank_transaction_count().await, before);
+}
