@@ -23,6 +23,7 @@ fn kb(n: usize) -> f64 {
 }
 
 pub fn bench() -> Result<ExitCode> {
+    crate::stack::stop_on_ctrl_c(|| ())?;
     tools::ensure_build_tools()?;
     build::all()?;
 

@@ -11,12 +11,45 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const EDGE_ADDR: &str = "127.0.0.1:8787";
 /// The provider simulators (Mokafaa, Pongo, email, and the `/__sim` console).
 pub const SIM_ADDR: &str = "127.0.0.1:8788";
+
+/// Process groups of the services running now, so Ctrl-C on any command (dev, test, bench)
+/// stops them instead of leaving them holding the ports.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Set once Ctrl-C was pressed: services ending now are being stopped, not failing.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+fn kill_group(pid: u32, signal: &str) {
+    let group = format!("-{pid}");
+    let _ = Command::new("kill")
+        .args([signal, "--", &group])
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// Installs the Ctrl-C handler: stop every running service, then exit.
+pub fn stop_on_ctrl_c(on_stop: impl Fn() + Send + 'static) -> Result<()> {
+    ctrlc::set_handler(move || {
+        STOPPING.store(true, Ordering::SeqCst);
+        eprintln!("\nstopping...");
+        on_stop();
+        let groups: Vec<u32> = RUNNING.lock().map(|g| g.clone()).unwrap_or_default();
+        for pid in &groups {
+            kill_group(*pid, "-TERM");
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        for pid in &groups {
+            kill_group(*pid, "-KILL");
+        }
+        std::process::exit(130);
+    })
+    .map_err(|e| format!("cannot handle Ctrl-C: {e}"))
+}
 
 /// A running child process group, stopped when dropped.
 pub struct Service {
@@ -30,6 +63,9 @@ impl Service {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("cannot start {name}: {e}"))?;
+        if let Ok(mut running) = RUNNING.lock() {
+            running.push(child.id());
+        }
         Ok(Service { name, child })
     }
 
@@ -39,11 +75,14 @@ impl Service {
     }
 
     fn stop(&mut self) {
+        let pid = self.child.id();
+        if let Ok(mut running) = RUNNING.lock() {
+            running.retain(|p| *p != pid);
+        }
         if !self.running() {
             return;
         }
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        kill_group(pid, "-TERM");
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if !self.running() {
@@ -51,7 +90,7 @@ impl Service {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        kill_group(pid, "-KILL");
         let _ = self.child.wait();
     }
 }
@@ -148,7 +187,8 @@ impl Stack {
 }
 
 /// A minimal HTTP/1.1 GET on loopback: status and body. Enough for readiness checks and
-/// the bench without pulling an HTTP client into xtask.
+/// the bench without pulling an HTTP client into xtask. It reads until the body announced by
+/// `Content-Length` is complete, so a server that keeps the connection open costs nothing.
 pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -156,8 +196,28 @@ pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
         stream,
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
+    let mut raw: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if raw.is_empty() => return Err(e),
+            Err(_) => break,
+        };
+        raw.extend_from_slice(&chunk[..n]);
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|len| raw.len() >= end + 4 + len) {
+                break;
+            }
+        }
+    }
+    let response = String::from_utf8_lossy(&raw).into_owned();
     let status = response
         .split_whitespace()
         .nth(1)
@@ -177,12 +237,7 @@ fn dev_state_dir() -> PathBuf {
 
 /// `cargo xtask dev`.
 pub fn dev() -> Result<ExitCode> {
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
-    }
+    stop_on_ctrl_c(|| ())?;
     tools::ensure_build_tools()?;
     build::all()?;
     let state = dev_state_dir();
@@ -200,13 +255,11 @@ pub fn dev() -> Result<ExitCode> {
         stack.sim_url
     );
     eprintln!("Press Ctrl-C to stop.");
-    while !stop.load(Ordering::SeqCst) {
-        if let Some(name) = stack.exited() {
+    // Runs until Ctrl-C (the handler stops the services and exits) or a service dies.
+    loop {
+        if let Some(name) = stack.exited().filter(|_| !STOPPING.load(Ordering::SeqCst)) {
             return Err(format!("{name} stopped unexpectedly"));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    eprintln!("\nstopping...");
-    drop(stack);
-    Ok(ExitCode::SUCCESS)
 }

@@ -93,6 +93,7 @@ fn cargo(args: &[&str]) -> Command {
 
 /// `cargo xtask test`.
 pub fn test() -> Result<ExitCode> {
+    crate::stack::stop_on_ctrl_c(|| ())?;
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
     let mut results: Vec<(&str, Tally)> = Vec::new();
@@ -309,10 +310,11 @@ fn scan_log_for_secrets(log: &std::path::Path) -> Tally {
             };
         }
     };
-    let leaks: Vec<String> = forbidden_values()
+    let mut leaks: Vec<String> = forbidden_values()
         .into_iter()
         .filter(|v| text.contains(v.as_str()))
         .collect();
+    leaks.extend(saudi_mobiles_in(&text));
     if leaks.is_empty() {
         Tally {
             passed: 1,
