@@ -2,11 +2,12 @@
 -- Its Mokafaa secrets are Worker secrets (.dev.vars, written by xtask), not rows.
 INSERT INTO merchants (id, name, allowed_origins, mokafaa_base_url, mokafaa_environment,
                        mokafaa_client_id, mokafaa_mapping_pos_id, points_per_sar,
-                       min_per_order_minor, max_per_order_minor, abandoned_after_seconds)
+                       min_per_order_minor, max_per_order_minor, abandoned_after_seconds, accept_iban)
 VALUES ('demo', 'Demo Coffee Roasters', '["http://127.0.0.1:8787","http://localhost:8787"]',
         'http://127.0.0.1:8788/mokafaa', 'sit', 'sim-mokafaa-client', '1001', 250,
-        100, 100000, 5400)
+        100, 100000, 5400, 1)
 ON CONFLICT (id) DO UPDATE SET
     allowed_origins = excluded.allowed_origins,
     mokafaa_base_url = excluded.mokafaa_base_url,
-    mokafaa_client_id = excluded.mokafaa_client_id;
+    mokafaa_client_id = excluded.mokafaa_client_id,
+    accept_iban = excluded.accept_iban;

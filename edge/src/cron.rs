@@ -179,8 +179,11 @@ async fn retry_later(
     report: &mut Report,
 ) -> ApiResult<()> {
     report.failures += 1;
-    let attempts = u32::try_from(row.attempts.max(0)).unwrap_or(u32::MAX);
-    match next_attempt_at(now, attempts) {
+    // This failure included: after the last allowed one the row is parked.
+    let failures = u32::try_from(row.attempts.max(0))
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    match next_attempt_at(now, failures) {
         Some(at) => redemptions::schedule_retry(db, &row.id, at).await,
         None => {
             worker::console_error!(
@@ -188,7 +191,7 @@ async fn retry_later(
                 row.id,
                 row.state()
             );
-            redemptions::schedule_retry(db, &row.id, i64::MAX / 2).await
+            redemptions::schedule_retry(db, &row.id, redemptions::PARKED).await
         }
     }
 }

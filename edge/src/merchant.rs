@@ -27,6 +27,7 @@ struct MerchantRow {
     points_per_sar: i64,
     min_per_order_minor: i64,
     max_per_order_minor: i64,
+    accept_iban: i64,
 }
 
 #[derive(Debug)]
@@ -37,6 +38,8 @@ pub struct Merchant {
     pub mokafaa: Option<MokafaaConfig>,
     pub rate: MokafaaRate,
     pub limits: MerchantLimits,
+    /// Whether shoppers may verify with a Saudi IBAN.
+    pub accept_iban: bool,
 }
 
 impl Merchant {
@@ -120,6 +123,7 @@ pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiRe
         mokafaa,
         rate,
         limits,
+        accept_iban: row.accept_iban != 0,
     })
 }
 

@@ -75,6 +75,9 @@ pub struct SessionStarted {
     pub session_token: String,
     pub expires_in_seconds: u32,
     pub merchant_name: String,
+    /// Whether the merchant lets shoppers verify with a Saudi IBAN.
+    #[serde(default)]
+    pub accepts_iban: bool,
 }
 
 /// `PATCH /v1/sessions/current`: the cart total changed on the page.
@@ -215,6 +218,19 @@ pub struct MerchantRedemption {
     pub discount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+}
+
+/// A redemption the edge could not finish by itself (its retries are spent), for the
+/// merchant's admin view: `GET /v1/admin/redemptions/attention`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionItem {
+    pub merchant_id: String,
+    pub redemption: MerchantRedemption,
+    /// Tries made (reversal or reconciliation).
+    pub attempts: u32,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
 }
 
 /// `POST /v1/pongo/enlist`: identify or enlist a shopper. Both opt-ins must be answered.

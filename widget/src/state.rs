@@ -7,7 +7,8 @@ use loyalty_shared::api::{
     RedemptionState, SendOtpRequest, VerifyBy,
 };
 use loyalty_shared::{
-    ApiError, Currency, CustomerNumber, ErrorCode, InternationalPhone, Money, SaudiMobile,
+    ApiError, Currency, CustomerNumber, ErrorCode, InternationalPhone, Money, SaudiIban,
+    SaudiMobile,
 };
 use std::rc::Rc;
 use yew::Reducible;
@@ -21,6 +22,8 @@ pub enum Method {
     #[default]
     Mobile,
     CustomerNumber,
+    /// Offered only when the merchant accepts IBAN verification.
+    Iban,
 }
 
 /// The Mokafaa part of the widget.
@@ -76,6 +79,7 @@ pub struct WidgetState {
     pub program: Program,
     /// The session token once the edge granted one.
     pub session: Option<String>,
+    pub accepts_iban: bool,
     pub session_error: Option<ApiError>,
     pub mokafaa: MokafaaForm,
     pub pongo: PongoForm,
@@ -93,6 +97,7 @@ impl WidgetState {
             program: programs[0],
             programs,
             session: None,
+            accepts_iban: false,
             session_error: None,
             mokafaa: MokafaaForm::default(),
             pongo: PongoForm::default(),
@@ -110,7 +115,10 @@ pub enum Action {
     MokafaaSending,
     OtpSent(OtpChallenge),
     MokafaaFailed(ApiError),
-    SessionStarted(String),
+    SessionStarted {
+        token: String,
+        accepts_iban: bool,
+    },
     SessionFailed(ApiError),
     /// One second passed: countdowns move.
     Tick,
@@ -166,8 +174,12 @@ impl Reducible for WidgetState {
                 next.mokafaa.otp.clear();
                 next.mokafaa.returned_points = None;
             }
-            Action::SessionStarted(token) => {
+            Action::SessionStarted {
+                token,
+                accepts_iban,
+            } => {
                 next.session = Some(token);
+                next.accepts_iban = accepts_iban;
                 next.session_error = None;
             }
             Action::SessionFailed(error) => next.session_error = Some(error),
@@ -250,6 +262,9 @@ pub fn mokafaa_request(form: &MokafaaForm) -> Result<SendOtpRequest, ErrorCode> 
             customer_number: CustomerNumber::parse(&form.identifier)?
                 .as_str()
                 .to_string(),
+        },
+        Method::Iban => VerifyBy::Iban {
+            iban: SaudiIban::parse(&form.identifier)?.as_str().to_string(),
         },
     };
     Ok(SendOtpRequest { by })
@@ -362,6 +377,17 @@ mod tests {
         assert_eq!(mokafaa_request(&form), Err(ErrorCode::InvalidPhone));
         form.method = Method::CustomerNumber;
         assert_eq!(mokafaa_request(&form), Err(ErrorCode::InvalidAccount));
+        form.method = Method::Iban;
+        form.identifier = "sa03 8000 0000 6080 1016 7519".into();
+        assert_eq!(
+            mokafaa_request(&form).unwrap().by,
+            VerifyBy::Iban {
+                iban: "SA0380000000608010167519".into()
+            }
+        );
+        form.identifier = "SA0380000000608010167518".into();
+        assert_eq!(mokafaa_request(&form), Err(ErrorCode::InvalidAccount));
+        form.method = Method::CustomerNumber;
         form.identifier = "1234 5678".into();
         assert_eq!(
             mokafaa_request(&form).unwrap().by,

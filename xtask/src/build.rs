@@ -126,6 +126,9 @@ pub fn seed(persist_dir: &Path) -> Result<()> {
 /// The demo merchant's server-API secret on the local stack (the e2e tests sign with it).
 pub const DEV_MERCHANT_API_SECRET: &str = "dev-merchant-api-secret";
 
+/// The local stack's admin token (the admin page asks for it; the e2e tests use it).
+pub const DEV_ADMIN_TOKEN: &str = "dev-admin-token-for-the-local-stack";
+
 /// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
 /// credentials for the demo merchant, a receipt key, and the simulators' clock.
 pub fn write_dev_vars() -> Result<()> {
@@ -139,6 +142,7 @@ pub fn write_dev_vars() -> Result<()> {
          MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\
          MOKAFAA_MERCHANT_TOKEN__DEMO=sim-merchant-token\n\
          MERCHANT_API_SECRET__DEMO={merchant}\n\
+         ADMIN_TOKEN={admin}\n\
          RECEIPT_SIGNING_KEY={key}\n\
          SIM_CLOCK_URL=http://{sim}/__sim/clock\n\
          EMAIL_API_URL=http://{sim}/email/email\n\
@@ -147,6 +151,7 @@ pub fn write_dev_vars() -> Result<()> {
          OTP_LIMIT_PER_IP=1000/900\n\
          REDEEM_LIMIT_PER_IP=1000/900\n",
         merchant = DEV_MERCHANT_API_SECRET,
+        admin = DEV_ADMIN_TOKEN,
         sim = crate::stack::SIM_ADDR
     );
     std::fs::write(root().join(".dev.vars"), vars)

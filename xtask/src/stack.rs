@@ -249,6 +249,10 @@ pub fn dev() -> Result<ExitCode> {
     eprintln!("\nLoyalty Checkout is running:");
     eprintln!("  demo checkout   {url}/demo/");
     eprintln!("  API health      {url}/v1/health");
+    eprintln!(
+        "  admin           {url}/admin/ (token: {})",
+        build::DEV_ADMIN_TOKEN
+    );
     eprintln!("  embed script    {url}/embed.js");
     eprintln!(
         "  simulators      {}/__sim/clock (Mokafaa, Pongo, email; seed data in README)",

@@ -239,6 +239,7 @@ fn stack_suite() -> Result<Tally> {
             .env("LOYALTY_EDGE_URL", &stack.edge_url)
             .env("LOYALTY_SIM_URL", &stack.sim_url)
             .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
+            .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
             .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     drop(stack);

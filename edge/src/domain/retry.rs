@@ -4,8 +4,8 @@
 /// Attempts before a row is surfaced instead of retried.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// When to try again after `attempts` failed tries: 1, 2, 4 ... minutes, at most an hour;
-/// `None` when the budget is spent.
+/// When to try again after `attempts` failed tries: 2, 4, 8 ... minutes after the first
+/// failures, at most an hour; `None` once [`MAX_ATTEMPTS`] tries have failed.
 pub fn next_attempt_at(now: i64, attempts: u32) -> Option<i64> {
     if attempts >= MAX_ATTEMPTS {
         return None;

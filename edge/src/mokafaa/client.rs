@@ -7,7 +7,7 @@ use super::wire::{
     AuthorizationRequest, AuthorizationResponse, ReversalRequest, TokenResponse, TransactionList,
     ValidationRequest, ValidationResponse,
 };
-use loyalty_shared::{CustomerNumber, Locale, Money, SaudiMobile};
+use loyalty_shared::{CustomerNumber, Locale, Money, SaudiIban, SaudiMobile};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -54,6 +54,7 @@ impl std::fmt::Debug for MokafaaConfig {
 pub enum Identity {
     Mobile(SaudiMobile),
     CustomerNumber(CustomerNumber),
+    Iban(SaudiIban),
 }
 
 pub struct MokafaaClient {
@@ -189,13 +190,15 @@ impl MokafaaClient {
         locale: Locale,
         now: i64,
     ) -> Result<AuthorizationResponse, BankFailure> {
-        let (mobile, loyalty_cic_no) = match identity {
-            Identity::Mobile(m) => (Some(m.to_mokafaa()), None),
-            Identity::CustomerNumber(c) => (None, Some(c.as_str().to_string())),
+        let (mobile, loyalty_cic_no, iban) = match identity {
+            Identity::Mobile(m) => (Some(m.to_mokafaa()), None, None),
+            Identity::CustomerNumber(c) => (None, Some(c.as_str().to_string()), None),
+            Identity::Iban(i) => (None, None, Some(i.as_str().to_string())),
         };
         let request = AuthorizationRequest {
             mobile,
             loyalty_cic_no,
+            iban,
             currency: "SAR".into(),
             lang: locale.tag().into(),
             mapping_pos_id: self.config.mapping_pos_id.clone(),

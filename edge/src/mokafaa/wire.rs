@@ -37,6 +37,10 @@ pub struct AuthorizationRequest {
     pub mobile: Option<String>,
     #[serde(rename = "loyaltyCICNo", skip_serializing_if = "Option::is_none")]
     pub loyalty_cic_no: Option<String>,
+    /// [I] No public integration shows IBAN verification; this field name is our guess,
+    /// kept here to correct against the bank's sandbox.
+    #[serde(rename = "iban", skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
     pub currency: String,
     pub lang: String,
     #[serde(rename = "mappingPosID", skip_serializing_if = "Option::is_none")]
@@ -178,6 +182,7 @@ mod tests {
         let req = AuthorizationRequest {
             mobile: None,
             loyalty_cic_no: Some("12345678".into()),
+            iban: None,
             currency: "SAR".into(),
             lang: "ar".into(),
             mapping_pos_id: None,

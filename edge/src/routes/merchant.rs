@@ -101,7 +101,7 @@ async fn merchants_redemption(
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, Locale::En).with_field("redemption_id"))
 }
 
-fn view(row: &RedemptionRow) -> MerchantRedemption {
+pub fn view(row: &RedemptionRow) -> MerchantRedemption {
     MerchantRedemption {
         redemption_id: row.id.clone(),
         state: row.state(),

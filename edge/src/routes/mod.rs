@@ -1,6 +1,7 @@
 //! One module per group of routes, and the route table: the single list the router is
 //! built from and the OpenAPI document is checked against.
 
+pub mod admin;
 pub mod health;
 pub mod merchant;
 pub mod mokafaa;
@@ -47,5 +48,6 @@ pub fn table() -> Vec<Route> {
         route!(Post "/v1/merchant/orders/paid" => merchant::order_paid),
         route!(Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
         route!(Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
+        route!(Get "/v1/admin/redemptions/attention" => admin::attention),
     ]
 }

@@ -27,7 +27,7 @@ use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
 use loyalty_shared::signature::{sign, PayloadLayout};
-use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiMobile};
+use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiIban, SaudiMobile};
 use worker::{D1Database, Env, Request, Response, Result, RouteContext};
 
 /// Everything a widget route needs once the caller is known.
@@ -85,6 +85,7 @@ fn identity_key(identity: &Identity) -> String {
     match identity {
         Identity::Mobile(m) => format!("mobile:{}", m.to_mokafaa()),
         Identity::CustomerNumber(c) => format!("cic:{}", c.as_str()),
+        Identity::Iban(i) => format!("iban:{}", i.as_str()),
     }
 }
 
@@ -131,9 +132,17 @@ pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
                 let masked = c.masked();
                 (Identity::CustomerNumber(c), "customer_number", masked)
             }
-            VerifyBy::Iban { .. } => {
-                return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
-                    .with_message("This merchant does not accept IBAN verification."));
+            VerifyBy::Iban { iban } => {
+                if !caller.merchant.accept_iban {
+                    return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
+                        .with_field("iban")
+                        .with_message("This merchant does not accept IBAN verification."));
+                }
+                let i = SaudiIban::parse(iban).map_err(|_| {
+                    ApiError::new(ErrorCode::InvalidAccount, locale).with_field("iban")
+                })?;
+                let masked = i.masked();
+                (Identity::Iban(i), "iban", masked)
             }
         };
         // Limits before anything reaches the bank: per client IP and per identifier.
@@ -367,6 +376,7 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             created_at: caller.now,
             order_id: None,
             attempts: 0,
+            updated_at: caller.now,
         };
         let (row, inserted) = redemptions::claim(&caller.db, &candidate, Actor::Shopper).await?;
         if !inserted {

@@ -21,6 +21,7 @@ use worker::{Request, Response, Result, RouteContext};
         super::merchant::order_paid,
         super::merchant::order_cancelled,
         super::merchant::verify_receipt,
+        super::admin::attention,
     ),
     components(schemas(loyalty_shared::ErrorCode, loyalty_shared::ApiError)),
     modifiers(&Security)
@@ -38,6 +39,15 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The widget's session token from POST /v1/sessions"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "admin",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The ADMIN_TOKEN Worker secret"))
                     .build(),
             ),
         );

@@ -58,6 +58,7 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
                 session_token: token,
                 expires_in_seconds: SESSION_TTL_SECONDS as u32,
                 merchant_name: merchant.name.clone(),
+                accepts_iban: merchant.accept_iban,
             },
             201,
         )

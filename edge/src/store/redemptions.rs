@@ -29,6 +29,8 @@ pub struct RedemptionRow {
     pub order_id: Option<String>,
     #[serde(default)]
     pub attempts: i64,
+    #[serde(default)]
+    pub updated_at: i64,
 }
 
 impl RedemptionRow {
@@ -74,7 +76,7 @@ fn parse_state(s: &str) -> Option<RedemptionState> {
 }
 
 const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, updated_at";
-const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts";
+const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts, updated_at";
 
 /// Redeemed rows whose merchant's abandoned-cart window has passed without a paid order.
 pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
@@ -102,6 +104,20 @@ pub async fn due(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE state = ?1 AND next_attempt_at <= ?2 ORDER BY updated_at LIMIT ?3"),
         &[state_name(state).into(), int(now), int(i64::from(limit))],
+    )
+    .await
+}
+
+/// `next_attempt_at` of a row whose retries are spent: far in the future, so no job picks it
+/// up again until a person acts.
+pub const PARKED: i64 = 253_402_300_799;
+
+/// Rows parked after their last retry, for the admin view.
+pub async fn parked(db: &D1Database, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+    rows(
+        db,
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE next_attempt_at >= ?1 ORDER BY updated_at LIMIT ?2"),
+        &[int(PARKED), int(i64::from(limit))],
     )
     .await
 }

@@ -24,7 +24,15 @@ async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
         .await;
     assert_eq!(title, Value::from("Al Rajhi Bank Mokafaa"));
 
-    // Both ways of verifying are offered, and the widget is not visible to document queries.
+    // Once the session is open, every way of verifying the demo merchant accepts is offered
+    // (mobile, customer number, IBAN), and the widget is not visible to document queries.
+    browser
+        .wait_for(
+            "the session",
+            &format!("const w = {SHADOW}.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
     let methods = browser
         .client
         .execute(
@@ -33,7 +41,7 @@ async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
         )
         .await
         .unwrap();
-    assert_eq!(methods, Value::from(2));
+    assert_eq!(methods, Value::from(3));
     let leaked = browser
         .client
         .execute(

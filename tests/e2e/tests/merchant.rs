@@ -273,3 +273,44 @@ async fn a_bank_that_commits_then_drops_the_answer_is_reconciled_not_redeemed_tw
         "exactly one redemption at the bank"
     );
 }
+
+#[tokio::test]
+async fn reversals_that_keep_failing_surface_in_the_admin_view() {
+    let (_, r) = redeemed(25_000, 1_200, None).await;
+    set_fault("mokafaa.reversal", json!({"error_rate_per_mille": 1000})).await;
+    let cancel = merchant_post(
+        "/v1/merchant/orders/cancelled",
+        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
+    )
+    .await;
+    assert_eq!(cancel.status(), 202, "reversal started, not confirmed");
+    // Eight retries with backoff (1, 2, 4 ... 60 minutes), then the row is parked.
+    for _ in 0..9 {
+        advance_clock(61 * 60).await;
+        run_cron().await;
+    }
+    clear_faults().await;
+    let url = format!("{}/v1/admin/redemptions/attention", edge_url());
+    let refused = http().get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(code(refused).await, ErrorCode::Unauthorized);
+    let token = std::env::var("LOYALTY_ADMIN_TOKEN")
+        .expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)");
+    let items: Vec<loyalty_shared::api::AttentionItem> = http()
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = items
+        .iter()
+        .find(|i| i.redemption.redemption_id == r.redemption_id)
+        .expect("listed for a person");
+    assert_eq!(
+        (item.redemption.state, item.attempts),
+        (RedemptionState::Reversing, 8)
+    );
+}

@@ -280,3 +280,34 @@ async fn a_changed_cart_voids_the_code() {
     assert_eq!(e.code, ErrorCode::CartChanged);
     assert_eq!(bank_transaction_count().await, before);
 }
+
+#[tokio::test]
+async fn the_demo_merchant_accepts_an_iban_and_refuses_a_typo() {
+    let token = start_session(25_000).await;
+    let typo = send_otp(
+        &token,
+        json!({"method": "iban", "iban": "SA03 8000 0000 6080 1016 7518"}),
+    )
+    .await;
+    let e = error(typo).await;
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::InvalidAccount, Some("iban"))
+    );
+    let response = send_otp(
+        &token,
+        json!({"method": "iban", "iban": "sa03 8000 0000 6080 1016 7519"}),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let c: OtpChallenge = response.json().await.unwrap();
+    assert_eq!(c.masked_destination, "SA03••••7519");
+    // The bank texts the phone on file for that account.
+    let otp = sim_otp(RICH).await;
+    let r: Redemption = redeem(&token, &unique(), &c.challenge_id, &otp, 1_000)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 2_500));
+}

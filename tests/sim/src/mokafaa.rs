@@ -90,6 +90,9 @@ pub struct Customer {
     pub points: i64,
     #[serde(default)]
     pub blocked: bool,
+    /// [I] IBAN verification: the field the edge sends as `iban`.
+    #[serde(default)]
+    pub iban: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -164,6 +167,7 @@ pub struct Bank {
 pub enum Who {
     Mobile(String),
     Cic(String),
+    Iban(String),
 }
 
 fn date_text(at: i64) -> String {
@@ -195,10 +199,14 @@ impl Bank {
             cic: cic.into(),
             points,
             blocked,
+            iban: None,
         };
         Bank {
             customers: vec![
-                customer("0501234567", "12345678", 1_000_000, false),
+                Customer {
+                    iban: Some("SA0380000000608010167519".into()),
+                    ..customer("0501234567", "12345678", 1_000_000, false)
+                },
                 customer("0559876543", "87654321", 100, false),
                 customer("0533333333", "33333333", 50_000, true),
             ],
@@ -242,6 +250,13 @@ impl Bank {
             Who::Cic(text) => {
                 let cic = CustomerNumber::parse(text).map_err(|_| BankError::ValidationFailed)?;
                 self.customers.iter().position(|c| c.cic == cic.as_str())
+            }
+            Who::Iban(text) => {
+                let iban = loyalty_shared::SaudiIban::parse(text)
+                    .map_err(|_| BankError::ValidationFailed)?;
+                self.customers
+                    .iter()
+                    .position(|c| c.iban.as_deref() == Some(iban.as_str()))
             }
         };
         found.ok_or(BankError::UserDoesNotExist)
@@ -895,6 +910,27 @@ mod tests {
         );
         let otp = issue(&mut bank, Who::Cic("12345678".into()), 0);
         assert_eq!(otp.mobile, "0501234567", "the CIC texts the phone on file");
+        assert_eq!(
+            bank.authorize(
+                &Who::Iban("sa03 8000 0000 6080 1016 7519".into()),
+                None,
+                1,
+                "1".into(),
+                "t3".into()
+            ),
+            Err(BankError::OtpStillValid),
+            "the IBAN finds the same customer"
+        );
+        assert_eq!(
+            bank.authorize(
+                &Who::Iban("SA0380000000608010167518".into()),
+                None,
+                1,
+                "1".into(),
+                "t4".into()
+            ),
+            Err(BankError::ValidationFailed)
+        );
         assert_eq!(
             bank.authorize(
                 &Who::Mobile("0501234567".into()),

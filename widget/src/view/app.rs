@@ -41,7 +41,10 @@ pub fn app(props: &AppProps) -> Html {
             let request = request.clone();
             yew::platform::spawn_local(async move {
                 match client.start_session(&request).await {
-                    Ok(started) => dispatch.dispatch(Action::SessionStarted(started.session_token)),
+                    Ok(started) => dispatch.dispatch(Action::SessionStarted {
+                        token: started.session_token,
+                        accepts_iban: started.accepts_iban,
+                    }),
                     Err(error) => dispatch.dispatch(Action::SessionFailed(error)),
                 }
             });
@@ -85,7 +88,7 @@ pub fn app(props: &AppProps) -> Html {
     let body = match state.program {
         Program::Mokafaa => html! {
             <MokafaaView form={state.mokafaa.clone()} dispatch={state.dispatcher()} {locale} client={client.clone()}
-                session={state.session.clone()} host={props.host.clone()} />
+                session={state.session.clone()} host={props.host.clone()} accepts_iban={state.accepts_iban} />
         },
         Program::Pongo => html! {
             <PongoView form={state.pongo.clone()} dispatch={state.dispatcher()} {locale} client={client.clone()}

@@ -19,6 +19,7 @@ pub struct MokafaaProps {
     pub client: EdgeClient,
     pub session: Option<String>,
     pub host: Option<web_sys::Element>,
+    pub accepts_iban: bool,
 }
 
 #[function_component(MokafaaView)]
@@ -120,6 +121,7 @@ fn identify(props: &MokafaaProps) -> Html {
     let (label, autocomplete) = match form.method {
         Method::Mobile => (t(Text::MobileLabel, locale), "tel"),
         Method::CustomerNumber => (t(Text::CustomerNumberLabel, locale), "off"),
+        Method::Iban => (t(Text::IbanLabel, locale), "off"),
     };
     html! {
         <section class="lc-card" data-screen="mokafaa-identify">
@@ -131,6 +133,7 @@ fn identify(props: &MokafaaProps) -> Html {
                 <legend>{ t(Text::VerifyWith, locale) }</legend>
                 { method_choice(Method::Mobile, Text::ByMobile) }
                 { method_choice(Method::CustomerNumber, Text::ByCustomerNumber) }
+                if props.accepts_iban { { method_choice(Method::Iban, Text::ByIban) } }
             </fieldset>
             <form class="lc-form" {onsubmit} novalidate=true>
                 <label for="lc-identifier">{ label }</label>
@@ -158,6 +161,7 @@ fn verify(props: &MokafaaProps) -> Html {
         client,
         session,
         host,
+        ..
     } = props;
     let locale = *locale;
     let Some(challenge) = form.challenge.as_ref() else {
@@ -257,6 +261,7 @@ fn redeemed(props: &MokafaaProps) -> Html {
         client,
         session,
         host,
+        ..
     } = props;
     let locale = *locale;
     let Some(redemption) = form.redemption.as_ref() else {
