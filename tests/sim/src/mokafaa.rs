@@ -628,9 +628,11 @@ async fn authorization(
     let who = match (
         text_field(&body, "mobile"),
         text_field(&body, "loyaltyCICNo"),
+        text_field(&body, "iban"),
     ) {
-        (Some(mobile), None) => Who::Mobile(mobile),
-        (None, Some(cic)) => Who::Cic(cic),
+        (Some(mobile), None, None) => Who::Mobile(mobile),
+        (None, Some(cic), None) => Who::Cic(cic),
+        (None, None, Some(iban)) => Who::Iban(iban),
         _ => return business_error(&sim, BankError::ValidationFailed),
     };
     let pos = text_field(&body, "mappingPosID");
