@@ -11,3 +11,12 @@ ON CONFLICT (id) DO UPDATE SET
     mokafaa_base_url = excluded.mokafaa_base_url,
     mokafaa_client_id = excluded.mokafaa_client_id,
     accept_iban = excluded.accept_iban;
+
+-- The demo storefront's pages and its counter terminal, mapped to the simulator's stores.
+-- Orders are refused with store_not_mapped until the merchant has connected Pongo and the
+-- store is among those synced.
+INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at)
+VALUES ('demo', 'http://127.0.0.1:8787', 'riyadh-olaya', 0),
+       ('demo', 'http://localhost:8787', 'riyadh-olaya', 0),
+       ('demo', 'web', 'riyadh-olaya', 0)
+ON CONFLICT (merchant_id, location_id) DO NOTHING;

@@ -24,6 +24,8 @@ pub struct Report {
     pub reversals_finished: u32,
     pub reconciled: u32,
     pub emails_sent: u32,
+    pub pongo_sent: u32,
+    pub pongo_waiting: u32,
     pub failures: u32,
 }
 
@@ -43,6 +45,12 @@ pub async fn run(env: &Env) -> Report {
     if let Err(e) = reconcile_pending(&db, env, now, &mut report).await {
         worker::console_error!("cron reconcile: {e}");
     }
+    if let Err(e) = pongo_outbox(&db, env, now, &mut report).await {
+        worker::console_error!("cron pongo outbox: {e}");
+    }
+    if let Err(e) = pongo_stores(&db, env, now).await {
+        worker::console_error!("cron pongo stores: {e}");
+    }
     match crate::notify::send_due(&db, env, now).await {
         Ok((sent, failed)) => {
             report.emails_sent = sent;
@@ -52,6 +60,79 @@ pub async fn run(env: &Env) -> Report {
     }
     worker::console_log!("cron: {report:?}");
     report
+}
+
+/// Sends the Pongo calls that are due (orders that met an outage, throttling or an expired
+/// token), oldest first.
+async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
+    use crate::pongo::connection::{self, PongoApp};
+    use crate::pongo::outbox::{self, Decision};
+    let rows = outbox::due(db, now, BATCH).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let app = PongoApp::from_env(env)?;
+    let mut connections: Vec<(String, Option<connection::Connection>)> = Vec::new();
+    for row in rows {
+        if !connections.iter().any(|(id, _)| id == &row.merchant_id) {
+            let loaded = connection::load(db, &app, &row.merchant_id).await?;
+            connections.push((row.merchant_id.clone(), loaded));
+        }
+        let Some(Some(connection)) = connections
+            .iter()
+            .find(|(id, _)| id == &row.merchant_id)
+            .map(|(_, c)| c.as_ref())
+        else {
+            continue;
+        };
+        if !connection.usable(now) {
+            continue;
+        }
+        match outbox::send(db, &app, connection, &row, now).await? {
+            Decision::Sent { .. } => report.pongo_sent += 1,
+            Decision::Failed { .. } => report.failures += 1,
+            Decision::Expired { .. } => {
+                report.pongo_waiting += 1;
+                // Every other row of this merchant would meet the same refusal.
+                if let Some(slot) = connections
+                    .iter_mut()
+                    .find(|(id, _)| id == &row.merchant_id)
+                {
+                    slot.1 = None;
+                }
+            }
+            Decision::Retry { .. } | Decision::Busy => report.pongo_waiting += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Stores change rarely: each connected merchant's list is read again after an hour.
+async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
+    use crate::pongo::connection::{self, PongoApp};
+    const STORES_MAX_AGE_SECONDS: i64 = 3600;
+    let merchants = connection::merchants_connected(db).await?;
+    if merchants.is_empty() {
+        return Ok(());
+    }
+    let app = PongoApp::from_env(env)?;
+    for merchant_id in merchants {
+        let fresh = connection::stores_synced_at(db, &merchant_id)
+            .await?
+            .is_some_and(|at| now - at < STORES_MAX_AGE_SECONDS);
+        if fresh {
+            continue;
+        }
+        if let Some(connection) = connection::load(db, &app, &merchant_id).await? {
+            if let Err(e) = connection::sync_stores(db, &connection, &app, now).await {
+                worker::console_warn!(
+                    "merchant {merchant_id}: store sync failed: {}",
+                    e.code.as_str()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn client_for(db: &D1Database, env: &Env, merchant_id: &str) -> ApiResult<MokafaaClient> {

@@ -16,6 +16,7 @@ pub mod pongo;
 mod rate_limit;
 mod reversal;
 mod routes;
+mod sealed;
 mod secure;
 mod store;
 

@@ -7,6 +7,9 @@
 use crate::{Locale, Money};
 use serde::{Deserialize, Serialize};
 
+mod pongo;
+pub use pongo::*;
+
 /// `GET /v1/health`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,37 +234,6 @@ pub struct AttentionItem {
     pub attempts: u32,
     /// Unix seconds of the last change.
     pub updated_at: i64,
-}
-
-/// `POST /v1/pongo/enlist`: identify or enlist a shopper. Both opt-ins must be answered.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnlistRequest {
-    pub phone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    pub email_optin: Option<bool>,
-    pub sms_optin: Option<bool>,
-}
-
-/// A shopper enlisted in (or found in) the merchant's Pongo program.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PongoMember {
-    /// `9665••••4567`.
-    pub masked_phone: String,
-    /// Points the shopper holds now.
-    pub points: u64,
-    /// What the current cart will earn once paid.
-    pub earn_preview: EarnPreview,
-}
-
-/// The points an order will earn.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EarnPreview {
-    pub amount: Money,
-    pub points: u64,
 }
 
 #[cfg(test)]

@@ -107,6 +107,8 @@ error_codes! {
         "This store or terminal is not mapped to a loyalty store.", "هذا المتجر أو الجهاز غير مربوط بمتجر ولاء.";
     PongoNotConnected = "pongo_not_connected", 409,
         "The merchant's Pongo account is not connected.", "حساب بونغو الخاص بالتاجر غير مربوط.";
+    OauthStateInvalid = "oauth_state_invalid", 400,
+        "This connect link is not valid or was already used. Start connecting again.", "رابط الربط غير صالح أو تم استخدامه. ابدأ الربط من جديد.";
     RateLimited = "rate_limited", 429,
         "Too many requests. Please try again shortly.", "طلبات كثيرة. يرجى المحاولة بعد قليل.";
     UpstreamUnavailable = "upstream_unavailable", 503,

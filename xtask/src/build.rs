@@ -129,14 +129,20 @@ pub const DEV_MERCHANT_API_SECRET: &str = "dev-merchant-api-secret";
 /// The local stack's admin token (the admin page asks for it; the e2e tests use it).
 pub const DEV_ADMIN_TOKEN: &str = "dev-admin-token-for-the-local-stack";
 
-/// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
-/// credentials for the demo merchant, a receipt key, and the simulators' clock.
-pub fn write_dev_vars() -> Result<()> {
+/// 32 random bytes as hex, for a fresh local key.
+fn random_key() -> Result<String> {
     let mut key = [0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut key))
         .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
-    let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(key.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
+/// credentials for the demo merchant, a receipt key, and the simulators' clock.
+pub fn write_dev_vars() -> Result<()> {
+    let key = random_key()?;
+    let sealing = random_key()?;
     let vars = format!(
         "# Written by cargo xtask for the local stack; never commit real secrets.\n\
          MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\
@@ -148,6 +154,10 @@ pub fn write_dev_vars() -> Result<()> {
          EMAIL_API_URL=http://{sim}/email/email\n\
          EMAIL_API_TOKEN=sim-email-token\n\
          EMAIL_FROM=loyalty@demo-store.example\n\
+         PONGO_BASE_URL=http://{sim}/pongo\n\
+         PONGO_CLIENT_ID=sim-pongo-client\n\
+         PONGO_CLIENT_SECRET=sim-pongo-secret\n\
+         PONGO_TOKEN_KEY={sealing}\n\
          OTP_LIMIT_PER_IP=1000/900\n\
          REDEEM_LIMIT_PER_IP=1000/900\n",
         merchant = DEV_MERCHANT_API_SECRET,

@@ -3,8 +3,8 @@
 
 use super::errors::{classify, PongoFailure};
 use super::wire::{
-    Account, CreatedOrder, Customer, Data, DuplicateOrder, NewCustomer, OrderRequest, Store,
-    TokenResponse,
+    Account, CreatedOrder, Customer, Data, DuplicateOrder, NewCustomer, OrderRequest, Reward,
+    Store, TokenResponse, WebhookSubscription,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -13,6 +13,9 @@ use std::time::Duration;
 /// The scopes the connect flow asks for (Pongo's basic set) [S].
 pub const SCOPES: &str =
     "customer.create,customer.read,customer.update,reward.create,reward.read,reward.update,order.create,order.read,order.update,checkin.create";
+
+/// The webhook events the edge listens to [S].
+pub const WEBHOOK_EVENTS: [&str; 2] = ["customer.created", "customer.updated"];
 
 /// What sending an order achieved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +197,56 @@ impl PongoClient {
             id: created.id,
             points_earned: created.points_earned,
         })
+    }
+
+    /// One outbox call as written: `method` and `path` (under `/v1`) with its JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        payload: &serde_json::Value,
+    ) -> Result<(u16, serde_json::Value), PongoFailure> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| PongoFailure::Invalid { field: None })?;
+        self.json(method, path, payload).await
+    }
+
+    /// `PUT /v1/customers/{id}` [S: PUT, not PATCH].
+    pub async fn update_customer(
+        &self,
+        id: &str,
+        changes: &serde_json::Value,
+    ) -> Result<Customer, PongoFailure> {
+        Ok(self
+            .json::<_, Data<Customer>>(reqwest::Method::PUT, &format!("/customers/{id}"), changes)
+            .await?
+            .1
+            .data)
+    }
+
+    /// The rewards of the program that a store offers.
+    pub async fn rewards(&self, store_slug: &str) -> Result<Vec<Reward>, PongoFailure> {
+        Ok(self
+            .send::<Data<Vec<Reward>>>(
+                self.request(reqwest::Method::GET, "/rewards")
+                    .query(&[("store_slug", store_slug)]),
+            )
+            .await?
+            .1
+            .data)
+    }
+
+    /// Subscribes `url` to customer events; the answer carries the signing secret.
+    pub async fn subscribe_webhook(&self, url: &str) -> Result<WebhookSubscription, PongoFailure> {
+        Ok(self
+            .json::<_, Data<WebhookSubscription>>(
+                reqwest::Method::POST,
+                "/webhooks",
+                &serde_json::json!({ "url": url, "events": WEBHOOK_EVENTS }),
+            )
+            .await?
+            .1
+            .data)
     }
 
     /// `PATCH /v1/orders/{id}` with a new status (a cancellation).

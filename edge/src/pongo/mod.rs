@@ -1,6 +1,9 @@
-//! Pongo: the wire format, the error mapping and the client. The routes that use it (connect,
-//! enlist, orders after payment) build on these.
+//! Pongo: the wire format, the error mapping and the client (native-testable), then the
+//! Worker side: the merchant's sealed connection with its stores and mappings, and the
+//! outbox every point-moving call goes through.
 
 pub mod client;
+pub(crate) mod connection;
 pub mod errors;
+pub(crate) mod outbox;
 pub mod wire;

@@ -83,6 +83,20 @@ pub struct DuplicateOrder {
     pub id: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Reward {
+    pub id: String,
+    pub name: String,
+    pub points: u64,
+}
+
+/// `POST /v1/webhooks`' answer: deliveries are signed with `secret`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WebhookSubscription {
+    pub id: String,
+    pub secret: String,
+}
+
 /// Laravel's 422: a message and messages per field.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct ValidationError {

@@ -10,7 +10,7 @@ use loyalty_shared::{ApiError, ErrorCode, Locale};
 use subtle::ConstantTimeEq;
 use worker::{Env, Request, Response, Result, RouteContext};
 
-fn authorize(req: &Request, env: &Env) -> ApiResult<()> {
+pub(crate) fn authorize(req: &Request, env: &Env) -> ApiResult<()> {
     let unauthorized = || ApiError::new(ErrorCode::Unauthorized, Locale::En);
     let expected = env
         .secret("ADMIN_TOKEN")

@@ -27,16 +27,19 @@ pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
 /// How long a widget receipt stays verifiable.
 const RECEIPT_TOLERANCE_SECONDS: i64 = 7 * 24 * 3600;
 
-struct Signed<T> {
-    db: D1Database,
-    merchant: Merchant,
-    body: T,
-    now: i64,
+pub(crate) struct Signed<T> {
+    pub db: D1Database,
+    pub merchant: Merchant,
+    pub body: T,
+    pub now: i64,
 }
 
 /// Authenticates a merchant-server request and parses its body. Every failure of the
 /// signature is the same `bad_signature` to the caller; the log says which.
-async fn signed<T: DeserializeOwned>(req: &mut Request, env: &Env) -> ApiResult<Signed<T>> {
+pub(crate) async fn signed<T: DeserializeOwned>(
+    req: &mut Request,
+    env: &Env,
+) -> ApiResult<Signed<T>> {
     let locale = Locale::En;
     let bytes = req
         .bytes()

@@ -6,6 +6,9 @@ pub mod health;
 pub mod merchant;
 pub mod mokafaa;
 pub mod openapi;
+pub mod pongo;
+pub mod pongo_admin;
+pub mod pongo_merchant;
 pub mod sessions;
 
 use std::future::Future;
@@ -49,5 +52,15 @@ pub fn table() -> Vec<Route> {
         route!(Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
         route!(Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
         route!(Get "/v1/admin/redemptions/attention" => admin::attention),
+        route!(Post "/v1/pongo/enlist" => pongo::enlist),
+        route!(Get "/v1/pongo/earn-preview" => pongo::preview),
+        route!(Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
+        route!(Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
+        route!(Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),
+        route!(Post "/v1/admin/pongo/connect" => pongo_admin::connect),
+        route!(Get "/v1/admin/pongo/callback" => pongo_admin::callback),
+        route!(Get "/v1/admin/pongo/status" => pongo_admin::status),
+        route!(Post "/v1/admin/pongo/sync" => pongo_admin::sync),
+        route!(Put "/v1/admin/pongo/mappings" => pongo_admin::map_store),
     ]
 }

@@ -125,3 +125,57 @@ pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> 
     .map_err(|e| internal("session update", e))?;
     Ok(())
 }
+
+/// Remembers the Pongo member enlisted in this session, so the paid order credits them.
+pub async fn set_pongo_member(
+    db: &D1Database,
+    session_id: &str,
+    customer: &loyalty_shared::api::OrderCustomer,
+) -> ApiResult<()> {
+    let flag = |v: Option<bool>| {
+        v.map(|b| int(i64::from(b)))
+            .unwrap_or(wasm_bindgen::JsValue::NULL)
+    };
+    statement(
+        db,
+        "UPDATE sessions SET pongo_phone = ?1, pongo_email_optin = ?2, pongo_sms_optin = ?3 WHERE id = ?4",
+        &[
+            customer.phone.as_str().into(),
+            flag(customer.email_optin),
+            flag(customer.sms_optin),
+            session_id.into(),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("session pongo member", e))?;
+    Ok(())
+}
+
+/// The Pongo member last enlisted in the widget for this cart, if any.
+pub async fn pongo_member_for_cart(
+    db: &D1Database,
+    merchant_id: &str,
+    cart_id: &str,
+) -> ApiResult<Option<loyalty_shared::api::OrderCustomer>> {
+    #[derive(Deserialize)]
+    struct Member {
+        pongo_phone: String,
+        pongo_email_optin: Option<i64>,
+        pongo_sms_optin: Option<i64>,
+    }
+    let row: Option<Member> = statement(
+        db,
+        "SELECT pongo_phone, pongo_email_optin, pongo_sms_optin FROM sessions
+         WHERE merchant_id = ?1 AND cart_id = ?2 AND pongo_phone IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+        &[merchant_id.into(), cart_id.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("session pongo member", e))?;
+    Ok(row.map(|m| loyalty_shared::api::OrderCustomer {
+        phone: m.pongo_phone,
+        email_optin: m.pongo_email_optin.map(|v| v != 0),
+        sms_optin: m.pongo_sms_optin.map(|v| v != 0),
+    }))
+}

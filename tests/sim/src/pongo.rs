@@ -56,6 +56,7 @@ pub fn console() -> Router<Sim> {
         .route("/revoke-tokens", post(console_revoke))
         .route("/customers", post(console_customer))
         .route("/rewards", post(console_reward))
+        .route("/customers/{key}/rewards", post(console_buy_reward))
         .route("/config", put(console_config))
 }
 
@@ -699,6 +700,7 @@ async fn console_books(State(sim): State<Sim>) -> Json<Value> {
     Json(json!({
         "customers": p.customers, "orders": p.orders, "checkins": p.checkins, "rewards": p.rewards,
         "customer_rewards": p.customer_rewards, "deliveries": p.deliveries, "points_log": p.points_log,
+        "webhooks": p.webhooks,
         "config": p.config,
     }))
 }
@@ -729,6 +731,21 @@ async fn console_customer(State(sim): State<Sim>, Json(body): Json<Value>) -> Re
 async fn console_reward(State(sim): State<Sim>, Json(reward): Json<model::Reward>) -> Response {
     sim.pongo().rewards.push(reward.clone());
     (StatusCode::CREATED, Json(json!({"data": reward}))).into_response()
+}
+
+/// A customer buys a reward with their points, as at a till (no token needed here).
+async fn console_buy_reward(
+    State(sim): State<Sim>,
+    Path(key): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let id = random_id(&sim);
+    let bought = sim.pongo().buy_reward(&key, &body, id);
+    match bought {
+        None => not_found("Customer"),
+        Some(Err(invalid)) => unprocessable(invalid),
+        Some(Ok(won)) => (StatusCode::CREATED, Json(json!({"data": won}))).into_response(),
+    }
 }
 
 async fn console_config(State(sim): State<Sim>, Json(config): Json<model::Config>) -> Json<Value> {

@@ -1,0 +1,597 @@
+//! Turns a merchant's paid order into the calls Pongo needs, as plain data: one order, one
+//! order per payment (split per item or by amount), a checkin when the items are unknown,
+//! and a use-a-reward call per reward the order cannot carry. Each call has a key Pongo
+//! deduplicates on, so a retry is the same call, never a second one.
+
+use loyalty_shared::api::{
+    OrderCustomer, OrderLine, PaymentStatus, PongoCallKind, PongoOrderRequest, SplitMode,
+};
+use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale, Money};
+use serde_json::{json, Value};
+
+/// Local numbers typed without a country code are Saudi [I: the merchants are Saudi].
+pub const DEFAULT_CALLING_CODE: &str = "966";
+
+/// [I] Pongo's enums for a web or terminal sale; one place to correct against a sandbox.
+pub const CHANNEL_ONLINE: &str = "online";
+pub const CHANNEL_IN_STORE: &str = "in_store";
+pub const DELIVERY_MODE: &str = "none";
+pub const DELIVERY_STATUS: &str = "none";
+pub const PAID: &str = "paid";
+pub const CANCELLED: &str = "cancelled";
+
+/// One call to Pongo, ready for the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedCall {
+    pub key: String,
+    pub kind: PongoCallKind,
+    pub method: &'static str,
+    pub path: String,
+    pub payload: Value,
+}
+
+fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::new(code, Locale::En)
+        .with_field(field)
+        .with_message(message.into())
+}
+
+/// Ids that end up in Pongo paths and keys: short, and nothing a URL would reinterpret.
+fn safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// The customer as Pongo wants it: international digits without '+', opt-ins as given.
+pub fn pongo_customer(customer: &OrderCustomer, field: &str) -> Result<Value, ApiError> {
+    let phone =
+        InternationalPhone::parse(&customer.phone, Some(DEFAULT_CALLING_CODE)).map_err(|_| {
+            invalid(
+                ErrorCode::InvalidPhone,
+                field,
+                "The phone number is not valid.",
+            )
+        })?;
+    let mut value = json!({ "phone": phone.as_digits() });
+    if let Some(v) = customer.email_optin {
+        value["email_optin"] = json!(v);
+    }
+    if let Some(v) = customer.sms_optin {
+        value["sms_optin"] = json!(v);
+    }
+    Ok(value)
+}
+
+fn line_json(line: &OrderLine) -> Value {
+    json!({
+        "sku": line.sku, "name": line.name, "quantity": line.quantity,
+        "unit_price": line.unit_price.minor,
+        "amount": line.unit_price.minor.saturating_mul(u64::from(line.quantity)),
+    })
+}
+
+fn same_currency(money: Money, of: Money, field: &str) -> Result<(), ApiError> {
+    if money.currency == of.currency {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::InvalidAmount,
+            field,
+            "Every amount must be in the order's currency.",
+        ))
+    }
+}
+
+/// Plans the calls for a paid order at `store_slug`, for `customer` (the request's, or the
+/// one enlisted in the widget), at `created_at` (ISO 8601).
+pub fn plan(
+    order: &PongoOrderRequest,
+    store_slug: &str,
+    customer: Option<&OrderCustomer>,
+    created_at: &str,
+) -> Result<Vec<PlannedCall>, ApiError> {
+    if order.payment_status != PaymentStatus::Succeeded {
+        return Err(
+            ApiError::new(ErrorCode::PaymentNotSuccessful, Locale::En).with_field("payment_status")
+        );
+    }
+    if !safe_id(&order.order_id) {
+        return Err(invalid(
+            ErrorCode::InvalidRequest,
+            "order_id",
+            "order_id must be 1-100 letters, digits or -_.:",
+        ));
+    }
+    if let Some(taxes) = order.taxes {
+        same_currency(taxes, order.amount, "taxes")?;
+    }
+    for (i, line) in order.lines.iter().enumerate() {
+        same_currency(
+            line.unit_price,
+            order.amount,
+            &format!("lines[{i}].unit_price"),
+        )?;
+        if line.quantity == 0 || line.sku.trim().is_empty() {
+            return Err(invalid(
+                ErrorCode::InvalidRequest,
+                &format!("lines[{i}]"),
+                "Each line needs a sku and a quantity of at least 1.",
+            ));
+        }
+    }
+    for (i, payment) in order.payments.iter().enumerate() {
+        same_currency(
+            payment.amount,
+            order.amount,
+            &format!("payments[{i}].amount"),
+        )?;
+    }
+    for id in order.reward_ids.iter().chain(&order.used_reward_ids) {
+        if !safe_id(id) {
+            return Err(invalid(
+                ErrorCode::InvalidRequest,
+                "reward_ids",
+                "A reward id is not valid.",
+            ));
+        }
+    }
+    let customer_json = customer
+        .map(|c| pongo_customer(c, "customer.phone"))
+        .transpose()?;
+    let channel = if order.location_id.starts_with("http") || order.location_id == "web" {
+        CHANNEL_ONLINE
+    } else {
+        CHANNEL_IN_STORE
+    };
+    let order_call = |key: String,
+                      amount: u64,
+                      lines: Vec<Value>,
+                      payments: Vec<Value>,
+                      reward_ids: &[String],
+                      customer: Option<&Value>,
+                      taxes: Option<u64>| {
+        let mut payload = json!({
+            "order_id": key, "partner_order_id": order.order_id, "channel": channel,
+            "delivery_mode": DELIVERY_MODE, "store_slug": store_slug, "amount": amount,
+            "status": PAID, "created_at": created_at, "delivery_status": DELIVERY_STATUS,
+            "lines": lines, "reward_ids": reward_ids, "payments": payments,
+        });
+        if let Some(c) = customer {
+            payload["customer"] = c.clone();
+        }
+        if let Some(t) = taxes {
+            payload["taxes"] = json!(t);
+        }
+        PlannedCall {
+            key,
+            kind: PongoCallKind::Order,
+            method: "POST",
+            path: "/orders".into(),
+            payload,
+        }
+    };
+    let payment_json = |p: &loyalty_shared::api::OrderPayment| json!({"method": p.method, "amount": p.amount.minor});
+    let mut calls = Vec::new();
+    if order.lines.is_empty() {
+        if order.split != SplitMode::None {
+            return Err(invalid(
+                ErrorCode::InvalidRequest,
+                "lines",
+                "A split payment needs the order's lines.",
+            ));
+        }
+        // The items are unknown: a checkin credits the amount to the shopper's phone.
+        let customer = customer_json.ok_or_else(|| {
+            invalid(
+                ErrorCode::InvalidRequest,
+                "customer",
+                "An order without lines is sent as a checkin, which needs the shopper's phone.",
+            )
+        })?;
+        calls.push(PlannedCall {
+            key: format!("{}:checkin", order.order_id),
+            kind: PongoCallKind::Checkin,
+            method: "POST",
+            path: "/checkins".into(),
+            payload: json!({
+                "store_slug": store_slug, "international_phone_number": customer["phone"],
+                "pos_order_id": order.order_id, "amount": order.amount.minor,
+                "datetime": created_at, "tags": [],
+                // A retry after an unseen success is then refused by Pongo instead of
+                // crediting twice (checkins have no idempotency key).
+                "enforce_checkin_delay": true,
+            }),
+        });
+    } else {
+        match order.split {
+            SplitMode::None => calls.push(order_call(
+                order.order_id.clone(),
+                order.amount.minor,
+                order.lines.iter().map(line_json).collect(),
+                order.payments.iter().map(payment_json).collect(),
+                &order.reward_ids,
+                customer_json.as_ref(),
+                order.taxes.map(|t| t.minor),
+            )),
+            SplitMode::PerItem => {
+                if order.payments.len() < 2 {
+                    return Err(invalid(
+                        ErrorCode::InvalidRequest,
+                        "payments",
+                        "A split payment has at least two payments.",
+                    ));
+                }
+                let mut paid_by = vec![None; order.lines.len()];
+                for (p, payment) in order.payments.iter().enumerate() {
+                    if payment.line_indexes.is_empty() {
+                        return Err(invalid(
+                            ErrorCode::InvalidRequest,
+                            &format!("payments[{p}].line_indexes"),
+                            "Each payment of a per-item split names the lines it paid.",
+                        ));
+                    }
+                    for &i in &payment.line_indexes {
+                        match paid_by.get_mut(i) {
+                            Some(slot @ None) => *slot = Some(p),
+                            _ => {
+                                return Err(invalid(
+                                    ErrorCode::InvalidRequest,
+                                    &format!("payments[{p}].line_indexes"),
+                                    "Each line is paid by exactly one payment.",
+                                ))
+                            }
+                        }
+                    }
+                }
+                if paid_by.iter().any(Option::is_none) {
+                    return Err(invalid(
+                        ErrorCode::InvalidRequest,
+                        "payments",
+                        "Each line is paid by exactly one payment.",
+                    ));
+                }
+                for (p, payment) in order.payments.iter().enumerate() {
+                    let payer = payment
+                        .customer
+                        .as_ref()
+                        .map(|c| pongo_customer(c, &format!("payments[{p}].customer.phone")))
+                        .transpose()?;
+                    let lines = payment
+                        .line_indexes
+                        .iter()
+                        .map(|&i| line_json(&order.lines[i]))
+                        .collect();
+                    let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
+                    calls.push(order_call(
+                        format!("{}-{}", order.order_id, p + 1),
+                        payment.amount.minor,
+                        lines,
+                        vec![payment_json(payment)],
+                        rewards,
+                        payer.as_ref().or(customer_json.as_ref()),
+                        None,
+                    ));
+                }
+            }
+            SplitMode::ByAmount => {
+                if order.payments.len() < 2 {
+                    return Err(invalid(
+                        ErrorCode::InvalidRequest,
+                        "payments",
+                        "A split payment has at least two payments.",
+                    ));
+                }
+                let total: u64 = order.payments.iter().map(|p| p.amount.minor).sum();
+                if total != order.amount.minor {
+                    return Err(invalid(
+                        ErrorCode::InvalidAmount,
+                        "payments",
+                        "The payments of a split by amount add up to the order's amount.",
+                    ));
+                }
+                let count = order.payments.len();
+                for (p, payment) in order.payments.iter().enumerate() {
+                    let payer = payment
+                        .customer
+                        .as_ref()
+                        .map(|c| pongo_customer(c, &format!("payments[{p}].customer.phone")))
+                        .transpose()?;
+                    // [I] `lines` needs one item: a line covering the amount paid.
+                    let line = json!({"sku": "split-payment", "name": format!("Payment {} of {count}", p + 1),
+                        "quantity": 1, "unit_price": payment.amount.minor, "amount": payment.amount.minor});
+                    let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
+                    calls.push(order_call(
+                        format!("{}-{}", order.order_id, p + 1),
+                        payment.amount.minor,
+                        vec![line],
+                        vec![payment_json(payment)],
+                        rewards,
+                        payer.as_ref().or(customer_json.as_ref()),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+    for reward_id in &order.used_reward_ids {
+        calls.push(PlannedCall {
+            key: format!("{}:use:{reward_id}", order.order_id),
+            kind: PongoCallKind::UseReward,
+            method: "PATCH",
+            path: format!("/customer-rewards/{reward_id}"),
+            payload: json!({}),
+        });
+    }
+    Ok(calls)
+}
+
+/// The cancellation of an order part Pongo knows as `pongo_id`.
+pub fn cancel_call(part_key: &str, pongo_id: &str) -> PlannedCall {
+    PlannedCall {
+        key: format!("{part_key}:cancel"),
+        kind: PongoCallKind::CancelOrder,
+        method: "PATCH",
+        path: format!("/orders/{pongo_id}"),
+        payload: json!({ "status": CANCELLED }),
+    }
+}
+
+/// What a cart of `amount` will earn under the merchant's program (Pongo's amounts are
+/// minor units of the store's currency).
+pub fn earn_preview(
+    parameters: &loyalty_shared::PartnerParameters,
+    amount: Money,
+) -> loyalty_shared::api::EarnPreview {
+    loyalty_shared::api::EarnPreview {
+        amount,
+        points: parameters.earn(amount.minor),
+        minimum: Some(Money {
+            minor: parameters.min_amount_cents,
+            currency: amount.currency,
+        }),
+    }
+}
+
+/// `Y-m-d\TH:i:s+00:00` for a unix time (Pongo's date format).
+pub fn iso8601(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loyalty_shared::api::OrderPayment;
+    use loyalty_shared::Currency;
+
+    fn sar(minor: u64) -> Money {
+        Money::from_minor(minor, Currency::Sar).unwrap()
+    }
+
+    fn line(sku: &str, minor: u64) -> OrderLine {
+        OrderLine {
+            sku: sku.into(),
+            name: sku.into(),
+            quantity: 1,
+            unit_price: sar(minor),
+        }
+    }
+
+    fn pay(minor: u64, lines: Vec<usize>) -> OrderPayment {
+        OrderPayment {
+            method: "card".into(),
+            amount: sar(minor),
+            line_indexes: lines,
+            customer: None,
+        }
+    }
+
+    fn order() -> PongoOrderRequest {
+        PongoOrderRequest {
+            merchant_id: "demo".into(),
+            order_id: "o-1".into(),
+            location_id: "web".into(),
+            payment_status: PaymentStatus::Succeeded,
+            amount: sar(3000),
+            taxes: None,
+            lines: vec![line("A", 1000), line("B", 2000)],
+            payments: vec![pay(3000, vec![])],
+            split: SplitMode::None,
+            reward_ids: vec![],
+            used_reward_ids: vec![],
+            customer: None,
+            cart_id: None,
+        }
+    }
+
+    fn shopper() -> OrderCustomer {
+        OrderCustomer {
+            phone: "0501234567".into(),
+            email_optin: Some(true),
+            sms_optin: Some(false),
+        }
+    }
+
+    const AT: &str = "2026-11-25T10:00:00+00:00";
+
+    #[test]
+    fn only_a_successful_payment_is_sent() {
+        for status in [
+            PaymentStatus::Pending,
+            PaymentStatus::Failed,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Refunded,
+        ] {
+            let err = plan(
+                &PongoOrderRequest {
+                    payment_status: status,
+                    ..order()
+                },
+                "s",
+                None,
+                AT,
+            )
+            .unwrap_err();
+            assert_eq!(err.code, ErrorCode::PaymentNotSuccessful);
+        }
+    }
+
+    #[test]
+    fn a_whole_order_is_one_call_keyed_by_its_id_with_the_phone_normalised() {
+        let calls = plan(&order(), "riyadh-olaya", Some(&shopper()), AT).unwrap();
+        assert_eq!(calls.len(), 1);
+        let p = &calls[0].payload;
+        assert_eq!(calls[0].key, "o-1");
+        assert_eq!(p["amount"], 3000);
+        assert_eq!(p["store_slug"], "riyadh-olaya");
+        assert_eq!(p["status"], "paid");
+        assert_eq!(p["lines"].as_array().unwrap().len(), 2);
+        assert_eq!(p["customer"]["phone"], "966501234567");
+        assert_eq!(p["customer"]["email_optin"], true);
+        assert_eq!(p["customer"]["sms_optin"], false);
+    }
+
+    #[test]
+    fn a_per_item_split_is_one_order_per_payment_with_its_lines() {
+        let o = PongoOrderRequest {
+            split: SplitMode::PerItem,
+            payments: vec![pay(2000, vec![1]), pay(1000, vec![0])],
+            reward_ids: vec!["cr-1".into()],
+            ..order()
+        };
+        let calls = plan(&o, "s", Some(&shopper()), AT).unwrap();
+        let keys: Vec<_> = calls.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["o-1-1", "o-1-2"]);
+        assert_eq!(calls[0].payload["lines"][0]["sku"], "B");
+        assert_eq!(calls[0].payload["amount"], 2000);
+        assert_eq!(calls[0].payload["reward_ids"][0], "cr-1");
+        assert_eq!(calls[1].payload["lines"][0]["sku"], "A");
+        assert_eq!(calls[1].payload["reward_ids"].as_array().unwrap().len(), 0);
+        // A line paid twice, or not at all, is refused.
+        for payments in [
+            vec![pay(2000, vec![1]), pay(1000, vec![1])],
+            vec![pay(2000, vec![1]), pay(1000, vec![])],
+            vec![pay(2000, vec![1]), pay(1000, vec![5])],
+        ] {
+            let bad = PongoOrderRequest {
+                payments,
+                ..o.clone()
+            };
+            assert_eq!(
+                plan(&bad, "s", None, AT).unwrap_err().code,
+                ErrorCode::InvalidRequest
+            );
+        }
+    }
+
+    #[test]
+    fn a_split_by_amount_is_amount_only_and_must_add_up() {
+        let o = PongoOrderRequest {
+            split: SplitMode::ByAmount,
+            payments: vec![pay(1200, vec![]), pay(1800, vec![])],
+            ..order()
+        };
+        let calls = plan(&o, "s", None, AT).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[1].payload["amount"], 1800);
+        assert_eq!(calls[1].payload["lines"].as_array().unwrap().len(), 1);
+        assert_eq!(calls[1].payload["lines"][0]["amount"], 1800);
+        let short = PongoOrderRequest {
+            payments: vec![pay(1200, vec![]), pay(1700, vec![])],
+            ..o
+        };
+        assert_eq!(
+            plan(&short, "s", None, AT).unwrap_err().code,
+            ErrorCode::InvalidAmount
+        );
+    }
+
+    #[test]
+    fn unknown_items_make_a_checkin_which_needs_a_phone() {
+        let o = PongoOrderRequest {
+            lines: vec![],
+            ..order()
+        };
+        assert_eq!(
+            plan(&o, "s", None, AT).unwrap_err().field.as_deref(),
+            Some("customer")
+        );
+        let calls = plan(&o, "s", Some(&shopper()), AT).unwrap();
+        assert_eq!(calls[0].kind, PongoCallKind::Checkin);
+        assert_eq!(
+            calls[0].payload["international_phone_number"],
+            "966501234567"
+        );
+        assert_eq!(calls[0].payload["datetime"], AT);
+    }
+
+    #[test]
+    fn rewards_the_order_cannot_carry_get_their_own_call() {
+        let o = PongoOrderRequest {
+            used_reward_ids: vec!["cr-9".into()],
+            ..order()
+        };
+        let calls = plan(&o, "s", None, AT).unwrap();
+        assert_eq!(calls[1].kind, PongoCallKind::UseReward);
+        assert_eq!(calls[1].path, "/customer-rewards/cr-9");
+        let bad = PongoOrderRequest {
+            used_reward_ids: vec!["../x".into()],
+            ..order()
+        };
+        assert!(plan(&bad, "s", None, AT).is_err());
+    }
+
+    #[test]
+    fn bad_input_is_refused_before_anything_is_sent() {
+        let mixed = PongoOrderRequest {
+            lines: vec![OrderLine {
+                unit_price: Money::from_minor(1, Currency::Eur).unwrap(),
+                ..line("A", 1)
+            }],
+            ..order()
+        };
+        assert_eq!(
+            plan(&mixed, "s", None, AT).unwrap_err().code,
+            ErrorCode::InvalidAmount
+        );
+        let bad_phone = OrderCustomer {
+            phone: "12".into(),
+            ..shopper()
+        };
+        assert_eq!(
+            plan(&order(), "s", Some(&bad_phone), AT).unwrap_err().code,
+            ErrorCode::InvalidPhone
+        );
+        let bad_id = PongoOrderRequest {
+            order_id: "a/b".into(),
+            ..order()
+        };
+        assert!(plan(&bad_id, "s", None, AT).is_err());
+    }
+
+    #[test]
+    fn dates_are_pongo_formatted() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(1_795_000_000), "2026-11-18T11:06:40+00:00");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00+00:00");
+    }
+}

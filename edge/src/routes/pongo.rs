@@ -1,0 +1,215 @@
+//! The widget's Pongo routes (session bearer, as Mokafaa's): enlist with both opt-ins and
+//! the earn preview of the current cart. And the receiver of Pongo's signed webhooks.
+
+use crate::domain::notice::valid_email;
+use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
+use crate::http::{bearer, internal, json_response, now, read_json, request_locale, respond};
+use crate::pongo::connection::{self, PongoApp};
+use crate::pongo::errors::PongoFailure;
+use crate::pongo::wire::NewCustomer;
+use crate::routes::DB_BINDING;
+use crate::store::sessions;
+use crate::store::{int, statement};
+use loyalty_shared::api::{EnlistRequest, OrderCustomer, PongoMember, PongoReward};
+use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
+use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{D1Database, Request, Response, Result, RouteContext};
+
+/// The header Pongo signs deliveries with [S].
+pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
+
+/// A Pongo failure as the shopper sees it; a refused token also marks the connection.
+async fn upstream(
+    db: &D1Database,
+    merchant_id: &str,
+    failure: PongoFailure,
+    now: i64,
+    locale: Locale,
+) -> ApiError {
+    if failure == PongoFailure::NotConnected {
+        if let Err(e) = connection::mark_expired(db, merchant_id, now).await {
+            return e;
+        }
+    }
+    ApiError::new(failure.code(), locale)
+}
+
+/// `POST /v1/pongo/enlist`: finds the shopper by phone or enlists them, storing both
+/// consent answers exactly as given.
+#[utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let db = ctx
+            .env
+            .d1(DB_BINDING)
+            .map_err(|e| internal("d1 binding", e))?;
+        let now = now(&ctx.env).await;
+        let session = sessions::authenticate(&db, bearer(&req), now, request_locale(&req)).await?;
+        let locale = session.locale();
+        let body: EnlistRequest = read_json(&mut req, locale).await?;
+        let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
+            .map_err(|_| ApiError::new(ErrorCode::InvalidPhone, locale).with_field("phone"))?;
+        // Consent is never assumed: both questions need an answer, yes or no.
+        let email_optin = body.email_optin.ok_or_else(|| {
+            ApiError::new(ErrorCode::OptinRequired, locale).with_field("email_optin")
+        })?;
+        let sms_optin = body.sms_optin.ok_or_else(|| {
+            ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin")
+        })?;
+        let email = body
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if email.is_some_and(|e| !valid_email(e)) {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("email"));
+        }
+        let app = PongoApp::from_env(&ctx.env)?;
+        let connection = connection::require(&db, &app, &session.merchant_id, now, locale).await?;
+        let location = session.origin.clone().unwrap_or_else(|| "web".into());
+        let store_slug =
+            match connection::store_for(&db, &session.merchant_id, &location, locale).await {
+                Ok(slug) => slug,
+                Err(_) => connection::store_for(&db, &session.merchant_id, "web", locale).await?,
+            };
+        let client = connection.client(&app);
+        let merchant_id = session.merchant_id.clone();
+        let found = match client.customer(phone.as_digits()).await {
+            Ok(found) => found,
+            Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+        };
+        let (customer, new_member) = match found {
+            Some(existing) => {
+                let mut changes = json!({ "email_optin": email_optin, "sms_optin": sms_optin });
+                if let Some(email) = email {
+                    changes["email"] = json!(email);
+                }
+                match client.update_customer(&existing.id, &changes).await {
+                    Ok(c) => (c, false),
+                    Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+                }
+            }
+            None => {
+                let new = NewCustomer {
+                    phone: phone.as_digits().to_string(),
+                    reference_store_slug: store_slug.clone(),
+                    email_optin,
+                    sms_optin,
+                    email: email.map(str::to_string),
+                };
+                match client.create_customer(&new).await {
+                    Ok(c) => (c, true),
+                    Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+                }
+            }
+        };
+        worker::console_log!(
+            "merchant {merchant_id}: Pongo member {} {}",
+            phone.masked(),
+            if new_member { "enlisted" } else { "identified" }
+        );
+        sessions::set_pongo_member(
+            &db,
+            &session.id,
+            &OrderCustomer {
+                phone: phone.as_digits().to_string(),
+                email_optin: Some(email_optin),
+                sms_optin: Some(sms_optin),
+            },
+        )
+        .await?;
+        // The rewards list is a nicety: without it the shopper still enlists.
+        let rewards = client.rewards(&store_slug).await.unwrap_or_default();
+        let member = PongoMember {
+            masked_phone: phone.masked(),
+            points: customer.points,
+            earn_preview: earn_preview(&connection.partner_parameters, session.amount()),
+            new_member,
+            rewards: rewards
+                .into_iter()
+                .map(|r| PongoReward {
+                    within_reach: customer.points >= r.points,
+                    id: r.id,
+                    name: r.name,
+                    points: r.points,
+                })
+                .collect(),
+        };
+        json_response(&member, 200).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `GET /v1/pongo/earn-preview`: what the session's cart earns now (after a cart change,
+/// the widget asks again). Computed from the merchant's `partnerParameters`, no upstream call.
+#[utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody)))]
+pub async fn preview(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let db = ctx
+            .env
+            .d1(DB_BINDING)
+            .map_err(|e| internal("d1 binding", e))?;
+        let now = now(&ctx.env).await;
+        let session = sessions::authenticate(&db, bearer(&req), now, request_locale(&req)).await?;
+        let app = PongoApp::from_env(&ctx.env)?;
+        let connection =
+            connection::require(&db, &app, &session.merchant_id, now, session.locale()).await?;
+        json_response(
+            &earn_preview(&connection.partner_parameters, session.amount()),
+            200,
+        )
+        .map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `POST /v1/pongo/webhooks/:merchant_id`: `customer.created` / `customer.updated` from
+/// Pongo, signed `t=..,v1=..` over body then timestamp with the subscription's secret.
+#[utoipa::path(post, path = "/v1/pongo/webhooks/{merchant_id}", tag = "pongo", params(("merchant_id" = String, Path)),
+    responses((status = 204, description = "Recorded"), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody)))]
+pub async fn webhook(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let merchant_id = ctx.param("merchant_id").cloned().unwrap_or_default();
+    let outcome = async {
+        let locale = Locale::En;
+        let bad = || ApiError::new(ErrorCode::BadSignature, locale);
+        let bytes = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+        let header = req.headers().get(WEBHOOK_SIGNATURE_HEADER).ok().flatten();
+        let db = ctx.env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
+        let app = PongoApp::from_env(&ctx.env)?;
+        let secret = connection::load(&db, &app, &merchant_id).await?.and_then(|c| c.webhook_secret).ok_or_else(bad)?;
+        let now = now(&ctx.env).await;
+        let signed_at = verify(secret.as_bytes(), header.as_deref(), &bytes, now, DEFAULT_TOLERANCE_SECONDS, PayloadLayout::BodyThenTimestamp)
+            .map_err(|e| {
+                worker::console_warn!("merchant {merchant_id}: Pongo webhook refused: {e}");
+                bad()
+            })?;
+        #[derive(Deserialize)]
+        struct Delivery {
+            event: String,
+            #[serde(default)]
+            data: serde_json::Value,
+        }
+        let delivery: Delivery = crate::http::parse_json(&bytes, locale)?;
+        if !crate::pongo::client::WEBHOOK_EVENTS.contains(&delivery.event.as_str()) {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("event"));
+        }
+        let customer_id = delivery.data.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        statement(
+            &db,
+            "INSERT INTO pongo_webhook_events (merchant_id, event, customer_id, signed_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[merchant_id.as_str().into(), delivery.event.as_str().into(), customer_id.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL), int(signed_at), int(now)],
+        )?
+        .run()
+        .await
+        .map_err(|e| internal("webhook event", e))?;
+        Response::empty().map(|r| r.with_status(204)).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}

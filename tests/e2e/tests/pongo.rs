@@ -1,0 +1,841 @@
+//! Pongo against the running stack: the merchant connects from the admin API (OAuth through
+//! the simulator's consent form), maps its locations to stores, shoppers enlist from the
+//! widget with both consent answers, and paid orders reach Pongo exactly once, through
+//! outages, throttling and an expired token.
+
+use loyalty_e2e::*;
+use loyalty_shared::signature::{sign, PayloadLayout};
+use serde_json::{json, Value};
+
+fn admin_token() -> String {
+    std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)")
+}
+
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The admin asks for a connect link: the Pongo form's URL and the browser-binding cookie.
+async fn connect_link() -> (String, String) {
+    let response = http()
+        .post(format!("{}/v1/admin/pongo/connect", edge_url()))
+        .bearer_auth(admin_token())
+        .json(&json!({"merchant_id": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "connect link");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a browser-binding cookie")
+        .to_string();
+    let body: Value = response.json().await.unwrap();
+    (body["authorize_url"].as_str().unwrap().to_string(), cookie)
+}
+
+/// The merchant approves on Pongo's form; returns where Pongo sends the browser back.
+async fn approve(authorize_url: &str) -> String {
+    let form = http().get(authorize_url).send().await.unwrap();
+    assert_eq!(form.status(), 200, "Pongo's consent form");
+    assert!(form.text().await.unwrap().contains("Approve"));
+    let field = |name: &str| {
+        query_param(authorize_url, name).unwrap_or_else(|| panic!("{name} in the authorize URL"))
+    };
+    let response = http()
+        .post(format!("{}/pongo/v1/oauth/approve", sim_url()))
+        .form(&[
+            ("client_id", field("client_id")),
+            ("state", field("state")),
+            ("redirect_uri", field("redirect_uri")),
+            ("scope", field("scope")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// The browser arrives at the edge's callback; returns where the edge sends it (the admin page).
+async fn callback(url: &str, cookie: Option<&str>) -> String {
+    let mut request = http().get(url);
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        303,
+        "the callback sends the browser back to the admin page"
+    );
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// Connects the demo merchant (again); every test starts from a working connection.
+async fn connect() {
+    let (url, cookie) = connect_link().await;
+    let back = approve(&url).await;
+    let landed = callback(&back, Some(&cookie)).await;
+    assert_eq!(landed, "/admin/?pongo=connected&merchant_id=demo");
+}
+
+async fn status() -> Value {
+    let response = http()
+        .get(format!(
+            "{}/v1/admin/pongo/status?merchant_id=demo",
+            edge_url()
+        ))
+        .bearer_auth(admin_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn pongo_books() -> Value {
+    http()
+        .get(format!("{}/__sim/pongo/books", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn orders_with_prefix(books: &Value, prefix: &str) -> Vec<Value> {
+    books["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["order_id"].as_str().unwrap().starts_with(prefix))
+        .cloned()
+        .collect()
+}
+
+fn customer_by_phone(books: &Value, digits: &str) -> Value {
+    books["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phone"] == digits)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// A Saudi mobile no other test uses: (as typed, as Pongo stores it).
+fn fresh_phone() -> (String, String) {
+    let digits: String = unique().chars().filter(char::is_ascii_digit).collect();
+    let tail = &digits[digits.len() - 8..];
+    (format!("05{tail}"), format!("9665{tail}"))
+}
+
+/// A widget session for a new cart; returns (token, cart id).
+async fn session(amount_minor: u64) -> (String, String) {
+    let cart = format!("cart-{}", unique());
+    let response = http()
+        .post(format!("{}/v1/sessions", edge_url()))
+        .header("Origin", DEMO_ORIGIN)
+        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    (body["session_token"].as_str().unwrap().to_string(), cart)
+}
+
+async fn enlist(token: &str, body: Value) -> reqwest::Response {
+    widget(reqwest::Method::POST, "/v1/pongo/enlist", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn order(order_id: &str, amount: u64) -> Value {
+    json!({
+        "merchant_id": "demo", "order_id": order_id, "location_id": "web", "payment_status": "succeeded",
+        "amount": {"minor": amount, "currency": "SAR"},
+        "lines": [{"sku": "SKU-BEANS", "name": "Beans", "quantity": 1, "unit_price": {"minor": amount, "currency": "SAR"}}],
+        "payments": [{"method": "card", "amount": {"minor": amount, "currency": "SAR"}}],
+    })
+}
+
+async fn send_order(body: &Value) -> (u16, Value) {
+    // Each signature is good once: a second send of the same body waits for a new second.
+    advance_clock(1).await;
+    let response = merchant_post("/v1/merchant/pongo/orders", body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn connect_checks_state_once_from_the_same_browser_and_syncs_stores() {
+    // A forged state, and a real state from another browser (no cookie), are refused.
+    let (url, cookie) = connect_link().await;
+    let back = approve(&url).await;
+    let forged = back.replace("state=", "state=0");
+    assert_eq!(
+        callback(&forged, Some(&cookie)).await,
+        "/admin/?pongo_error=oauth_state_invalid"
+    );
+    assert_eq!(
+        callback(&back, None).await,
+        "/admin/?pongo_error=oauth_state_invalid"
+    );
+    // The real one, then its replay.
+    assert_eq!(
+        callback(&back, Some(&cookie)).await,
+        "/admin/?pongo=connected&merchant_id=demo"
+    );
+    assert_eq!(
+        callback(&back, Some(&cookie)).await,
+        "/admin/?pongo_error=oauth_state_invalid"
+    );
+    // An expired link is refused too.
+    let (url, cookie) = connect_link().await;
+    let back = approve(&url).await;
+    advance_clock(601).await;
+    assert_eq!(
+        callback(&back, Some(&cookie)).await,
+        "/admin/?pongo_error=oauth_state_invalid"
+    );
+
+    let s = status().await;
+    assert_eq!(s["connection"], "connected");
+    assert_eq!(s["account_name"], "Demo Coffee Roasters");
+    assert_eq!(s["partner_parameters"]["min_amount_cents"], 500);
+    let slugs: Vec<&str> = s["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        slugs.contains(&"riyadh-olaya") && slugs.contains(&"jeddah-corniche"),
+        "{slugs:?}"
+    );
+    // Without the admin token nothing is shown.
+    let anonymous = http()
+        .get(format!(
+            "{}/v1/admin/pongo/status?merchant_id=demo",
+            edge_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(anonymous).await, (401, "unauthorized".into()));
+}
+
+#[tokio::test]
+async fn locations_map_to_synced_stores_and_an_unmapped_one_is_refused() {
+    connect().await;
+    let map = |location: &str, slug: &str| {
+        http()
+            .put(format!("{}/v1/admin/pongo/mappings", edge_url()))
+            .bearer_auth(admin_token())
+            .json(&json!({"merchant_id": "demo", "location_id": location, "store_slug": slug}))
+            .send()
+    };
+    let refused = map("terminal-7", "no-such-store").await.unwrap();
+    assert_eq!(error_code(refused).await, (400, "invalid_request".into()));
+    let mapped = map("terminal-7", "jeddah-corniche").await.unwrap();
+    assert_eq!(mapped.status(), 200);
+    let s: Value = mapped.json().await.unwrap();
+    assert!(s["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["location_id"] == "terminal-7" && m["store_slug"] == "jeddah-corniche"));
+
+    let id = format!("map-{}", unique());
+    let (_, phone) = fresh_phone();
+    let mut body = order(&id, 2500);
+    body["location_id"] = json!("terminal-unknown");
+    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    let (status_code, error) = send_order(&body).await;
+    assert_eq!(
+        (status_code, error["error"]["code"].as_str().unwrap()),
+        (422, "store_not_mapped")
+    );
+    assert!(
+        orders_with_prefix(&pongo_books().await, &id).is_empty(),
+        "nothing is sent with a guessed store"
+    );
+
+    body["location_id"] = json!("terminal-7");
+    let (status_code, _) = send_order(&body).await;
+    assert_eq!(status_code, 200);
+    let sent = orders_with_prefix(&pongo_books().await, &id);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["store_slug"], "jeddah-corniche");
+}
+
+#[tokio::test]
+async fn enlist_stores_both_answers_as_given_and_refuses_without_them() {
+    connect().await;
+    let (token, _) = session(4000).await;
+    let (typed, digits) = fresh_phone();
+    let missing = enlist(&token, json!({"phone": typed, "email_optin": true})).await;
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "optin_required");
+    assert_eq!(body["error"]["field"], "sms_optin");
+    let bad_phone = enlist(
+        &token,
+        json!({"phone": "12", "email_optin": true, "sms_optin": true}),
+    )
+    .await;
+    assert_eq!(error_code(bad_phone).await, (400, "invalid_phone".into()));
+    assert!(
+        customer_by_phone(&pongo_books().await, &digits).is_null(),
+        "nobody was enlisted without consent answers"
+    );
+
+    let joined = enlist(
+        &token,
+        json!({"phone": typed, "email_optin": true, "sms_optin": false}),
+    )
+    .await;
+    assert_eq!(joined.status(), 200);
+    let member: Value = joined.json().await.unwrap();
+    assert_eq!(member["new_member"], true);
+    assert_eq!(member["points"], 0);
+    assert!(
+        !member["masked_phone"]
+            .as_str()
+            .unwrap()
+            .contains(&digits[4..8]),
+        "the phone is masked"
+    );
+    let stored = customer_by_phone(&pongo_books().await, &digits);
+    assert_eq!(
+        (
+            stored["email_optin"].as_bool(),
+            stored["sms_optin"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+
+    // Coming back with other answers: the same member, the new answers stored.
+    let again = enlist(
+        &token,
+        json!({"phone": digits, "email_optin": false, "sms_optin": true}),
+    )
+    .await;
+    let member: Value = again.json().await.unwrap();
+    assert_eq!(member["new_member"], false);
+    let stored = customer_by_phone(&pongo_books().await, &digits);
+    assert_eq!(
+        (
+            stored["email_optin"].as_bool(),
+            stored["sms_optin"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+
+    // The rewards come with whether the shopper's points reach them.
+    let rewards = member["rewards"].as_array().unwrap();
+    let coffee = rewards
+        .iter()
+        .find(|r| r["id"] == "reward-coffee")
+        .expect("the seeded reward");
+    assert_eq!(coffee["within_reach"], false);
+}
+
+#[tokio::test]
+async fn the_earn_preview_equals_what_the_order_then_earns() {
+    connect().await;
+    for amount in [499u64, 500, 1999, 12_345] {
+        let (token, cart) = session(amount).await;
+        let (typed, digits) = fresh_phone();
+        let member: Value = enlist(
+            &token,
+            json!({"phone": typed, "email_optin": false, "sms_optin": false}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let previewed = member["earn_preview"]["points"].as_u64().unwrap();
+        let fetched: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(fetched["points"].as_u64(), Some(previewed));
+        if amount < 500 {
+            assert_eq!(previewed, 0, "below the program's minimum");
+        } else {
+            assert!(previewed > 0);
+        }
+        // The order of the widget's cart credits the shopper enlisted there.
+        let id = format!("prev-{}", unique());
+        let mut body = order(&id, amount);
+        body["cart_id"] = json!(cart);
+        let (status_code, result) = send_order(&body).await;
+        assert_eq!(status_code, 200, "{result}");
+        assert_eq!(
+            result["points_earned"].as_u64(),
+            Some(previewed),
+            "amount {amount}"
+        );
+        assert_eq!(
+            customer_by_phone(&pongo_books().await, &digits)["points"].as_u64(),
+            Some(previewed)
+        );
+    }
+    // A cart change is previewed again.
+    let (token, _) = session(1000).await;
+    let before: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let changed = widget(reqwest::Method::PATCH, "/v1/sessions/current", &token)
+        .json(&json!({"amount": {"minor": 10_000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let after: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["amount"]["minor"], 10_000);
+    assert_eq!(
+        after["points"].as_u64().unwrap(),
+        before["points"].as_u64().unwrap() * 10
+    );
+}
+
+#[tokio::test]
+async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    let id = format!("paid-{}", unique());
+    let mut body = order(&id, 3000);
+    body["customer"] = json!({"phone": phone, "email_optin": true, "sms_optin": true});
+    body["payment_status"] = json!("pending");
+    let (status_code, error) = send_order(&body).await;
+    assert_eq!(
+        (status_code, error["error"]["code"].as_str().unwrap()),
+        (422, "payment_not_successful")
+    );
+    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+
+    body["payment_status"] = json!("succeeded");
+    let (status_code, first) = send_order(&body).await;
+    assert_eq!(status_code, 200, "{first}");
+    assert_eq!(first["points_earned"], 45, "30.00 at 1.5 points per unit");
+    assert_eq!(first["calls"][0]["state"], "sent");
+    // The merchant's retry is answered from the outbox; Pongo still has one order.
+    let (status_code, again) = send_order(&body).await;
+    assert_eq!(status_code, 200);
+    assert_eq!(again["points_earned"], 45);
+    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    // The same order id with other contents is refused, never sent.
+    body["amount"]["minor"] = json!(9000);
+    let (status_code, conflict) = send_order(&body).await;
+    assert_eq!(
+        (status_code, conflict["error"]["code"].as_str().unwrap()),
+        (409, "idempotency_conflict")
+    );
+
+    // Cancelled: Pongo takes the points back.
+    advance_clock(1).await;
+    let cancelled = merchant_post(
+        "/v1/merchant/pongo/orders/cancelled",
+        &json!({"merchant_id": "demo", "order_id": id}),
+    )
+    .await;
+    assert_eq!(cancelled.status(), 200);
+    let books = pongo_books().await;
+    assert_eq!(orders_with_prefix(&books, &id)[0]["status"], "cancelled");
+    assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
+}
+
+#[tokio::test]
+async fn split_payments_per_item_and_by_amount() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    let sar = |minor: u64| json!({"minor": minor, "currency": "SAR"});
+    let id = format!("split-item-{}", unique());
+    let per_item = json!({
+        "merchant_id": "demo", "order_id": id, "location_id": "web", "payment_status": "succeeded", "amount": sar(5000),
+        "split": "per_item", "customer": {"phone": phone, "email_optin": false, "sms_optin": false},
+        "lines": [{"sku": "A", "name": "Latte", "quantity": 2, "unit_price": sar(1500)}, {"sku": "B", "name": "Cake", "quantity": 1, "unit_price": sar(2000)}],
+        "payments": [{"method": "card", "amount": sar(3000), "line_indexes": [0]}, {"method": "cash", "amount": sar(2000), "line_indexes": [1]}],
+    });
+    let (status_code, result) = send_order(&per_item).await;
+    assert_eq!(status_code, 200, "{result}");
+    let sent = orders_with_prefix(&pongo_books().await, &id);
+    assert_eq!(sent.len(), 2, "one order per payment");
+    let part = |suffix: &str| {
+        sent.iter()
+            .find(|o| o["order_id"] == format!("{id}-{suffix}"))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(part("1")["amount"], 3000);
+    assert_eq!(part("1")["lines"][0]["sku"], "A");
+    assert_eq!(part("2")["amount"], 2000);
+    assert_eq!(part("2")["lines"][0]["sku"], "B");
+    assert_eq!(result["points_earned"], 45 + 30);
+
+    let id = format!("split-amount-{}", unique());
+    let by_amount = json!({
+        "merchant_id": "demo", "order_id": id, "location_id": "web", "payment_status": "succeeded", "amount": sar(5000),
+        "split": "by_amount", "customer": {"phone": phone},
+        "lines": [{"sku": "A", "name": "Latte", "quantity": 2, "unit_price": sar(1500)}, {"sku": "B", "name": "Cake", "quantity": 1, "unit_price": sar(2000)}],
+        "payments": [{"method": "card", "amount": sar(1000)}, {"method": "card", "amount": sar(4000)}],
+    });
+    let (status_code, result) = send_order(&by_amount).await;
+    assert_eq!(status_code, 200, "{result}");
+    let sent = orders_with_prefix(&pongo_books().await, &id);
+    let amounts: Vec<u64> = sent.iter().map(|o| o["amount"].as_u64().unwrap()).collect();
+    assert_eq!(amounts, [1000, 4000]);
+    assert!(
+        sent.iter()
+            .all(|o| o["lines"].as_array().unwrap().len() == 1),
+        "amount only"
+    );
+    // Payments that do not add up are refused.
+    let mut short = by_amount.clone();
+    short["order_id"] = json!(format!("{id}-x"));
+    short["payments"][1]["amount"] = sar(3999);
+    let (status_code, error) = send_order(&short).await;
+    assert_eq!(
+        (status_code, error["error"]["code"].as_str().unwrap()),
+        (400, "invalid_amount")
+    );
+}
+
+#[tokio::test]
+async fn unknown_items_are_a_checkin() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    let id = format!("chk-{}", unique());
+    let body = json!({
+        "merchant_id": "demo", "order_id": id, "location_id": "web", "payment_status": "succeeded",
+        "amount": {"minor": 2000, "currency": "SAR"}, "customer": {"phone": phone},
+    });
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 200, "{result}");
+    assert_eq!(result["calls"][0]["kind"], "checkin");
+    assert_eq!(result["points_earned"], 30);
+    let books = pongo_books().await;
+    let customer = customer_by_phone(&books, &phone);
+    assert_eq!(customer["points"], 30);
+    let checkins = books["checkins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["customer_id"] == customer["id"])
+        .count();
+    assert_eq!(checkins, 1);
+    assert!(orders_with_prefix(&books, &id).is_empty());
+}
+
+#[tokio::test]
+async fn a_used_reward_is_confirmed_in_the_order_or_by_its_own_call() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    let phone = phone.as_str();
+    let member = http()
+        .post(format!("{}/__sim/pongo/customers", sim_url()))
+        .json(&json!({"phone": phone, "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": false, "points_to_add": 300}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(member.status(), 201);
+    // Two coffees of 100 points each, bought at the till.
+    let mut won = Vec::new();
+    for _ in 0..2 {
+        let response = http()
+            .post(format!(
+                "{}/__sim/pongo/customers/{phone}/rewards",
+                sim_url()
+            ))
+            .json(&json!({"reward_id": "reward-coffee", "store_slug": "riyadh-olaya"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        won.push(body["data"]["id"].as_str().unwrap().to_string());
+    }
+    let id = format!("rwd-{}", unique());
+    let mut body = order(&id, 1500);
+    body["customer"] = json!({"phone": phone});
+    body["reward_ids"] = json!([won[0]]);
+    body["used_reward_ids"] = json!([won[1]]);
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 200, "{result}");
+    let kinds: Vec<&str> = result["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["order", "use_reward"]);
+    let books = pongo_books().await;
+    assert_eq!(
+        orders_with_prefix(&books, &id)[0]["reward_ids"],
+        json!([won[0]])
+    );
+    for reward in &won {
+        let r = books["customer_rewards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| &r["id"] == reward)
+            .unwrap();
+        assert_eq!(r["used"], true, "{reward}");
+    }
+}
+
+#[tokio::test]
+async fn an_order_survives_an_outage_and_arrives_once() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    // Pongo is down: the order waits in the outbox.
+    set_fault("pongo.orders.create", json!({"error_rate_per_mille": 1000})).await;
+    let id = format!("out-{}", unique());
+    let mut body = order(&id, 2000);
+    body["customer"] = json!({"phone": phone, "email_optin": true, "sms_optin": false});
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 202, "{result}");
+    assert_eq!(result["calls"][0]["state"], "queued");
+    assert_eq!(result["calls"][0]["last_error"], "upstream_unavailable");
+    run_cron().await; // not due yet, and Pongo is still down
+    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+    assert!(status().await["queued"].as_u64().unwrap() >= 1);
+    // Pongo recovers; the cron sends it once.
+    clear_faults().await;
+    advance_clock(61).await;
+    run_cron().await;
+    run_cron().await;
+    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 200);
+    assert_eq!(result["calls"][0]["state"], "sent");
+    assert_eq!(result["points_earned"], 30);
+
+    // The answer is lost after Pongo stored the order: the retry is Pongo's 202, still one order.
+    set_fault(
+        "pongo.orders.create",
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    let id = format!("drop-{}", unique());
+    let mut body = order(&id, 2000);
+    body["customer"] = json!({"phone": phone});
+    let (status_code, _) = send_order(&body).await;
+    assert_eq!(status_code, 202);
+    advance_clock(61).await;
+    run_cron().await;
+    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    let (_, result) = send_order(&body).await;
+    assert_eq!(result["calls"][0]["state"], "sent");
+
+    // Throttled: Retry-After is honoured.
+    set_fault(
+        "pongo.orders.create",
+        json!({"rate_limit_retry_after": 30, "times": 1}),
+    )
+    .await;
+    let id = format!("slow-{}", unique());
+    let mut body = order(&id, 2000);
+    body["customer"] = json!({"phone": phone});
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 202);
+    assert_eq!(result["calls"][0]["last_error"], "rate_limited");
+    advance_clock(31).await;
+    run_cron().await;
+    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_shown_and_orders_wait_for_the_reconnect() {
+    connect().await;
+    let revoked = http()
+        .post(format!("{}/__sim/pongo/revoke-tokens", sim_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+    let (_, phone) = fresh_phone();
+    let id = format!("rev-{}", unique());
+    let mut body = order(&id, 2000);
+    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 202, "{result}");
+    assert_eq!(result["calls"][0]["last_error"], "pongo_not_connected");
+    assert_eq!(status().await["connection"], "expired");
+    // Shoppers are told plainly meanwhile.
+    let (token, _) = session(2000).await;
+    let refused = enlist(
+        &token,
+        json!({"phone": phone, "email_optin": false, "sms_optin": false}),
+    )
+    .await;
+    assert_eq!(
+        error_code(refused).await,
+        (409, "pongo_not_connected".into())
+    );
+
+    connect().await;
+    assert_eq!(status().await["connection"], "connected");
+    run_cron().await;
+    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+}
+
+#[tokio::test]
+async fn webhooks_are_verified_and_forgeries_refused() {
+    connect().await;
+    let url = format!("{}/v1/pongo/webhooks/demo", edge_url());
+    let books = pongo_books().await;
+    let hook = books["webhooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|w| w["url"] == url)
+        .expect("the edge subscribed at connect")
+        .clone();
+    let secret = hook["secret"].as_str().unwrap();
+    let body = json!({"event": "customer.updated", "data": {"id": "cust-seed-1"}}).to_string();
+    let post = |signature: String, body: String| {
+        http()
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .header("Pongo-Signature", signature)
+            .body(body)
+            .send()
+    };
+    let now = sim_now().await;
+
+    let good = post(
+        sign(
+            secret.as_bytes(),
+            now,
+            body.as_bytes(),
+            PayloadLayout::BodyThenTimestamp,
+        ),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(good.status(), 204);
+    let forged = post(
+        sign(
+            b"not-the-secret",
+            now,
+            body.as_bytes(),
+            PayloadLayout::BodyThenTimestamp,
+        ),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(error_code(forged).await, (401, "bad_signature".into()));
+    let stale = post(
+        sign(
+            secret.as_bytes(),
+            now - 600,
+            body.as_bytes(),
+            PayloadLayout::BodyThenTimestamp,
+        ),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(error_code(stale).await, (401, "bad_signature".into()));
+    let tampered = post(
+        sign(
+            secret.as_bytes(),
+            now,
+            body.as_bytes(),
+            PayloadLayout::BodyThenTimestamp,
+        ),
+        body.replace("cust-seed-1", "cust-other"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(error_code(tampered).await, (401, "bad_signature".into()));
+    let unsigned = http().post(&url).body(body.clone()).send().await.unwrap();
+    assert_eq!(error_code(unsigned).await, (401, "bad_signature".into()));
+
+    // Pongo's own delivery of an enlist is accepted.
+    let (token, _) = session(1000).await;
+    let (typed, _) = fresh_phone();
+    assert_eq!(
+        enlist(
+            &token,
+            json!({"phone": typed, "email_optin": true, "sms_optin": true})
+        )
+        .await
+        .status(),
+        200
+    );
+    let mut accepted = false;
+    for _ in 0..50 {
+        let deliveries = pongo_books().await["deliveries"].clone();
+        accepted = deliveries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["url"] == url && d["event"] == "customer.created" && d["status"] == 204);
+        if accepted {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(accepted, "the simulator's signed delivery was accepted");
+}
