@@ -3,10 +3,10 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use loyalty_shared::api::{
-    Balance, EnlistRequest, OtpChallenge, PongoMember, RedeemRequest, Redemption, SendOtpRequest,
-    SessionStarted, StartSessionRequest,
+    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoMember, RedeemRequest, Redemption,
+    SendOtpRequest, SessionStarted, StartSessionRequest, UpdateCartRequest,
 };
-use loyalty_shared::{ApiError, ErrorBody, ErrorCode, Locale};
+use loyalty_shared::{ApiError, ErrorBody, ErrorCode, Locale, Money};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -68,6 +68,36 @@ impl EdgeClient {
     ) -> Result<PongoMember, ApiError> {
         self.post("/v1/pongo/enlist", Some(token), None, request)
             .await
+    }
+
+    /// The host page's cart total changed: the session follows it.
+    pub async fn update_cart(&self, token: &str, amount: Money) -> Result<(), ApiError> {
+        let response = self
+            .headers(
+                Request::patch(&self.url("/v1/sessions/current")),
+                Some(token),
+                None,
+            )
+            .json(&UpdateCartRequest { amount })
+            .map_err(|_| self.error(ErrorCode::Internal))?
+            .send()
+            .await
+            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
+        self.read::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    /// What the session's cart earns now.
+    pub async fn earn_preview(&self, token: &str) -> Result<EarnPreview, ApiError> {
+        let response = self
+            .headers(
+                Request::get(&self.url("/v1/pongo/earn-preview")),
+                Some(token),
+                None,
+            )
+            .send()
+            .await
+            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
+        self.read(response).await
     }
 
     fn url(&self, path: &str) -> String {

@@ -3,8 +3,8 @@
 //! back as actions.
 
 use loyalty_shared::api::{
-    Balance, EnlistRequest, OtpChallenge, PongoMember, Program, RedeemRequest, Redemption,
-    RedemptionState, SendOtpRequest, VerifyBy,
+    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoMember, Program, RedeemRequest,
+    Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
 use loyalty_shared::{
     ApiError, Currency, CustomerNumber, ErrorCode, InternationalPhone, Money, SaudiIban,
@@ -137,6 +137,8 @@ pub enum Action {
     PongoSending,
     PongoFailed(ApiError),
     Enlisted(PongoMember),
+    /// The cart changed and the edge computed what it earns now.
+    EarnPreviewUpdated(EarnPreview),
 }
 
 impl Reducible for WidgetState {
@@ -241,6 +243,11 @@ impl Reducible for WidgetState {
             Action::Enlisted(member) => {
                 next.pongo.busy = false;
                 next.pongo.member = Some(member);
+            }
+            Action::EarnPreviewUpdated(preview) => {
+                if let Some(member) = next.pongo.member.as_mut() {
+                    member.earn_preview = preview;
+                }
             }
             Action::PongoSending => {
                 next.pongo.busy = true;
@@ -395,6 +402,37 @@ mod tests {
                 customer_number: "12345678".into()
             }
         );
+    }
+
+    #[test]
+    fn a_cart_change_updates_the_members_earn_preview() {
+        let preview = |minor: u64, points: u64| EarnPreview {
+            amount: Money::from_minor(minor, Currency::Sar).unwrap(),
+            points,
+            minimum: None,
+        };
+        // Before enlisting there is nothing to update.
+        let s = reduce(
+            WidgetState::new(&[Program::Pongo]),
+            &[Action::EarnPreviewUpdated(preview(1000, 15))],
+        );
+        assert_eq!(s.pongo.member, None);
+        let member = PongoMember {
+            masked_phone: "9665••••4567".into(),
+            points: 10,
+            earn_preview: preview(1000, 15),
+            new_member: true,
+            rewards: vec![],
+        };
+        let s = reduce(
+            s,
+            &[
+                Action::Enlisted(member),
+                Action::EarnPreviewUpdated(preview(5000, 75)),
+            ],
+        );
+        let member = s.pongo.member.as_ref().unwrap();
+        assert_eq!((member.earn_preview.points, member.points), (75, 10));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Helpers for tests against the running stack. `cargo xtask test` starts the stack and
 //! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so.
 
+pub mod pongo;
+
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use std::net::TcpListener;

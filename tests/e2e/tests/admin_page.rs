@@ -1,13 +1,10 @@
 //! The merchant's admin page in a real headless Chromium: connecting Pongo by itself,
 //! through Pongo's consent form and back, with the browser-binding cookie a real browser keeps.
 
+use loyalty_e2e::pongo::admin_token;
 use loyalty_e2e::{edge_url, Browser};
 use serde_json::Value;
 use std::time::Duration;
-
-fn admin_token() -> String {
-    std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)")
-}
 
 async fn show(browser: &Browser) {
     let script = format!(
@@ -35,7 +32,10 @@ async fn the_merchant_connects_pongo_from_the_admin_page() {
         .await;
     browser
         .client
-        .execute("document.getElementById('pongo-connect').click(); return true;", vec![])
+        .execute(
+            "document.getElementById('pongo-connect').click(); return true;",
+            vec![],
+        )
         .await
         .unwrap();
     // Pongo's consent form (the simulator's), then back to the admin page.
@@ -48,7 +48,10 @@ async fn the_merchant_connects_pongo_from_the_admin_page() {
         .await;
     browser
         .client
-        .execute("document.getElementById('approve').click(); return true;", vec![])
+        .execute(
+            "document.getElementById('approve').click(); return true;",
+            vec![],
+        )
         .await
         .unwrap();
     let banner = browser
@@ -59,7 +62,10 @@ async fn the_merchant_connects_pongo_from_the_admin_page() {
         )
         .await;
     assert!(
-        banner.as_str().unwrap().starts_with("Pongo is connected for demo"),
+        banner
+            .as_str()
+            .unwrap()
+            .starts_with("Pongo is connected for demo"),
         "{banner}"
     );
     show(&browser).await;
@@ -82,6 +88,10 @@ async fn the_merchant_connects_pongo_from_the_admin_page() {
         )
         .await
         .unwrap();
-    assert_eq!(stores, Value::from(2), "the synced stores are offered for mapping");
+    assert_eq!(
+        stores,
+        Value::from(2),
+        "the synced stores are offered for mapping"
+    );
     browser.close().await;
 }

@@ -179,3 +179,86 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
     assert_eq!(total, Value::from("250.00 SAR"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
+    loyalty_e2e::pongo::connect().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("{}/demo/", edge_url()))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "the session",
+            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let run = |script: String| {
+        let client = browser.client.clone();
+        async move { client.execute(&script, vec![]).await.unwrap() }
+    };
+    // The Pongo tab, a fresh phone, and both questions answered (one of them "no").
+    let digits: String = loyalty_e2e::unique()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let phone = format!("05{}", &digits[digits.len() - 8..]);
+    run(format!(
+        "const r = {SHADOW}; [...r.querySelectorAll('[role=tab]')].find(b => b.textContent.includes('loyalty')).click(); return true;"
+    ))
+    .await;
+    browser
+        .wait_for(
+            "the enlist form",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(format!(
+        "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
+         r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
+    ))
+    .await;
+    // One answer missing: the widget asks for it and sends nothing.
+    run(format!(
+        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
+    ))
+    .await;
+    let error = browser
+        .wait_for(
+            "the missing-answer message",
+            &format!("const r = {SHADOW}; const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? e.textContent : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    assert!(!error.as_str().unwrap().is_empty());
+    run(format!(
+        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=false]').click();
+         r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
+    ))
+    .await;
+    // 250.00 SAR at 1.5 points per unit.
+    let earn = browser
+        .wait_for(
+            "the member card",
+            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member'); return m ? m.dataset.earn : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert_eq!(earn, Value::from("375"));
+    // The store adds gift wrap (+15.00): the preview follows the new total.
+    run("document.getElementById('gift-wrap').click(); return true;".to_string()).await;
+    let earn = browser
+        .wait_for(
+            "the new preview",
+            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member'); return m && m.dataset.earn !== '375' ? m.dataset.earn : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert_eq!(earn, Value::from("397"));
+    browser.close().await;
+}

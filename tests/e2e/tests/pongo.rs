@@ -3,106 +3,10 @@
 //! widget with both consent answers, and paid orders reach Pongo exactly once, through
 //! outages, throttling and an expired token.
 
+use loyalty_e2e::pongo::*;
 use loyalty_e2e::*;
 use loyalty_shared::signature::{sign, PayloadLayout};
 use serde_json::{json, Value};
-
-fn admin_token() -> String {
-    std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)")
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// The admin asks for a connect link: the Pongo form's URL and the browser-binding cookie.
-async fn connect_link() -> (String, String) {
-    let response = http()
-        .post(format!("{}/v1/admin/pongo/connect", edge_url()))
-        .bearer_auth(admin_token())
-        .json(&json!({"merchant_id": "demo"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "connect link");
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a browser-binding cookie")
-        .to_string();
-    let body: Value = response.json().await.unwrap();
-    (body["authorize_url"].as_str().unwrap().to_string(), cookie)
-}
-
-/// The merchant approves on Pongo's form; returns where Pongo sends the browser back.
-async fn approve(authorize_url: &str) -> String {
-    let form = http().get(authorize_url).send().await.unwrap();
-    assert_eq!(form.status(), 200, "Pongo's consent form");
-    assert!(form.text().await.unwrap().contains("Approve"));
-    let field = |name: &str| {
-        query_param(authorize_url, name).unwrap_or_else(|| panic!("{name} in the authorize URL"))
-    };
-    let response = http()
-        .post(format!("{}/pongo/v1/oauth/approve", sim_url()))
-        .form(&[
-            ("client_id", field("client_id")),
-            ("state", field("state")),
-            ("redirect_uri", field("redirect_uri")),
-            ("scope", field("scope")),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 302);
-    response.headers()["location"].to_str().unwrap().to_string()
-}
-
-/// The browser arrives at the edge's callback; returns where the edge sends it (the admin page).
-async fn callback(url: &str, cookie: Option<&str>) -> String {
-    let mut request = http().get(url);
-    if let Some(cookie) = cookie {
-        request = request.header("Cookie", cookie);
-    }
-    let response = request.send().await.unwrap();
-    assert_eq!(
-        response.status(),
-        303,
-        "the callback sends the browser back to the admin page"
-    );
-    response.headers()["location"].to_str().unwrap().to_string()
-}
-
-/// Connects the demo merchant (again); every test starts from a working connection.
-async fn connect() {
-    let (url, cookie) = connect_link().await;
-    let back = approve(&url).await;
-    let landed = callback(&back, Some(&cookie)).await;
-    assert_eq!(landed, "/admin/?pongo=connected&merchant_id=demo");
-}
 
 async fn status() -> Value {
     let response = http()

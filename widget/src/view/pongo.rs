@@ -4,6 +4,7 @@ use super::mokafaa::error_line;
 use crate::api::EdgeClient;
 use crate::i18n::{t, Text};
 use crate::state::{pongo_request, Action, PongoForm, WidgetState};
+use loyalty_shared::api::PongoMember;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -102,10 +103,41 @@ pub fn pongo_view(props: &PongoProps) -> Html {
                 <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Join, locale) }</button>
             </form>
             if let Some(member) = &form.member {
-                <p class="lc-info" role="status" data-points={member.points.to_string()}>
-                    { t(Text::YouWillEarn, locale) }{" "}<strong>{ member.earn_preview.points }</strong>
-                </p>
+                { member_card(member, locale) }
             }
         </section>
+    }
+}
+
+/// The shopper's standing once enlisted: points, what this order earns, rewards.
+fn member_card(member: &PongoMember, locale: Locale) -> Html {
+    let preview = &member.earn_preview;
+    let below_minimum = preview
+        .minimum
+        .is_some_and(|m| preview.points == 0 && preview.amount.minor < m.minor);
+    html! {
+        <div class="lc-member" role="status" data-points={member.points.to_string()}
+            data-earn={preview.points.to_string()}>
+            <p class="lc-info">{ t(if member.new_member { Text::WelcomeMember } else { Text::WelcomeBack }, locale) }
+                {" "}<span dir="ltr">{ &member.masked_phone }</span></p>
+            <p>{ t(Text::YourPoints, locale) }{" "}<strong>{ member.points }</strong></p>
+            if below_minimum {
+                <p class="lc-earn">{ t(Text::EarnFrom, locale) }{" "}
+                    <strong dir="ltr">{ preview.minimum.map(|m| m.to_string()).unwrap_or_default() }</strong></p>
+            } else {
+                <p class="lc-earn">{ t(Text::YouWillEarn, locale) }{" "}<strong>{ preview.points }</strong></p>
+            }
+            if !member.rewards.is_empty() {
+                <h3 class="lc-subtitle">{ t(Text::Rewards, locale) }</h3>
+                <ul class="lc-rewards">
+                    { for member.rewards.iter().map(|r| html! {
+                        <li data-reward={r.id.clone()} class={classes!(r.within_reach.then_some("lc-reachable"))}>
+                            { &r.name }{" · "}{ r.points }{" "}{ t(Text::PointsUnit, locale) }
+                            if r.within_reach { {" · "}{ t(Text::WithinReach, locale) } }
+                        </li>
+                    }) }
+                </ul>
+            }
+        </div>
     }
 }
