@@ -171,7 +171,13 @@ pub fn test() -> Result<ExitCode> {
         step("native tests", || {
             Ok(run_counted(
                 "native tests",
-                &mut cargo(&["test", "--workspace", "--exclude", "loyalty-e2e"]),
+                &mut cargo(&[
+                    "test",
+                    "--no-fail-fast",
+                    "--workspace",
+                    "--exclude",
+                    "loyalty-e2e",
+                ]),
             ))
         })?,
     );
@@ -235,12 +241,19 @@ fn stack_suite() -> Result<Tally> {
     let mut tally = run_counted(
         "stack tests",
         // One test at a time: they share the simulators' clock, which some tests advance.
-        cargo(&["test", "--package", "loyalty-e2e", "--", "--test-threads=1"])
-            .env("LOYALTY_EDGE_URL", &stack.edge_url)
-            .env("LOYALTY_SIM_URL", &stack.sim_url)
-            .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
-            .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
-            .env("CHROMEDRIVER", CHROMEDRIVER),
+        cargo(&[
+            "test",
+            "--no-fail-fast",
+            "--package",
+            "loyalty-e2e",
+            "--",
+            "--test-threads=1",
+        ])
+        .env("LOYALTY_EDGE_URL", &stack.edge_url)
+        .env("LOYALTY_SIM_URL", &stack.sim_url)
+        .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
+        .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
+        .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     drop(stack);
     tally.add(scan_log_for_secrets(&log));

@@ -236,9 +236,21 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         )
         .await;
     assert!(!error.as_str().unwrap().is_empty());
+    // The answer, then the submit, as two steps: a person cannot click both in one task,
+    // and the widget renders the answer before the form is sent.
     run(format!(
-        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=false]').click();
-         r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
+        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=false]').click(); return true;"
+    ))
+    .await;
+    browser
+        .wait_for(
+            "the answer to clear the message",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] [role=alert]') ? null : true;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(format!(
+        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
     ))
     .await;
     // 250.00 SAR at 1.5 points per unit.
