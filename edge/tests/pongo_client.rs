@@ -186,11 +186,18 @@ async fn an_order_survives_an_outage_and_arrives_once() {
         c.client.create_order(&order("OUT-1", 2_000)).await,
         Err(PongoFailure::Unavailable)
     );
-    assert!(matches!(
-        c.client.create_order(&order("OUT-1", 2_000)).await,
-        Ok(OrderOutcome::AlreadyProcessed { .. })
-    ));
+    let Ok(OrderOutcome::AlreadyProcessed { id }) =
+        c.client.create_order(&order("OUT-1", 2_000)).await
+    else {
+        panic!("a resend of a stored order is Pongo's 202");
+    };
     assert_eq!(orders_at_pongo(&c.sim).await, 1);
+    // The 202 names the order only: its points are read back (20.00 at 1.5 a unit).
+    assert_eq!(c.client.order_points(&id).await, Ok(30));
+    assert_eq!(
+        c.client.order_points("no-such-order").await,
+        Err(PongoFailure::NotFound)
+    );
     c.client
         .set_order_status("OUT-1", "cancelled")
         .await

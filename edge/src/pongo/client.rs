@@ -199,6 +199,20 @@ impl PongoClient {
         })
     }
 
+    /// The points an order earned, by Pongo's id: a retried order is answered 202 with
+    /// its id only, and the host page still needs the points [path I: `GET /v1/orders/{id}`,
+    /// scope `order.read`].
+    pub async fn order_points(&self, id: &str) -> Result<u64, PongoFailure> {
+        Ok(self
+            .send::<Data<CreatedOrder>>(
+                self.request(reqwest::Method::GET, &format!("/orders/{id}")),
+            )
+            .await?
+            .1
+            .data
+            .points_earned)
+    }
+
     /// One outbox call as written: `method` and `path` (under `/v1`) with its JSON body.
     pub async fn call(
         &self,

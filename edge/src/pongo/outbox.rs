@@ -269,11 +269,31 @@ pub async fn send(
     }
     let payload: Value =
         serde_json::from_str(&row.payload).map_err(|e| internal("outbox payload", e))?;
-    let outcome = connection
-        .client(app)
-        .call(&row.method, &row.path, &payload)
-        .await;
-    let decision = decide(kind_of(&row.kind), row.attempts, &outcome, now);
+    let client = connection.client(app);
+    let outcome = client.call(&row.method, &row.path, &payload).await;
+    let kind = kind_of(&row.kind);
+    let mut decision = decide(kind, row.attempts, &outcome, now);
+    // Pongo already had the order (our earlier try landed unseen): its 202 names the order
+    // but not the points, which the host page shows. A failed look-up leaves 0, logged.
+    if let (
+        Ok((202, _)),
+        PongoCallKind::Order,
+        Decision::Sent {
+            pongo_id: Some(id),
+            points,
+        },
+    ) = (&outcome, kind, &mut decision)
+    {
+        match client.order_points(id).await {
+            Ok(earned) => *points = earned,
+            Err(failure) => worker::console_warn!(
+                "merchant {}: points of Pongo order {} unknown ({})",
+                row.merchant_id,
+                row.call_key,
+                failure.code().as_str()
+            ),
+        }
+    }
     let key: [wasm_bindgen::JsValue; 2] = [
         row.merchant_id.as_str().into(),
         row.call_key.as_str().into(),

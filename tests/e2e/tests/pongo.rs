@@ -587,6 +587,8 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
     let (_, result) = send_order(&body).await;
     assert_eq!(result["calls"][0]["state"], "sent");
+    // Pongo's 202 names the order only; the points are read back for the host page.
+    assert_eq!(result["points_earned"], 30);
 
     // Throttled: Retry-After is honoured.
     set_fault(

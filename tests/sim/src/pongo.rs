@@ -43,7 +43,7 @@ pub fn router() -> Router<Sim> {
             post(lock_reward).delete(unlock_reward),
         )
         .route("/v1/orders", post(create_order))
-        .route("/v1/orders/{id}", patch(update_order))
+        .route("/v1/orders/{id}", get(get_order).patch(update_order))
         .route("/v1/checkins", post(create_checkin))
         .route("/v1/rewards", get(rewards))
         .route("/v1/webhooks", post(subscribe))
@@ -457,6 +457,24 @@ async fn create_order(
         )
             .into_response(),
         Ok((order, true)) => finish(drop_after, (StatusCode::CREATED, Json(json!({"data": order}))).into_response()),
+    }
+}
+
+/// `GET /v1/orders/{id}` [path I]: an order by Pongo's id or the partner's `order_id`,
+/// with the points it earned.
+async fn get_order(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(r) = guard(&sim, &headers, "pongo.orders.read", Scope::OrderRead).await {
+        return r;
+    }
+    let found = sim
+        .pongo()
+        .orders
+        .iter()
+        .find(|o| o.id == id || o.order_id == id)
+        .cloned();
+    match found {
+        None => not_found("Order"),
+        Some(order) => Json(json!({"data": order})).into_response(),
     }
 }
 

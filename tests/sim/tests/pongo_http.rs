@@ -314,6 +314,19 @@ async fn orders_award_the_earn_rule_and_repeat_as_202() {
     assert_eq!(books["orders"].as_array().unwrap().len(), 4);
     assert_eq!(books["customers"][0]["points"], 320 + 7 + 29 + 150);
     let id = books["orders"][3]["id"].as_str().unwrap().to_string();
+    // The 202 names the order; reading it back gives the points it earned the first time.
+    assert_eq!(again["data"]["id"], json!(id));
+    let (status, read) = pongo
+        .send(reqwest::Method::GET, &t, &format!("/orders/{id}"), None)
+        .await;
+    assert_eq!(
+        (status, read["data"]["points_earned"].clone()),
+        (200, json!(150))
+    );
+    let (status, _) = pongo
+        .send(reqwest::Method::GET, &t, "/orders/unknown", None)
+        .await;
+    assert_eq!(status, 404);
     let (status, _) = pongo
         .send(
             reqwest::Method::PATCH,
