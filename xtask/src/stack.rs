@@ -129,7 +129,13 @@ impl Stack {
         let sim = Service::spawn(
             "loyalty-sim",
             Command::new(root().join("target").join("debug").join("loyalty-sim"))
-                .args(["--listen", SIM_ADDR]),
+                .args(["--listen", SIM_ADDR])
+                // The demo store's server (`/shop`) signs its calls like a merchant's backend.
+                .env(
+                    "SHOP_MERCHANT_API_SECRET",
+                    crate::build::DEV_MERCHANT_API_SECRET,
+                )
+                .env("SHOP_EDGE_URL", format!("http://{EDGE_ADDR}")),
         )?;
         let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
         let mut wrangler = Command::new(npm_tool("wrangler"));

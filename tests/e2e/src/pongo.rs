@@ -83,3 +83,15 @@ pub async fn connect() {
     let landed = callback(&back, Some(&cookie)).await;
     assert_eq!(landed, "/admin/?pongo=connected&merchant_id=demo");
 }
+
+/// Everything the Pongo simulator holds: customers, orders, checkins, rewards, webhooks.
+pub async fn pongo_books() -> Value {
+    http()
+        .get(format!("{}/__sim/pongo/books", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}

@@ -116,8 +116,8 @@ fn click_script(selector: &str) -> String {
     format!("{SHADOW}.querySelector('{selector}').click(); return true;")
 }
 
-#[tokio::test]
-async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
+/// Opens the demo checkout and waits for the widget's session.
+async fn open_checkout() -> Browser {
     let browser = Browser::start().await;
     browser
         .client
@@ -131,13 +131,18 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
             Duration::from_secs(20),
         )
         .await;
-    let run = |script: String| {
-        let client = browser.client.clone();
-        async move { client.execute(&script, vec![]).await.unwrap() }
-    };
+    browser
+}
+
+async fn run(browser: &Browser, script: String) -> Value {
+    browser.client.execute(&script, vec![]).await.unwrap()
+}
+
+/// A new shopper verifies by mobile and redeems `amount` (SAR, as typed) in the widget.
+async fn redeem_in_widget(browser: &Browser, amount: &str) {
     let shopper = loyalty_e2e::new_shopper(1_000_000).await;
-    run(type_script("#lc-identifier", &shopper.mobile)).await;
-    run(click_script("button.lc-primary")).await;
+    run(browser, type_script("#lc-identifier", &shopper.mobile)).await;
+    run(browser, click_script("button.lc-primary")).await;
     browser
         .wait_for(
             "the verify screen with the balance",
@@ -145,13 +150,17 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
             Duration::from_secs(20),
         )
         .await;
-    // The countdown runs and the amount is prefilled with the most this order allows.
-    let amount = run(format!("return {SHADOW}.querySelector('#lc-amount').value")).await;
-    assert_eq!(amount, Value::from("250.00"));
+    // The amount is prefilled with the most this order allows.
+    let prefilled = run(
+        browser,
+        format!("return {SHADOW}.querySelector('#lc-amount').value"),
+    )
+    .await;
+    assert_eq!(prefilled, Value::from("250.00"));
     let otp = loyalty_e2e::sim_otp(&shopper.mobile).await;
-    run(type_script("#lc-otp", &otp)).await;
-    run(type_script("#lc-amount", "50")).await;
-    run(click_script("button.lc-primary")).await;
+    run(browser, type_script("#lc-otp", &otp)).await;
+    run(browser, type_script("#lc-amount", amount)).await;
+    run(browser, click_script("button.lc-primary")).await;
     browser
         .wait_for(
             "the redeemed screen",
@@ -161,13 +170,40 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
             Duration::from_secs(20),
         )
         .await;
+}
+
+/// Clicks "Place order" and returns what the page then says.
+async fn place_order(browser: &Browser) -> String {
+    run(
+        browser,
+        "document.getElementById('place-order').click(); return true;".to_string(),
+    )
+    .await;
+    let said = browser
+        .wait_for(
+            "the order confirmation",
+            "const p = document.getElementById('order-placed'); return p && !p.hidden ? p.textContent : null;",
+            Duration::from_secs(20),
+        )
+        .await;
+    said.as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
+    let browser = open_checkout().await;
+    redeem_in_widget(&browser, "50").await;
     // The store's page got the event with a receipt, and shows the discount.
-    let total = run("return document.getElementById('order-total').textContent".to_string()).await;
+    let total = run(
+        &browser,
+        "return document.getElementById('order-total').textContent".to_string(),
+    )
+    .await;
     assert_eq!(total, Value::from("200.00 SAR"));
-    let receipt = run("return window.loyaltyReceipt".to_string()).await;
+    let receipt = run(&browser, "return window.loyaltyReceipt".to_string()).await;
     assert!(receipt.as_str().is_some_and(|r| r.contains("v1=")));
 
-    run(click_script("[data-action=undo]")).await;
+    run(&browser, click_script("[data-action=undo]")).await;
     browser
         .wait_for(
             "the points returned",
@@ -175,38 +211,58 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
             Duration::from_secs(20),
         )
         .await;
-    let total = run("return document.getElementById('order-total').textContent".to_string()).await;
+    let total = run(
+        &browser,
+        "return document.getElementById('order-total').textContent".to_string(),
+    )
+    .await;
     assert_eq!(total, Value::from("250.00 SAR"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
+    let browser = open_checkout().await;
+    redeem_in_widget(&browser, "50").await;
+    let receipt = run(&browser, "return window.loyaltyReceipt".to_string()).await;
+    let said = place_order(&browser).await;
+    assert!(
+        said.contains("200.00 SAR paid by card")
+            && said.contains("50.00 SAR paid with Mokafaa points"),
+        "{said}"
+    );
+    // The store's server captured the redemption: the ledger says so.
+    let verified = loyalty_e2e::merchant_post(
+        "/v1/merchant/receipts/verify",
+        &serde_json::json!({"merchant_id": "demo", "receipt": receipt}),
+    )
+    .await;
+    let redemption: Value = verified.json().await.unwrap();
+    assert_eq!(redemption["state"], "captured", "{redemption}");
+    assert!(redemption["order_id"]
+        .as_str()
+        .is_some_and(|o| said.contains(o)));
+    // Placed once: the button is spent.
+    let disabled = run(
+        &browser,
+        "return document.getElementById('place-order').disabled".to_string(),
+    )
+    .await;
+    assert_eq!(disabled, Value::Bool(true));
     browser.close().await;
 }
 
 #[tokio::test]
 async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     loyalty_e2e::pongo::connect().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/demo/", edge_url()))
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "the session",
-            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
-            Duration::from_secs(20),
-        )
-        .await;
-    let run = |script: String| {
-        let client = browser.client.clone();
-        async move { client.execute(&script, vec![]).await.unwrap() }
-    };
+    let browser = open_checkout().await;
     // The Pongo tab, a fresh phone, and both questions answered (one of them "no").
     let digits: String = loyalty_e2e::unique()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
     let phone = format!("05{}", &digits[digits.len() - 8..]);
-    run(format!(
+    run(&browser, format!(
         "const r = {SHADOW}; [...r.querySelectorAll('[role=tab]')].find(b => b.textContent.includes('loyalty')).click(); return true;"
     ))
     .await;
@@ -217,14 +273,17 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
             Duration::from_secs(10),
         )
         .await;
-    run(format!(
-        "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
+    run(
+        &browser,
+        format!(
+            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
          i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
          r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
-    ))
+        ),
+    )
     .await;
     // One answer missing: the widget asks for it and sends nothing.
-    run(format!(
+    run(&browser, format!(
         "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
     ))
     .await;
@@ -238,7 +297,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     assert!(!error.as_str().unwrap().is_empty());
     // The answer, then the submit, as two steps: a person cannot click both in one task,
     // and the widget renders the answer before the form is sent.
-    run(format!(
+    run(&browser, format!(
         "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=false]').click(); return true;"
     ))
     .await;
@@ -249,7 +308,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
             Duration::from_secs(10),
         )
         .await;
-    run(format!(
+    run(&browser, format!(
         "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
     ))
     .await;
@@ -263,7 +322,11 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         .await;
     assert_eq!(earn, Value::from("375"));
     // The store adds gift wrap (+15.00): the preview follows the new total.
-    run("document.getElementById('gift-wrap').click(); return true;".to_string()).await;
+    run(
+        &browser,
+        "document.getElementById('gift-wrap').click(); return true;".to_string(),
+    )
+    .await;
     let earn = browser
         .wait_for(
             "the new preview",
@@ -272,5 +335,28 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         )
         .await;
     assert_eq!(earn, Value::from("397"));
+    // The order is paid: the store's server reports it, and the shopper earns what the
+    // widget previewed, credited to the phone enlisted on this cart.
+    let before = run(
+        &browser,
+        format!("return Number({SHADOW}.querySelector('.lc-member').dataset.points);"),
+    )
+    .await;
+    let said = place_order(&browser).await;
+    assert!(said.contains("You earned 397 Pongo points"), "{said}");
+    let books = loyalty_e2e::pongo::pongo_books().await;
+    let customer = books["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phone"] == format!("966{}", &phone[1..]))
+        .expect("the enlisted shopper");
+    assert_eq!(customer["email_optin"], true);
+    assert_eq!(customer["sms_optin"], false);
+    assert_eq!(
+        customer["points"].as_u64(),
+        before.as_u64().map(|p| p + 397),
+        "{customer}"
+    );
     browser.close().await;
 }

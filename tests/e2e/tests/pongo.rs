@@ -22,17 +22,6 @@ async fn status() -> Value {
     response.json().await.unwrap()
 }
 
-async fn pongo_books() -> Value {
-    http()
-        .get(format!("{}/__sim/pongo/books", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 fn orders_with_prefix(books: &Value, prefix: &str) -> Vec<Value> {
     books["orders"]
         .as_array()

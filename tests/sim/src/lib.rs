@@ -15,6 +15,7 @@ pub mod email;
 pub mod faults;
 pub mod mokafaa;
 pub mod pongo;
+pub mod shop;
 
 use axum::Router;
 use clock::SimClock;
@@ -97,6 +98,13 @@ pub fn app(sim: Sim) -> Router {
         .nest("/email", email::router())
         .nest("/__sim", console::router())
         .with_state(sim)
+}
+
+/// The simulators and, under `/shop`, the demo store's server (see [`shop`]).
+pub fn app_with_shop(sim: Sim, shop: shop::ShopConfig) -> Router {
+    Router::new()
+        .nest("/shop", shop::router(shop).with_state(sim.clone()))
+        .merge(app(sim))
 }
 
 /// Serves the simulator on `addr` (port 0 picks a free one) in the background; for tests.

@@ -1,5 +1,6 @@
 //! `loyalty-sim --listen 127.0.0.1:8788 [--seed N]`: the provider simulators for the local
-//! stack and the tests.
+//! stack and the tests. With `SHOP_MERCHANT_API_SECRET` set (and optionally `SHOP_EDGE_URL`,
+//! `SHOP_MERCHANT_ID`) it also serves the demo store's server under `/shop`.
 
 use std::process::ExitCode;
 
@@ -36,7 +37,21 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, loyalty_sim::app(sim))
+    // The demo store's server reaches the edge with the merchant's API secret, which the
+    // local stack passes in the environment (never on the command line).
+    let app = match std::env::var("SHOP_MERCHANT_API_SECRET") {
+        Ok(api_secret) => loyalty_sim::app_with_shop(
+            sim,
+            loyalty_sim::shop::ShopConfig {
+                edge_url: std::env::var("SHOP_EDGE_URL")
+                    .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
+                merchant_id: std::env::var("SHOP_MERCHANT_ID").unwrap_or_else(|_| "demo".into()),
+                api_secret,
+            },
+        ),
+        Err(_) => loyalty_sim::app(sim),
+    };
+    match axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
     {
