@@ -48,6 +48,7 @@ pub enum Text {
     Rewards,
     WithinReach,
     PointsUnit,
+    OrderEarned,
 }
 
 pub fn t(text: Text, locale: Locale) -> &'static str {
@@ -82,6 +83,7 @@ pub fn t(text: Text, locale: Locale) -> &'static str {
             Rewards => "Rewards",
             WithinReach => "within reach",
             PointsUnit => "points",
+            OrderEarned => "Thank you! This order earned you:",
             PointsReturned => "Points returned to your balance:",
             CodeExpired => "The code has expired. Request a new one.",
             CodeExpiresIn => "Code expires in",
@@ -126,6 +128,7 @@ pub fn t(text: Text, locale: Locale) -> &'static str {
             Rewards => "المكافآت",
             WithinReach => "في متناولك",
             PointsUnit => "نقطة",
+            OrderEarned => "شكراً لك! كسبت من هذا الطلب:",
             PointsReturned => "النقاط المعادة إلى رصيدك:",
             CodeExpired => "انتهت صلاحية الرمز. اطلب رمزاً جديداً.",
             CodeExpiresIn => "تنتهي صلاحية الرمز خلال",

@@ -71,6 +71,8 @@ pub struct PongoForm {
     pub error: Option<ApiError>,
     pub busy: bool,
     pub member: Option<PongoMember>,
+    /// The points the paid order earned, once the host page says it was placed.
+    pub earned: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +141,8 @@ pub enum Action {
     Enlisted(PongoMember),
     /// The cart changed and the edge computed what it earns now.
     EarnPreviewUpdated(EarnPreview),
+    /// The host page placed the order; Pongo credited these points.
+    OrderEarned(u64),
 }
 
 impl Reducible for WidgetState {
@@ -243,6 +247,12 @@ impl Reducible for WidgetState {
             Action::Enlisted(member) => {
                 next.pongo.busy = false;
                 next.pongo.member = Some(member);
+            }
+            Action::OrderEarned(points) => {
+                // Only a member's order earns: without one there is nobody to tell.
+                if next.pongo.member.is_some() {
+                    next.pongo.earned = Some(points);
+                }
             }
             Action::EarnPreviewUpdated(preview) => {
                 if let Some(member) = next.pongo.member.as_mut() {
@@ -433,6 +443,18 @@ mod tests {
         );
         let member = s.pongo.member.as_ref().unwrap();
         assert_eq!((member.earn_preview.points, member.points), (75, 10));
+        assert_eq!(s.pongo.earned, None);
+        let s = reduce(s, &[Action::OrderEarned(75)]);
+        assert_eq!(s.pongo.earned, Some(75));
+    }
+
+    #[test]
+    fn an_order_placed_without_a_member_shows_nothing() {
+        let s = reduce(
+            WidgetState::new(&[Program::Pongo]),
+            &[Action::OrderEarned(75)],
+        );
+        assert_eq!(s.pongo.earned, None);
     }
 
     #[test]

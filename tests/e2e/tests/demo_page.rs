@@ -231,7 +231,9 @@ async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
             && said.contains("50.00 SAR paid with Mokafaa points"),
         "{said}"
     );
-    // The store's server captured the redemption: the ledger says so.
+    // The store's server captured the redemption: the ledger says so. (The store verified
+    // this receipt with the same body: a second later it is not a replay.)
+    loyalty_e2e::advance_clock(1).await;
     let verified = loyalty_e2e::merchant_post(
         "/v1/merchant/receipts/verify",
         &serde_json::json!({"merchant_id": "demo", "receipt": receipt}),
@@ -344,6 +346,15 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     .await;
     let said = place_order(&browser).await;
     assert!(said.contains("You earned 397 Pongo points"), "{said}");
+    // The page told the widget, which thanks the member with the same number.
+    let earned = browser
+        .wait_for(
+            "the widget's thanks",
+            &format!("const e = {SHADOW}.querySelector('.lc-member [data-earned]'); return e ? e.dataset.earned : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(earned, Value::from("397"));
     let books = loyalty_e2e::pongo::pongo_books().await;
     let customer = books["customers"]
         .as_array()

@@ -50,12 +50,13 @@ pub fn app(props: &AppProps) -> Html {
             });
         });
     }
-    super::cart_events::use_cart_changes(
+    super::page_events::use_cart_changes(
         client.clone(),
         state.session.clone(),
         config.amount.currency,
         state.dispatcher(),
     );
+    super::page_events::use_order_placed(state.dispatcher());
     {
         // One tick a second while a code is live; the timer stops with the challenge.
         let dispatch = state.dispatcher();

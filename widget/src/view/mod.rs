@@ -1,7 +1,7 @@
 //! Yew views: thin renderers of [`crate::state::WidgetState`].
 
 pub mod app;
-mod cart_events;
 mod host_events;
 mod mokafaa;
+mod page_events;
 mod pongo;

@@ -103,14 +103,14 @@ pub fn pongo_view(props: &PongoProps) -> Html {
                 <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Join, locale) }</button>
             </form>
             if let Some(member) = &form.member {
-                { member_card(member, locale) }
+                { member_card(member, form.earned, locale) }
             }
         </section>
     }
 }
 
 /// The shopper's standing once enlisted: points, what this order earns, rewards.
-fn member_card(member: &PongoMember, locale: Locale) -> Html {
+fn member_card(member: &PongoMember, earned: Option<u64>, locale: Locale) -> Html {
     let preview = &member.earn_preview;
     let below_minimum = preview
         .minimum
@@ -121,7 +121,10 @@ fn member_card(member: &PongoMember, locale: Locale) -> Html {
             <p class="lc-info">{ t(if member.new_member { Text::WelcomeMember } else { Text::WelcomeBack }, locale) }
                 {" "}<span dir="ltr">{ &member.masked_phone }</span></p>
             <p>{ t(Text::YourPoints, locale) }{" "}<strong>{ member.points }</strong></p>
-            if below_minimum {
+            if let Some(points) = earned {
+                <p class="lc-earn lc-earned" data-earned={points.to_string()}>{ t(Text::OrderEarned, locale) }{" "}
+                    <strong>{ points }</strong>{" "}{ t(Text::PointsUnit, locale) }</p>
+            } else if below_minimum {
                 <p class="lc-earn">{ t(Text::EarnFrom, locale) }{" "}
                     <strong dir="ltr">{ preview.minimum.map(|m| m.to_string()).unwrap_or_default() }</strong></p>
             } else {
