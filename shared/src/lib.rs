@@ -14,6 +14,7 @@ pub mod money;
 pub mod phone;
 pub mod points;
 pub mod signature;
+pub mod utc;
 
 pub use bank_account::{AccountError, CustomerNumber, SaudiIban};
 pub use error::{ApiError, ErrorBody, ErrorCode};
@@ -21,6 +22,7 @@ pub use locale::Locale;
 pub use money::{Currency, Money, MoneyError};
 pub use phone::{InternationalPhone, PhoneError, SaudiMobile};
 pub use points::{EarnRate, MokafaaRate, PartnerParameters, PointsError};
+pub use utc::UtcDateTime;
 
 /// The product version, reported by `/v1/health` and the widget.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,7 +1,7 @@
 //! The shopper's email notices, in English or Arabic. Pure text: no phone, account, OTP or
 //! token ever goes into an email; only the merchant, the points and the amount.
 
-use loyalty_shared::{Locale, Money};
+use loyalty_shared::{ApiError, ErrorCode, Locale, Money};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -74,6 +74,16 @@ pub fn valid_email(address: &str) -> bool {
         && !address.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// An optional email as typed: blank is none, anything else must be plausible.
+pub fn optional_email(typed: Option<&str>, locale: Locale) -> Result<Option<&str>, ApiError> {
+    match typed.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) if !valid_email(e) => {
+            Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("email"))
+        }
+        email => Ok(email),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +105,17 @@ mod tests {
 
     #[test]
     fn email_addresses() {
+        assert_eq!(optional_email(Some("  "), Locale::En), Ok(None));
+        assert_eq!(
+            optional_email(Some(" shopper@example.sa "), Locale::En),
+            Ok(Some("shopper@example.sa"))
+        );
+        assert_eq!(
+            optional_email(Some("not an email"), Locale::En)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidRequest
+        );
         assert!(valid_email("shopper@example.sa"));
         assert!(!valid_email("shopper@localhost"));
         assert!(!valid_email("no-at-sign.example"));

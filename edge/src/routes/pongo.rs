@@ -1,7 +1,7 @@
 //! The widget's Pongo routes (session bearer, as Mokafaa's): enlist with both opt-ins and
 //! the earn preview of the current cart. And the receiver of Pongo's signed webhooks.
 
-use crate::domain::notice::valid_email;
+use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::http::{bearer, internal, json_response, now, read_json, request_locale, respond};
 use crate::pongo::connection::{self, PongoApp};
@@ -59,14 +59,7 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
         let sms_optin = body.sms_optin.ok_or_else(|| {
             ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin")
         })?;
-        let email = body
-            .email
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty());
-        if email.is_some_and(|e| !valid_email(e)) {
-            return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("email"));
-        }
+        let email = optional_email(body.email.as_deref(), locale)?;
         let app = PongoApp::from_env(&ctx.env)?;
         let connection = connection::require(&db, &app, &session.merchant_id, now, locale).await?;
         let location = session.origin.clone().unwrap_or_else(|| "web".into());

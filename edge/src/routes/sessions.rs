@@ -1,7 +1,7 @@
 //! `POST /v1/sessions` and `PATCH /v1/sessions/current`: the widget's session for a cart.
 
 use crate::cors;
-use crate::domain::notice::valid_email;
+use crate::domain::notice::optional_email;
 use crate::http::{
     bearer, internal, json_response, now, read_json, request_locale, respond, ApiResult,
 };
@@ -32,14 +32,7 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
         if body.cart_id.trim().is_empty() || body.cart_id.len() > 128 {
             return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("cart_id"));
         }
-        let email = body
-            .email
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty());
-        if email.is_some_and(|e| !valid_email(e)) {
-            return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("email"));
-        }
+        let email = optional_email(body.email.as_deref(), body.locale)?;
         let (_, token) = sessions::create(
             &db,
             NewSession {

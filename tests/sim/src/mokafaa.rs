@@ -171,24 +171,7 @@ pub enum Who {
 }
 
 fn date_text(at: i64) -> String {
-    // Days since the epoch to a civil date (Howard Hinnant's algorithm), then the time.
-    let days = at.div_euclid(86_400);
-    let secs = at.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    loyalty_shared::UtcDateTime::from_unix(at).date_time_text()
 }
 
 impl Bank {

@@ -1,0 +1,95 @@
+//! Unix time to a UTC calendar date and time, for the date texts providers want (Pongo's
+//! ISO 8601, Mokafaa's transaction dates). Plain integer math (Howard Hinnant's
+//! `civil_from_days`), so the edge needs no date crate in its wasm.
+
+/// A UTC date and time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcDateTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl UtcDateTime {
+    pub fn from_unix(unix: i64) -> UtcDateTime {
+        let days = unix.div_euclid(86_400);
+        let secs = unix.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        UtcDateTime {
+            year: yoe + era * 400 + i64::from(month <= 2),
+            // All in range by construction: month 1-12, day 1-31, secs < 86400.
+            month: month as u32,
+            day: day as u32,
+            hour: (secs / 3600) as u32,
+            minute: (secs % 3600 / 60) as u32,
+            second: (secs % 60) as u32,
+        }
+    }
+
+    /// `2026-11-18T11:06:40+00:00`.
+    pub fn iso8601(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// `2026-11-18 11:06:40`.
+    pub fn date_time_text(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_dates() {
+        assert_eq!(
+            UtcDateTime::from_unix(0).iso8601(),
+            "1970-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            UtcDateTime::from_unix(1_795_000_000).iso8601(),
+            "2026-11-18T11:06:40+00:00"
+        );
+        assert_eq!(
+            UtcDateTime::from_unix(951_782_400).iso8601(),
+            "2000-02-29T00:00:00+00:00"
+        );
+        assert_eq!(
+            UtcDateTime::from_unix(1_707_646_403).date_time_text(),
+            "2024-02-11 10:13:23"
+        );
+        assert_eq!(
+            UtcDateTime::from_unix(-1).iso8601(),
+            "1969-12-31T23:59:59+00:00"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn consecutive_seconds_never_go_back(t in 0i64..8_000_000_000) {
+            let a = UtcDateTime::from_unix(t);
+            let b = UtcDateTime::from_unix(t + 1);
+            let key = |d: UtcDateTime| (d.year, d.month, d.day, d.hour, d.minute, d.second);
+            prop_assert!(key(a) < key(b));
+            prop_assert!((1..=12).contains(&a.month) && (1..=31).contains(&a.day));
+        }
+    }
+}
