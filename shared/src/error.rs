@@ -87,6 +87,8 @@ error_codes! {
         "Your cart changed. Please request a new code.", "تغيرت سلة مشترياتك. يرجى طلب رمز جديد.";
     BadSignature = "bad_signature", 401,
         "The request signature is missing, wrong or too old.", "توقيع الطلب مفقود أو غير صحيح أو قديم.";
+    SignatureReplayed = "signature_replayed", 409,
+        "This signed request was already received. To repeat it, sign it again with a new timestamp.", "تم استلام هذا الطلب الموقّع مسبقاً. لتكراره، وقّعه من جديد بطابع زمني جديد.";
     Unauthorized = "unauthorized", 401,
         "Please sign in.", "يرجى تسجيل الدخول.";
     OriginNotAllowed = "origin_not_allowed", 403,

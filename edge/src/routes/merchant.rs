@@ -35,7 +35,8 @@ pub(crate) struct Signed<T> {
 }
 
 /// Authenticates a merchant-server request and parses its body. Every failure of the
-/// signature is the same `bad_signature` to the caller; the log says which.
+/// signature is the same `bad_signature` to the caller (the log says which); a signature
+/// already used is `signature_replayed`.
 pub(crate) async fn signed<T: DeserializeOwned>(
     req: &mut Request,
     env: &Env,
@@ -80,8 +81,10 @@ pub(crate) async fn signed<T: DeserializeOwned>(
     .await
     .map_err(|e| internal("request log", e))?;
     if changes(&logged) != 1 {
+        // Told apart from a wrong signature: the merchant's secret is right, and the
+        // caller only has to sign a repeat anew (every merchant call is idempotent).
         worker::console_warn!("merchant {}: replayed signature refused", who.merchant_id);
-        return Err(bad());
+        return Err(ApiError::new(ErrorCode::SignatureReplayed, locale));
     }
     let merchant = merchant::load(&db, env, &who.merchant_id, locale).await?;
     let body = parse_json(&bytes, locale)?;
@@ -120,7 +123,7 @@ fn client(merchant: &Merchant) -> ApiResult<MokafaaClient> {
 
 /// `POST /v1/merchant/orders/paid`.
 #[utoipa::path(post, path = "/v1/merchant/orders/paid", tag = "merchant", request_body = loyalty_shared::api::OrderPaidRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, amount_over_limit after reversing, not_found)", body = loyalty_shared::ErrorBody)))]
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed, amount_over_limit after reversing, not_found)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let Signed { db, merchant, body, now } = signed::<OrderPaidRequest>(&mut req, &ctx.env).await?;
@@ -189,7 +192,7 @@ pub async fn order_cancelled(mut req: Request, ctx: RouteContext<()>) -> Result<
 
 /// `POST /v1/merchant/receipts/verify`.
 #[utoipa::path(post, path = "/v1/merchant/receipts/verify", tag = "merchant", request_body = loyalty_shared::api::VerifyReceiptRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody)))]
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn verify_receipt(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let Signed {

@@ -26,7 +26,7 @@ fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
 /// `POST /v1/merchant/pongo/orders`.
 #[utoipa::path(post, path = "/v1/merchant/pongo/orders", tag = "merchant", request_body = loyalty_shared::api::PongoOrderRequest, security(("merchant_signature" = [])),
     responses((status = 200, description = "Sent to Pongo", body = loyalty_shared::api::PongoOrderResult), (status = 202, description = "Accepted; some calls wait in the outbox", body = loyalty_shared::api::PongoOrderResult),
-        (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature)", body = loyalty_shared::ErrorBody)))]
+        (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let Signed {
@@ -73,7 +73,7 @@ pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Respo
 /// yet are never sent.
 #[utoipa::path(post, path = "/v1/merchant/pongo/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::PongoOrderCancelledRequest, security(("merchant_signature" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoOrderResult), (status = 202, description = "Cancellation waits in the outbox", body = loyalty_shared::api::PongoOrderResult),
-        (status = "default", description = "Error (not_found, bad_signature)", body = loyalty_shared::ErrorBody)))]
+        (status = "default", description = "Error (not_found, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_cancelled(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let Signed {

@@ -132,7 +132,8 @@ async fn forged_stale_and_replayed_signatures_change_nothing() {
     );
     assert_eq!(send(Some(genuine.clone())).await.unwrap().status(), 200);
     let replay = send(Some(genuine)).await.unwrap();
-    assert_eq!(code(replay).await, ErrorCode::BadSignature);
+    assert_eq!(replay.status(), 409);
+    assert_eq!(code(replay).await, ErrorCode::SignatureReplayed);
     assert_eq!(bank_transaction_count().await, before + 1);
 }
 
