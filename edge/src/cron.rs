@@ -75,7 +75,17 @@ async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report)
     let mut connections: Vec<(String, Option<connection::Connection>)> = Vec::new();
     for row in rows {
         if !connections.iter().any(|(id, _)| id == &row.merchant_id) {
-            let loaded = connection::load(db, &app, &row.merchant_id).await?;
+            // One merchant's unreadable connection must not hold up the others.
+            let loaded = connection::load(db, &app, &row.merchant_id)
+                .await
+                .unwrap_or_else(|e| {
+                    worker::console_error!(
+                        "merchant {}: Pongo connection unreadable: {}",
+                        row.merchant_id,
+                        e.code.as_str()
+                    );
+                    None
+                });
             connections.push((row.merchant_id.clone(), loaded));
         }
         let Some(Some(connection)) = connections
@@ -107,10 +117,12 @@ async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report)
     Ok(())
 }
 
-/// Stores change rarely: each connected merchant's list is read again after an hour.
+/// Stores and the program's earn rule change rarely: each connected merchant's are read
+/// again every 15 minutes (two cheap GETs), so previews follow a program the merchant
+/// changed at Pongo, well within a token's life.
 async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
     use crate::pongo::connection::{self, PongoApp};
-    const STORES_MAX_AGE_SECONDS: i64 = 3600;
+    const STORES_MAX_AGE_SECONDS: i64 = 900;
     let merchants = connection::merchants_connected(db).await?;
     if merchants.is_empty() {
         return Ok(());
@@ -123,13 +135,21 @@ async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
         if fresh {
             continue;
         }
-        if let Some(connection) = connection::load(db, &app, &merchant_id).await? {
-            if let Err(e) = connection::sync_stores(db, &connection, &app, now).await {
-                worker::console_warn!(
-                    "merchant {merchant_id}: store sync failed: {}",
-                    e.code.as_str()
-                );
-            }
+        let Ok(Some(connection)) = connection::load(db, &app, &merchant_id).await else {
+            continue;
+        };
+        if let Err(e) = connection::sync_stores(db, &connection, &app, now).await {
+            worker::console_warn!(
+                "merchant {merchant_id}: store sync failed: {}",
+                e.code.as_str()
+            );
+            continue;
+        }
+        if let Err(e) = connection::refresh_account(db, &connection, &app, now).await {
+            worker::console_warn!(
+                "merchant {merchant_id}: earn rule refresh failed: {}",
+                e.code.as_str()
+            );
         }
     }
     Ok(())

@@ -36,6 +36,16 @@ fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError
         .with_message(message.into())
 }
 
+/// Joins an order's id to the part a call is for (`A1~2`, `A1~checkin`). The merchant's ids
+/// may not contain it ([`safe_id`]), so a part's key never equals another order's id: order
+/// `1001`'s second payment and an order really called `1001-2` stay apart. [I: Pongo accepts
+/// it in `order_id`.]
+pub const KEY_SEPARATOR: char = '~';
+
+fn part_key(order_id: &str, part: impl std::fmt::Display) -> String {
+    format!("{order_id}{KEY_SEPARATOR}{part}")
+}
+
 /// Ids that end up in Pongo paths and keys: short, and nothing a URL would reinterpret.
 fn safe_id(id: &str) -> bool {
     !id.is_empty()
@@ -68,8 +78,8 @@ pub fn pongo_customer(customer: &OrderCustomer, field: &str) -> Result<Value, Ap
 fn line_json(line: &OrderLine) -> Value {
     json!({
         "sku": line.sku, "name": line.name, "quantity": line.quantity,
-        "unit_price": line.unit_price.minor,
-        "amount": line.unit_price.minor.saturating_mul(u64::from(line.quantity)),
+        "unit_price": cents(line.unit_price),
+        "amount": cents(line.unit_price).saturating_mul(u64::from(line.quantity)),
     })
 }
 
@@ -81,6 +91,45 @@ fn same_currency(money: Money, of: Money, field: &str) -> Result<(), ApiError> {
             ErrorCode::InvalidAmount,
             field,
             "Every amount must be in the order's currency.",
+        ))
+    }
+}
+
+/// [I] Pongo's amounts are cents (its docs speak of euro cents): an amount in a currency
+/// with another number of decimals (KWD has 3) is converted, never sent as is, which would
+/// earn ten times the points. Rounded down: a shopper is never credited for fils not paid.
+pub fn cents(money: Money) -> u64 {
+    let digits = money.currency.minor_digits();
+    if digits >= 2 {
+        money.minor / 10u64.pow(digits - 2)
+    } else {
+        money.minor.saturating_mul(10u64.pow(2 - digits))
+    }
+}
+
+/// Cents back to the currency's minor units (the inverse of [`cents`]).
+fn from_cents(cents: u64, currency: loyalty_shared::Currency) -> u64 {
+    let digits = currency.minor_digits();
+    if digits >= 2 {
+        cents.saturating_mul(10u64.pow(digits - 2))
+    } else {
+        cents / 10u64.pow(2 - digits)
+    }
+}
+
+/// A split's payments share the order: together they are its amount, no more, no less.
+fn payments_add_up(order: &PongoOrderRequest) -> Result<(), ApiError> {
+    let total = order
+        .payments
+        .iter()
+        .try_fold(0u64, |sum, p| sum.checked_add(p.amount.minor));
+    if total == Some(order.amount.minor) {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::InvalidAmount,
+            "payments",
+            "The payments of a split payment add up to the order's amount.",
         ))
     }
 }
@@ -173,7 +222,7 @@ pub fn plan(
             payload,
         }
     };
-    let payment_json = |p: &loyalty_shared::api::OrderPayment| json!({"method": p.method, "amount": p.amount.minor});
+    let payment_json = |p: &loyalty_shared::api::OrderPayment| json!({"method": p.method, "amount": cents(p.amount)});
     let mut calls = Vec::new();
     if order.lines.is_empty() {
         if order.split != SplitMode::None {
@@ -192,13 +241,13 @@ pub fn plan(
             )
         })?;
         calls.push(PlannedCall {
-            key: format!("{}:checkin", order.order_id),
+            key: part_key(&order.order_id, "checkin"),
             kind: PongoCallKind::Checkin,
             method: "POST",
             path: "/checkins".into(),
             payload: json!({
                 "store_slug": store_slug, "international_phone_number": customer["phone"],
-                "pos_order_id": order.order_id, "amount": order.amount.minor,
+                "pos_order_id": order.order_id, "amount": cents(order.amount),
                 "datetime": created_at, "tags": [],
                 // A retry after an unseen success is then refused by Pongo instead of
                 // crediting twice (checkins have no idempotency key).
@@ -209,12 +258,12 @@ pub fn plan(
         match order.split {
             SplitMode::None => calls.push(order_call(
                 order.order_id.clone(),
-                order.amount.minor,
+                cents(order.amount),
                 order.lines.iter().map(line_json).collect(),
                 order.payments.iter().map(payment_json).collect(),
                 &order.reward_ids,
                 customer_json.as_ref(),
-                order.taxes.map(|t| t.minor),
+                order.taxes.map(cents),
             )),
             SplitMode::PerItem => {
                 if order.payments.len() < 2 {
@@ -253,6 +302,7 @@ pub fn plan(
                         "Each line is paid by exactly one payment.",
                     ));
                 }
+                payments_add_up(order)?;
                 for (p, payment) in order.payments.iter().enumerate() {
                     let payer = payment
                         .customer
@@ -266,8 +316,8 @@ pub fn plan(
                         .collect();
                     let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
                     calls.push(order_call(
-                        format!("{}-{}", order.order_id, p + 1),
-                        payment.amount.minor,
+                        part_key(&order.order_id, p + 1),
+                        cents(payment.amount),
                         lines,
                         vec![payment_json(payment)],
                         rewards,
@@ -284,14 +334,7 @@ pub fn plan(
                         "A split payment has at least two payments.",
                     ));
                 }
-                let total: u64 = order.payments.iter().map(|p| p.amount.minor).sum();
-                if total != order.amount.minor {
-                    return Err(invalid(
-                        ErrorCode::InvalidAmount,
-                        "payments",
-                        "The payments of a split by amount add up to the order's amount.",
-                    ));
-                }
+                payments_add_up(order)?;
                 let count = order.payments.len();
                 for (p, payment) in order.payments.iter().enumerate() {
                     let payer = payment
@@ -301,11 +344,11 @@ pub fn plan(
                         .transpose()?;
                     // [I] `lines` needs one item: a line covering the amount paid.
                     let line = json!({"sku": "split-payment", "name": format!("Payment {} of {count}", p + 1),
-                        "quantity": 1, "unit_price": payment.amount.minor, "amount": payment.amount.minor});
+                        "quantity": 1, "unit_price": cents(payment.amount), "amount": cents(payment.amount)});
                     let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
                     calls.push(order_call(
-                        format!("{}-{}", order.order_id, p + 1),
-                        payment.amount.minor,
+                        part_key(&order.order_id, p + 1),
+                        cents(payment.amount),
                         vec![line],
                         vec![payment_json(payment)],
                         rewards,
@@ -318,7 +361,10 @@ pub fn plan(
     }
     for reward_id in &order.used_reward_ids {
         calls.push(PlannedCall {
-            key: format!("{}:use:{reward_id}", order.order_id),
+            key: part_key(
+                &order.order_id,
+                format_args!("use{KEY_SEPARATOR}{reward_id}"),
+            ),
             kind: PongoCallKind::UseReward,
             method: "PATCH",
             path: format!("/customer-rewards/{reward_id}"),
@@ -329,9 +375,9 @@ pub fn plan(
 }
 
 /// The cancellation of an order part Pongo knows as `pongo_id`.
-pub fn cancel_call(part_key: &str, pongo_id: &str) -> PlannedCall {
+pub fn cancel_call(call_key: &str, pongo_id: &str) -> PlannedCall {
     PlannedCall {
-        key: format!("{part_key}:cancel"),
+        key: part_key(call_key, "cancel"),
         kind: PongoCallKind::CancelOrder,
         method: "PATCH",
         path: format!("/orders/{pongo_id}"),
@@ -347,9 +393,9 @@ pub fn earn_preview(
 ) -> loyalty_shared::api::EarnPreview {
     loyalty_shared::api::EarnPreview {
         amount,
-        points: parameters.earn(amount.minor),
+        points: parameters.earn(cents(amount)),
         minimum: Some(Money {
-            minor: parameters.min_amount_cents,
+            minor: from_cents(parameters.min_amount_cents, amount.currency),
             currency: amount.currency,
         }),
     }
@@ -463,7 +509,7 @@ mod tests {
         };
         let calls = plan(&o, "s", Some(&shopper()), AT).unwrap();
         let keys: Vec<_> = calls.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["o-1-1", "o-1-2"]);
+        assert_eq!(keys, ["o-1~1", "o-1~2"]);
         assert_eq!(calls[0].payload["lines"][0]["sku"], "B");
         assert_eq!(calls[0].payload["amount"], 2000);
         assert_eq!(calls[0].payload["reward_ids"][0], "cr-1");
@@ -569,5 +615,77 @@ mod tests {
             ..order()
         };
         assert!(plan(&bad_id, "s", None, AT).is_err());
+    }
+
+    #[test]
+    fn a_parts_key_never_equals_another_orders_id() {
+        let split = PongoOrderRequest {
+            order_id: "1001".into(),
+            split: SplitMode::PerItem,
+            payments: vec![pay(1000, vec![0]), pay(2000, vec![1])],
+            ..order()
+        };
+        let parts: Vec<String> = plan(&split, "s", None, AT)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.key)
+            .collect();
+        // A store's own "1001-2" (an edited order, say) is another order, not part 2.
+        let other = PongoOrderRequest {
+            order_id: "1001-2".into(),
+            ..order()
+        };
+        let other_key = plan(&other, "s", None, AT).unwrap()[0].key.clone();
+        assert!(!parts.contains(&other_key), "{parts:?} vs {other_key}");
+        // And nobody can send an id shaped like a part.
+        let shaped = PongoOrderRequest {
+            order_id: format!("1001{KEY_SEPARATOR}2"),
+            ..order()
+        };
+        assert_eq!(
+            plan(&shaped, "s", None, AT).unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+    }
+
+    #[test]
+    fn per_item_payments_add_up_to_the_order() {
+        let short = PongoOrderRequest {
+            split: SplitMode::PerItem,
+            payments: vec![pay(1000, vec![0]), pay(1500, vec![1])],
+            ..order()
+        };
+        assert_eq!(
+            plan(&short, "s", None, AT).unwrap_err().code,
+            ErrorCode::InvalidAmount
+        );
+    }
+
+    #[test]
+    fn amounts_reach_pongo_as_cents_whatever_the_currency() {
+        let kwd = |minor| Money::from_minor(minor, Currency::Kwd).unwrap();
+        assert_eq!(cents(sar(1999)), 1999);
+        assert_eq!(cents(kwd(12_345)), 1234, "12.345 KWD, rounded down");
+        let order = PongoOrderRequest {
+            amount: kwd(30_000),
+            lines: vec![OrderLine {
+                unit_price: kwd(30_000),
+                ..line("A", 0)
+            }],
+            payments: vec![OrderPayment {
+                amount: kwd(30_000),
+                ..pay(0, vec![])
+            }],
+            ..order()
+        };
+        let call = &plan(&order, "s", None, AT).unwrap()[0];
+        assert_eq!(call.payload["amount"], 3000);
+        assert_eq!(call.payload["lines"][0]["unit_price"], 3000);
+        assert_eq!(call.payload["payments"][0]["amount"], 3000);
+        let rule: loyalty_shared::PartnerParameters =
+            serde_json::from_str(r#"{"points_per_euro": 1.5, "min_amount_cents": 500}"#).unwrap();
+        let preview = earn_preview(&rule, kwd(30_000));
+        assert_eq!(preview.points, 45, "30 KWD at 1.5 a unit, as 30 SAR would");
+        assert_eq!(preview.minimum, Some(kwd(5_000)));
     }
 }

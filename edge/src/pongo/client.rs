@@ -97,7 +97,14 @@ async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Pon
         .await
         .map_err(|_| PongoFailure::Unavailable)?;
     if (200..300).contains(&status) {
-        return serde_json::from_str(&text).map_err(|_| PongoFailure::Unavailable);
+        // A 204 (or an empty 200) is success with nothing to read, not an unreadable answer
+        // to retry forever.
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        return serde_json::from_str(text).map_err(|_| PongoFailure::Unavailable);
     }
     Err(classify(status, retry_after.as_deref(), &text))
 }

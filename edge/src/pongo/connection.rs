@@ -321,6 +321,36 @@ pub async fn store_for(
         .ok_or_else(|| ApiError::new(ErrorCode::StoreNotMapped, locale).with_field("location_id"))
 }
 
+/// Reads the account again (its name and `partnerParameters`, the earn rule); a refused
+/// token marks the connection expired.
+pub async fn refresh_account(
+    db: &D1Database,
+    connection: &Connection,
+    app: &PongoApp,
+    now: i64,
+) -> ApiResult<()> {
+    let account = match connection.client(app).me().await {
+        Ok(account) => account,
+        Err(failure) => {
+            if failure.needs_reconnect() {
+                mark_expired(db, &connection.merchant_id, now).await?;
+            }
+            return Err(ApiError::new(failure.code(), Locale::En));
+        }
+    };
+    let parameters = serde_json::to_string(&account.partner_parameters)
+        .map_err(|e| internal("partner parameters", e))?;
+    statement(
+        db,
+        "UPDATE pongo_connections SET account_name = ?2, partner_parameters = ?3, updated_at = ?4 WHERE merchant_id = ?1",
+        &[connection.merchant_id.as_str().into(), account.name.as_str().into(), parameters.into(), int(now)],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("pongo account", e))?;
+    Ok(())
+}
+
 /// Syncs the stores from Pongo; a 401 marks the connection expired.
 pub async fn sync_stores(
     db: &D1Database,
@@ -334,7 +364,7 @@ pub async fn sync_stores(
             Ok(stores.len())
         }
         Err(failure) => {
-            if failure == super::errors::PongoFailure::NotConnected {
+            if failure.needs_reconnect() {
                 mark_expired(db, &connection.merchant_id, now).await?;
             }
             Err(ApiError::new(failure.code(), Locale::En))

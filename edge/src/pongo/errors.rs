@@ -27,6 +27,11 @@ impl PongoFailure {
     /// The stable code a caller sees.
     pub fn code(&self) -> ErrorCode {
         match self {
+            // A consent answer Pongo needed (a new customer on an order without both
+            // opt-ins): the same code the widget uses, so the merchant knows what to send.
+            PongoFailure::Invalid { field: Some(field) } if field.contains("optin") => {
+                ErrorCode::OptinRequired
+            }
             PongoFailure::Invalid { .. } => ErrorCode::UpstreamRejected,
             PongoFailure::NotConnected | PongoFailure::Forbidden => ErrorCode::PongoNotConnected,
             PongoFailure::NotFound => ErrorCode::CustomerNotFound,
@@ -35,11 +40,26 @@ impl PongoFailure {
         }
     }
 
+    /// The token was refused (expired, revoked) or lacks a scope: only the merchant can
+    /// fix it, by connecting again; until then calls wait.
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self, PongoFailure::NotConnected | PongoFailure::Forbidden)
+    }
+
+    /// Whether the request may have been carried out although no answer said so (a
+    /// timeout or a dropped connection after Pongo wrote it).
+    pub fn may_have_landed(&self) -> bool {
+        matches!(self, PongoFailure::Unavailable)
+    }
+
     /// Whether sending the same request again later may succeed.
     pub fn retryable(&self) -> bool {
         matches!(
             self,
-            PongoFailure::RetryAfter(_) | PongoFailure::Unavailable | PongoFailure::NotConnected
+            PongoFailure::RetryAfter(_)
+                | PongoFailure::Unavailable
+                | PongoFailure::NotConnected
+                | PongoFailure::Forbidden
         )
     }
 }

@@ -27,6 +27,7 @@ const EXPIRED_RETRY_SECONDS: i64 = 3600;
 pub struct OutboxRow {
     pub merchant_id: String,
     pub call_key: String,
+    pub order_id: String,
     pub kind: String,
     pub method: String,
     pub path: String,
@@ -36,6 +37,9 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub pongo_id: Option<String>,
     pub points_earned: i64,
+    /// 1 once a try ended without an answer: Pongo may have carried it out.
+    #[serde(default)]
+    pub maybe_landed: i64,
 }
 
 pub fn kind_name(kind: PongoCallKind) -> &'static str {
@@ -106,10 +110,19 @@ fn backoff(now: i64, attempts: i64) -> i64 {
     now + (60i64 << attempts.clamp(0, 6)).min(3600)
 }
 
-/// Decides after a try. `attempts` is the number of tries before this one.
+/// What earlier tries of a row tell about this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct History {
+    /// Tries before this one.
+    pub attempts: i64,
+    /// Whether one of them ended without an answer (so Pongo may have it already).
+    pub maybe_landed: bool,
+}
+
+/// Decides after a try.
 pub fn decide(
     kind: PongoCallKind,
-    attempts: i64,
+    history: History,
     outcome: &Result<(u16, Value), PongoFailure>,
     now: i64,
 ) -> Decision {
@@ -129,16 +142,17 @@ pub fn decide(
             error: ErrorCode::RateLimited,
         },
         Err(PongoFailure::Unavailable) => Decision::Retry {
-            at: backoff(now, attempts),
+            at: backoff(now, history.attempts),
             error: ErrorCode::UpstreamUnavailable,
         },
-        Err(PongoFailure::NotConnected) => Decision::Expired {
+        Err(failure) if failure.needs_reconnect() => Decision::Expired {
             at: now + EXPIRED_RETRY_SECONDS,
         },
-        // A retry of a checkin whose first try landed unseen is refused by the delay rule,
-        // and a used reward cannot be used again: both mean the first try worked.
+        // Only after a try that may have landed unseen: a checkin refused by the delay rule,
+        // or a reward Pongo will not use again, means that try worked. After a clean refusal
+        // (429, 401) nothing landed, and the refusal is the answer.
         Err(PongoFailure::Invalid { field })
-            if attempts > 0
+            if history.maybe_landed
                 && kind == PongoCallKind::Checkin
                 && field.as_deref() == Some("enforce_checkin_delay") =>
         {
@@ -147,12 +161,20 @@ pub fn decide(
                 points: 0,
             }
         }
-        Err(PongoFailure::Invalid { .. }) if attempts > 0 && kind == PongoCallKind::UseReward => {
+        Err(PongoFailure::Invalid { .. })
+            if history.maybe_landed && kind == PongoCallKind::UseReward =>
+        {
             Decision::Sent {
                 pongo_id: None,
                 points: 0,
             }
         }
+        // Cancelling an order Pongo never stored (it was withdrawn after a try that did not
+        // land after all): there is nothing to take back.
+        Err(PongoFailure::NotFound) if kind == PongoCallKind::CancelOrder => Decision::Sent {
+            pongo_id: None,
+            points: 0,
+        },
         Err(failure) => Decision::Failed {
             error: failure.code(),
         },
@@ -272,7 +294,11 @@ pub async fn send(
     let client = connection.client(app);
     let outcome = client.call(&row.method, &row.path, &payload).await;
     let kind = kind_of(&row.kind);
-    let mut decision = decide(kind, row.attempts, &outcome, now);
+    let history = History {
+        attempts: row.attempts,
+        maybe_landed: row.maybe_landed != 0,
+    };
+    let mut decision = decide(kind, history, &outcome, now);
     // Pongo already had the order (our earlier try landed unseen): its 202 names the order
     // but not the points, which the host page shows. A failed look-up leaves 0, logged.
     if let (
@@ -306,11 +332,15 @@ pub async fn send(
              WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued'",
             &[key[0].clone(), key[1].clone(), pongo_id.clone().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL), int(*points as i64), int(now)],
         )?,
-        Decision::Retry { at, error } => statement(
-            db,
-            "UPDATE pongo_outbox SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4 WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued'",
-            &[key[0].clone(), key[1].clone(), int(*at), error.as_str().into()],
-        )?,
+        Decision::Retry { at, error } => {
+            let unseen = outcome.as_ref().err().is_some_and(PongoFailure::may_have_landed);
+            statement(
+                db,
+                "UPDATE pongo_outbox SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4, maybe_landed = MAX(maybe_landed, ?5)
+                 WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued'",
+                &[key[0].clone(), key[1].clone(), int(*at), error.as_str().into(), int(i64::from(unseen))],
+            )?
+        }
         Decision::Expired { at } => {
             connection::mark_expired(db, &row.merchant_id, now).await?;
             statement(
@@ -328,10 +358,21 @@ pub async fn send(
             )?
         }
     };
-    update
+    let updated = update
         .run()
         .await
         .map_err(|e| internal("pongo outbox update", e))?;
+    // The order was cancelled while this try was under way: it reached Pongo all the same,
+    // so it is cancelled there too.
+    if let (Decision::Sent { pongo_id, .. }, PongoCallKind::Order, 0) =
+        (&decision, kind, changes(&updated))
+    {
+        let cancel = crate::domain::pongo_orders::cancel_call(
+            &row.call_key,
+            pongo_id.as_deref().unwrap_or(&row.call_key),
+        );
+        insert(db, &row.merchant_id, &row.order_id, &[cancel], now).await?;
+    }
     Ok(decision)
 }
 
@@ -379,7 +420,10 @@ pub async fn result(
     })
 }
 
-/// An order is cancelled: parts not sent yet are withdrawn, parts sent get a cancellation.
+/// An order is cancelled: parts not sent yet are withdrawn, parts sent get a cancellation,
+/// and so do withdrawn parts whose earlier try may have landed (cancelled by their
+/// `order_id`; Pongo's 404 then means there was nothing to take back). A checkin cannot be
+/// taken back through Pongo's API [I]: it stays, and the admin status counts it.
 pub async fn cancel_order(
     db: &D1Database,
     merchant_id: &str,
@@ -400,7 +444,9 @@ pub async fn cancel_order(
     .map_err(|e| internal("pongo outbox withdraw", e))?;
     let cancels: Vec<PlannedCall> = rows
         .iter()
-        .filter(|r| r.kind == "order" && r.state == "sent")
+        .filter(|r| {
+            r.kind == "order" && (r.state == "sent" || (r.state == "queued" && r.maybe_landed != 0))
+        })
         .map(|r| {
             crate::domain::pongo_orders::cancel_call(
                 &r.call_key,
@@ -416,7 +462,9 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<OutboxR
     statement(
         db,
         "SELECT o.* FROM pongo_outbox o JOIN pongo_connections c ON c.merchant_id = o.merchant_id
-         WHERE o.state = 'queued' AND o.next_attempt_at <= ?1 AND c.state = 'connected' ORDER BY o.created_at LIMIT ?2",
+         WHERE o.state = 'queued' AND o.next_attempt_at <= ?1 AND c.state = 'connected'
+           AND (c.token_expires_at IS NULL OR c.token_expires_at > ?1)
+         ORDER BY o.created_at LIMIT ?2",
         &[int(now), int(i64::from(limit))],
     )?
     .all()
@@ -449,11 +497,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn tried(attempts: i64, maybe_landed: bool) -> History {
+        History {
+            attempts,
+            maybe_landed,
+        }
+    }
+
     #[test]
     fn a_202_or_201_is_sent_with_the_points_pongo_gave() {
         let created = Ok((201, json!({"data": {"id": "p1", "points_earned": 45}})));
         assert_eq!(
-            decide(PongoCallKind::Order, 0, &created, 0),
+            decide(PongoCallKind::Order, tried(0, false), &created, 0),
             Decision::Sent {
                 pongo_id: Some("p1".into()),
                 points: 45
@@ -464,7 +519,7 @@ mod tests {
             json!({"message": "This order has already been processed.", "data": {"id": "p1"}}),
         ));
         assert_eq!(
-            decide(PongoCallKind::Order, 3, &duplicate, 0),
+            decide(PongoCallKind::Order, tried(3, false), &duplicate, 0),
             Decision::Sent {
                 pongo_id: Some("p1".into()),
                 points: 0
@@ -477,7 +532,7 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Order,
-                0,
+                tried(0, false),
                 &Err(PongoFailure::RetryAfter(7)),
                 100
             ),
@@ -489,7 +544,7 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Order,
-                0,
+                tried(0, false),
                 &Err(PongoFailure::Unavailable),
                 100
             ),
@@ -501,7 +556,7 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Order,
-                2,
+                tried(2, false),
                 &Err(PongoFailure::Unavailable),
                 100
             ),
@@ -513,7 +568,7 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Order,
-                50,
+                tried(50, false),
                 &Err(PongoFailure::Unavailable),
                 100
             ),
@@ -525,8 +580,18 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Order,
-                0,
+                tried(0, false),
                 &Err(PongoFailure::NotConnected),
+                100
+            ),
+            Decision::Expired { at: 3700 }
+        );
+        // A missing scope, too, waits for the merchant to connect again.
+        assert_eq!(
+            decide(
+                PongoCallKind::Order,
+                tried(0, false),
+                &Err(PongoFailure::Forbidden),
                 100
             ),
             Decision::Expired { at: 3700 }
@@ -541,16 +606,10 @@ mod tests {
             })
         };
         assert_eq!(
-            decide(PongoCallKind::Order, 0, &invalid("store_slug"), 0),
-            Decision::Failed {
-                error: ErrorCode::UpstreamRejected
-            }
-        );
-        assert_eq!(
             decide(
-                PongoCallKind::Checkin,
-                0,
-                &invalid("enforce_checkin_delay"),
+                PongoCallKind::Order,
+                tried(0, false),
+                &invalid("store_slug"),
                 0
             ),
             Decision::Failed {
@@ -560,24 +619,88 @@ mod tests {
         assert_eq!(
             decide(
                 PongoCallKind::Checkin,
-                1,
+                tried(0, false),
                 &invalid("enforce_checkin_delay"),
                 0
             ),
-            Decision::Sent {
-                pongo_id: None,
-                points: 0
+            Decision::Failed {
+                error: ErrorCode::UpstreamRejected
+            }
+        );
+        // After a try that may have landed, "already done" is the first try's success...
+        let done = Decision::Sent {
+            pongo_id: None,
+            points: 0,
+        };
+        assert_eq!(
+            decide(
+                PongoCallKind::Checkin,
+                tried(1, true),
+                &invalid("enforce_checkin_delay"),
+                0
+            ),
+            done
+        );
+        assert_eq!(
+            decide(
+                PongoCallKind::UseReward,
+                tried(1, true),
+                &invalid("reward"),
+                0
+            ),
+            done
+        );
+        // ...but after clean refusals (throttled, say) it is a real refusal.
+        let refused = Decision::Failed {
+            error: ErrorCode::UpstreamRejected,
+        };
+        assert_eq!(
+            decide(
+                PongoCallKind::Checkin,
+                tried(2, false),
+                &invalid("enforce_checkin_delay"),
+                0
+            ),
+            refused
+        );
+        assert_eq!(
+            decide(
+                PongoCallKind::UseReward,
+                tried(1, false),
+                &invalid("reward"),
+                0
+            ),
+            refused
+        );
+        // A missing consent answer is named as such; a cancel of an order Pongo never
+        // stored has nothing to take back.
+        assert_eq!(
+            decide(
+                PongoCallKind::Order,
+                tried(0, false),
+                &invalid("customer.sms_optin"),
+                0
+            ),
+            Decision::Failed {
+                error: ErrorCode::OptinRequired
             }
         );
         assert_eq!(
-            decide(PongoCallKind::UseReward, 1, &invalid("reward"), 0),
-            Decision::Sent {
-                pongo_id: None,
-                points: 0
-            }
+            decide(
+                PongoCallKind::CancelOrder,
+                tried(0, false),
+                &Err(PongoFailure::NotFound),
+                0
+            ),
+            done
         );
         assert_eq!(
-            decide(PongoCallKind::UseReward, 0, &invalid("reward"), 0),
+            decide(
+                PongoCallKind::UseReward,
+                tried(0, false),
+                &invalid("reward"),
+                0
+            ),
             Decision::Failed {
                 error: ErrorCode::UpstreamRejected
             }

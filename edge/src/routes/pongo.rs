@@ -28,7 +28,7 @@ async fn upstream(
     now: i64,
     locale: Locale,
 ) -> ApiError {
-    if failure == PongoFailure::NotConnected {
+    if failure.needs_reconnect() {
         if let Err(e) = connection::mark_expired(db, merchant_id, now).await {
             return e;
         }

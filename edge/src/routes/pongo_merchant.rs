@@ -10,12 +10,37 @@ use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::outbox;
 use crate::store::sessions;
 use loyalty_shared::api::{
-    DeliveryState, PaymentStatus, PongoOrderCancelledRequest, PongoOrderRequest, PongoOrderResult,
+    DeliveryState, PaymentStatus, PongoCall, PongoOrderCancelledRequest, PongoOrderRequest,
+    PongoOrderResult,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use worker::{Request, Response, Result, RouteContext};
 
+/// 200 when Pongo has every call, 202 while some wait; a call Pongo refused is an error
+/// with its code (`optin_required`, `upstream_rejected`), never a 2xx the merchant's system
+/// would take for "sent". Repeating the same order answers the same.
 fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
+    let refused: Vec<&PongoCall> = result
+        .calls
+        .iter()
+        .filter(|c| c.state == DeliveryState::Failed)
+        .collect();
+    if let Some(first) = refused.first() {
+        let code = first
+            .last_error
+            .as_deref()
+            .and_then(ErrorCode::from_code)
+            .unwrap_or(ErrorCode::UpstreamRejected);
+        let keys: Vec<&str> = refused.iter().map(|c| c.key.as_str()).collect();
+        return Err(ApiError::new(code, Locale::En)
+            .with_field("order_id")
+            .with_message(format!(
+                "Pongo refused {} ({}): {}",
+                keys.join(", "),
+                code.as_str(),
+                code.message(Locale::En)
+            )));
+    }
     let waiting = result
         .calls
         .iter()

@@ -348,6 +348,45 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
 }
 
 #[tokio::test]
+async fn the_earn_rule_follows_a_program_changed_at_pongo() {
+    connect().await;
+    let set_rule = |rule: Value| async move {
+        let response = http()
+            .put(format!("{}/__sim/pongo/partner-parameters", sim_url()))
+            .json(&rule)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    };
+    // A new session each time: advancing the clock may end the previous one.
+    let preview = || async {
+        let (token, _) = session(10_000).await;
+        let body: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["points"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("an earn preview: {body}"))
+    };
+    assert_eq!(preview().await, 150, "100.00 at 1.5 a unit");
+    // The merchant doubles the rate at Pongo; within 15 minutes the cron reads it again.
+    set_rule(json!({"points_per_euro": 3, "min_amount_cents": 500, "rounding": "floor"})).await;
+    advance_clock(901).await;
+    run_cron().await;
+    let doubled = preview().await;
+    set_rule(json!({"points_per_euro": 1.5, "min_amount_cents": 500, "rounding": "floor"})).await;
+    advance_clock(901).await;
+    run_cron().await;
+    assert_eq!(doubled, 300);
+    assert_eq!(preview().await, 150);
+}
+
+#[tokio::test]
 async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     connect().await;
     let (_, phone) = fresh_phone();
@@ -391,6 +430,22 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     let books = pongo_books().await;
     assert_eq!(orders_with_prefix(&books, &id)[0]["status"], "cancelled");
     assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
+
+    // A shopper Pongo does not know, without their consent answers: Pongo refuses, and the
+    // merchant is told so (never a 2xx its system would take for "sent"), every time.
+    let (_, stranger) = fresh_phone();
+    let id = format!("noconsent-{}", unique());
+    let mut body = order(&id, 3000);
+    body["customer"] = json!({ "phone": stranger });
+    for _ in 0..2 {
+        let (status_code, refused) = send_order(&body).await;
+        assert_eq!(
+            (status_code, refused["error"]["code"].as_str().unwrap()),
+            (400, "optin_required"),
+            "{refused}"
+        );
+    }
+    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
 }
 
 #[tokio::test]
@@ -411,7 +466,7 @@ async fn split_payments_per_item_and_by_amount() {
     assert_eq!(sent.len(), 2, "one order per payment");
     let part = |suffix: &str| {
         sent.iter()
-            .find(|o| o["order_id"] == format!("{id}-{suffix}"))
+            .find(|o| o["order_id"] == format!("{id}~{suffix}"))
             .unwrap()
             .clone()
     };
@@ -594,6 +649,41 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     advance_clock(31).await;
     run_cron().await;
     assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+}
+
+#[tokio::test]
+async fn a_cancel_reaches_an_order_whose_answer_was_lost() {
+    connect().await;
+    let (_, phone) = fresh_phone();
+    // Pongo stores the order and credits the points, but the answer never arrives.
+    set_fault(
+        "pongo.orders.create",
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    let id = format!("lost-{}", unique());
+    let mut body = order(&id, 2000);
+    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    let (status_code, result) = send_order(&body).await;
+    assert_eq!(status_code, 202, "{result}");
+    assert_eq!(
+        customer_by_phone(&pongo_books().await, &phone)["points"],
+        30
+    );
+    // Cancelled before any retry: the part is never sent again, and Pongo's copy is
+    // cancelled all the same, so the points go back.
+    advance_clock(1).await;
+    let cancelled = merchant_post(
+        "/v1/merchant/pongo/orders/cancelled",
+        &json!({"merchant_id": "demo", "order_id": id}),
+    )
+    .await;
+    assert_eq!(cancelled.status(), 200);
+    let books = pongo_books().await;
+    let orders = orders_with_prefix(&books, &id);
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0]["status"], "cancelled");
+    assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
 }
 
 #[tokio::test]
