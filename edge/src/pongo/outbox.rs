@@ -9,7 +9,9 @@ use super::errors::PongoFailure;
 use crate::domain::pongo_orders::PlannedCall;
 use crate::http::{internal, ApiResult};
 use crate::store::{changes, int, statement};
-use loyalty_shared::api::{DeliveryState, PongoCall, PongoCallKind, PongoOrderResult};
+use loyalty_shared::api::{
+    DeliveryState, PongoCall, PongoCallAttention, PongoCallKind, PongoOrderResult, ATTENTION_LIMIT,
+};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::Deserialize;
 use serde_json::Value;
@@ -471,6 +473,34 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<OutboxR
     .await
     .and_then(|r| r.results())
     .map_err(|e| internal("pongo outbox due", e))
+}
+
+/// The merchant's calls refused, or tried and still waiting, newest first.
+pub async fn needing_attention(
+    db: &D1Database,
+    merchant_id: &str,
+) -> ApiResult<Vec<PongoCallAttention>> {
+    let rows: Vec<OutboxRow> = statement(
+        db,
+        "SELECT * FROM pongo_outbox WHERE merchant_id = ?1 AND (state = 'failed' OR (state = 'queued' AND attempts > 0))
+         ORDER BY created_at DESC, call_key LIMIT ?2",
+        &[merchant_id.into(), int(i64::from(ATTENTION_LIMIT))],
+    )?
+    .all()
+    .await
+    .and_then(|r| r.results())
+    .map_err(|e| internal("pongo outbox attention", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PongoCallAttention {
+            kind: kind_of(&row.kind),
+            state: state_of(&row.state),
+            attempts: u32::try_from(row.attempts.max(0)).unwrap_or(u32::MAX),
+            order_id: row.order_id,
+            key: row.call_key,
+            last_error: row.last_error,
+        })
+        .collect())
 }
 
 /// Queued and failed counts for the admin view.

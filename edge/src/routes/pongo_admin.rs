@@ -285,6 +285,7 @@ async fn status_of(db: &D1Database, env: &Env, merchant_id: &str) -> ApiResult<P
         mappings: connection::mappings(db, merchant_id).await?,
         queued,
         failed,
+        attention: crate::pongo::outbox::needing_attention(db, merchant_id).await?,
     })
 }
 

@@ -262,4 +262,25 @@ pub struct PongoStatus {
     pub queued: u32,
     /// Calls Pongo refused: a person must look.
     pub failed: u32,
+    /// The most recent calls refused, or tried and still waiting, newest first (at most
+    /// [`ATTENTION_LIMIT`]): which order, and why.
+    #[serde(default)]
+    pub attention: Vec<PongoCallAttention>,
+}
+
+/// How many calls [`PongoStatus::attention`] lists.
+pub const ATTENTION_LIMIT: u32 = 20;
+
+/// A call of an order that did not simply go through.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PongoCallAttention {
+    pub order_id: String,
+    pub key: String,
+    pub kind: PongoCallKind,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    /// The stable code of the last failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
 }

@@ -93,5 +93,29 @@ async fn the_merchant_connects_pongo_from_the_admin_page() {
         Value::from(2),
         "the synced stores are offered for mapping"
     );
+
+    // An order Pongo refuses (a new shopper without consent answers) is listed by id, with
+    // the reason, once the page is shown again.
+    let order_id = format!("admin-{}", loyalty_e2e::unique());
+    let refused = loyalty_e2e::merchant_post(
+        "/v1/merchant/pongo/orders",
+        &serde_json::json!({
+            "merchant_id": "demo", "order_id": order_id, "location_id": "web",
+            "payment_status": "succeeded", "amount": {"minor": 1000, "currency": "SAR"},
+            "lines": [{"sku": "A", "name": "Latte", "quantity": 1, "unit_price": {"minor": 1000, "currency": "SAR"}}],
+            "customer": {"phone": "0512345670"},
+        }),
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    show(&browser).await;
+    let row = browser
+        .wait_for(
+            "the refused order in the Pongo table",
+            &format!("const r = [...document.querySelectorAll('#pongo-attention tbody tr')].find(tr => tr.cells[0].textContent === '{order_id}'); return r && !document.getElementById('pongo-attention').hidden ? r.textContent : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(row.as_str().unwrap().contains("optin_required"), "{row}");
     browser.close().await;
 }

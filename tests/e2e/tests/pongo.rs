@@ -446,6 +446,15 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
         );
     }
     assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+    // The admin view names the refused order and why.
+    let listed = status().await["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| {
+            c["order_id"] == id && c["state"] == "failed" && c["last_error"] == "optin_required"
+        });
+    assert!(listed, "the refused order in the admin status");
 }
 
 #[tokio::test]
