@@ -171,17 +171,34 @@ pub async fn webhook(mut req: Request, ctx: RouteContext<()>) -> Result<Response
     let outcome = async {
         let locale = Locale::En;
         let bad = || ApiError::new(ErrorCode::BadSignature, locale);
-        let bytes = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+        let bytes = req
+            .bytes()
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
         let header = req.headers().get(WEBHOOK_SIGNATURE_HEADER).ok().flatten();
-        let db = ctx.env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
+        let db = ctx
+            .env
+            .d1(DB_BINDING)
+            .map_err(|e| internal("d1 binding", e))?;
         let app = PongoApp::from_env(&ctx.env)?;
-        let secret = connection::load(&db, &app, &merchant_id).await?.and_then(|c| c.webhook_secret).ok_or_else(bad)?;
+        // An unknown merchant, or one without a subscription, has no secret: refused alike.
+        let secret = connection::load(&db, &app, &merchant_id)
+            .await?
+            .and_then(|c| c.webhook_secret)
+            .ok_or_else(bad)?;
         let now = now(&ctx.env).await;
-        let signed_at = verify(secret.as_bytes(), header.as_deref(), &bytes, now, DEFAULT_TOLERANCE_SECONDS, PayloadLayout::BodyThenTimestamp)
-            .map_err(|e| {
-                worker::console_warn!("merchant {merchant_id}: Pongo webhook refused: {e}");
-                bad()
-            })?;
+        let signed_at = verify(
+            secret.as_bytes(),
+            header.as_deref(),
+            &bytes,
+            now,
+            DEFAULT_TOLERANCE_SECONDS,
+            PayloadLayout::BodyThenTimestamp,
+        )
+        .map_err(|e| {
+            worker::console_warn!("merchant {merchant_id}: Pongo webhook refused: {e}");
+            bad()
+        })?;
         #[derive(Deserialize)]
         struct Delivery {
             event: String,
@@ -192,17 +209,51 @@ pub async fn webhook(mut req: Request, ctx: RouteContext<()>) -> Result<Response
         if !crate::pongo::client::WEBHOOK_EVENTS.contains(&delivery.event.as_str()) {
             return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("event"));
         }
-        let customer_id = delivery.data.get("id").and_then(|v| v.as_str()).map(str::to_string);
-        statement(
+        let customer_id = delivery.data.get("id").and_then(|v| v.as_str());
+        record_webhook(
             &db,
-            "INSERT INTO pongo_webhook_events (merchant_id, event, customer_id, signed_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[merchant_id.as_str().into(), delivery.event.as_str().into(), customer_id.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL), int(signed_at), int(now)],
-        )?
-        .run()
-        .await
-        .map_err(|e| internal("webhook event", e))?;
-        Response::empty().map(|r| r.with_status(204)).map_err(|e| internal("response", e))
+            &merchant_id,
+            &delivery.event,
+            customer_id,
+            signed_at,
+            now,
+        )
+        .await?;
+        Response::empty()
+            .map(|r| r.with_status(204))
+            .map_err(|e| internal("response", e))
     }
     .await;
     respond(outcome)
+}
+
+const INSERT_WEBHOOK_EVENT: &str = "INSERT INTO pongo_webhook_events
+    (merchant_id, event, customer_id, signed_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+async fn record_webhook(
+    db: &D1Database,
+    merchant_id: &str,
+    event: &str,
+    customer_id: Option<&str>,
+    signed_at: i64,
+    now: i64,
+) -> crate::http::ApiResult<()> {
+    let customer_id = customer_id
+        .map(Into::into)
+        .unwrap_or(wasm_bindgen::JsValue::NULL);
+    statement(
+        db,
+        INSERT_WEBHOOK_EVENT,
+        &[
+            merchant_id.into(),
+            event.into(),
+            customer_id,
+            int(signed_at),
+            int(now),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("webhook event", e))?;
+    Ok(())
 }
