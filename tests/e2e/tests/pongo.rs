@@ -89,6 +89,17 @@ async fn send_order(body: &Value) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
+/// What the session's cart earns now, as the widget reads it.
+async fn earn_preview(token: &str) -> Value {
+    widget(reqwest::Method::GET, "/v1/pongo/earn-preview", token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
@@ -289,13 +300,7 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
         .await
         .unwrap();
         let previewed = member["earn_preview"]["points"].as_u64().unwrap();
-        let fetched: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let fetched: Value = earn_preview(&token).await;
         assert_eq!(fetched["points"].as_u64(), Some(previewed));
         if amount < 500 {
             assert_eq!(previewed, 0, "below the program's minimum");
@@ -320,26 +325,14 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
     }
     // A cart change is previewed again.
     let (token, _) = session(1000).await;
-    let before: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before: Value = earn_preview(&token).await;
     let changed = widget(reqwest::Method::PATCH, "/v1/sessions/current", &token)
         .json(&json!({"amount": {"minor": 10_000, "currency": "SAR"}}))
         .send()
         .await
         .unwrap();
     assert_eq!(changed.status(), 200);
-    let after: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Value = earn_preview(&token).await;
     assert_eq!(after["amount"]["minor"], 10_000);
     assert_eq!(
         after["points"].as_u64().unwrap(),
@@ -362,13 +355,7 @@ async fn the_earn_rule_follows_a_program_changed_at_pongo() {
     // A new session each time: advancing the clock may end the previous one.
     let preview = || async {
         let (token, _) = session(10_000).await;
-        let body: Value = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body: Value = earn_preview(&token).await;
         body["points"]
             .as_u64()
             .unwrap_or_else(|| panic!("an earn preview: {body}"))
