@@ -38,16 +38,17 @@ impl UtcDateTime {
 
     /// `2026-11-18T11:06:40+00:00`.
     pub fn iso8601(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        self.text('T', "+00:00")
     }
 
     /// `2026-11-18 11:06:40`.
     pub fn date_time_text(&self) -> String {
+        self.text(' ', "")
+    }
+
+    fn text(&self, between: char, zone: &str) -> String {
         format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}{zone}",
             self.year, self.month, self.day, self.hour, self.minute, self.second
         )
     }

@@ -4,7 +4,8 @@
 //! deduplicates on, so a retry is the same call, never a second one.
 
 use loyalty_shared::api::{
-    OrderCustomer, OrderLine, PaymentStatus, PongoCallKind, PongoOrderRequest, SplitMode,
+    DeliveryState, OrderCustomer, OrderLine, PaymentStatus, PongoCall, PongoCallKind,
+    PongoOrderRequest, PongoOrderResult, SplitMode,
 };
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale, Money};
 use serde_json::{json, Value};
@@ -401,6 +402,41 @@ pub fn earn_preview(
     }
 }
 
+/// How the merchant's call is answered once its calls are written and tried: 200 when
+/// Pongo has them all, 202 while some wait, and a refused call is an error with its code
+/// (`optin_required`, `upstream_rejected`), never a 2xx the merchant's system would take
+/// for "sent". Repeating the same order answers the same.
+pub fn delivery_status(result: &PongoOrderResult) -> Result<u16, ApiError> {
+    let refused: Vec<&PongoCall> = result
+        .calls
+        .iter()
+        .filter(|c| c.state == DeliveryState::Failed)
+        .collect();
+    if let Some(first) = refused.first() {
+        let code = first
+            .last_error
+            .as_deref()
+            .and_then(ErrorCode::from_code)
+            .unwrap_or(ErrorCode::UpstreamRejected);
+        let keys: Vec<&str> = refused.iter().map(|c| c.key.as_str()).collect();
+        return Err(invalid(
+            code,
+            "order_id",
+            format!(
+                "Pongo refused {} ({}): {}",
+                keys.join(", "),
+                code.as_str(),
+                code.message(Locale::En)
+            ),
+        ));
+    }
+    let waiting = result
+        .calls
+        .iter()
+        .any(|c| c.state == DeliveryState::Queued);
+    Ok(if waiting { 202 } else { 200 })
+}
+
 /// `Y-m-d\TH:i:s+00:00` for a unix time (Pongo's date format).
 pub fn iso8601(unix: i64) -> String {
     loyalty_shared::UtcDateTime::from_unix(unix).iso8601()
@@ -687,5 +723,38 @@ mod tests {
         let preview = earn_preview(&rule, kwd(30_000));
         assert_eq!(preview.points, 45, "30 KWD at 1.5 a unit, as 30 SAR would");
         assert_eq!(preview.minimum, Some(kwd(5_000)));
+    }
+
+    #[test]
+    fn the_merchant_hears_sent_waiting_or_refused() {
+        let call = |key: &str, state, last_error: Option<&str>| PongoCall {
+            key: key.into(),
+            kind: PongoCallKind::Order,
+            state,
+            points_earned: 0,
+            last_error: last_error.map(str::to_string),
+        };
+        let result = |calls| PongoOrderResult {
+            order_id: "o".into(),
+            points_earned: 0,
+            calls,
+        };
+        let sent = call("o~1", DeliveryState::Sent, None);
+        assert_eq!(delivery_status(&result(vec![sent.clone()])), Ok(200));
+        let waiting = call("o~2", DeliveryState::Queued, Some("upstream_unavailable"));
+        assert_eq!(
+            delivery_status(&result(vec![sent.clone(), waiting.clone()])),
+            Ok(202)
+        );
+        // One refused part outweighs the rest: an error with its code, naming the part.
+        let refused = call("o~3", DeliveryState::Failed, Some("optin_required"));
+        let error = delivery_status(&result(vec![sent, waiting, refused])).unwrap_err();
+        assert_eq!(error.code, ErrorCode::OptinRequired);
+        assert!(error.message.contains("o~3"), "{}", error.message);
+        let unknown = call("o", DeliveryState::Failed, None);
+        assert_eq!(
+            delivery_status(&result(vec![unknown])).unwrap_err().code,
+            ErrorCode::UpstreamRejected
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! grants it access to its own account.
 
 use super::client::PongoClient;
+use super::errors::PongoFailure;
 use super::wire::Store;
 use crate::http::{internal, ApiResult};
 use crate::sealed;
@@ -321,6 +322,23 @@ pub async fn store_for(
         .ok_or_else(|| ApiError::new(ErrorCode::StoreNotMapped, locale).with_field("location_id"))
 }
 
+/// A Pongo failure as the caller sees it. A token refused (expired, revoked, missing a
+/// scope) also marks the connection expired, so the admin view asks for a reconnect.
+pub async fn refused(
+    db: &D1Database,
+    merchant_id: &str,
+    failure: PongoFailure,
+    now: i64,
+    locale: Locale,
+) -> ApiError {
+    if failure.needs_reconnect() {
+        if let Err(e) = mark_expired(db, merchant_id, now).await {
+            return e;
+        }
+    }
+    ApiError::new(failure.code(), locale)
+}
+
 /// Reads the account again (its name and `partnerParameters`, the earn rule); a refused
 /// token marks the connection expired.
 pub async fn refresh_account(
@@ -332,10 +350,7 @@ pub async fn refresh_account(
     let account = match connection.client(app).me().await {
         Ok(account) => account,
         Err(failure) => {
-            if failure.needs_reconnect() {
-                mark_expired(db, &connection.merchant_id, now).await?;
-            }
-            return Err(ApiError::new(failure.code(), Locale::En));
+            return Err(refused(db, &connection.merchant_id, failure, now, Locale::En).await)
         }
     };
     let parameters = serde_json::to_string(&account.partner_parameters)
@@ -351,7 +366,7 @@ pub async fn refresh_account(
     Ok(())
 }
 
-/// Syncs the stores from Pongo; a 401 marks the connection expired.
+/// Syncs the stores from Pongo; a refused token marks the connection expired.
 pub async fn sync_stores(
     db: &D1Database,
     connection: &Connection,
@@ -363,11 +378,6 @@ pub async fn sync_stores(
             save_stores(db, &connection.merchant_id, &stores, now).await?;
             Ok(stores.len())
         }
-        Err(failure) => {
-            if failure.needs_reconnect() {
-                mark_expired(db, &connection.merchant_id, now).await?;
-            }
-            Err(ApiError::new(failure.code(), Locale::En))
-        }
+        Err(failure) => Err(refused(db, &connection.merchant_id, failure, now, Locale::En).await),
     }
 }

@@ -46,12 +46,6 @@ impl PongoFailure {
         matches!(self, PongoFailure::NotConnected | PongoFailure::Forbidden)
     }
 
-    /// Whether the request may have been carried out although no answer said so (a
-    /// timeout or a dropped connection after Pongo wrote it).
-    pub fn may_have_landed(&self) -> bool {
-        matches!(self, PongoFailure::Unavailable)
-    }
-
     /// Whether sending the same request again later may succeed.
     pub fn retryable(&self) -> bool {
         matches!(

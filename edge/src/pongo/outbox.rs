@@ -93,15 +93,13 @@ pub enum Decision {
     Retry {
         at: i64,
         error: ErrorCode,
+        /// No answer came back: Pongo may have carried the call out (kept on the row).
+        may_have_landed: bool,
     },
     /// The token was refused: the connection is marked expired; the row waits.
-    Expired {
-        at: i64,
-    },
+    Expired { at: i64 },
     /// Pongo refused the content; retrying the same content cannot help.
-    Failed {
-        error: ErrorCode,
-    },
+    Failed { error: ErrorCode },
     /// Another worker holds the row, or it is not due yet: nothing was sent.
     Busy,
 }
@@ -139,13 +137,16 @@ pub fn decide(
                     .unwrap_or(0),
             }
         }
+        // A 429 is a clean refusal: nothing was done.
         Err(PongoFailure::RetryAfter(seconds)) => Decision::Retry {
             at: now + i64::from(*seconds).max(1),
             error: ErrorCode::RateLimited,
+            may_have_landed: false,
         },
         Err(PongoFailure::Unavailable) => Decision::Retry {
             at: backoff(now, history.attempts),
             error: ErrorCode::UpstreamUnavailable,
+            may_have_landed: true,
         },
         Err(failure) if failure.needs_reconnect() => Decision::Expired {
             at: now + EXPIRED_RETRY_SECONDS,
@@ -334,13 +335,16 @@ pub async fn send(
              WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued'",
             &[key[0].clone(), key[1].clone(), pongo_id.clone().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL), int(*points as i64), int(now)],
         )?,
-        Decision::Retry { at, error } => {
-            let unseen = outcome.as_ref().err().is_some_and(PongoFailure::may_have_landed);
+        Decision::Retry {
+            at,
+            error,
+            may_have_landed,
+        } => {
             statement(
                 db,
                 "UPDATE pongo_outbox SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4, maybe_landed = MAX(maybe_landed, ?5)
                  WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued'",
-                &[key[0].clone(), key[1].clone(), int(*at), error.as_str().into(), int(i64::from(unseen))],
+                &[key[0].clone(), key[1].clone(), int(*at), error.as_str().into(), int(i64::from(*may_have_landed))],
             )?
         }
         Decision::Expired { at } => {
@@ -568,7 +572,8 @@ mod tests {
             ),
             Decision::Retry {
                 at: 107,
-                error: ErrorCode::RateLimited
+                error: ErrorCode::RateLimited,
+                may_have_landed: false
             }
         );
         assert_eq!(
@@ -580,7 +585,8 @@ mod tests {
             ),
             Decision::Retry {
                 at: 160,
-                error: ErrorCode::UpstreamUnavailable
+                error: ErrorCode::UpstreamUnavailable,
+                may_have_landed: true
             }
         );
         assert_eq!(
@@ -592,7 +598,8 @@ mod tests {
             ),
             Decision::Retry {
                 at: 340,
-                error: ErrorCode::UpstreamUnavailable
+                error: ErrorCode::UpstreamUnavailable,
+                may_have_landed: true
             }
         );
         assert_eq!(
@@ -604,7 +611,8 @@ mod tests {
             ),
             Decision::Retry {
                 at: 3700,
-                error: ErrorCode::UpstreamUnavailable
+                error: ErrorCode::UpstreamUnavailable,
+                may_have_landed: true
             }
         );
         assert_eq!(

@@ -5,7 +5,6 @@ use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::http::{bearer, internal, json_response, now, read_json, request_locale, respond};
 use crate::pongo::connection::{self, PongoApp};
-use crate::pongo::errors::PongoFailure;
 use crate::pongo::wire::NewCustomer;
 use crate::routes::DB_BINDING;
 use crate::store::sessions;
@@ -19,22 +18,6 @@ use worker::{D1Database, Request, Response, Result, RouteContext};
 
 /// The header Pongo signs deliveries with [S].
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
-
-/// A Pongo failure as the shopper sees it; a refused token also marks the connection.
-async fn upstream(
-    db: &D1Database,
-    merchant_id: &str,
-    failure: PongoFailure,
-    now: i64,
-    locale: Locale,
-) -> ApiError {
-    if failure.needs_reconnect() {
-        if let Err(e) = connection::mark_expired(db, merchant_id, now).await {
-            return e;
-        }
-    }
-    ApiError::new(failure.code(), locale)
-}
 
 /// `POST /v1/pongo/enlist`: finds the shopper by phone or enlists them, storing both
 /// consent answers exactly as given.
@@ -72,7 +55,7 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
         let merchant_id = session.merchant_id.clone();
         let found = match client.customer(phone.as_digits()).await {
             Ok(found) => found,
-            Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+            Err(f) => return Err(connection::refused(&db, &merchant_id, f, now, locale).await),
         };
         let (customer, new_member) = match found {
             Some(existing) => {
@@ -82,7 +65,9 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 }
                 match client.update_customer(&existing.id, &changes).await {
                     Ok(c) => (c, false),
-                    Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+                    Err(f) => {
+                        return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
+                    }
                 }
             }
             None => {
@@ -95,7 +80,9 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 };
                 match client.create_customer(&new).await {
                     Ok(c) => (c, true),
-                    Err(f) => return Err(upstream(&db, &merchant_id, f, now, locale).await),
+                    Err(f) => {
+                        return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
+                    }
                 }
             }
         };

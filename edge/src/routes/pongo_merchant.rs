@@ -4,48 +4,20 @@
 //! every call was sent and 202 while some wait.
 
 use super::merchant::{signed, Signed};
-use crate::domain::pongo_orders::{iso8601, plan};
+use crate::domain::pongo_orders::{delivery_status, iso8601, plan};
 use crate::http::{internal, json_response, respond, ApiResult};
 use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::outbox;
 use crate::store::sessions;
 use loyalty_shared::api::{
-    DeliveryState, PaymentStatus, PongoCall, PongoOrderCancelledRequest, PongoOrderRequest,
-    PongoOrderResult,
+    PaymentStatus, PongoOrderCancelledRequest, PongoOrderRequest, PongoOrderResult,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use worker::{Request, Response, Result, RouteContext};
 
-/// 200 when Pongo has every call, 202 while some wait; a call Pongo refused is an error
-/// with its code (`optin_required`, `upstream_rejected`), never a 2xx the merchant's system
-/// would take for "sent". Repeating the same order answers the same.
 fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
-    let refused: Vec<&PongoCall> = result
-        .calls
-        .iter()
-        .filter(|c| c.state == DeliveryState::Failed)
-        .collect();
-    if let Some(first) = refused.first() {
-        let code = first
-            .last_error
-            .as_deref()
-            .and_then(ErrorCode::from_code)
-            .unwrap_or(ErrorCode::UpstreamRejected);
-        let keys: Vec<&str> = refused.iter().map(|c| c.key.as_str()).collect();
-        return Err(ApiError::new(code, Locale::En)
-            .with_field("order_id")
-            .with_message(format!(
-                "Pongo refused {} ({}): {}",
-                keys.join(", "),
-                code.as_str(),
-                code.message(Locale::En)
-            )));
-    }
-    let waiting = result
-        .calls
-        .iter()
-        .any(|c| c.state == DeliveryState::Queued);
-    json_response(result, if waiting { 202 } else { 200 }).map_err(|e| internal("response", e))
+    let status = delivery_status(result)?;
+    json_response(result, status).map_err(|e| internal("response", e))
 }
 
 /// `POST /v1/merchant/pongo/orders`.

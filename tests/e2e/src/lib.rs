@@ -92,16 +92,32 @@ pub async fn advance_clock(seconds: u32) {
     assert_eq!(response.status(), 200);
 }
 
-/// The simulated bank's books.
-pub async fn bank_books() -> Value {
+/// A JSON page of the simulators' console (`/__sim/...`).
+pub async fn sim_get(path: &str) -> Value {
     http()
-        .get(format!("{}/__sim/mokafaa/books", sim_url()))
+        .get(format!("{}/__sim{path}", sim_url()))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap()
+}
+
+/// Sets something in the simulators' console (`/__sim/...`); it must be accepted.
+pub async fn sim_put(path: &str, body: &Value) {
+    let response = http()
+        .put(format!("{}/__sim{path}", sim_url()))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "PUT /__sim{path}");
+}
+
+/// The simulated bank's books.
+pub async fn bank_books() -> Value {
+    sim_get("/mokafaa/books").await
 }
 
 /// The simulators' current time (the local edge uses the same clock).
@@ -154,13 +170,7 @@ pub async fn run_cron() {
 
 /// Sets a fault on one simulated operation (see the simulator's README section).
 pub async fn set_fault(operation: &str, fault: Value) {
-    let response = http()
-        .put(format!("{}/__sim/faults/{operation}", sim_url()))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    sim_put(&format!("/faults/{operation}"), &fault).await;
 }
 
 pub async fn clear_faults() {

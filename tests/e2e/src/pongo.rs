@@ -86,12 +86,5 @@ pub async fn connect() {
 
 /// Everything the Pongo simulator holds: customers, orders, checkins, rewards, webhooks.
 pub async fn pongo_books() -> Value {
-    http()
-        .get(format!("{}/__sim/pongo/books", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    crate::sim_get("/pongo/books").await
 }

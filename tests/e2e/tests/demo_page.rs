@@ -292,11 +292,15 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     let error = browser
         .wait_for(
             "the missing-answer message",
-            &format!("const r = {SHADOW}; const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? e.textContent : null;"),
+            &format!("const r = {SHADOW}; const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? [e.dataset.code, e.textContent] : null;"),
             Duration::from_secs(10),
         )
         .await;
-    assert!(!error.as_str().unwrap().is_empty());
+    assert_eq!(error[0], "optin_required", "{error}");
+    assert!(
+        error[1].as_str().unwrap().contains("SMS"),
+        "the message asks for the SMS answer: {error}"
+    );
     // The answer, then the submit, as two steps: a person cannot click both in one task,
     // and the widget renders the answer before the form is sent.
     run(&browser, format!(

@@ -89,6 +89,19 @@ async fn send_order(body: &Value) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
+/// The merchant's server reports the order cancelled; returns the HTTP status.
+async fn cancel_order(order_id: &str) -> u16 {
+    // Each signature is good once: a new second for a new one.
+    advance_clock(1).await;
+    merchant_post(
+        "/v1/merchant/pongo/orders/cancelled",
+        &json!({"merchant_id": "demo", "order_id": order_id}),
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
 /// What the session's cart earns now, as the widget reads it.
 async fn earn_preview(token: &str) -> Value {
     widget(reqwest::Method::GET, "/v1/pongo/earn-preview", token)
@@ -343,15 +356,7 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
 #[tokio::test]
 async fn the_earn_rule_follows_a_program_changed_at_pongo() {
     connect().await;
-    let set_rule = |rule: Value| async move {
-        let response = http()
-            .put(format!("{}/__sim/pongo/partner-parameters", sim_url()))
-            .json(&rule)
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success());
-    };
+    let set_rule = |rule: Value| async move { sim_put("/pongo/partner-parameters", &rule).await };
     // A new session each time: advancing the clock may end the previous one.
     let preview = || async {
         let (token, _) = session(10_000).await;
@@ -407,13 +412,7 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     );
 
     // Cancelled: Pongo takes the points back.
-    advance_clock(1).await;
-    let cancelled = merchant_post(
-        "/v1/merchant/pongo/orders/cancelled",
-        &json!({"merchant_id": "demo", "order_id": id}),
-    )
-    .await;
-    assert_eq!(cancelled.status(), 200);
+    assert_eq!(cancel_order(&id).await, 200);
     let books = pongo_books().await;
     assert_eq!(orders_with_prefix(&books, &id)[0]["status"], "cancelled");
     assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
@@ -668,13 +667,7 @@ async fn a_cancel_reaches_an_order_whose_answer_was_lost() {
     );
     // Cancelled before any retry: the part is never sent again, and Pongo's copy is
     // cancelled all the same, so the points go back.
-    advance_clock(1).await;
-    let cancelled = merchant_post(
-        "/v1/merchant/pongo/orders/cancelled",
-        &json!({"merchant_id": "demo", "order_id": id}),
-    )
-    .await;
-    assert_eq!(cancelled.status(), 200);
+    assert_eq!(cancel_order(&id).await, 200);
     let books = pongo_books().await;
     let orders = orders_with_prefix(&books, &id);
     assert_eq!(orders.len(), 1);
