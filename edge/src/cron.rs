@@ -3,16 +3,19 @@
 //! Each job works in small batches and leaves anything it cannot finish for the next run.
 
 use crate::domain::ledger::{Actor, LedgerEvent};
-use crate::domain::reconcile::{self, BankRedemption, Verdict};
+use crate::domain::reconcile::{self, BankRedemption, PendingRedemption, Verdict};
 use crate::domain::retry::next_attempt_at;
 use crate::http::{now, ApiResult};
 use crate::merchant;
 use crate::mokafaa::client::MokafaaClient;
 use crate::reversal;
 use crate::routes::DB_BINDING;
+use crate::secure::sha256_hex;
+use crate::store::challenges;
 use crate::store::redemptions::{self, Changes, RedemptionRow};
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::Locale;
+use loyalty_shared::SaudiMobile;
 use worker::{D1Database, Env};
 
 const BATCH: u32 = 50;
@@ -27,6 +30,7 @@ pub struct Report {
     pub pongo_sent: u32,
     pub pongo_waiting: u32,
     pub failures: u32,
+    pub purged: u32,
 }
 
 pub async fn run(env: &Env) -> Report {
@@ -50,6 +54,10 @@ pub async fn run(env: &Env) -> Report {
     }
     if let Err(e) = pongo_stores(&db, env, now).await {
         worker::console_error!("cron pongo stores: {e}");
+    }
+    match crate::store::retention::purge(&db, now).await {
+        Ok(n) => report.purged = n,
+        Err(e) => worker::console_error!("cron purge: {e}"),
     }
     match crate::notify::send_due(&db, env, now).await {
         Ok((sent, failed)) => {
@@ -98,7 +106,16 @@ async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report)
         if !connection.usable(now) {
             continue;
         }
-        match outbox::send(db, &app, connection, &row, now).await? {
+        // One row's failure (D1, a bad payload) is that row's: the loop goes on.
+        let decision = match outbox::send(db, &app, connection, &row, now).await {
+            Ok(decision) => decision,
+            Err(e) => {
+                worker::console_error!("cron pongo outbox {}: {}", row.call_key, e.code.as_str());
+                report.failures += 1;
+                continue;
+            }
+        };
+        match decision {
             Decision::Sent { .. } => report.pongo_sent += 1,
             Decision::Failed { .. } => report.failures += 1,
             Decision::Expired { .. } => {
@@ -129,9 +146,10 @@ async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
     }
     let app = PongoApp::from_env(env)?;
     for merchant_id in merchants {
-        let fresh = connection::stores_synced_at(db, &merchant_id)
-            .await?
-            .is_some_and(|at| now - at < STORES_MAX_AGE_SECONDS);
+        let fresh = match connection::stores_synced_at(db, &merchant_id).await {
+            Ok(at) => at.is_some_and(|at| now - at < STORES_MAX_AGE_SECONDS),
+            Err(_) => continue,
+        };
         if fresh {
             continue;
         }
@@ -155,27 +173,76 @@ async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
     Ok(())
 }
 
-async fn client_for(db: &D1Database, env: &Env, merchant_id: &str) -> ApiResult<MokafaaClient> {
-    let merchant = merchant::load(db, env, merchant_id, Locale::En).await?;
-    Ok(MokafaaClient::new(merchant.mokafaa(Locale::En)?.clone()))
+/// Each merchant's bank client, loaded once per run; a merchant whose configuration cannot
+/// be read fails only its own rows.
+#[derive(Default)]
+struct Clients(Vec<(String, Result<MokafaaClient, loyalty_shared::ApiError>)>);
+
+impl Clients {
+    async fn get(
+        &mut self,
+        db: &D1Database,
+        env: &Env,
+        merchant_id: &str,
+    ) -> ApiResult<MokafaaClient> {
+        if let Some((_, loaded)) = self.0.iter().find(|(id, _)| id == merchant_id) {
+            return loaded.clone();
+        }
+        let loaded = async {
+            let merchant = merchant::load(db, env, merchant_id, Locale::En).await?;
+            Ok(MokafaaClient::new(merchant.mokafaa(Locale::En)?.clone()))
+        }
+        .await;
+        self.0.push((merchant_id.to_string(), loaded.clone()));
+        loaded
+    }
+}
+
+/// A row's job failed: the failure is recorded on that row (with backoff) and the loop goes
+/// on, so one bad row or merchant never stops the cron for everyone.
+async fn row_failed(
+    db: &D1Database,
+    row: &RedemptionRow,
+    job: &str,
+    error: &loyalty_shared::ApiError,
+    now: i64,
+    report: &mut Report,
+) {
+    worker::console_error!("cron {job} {}: {}", row.id, error.code.as_str());
+    if let Err(e) = retry_later(db, row, now, report).await {
+        worker::console_error!(
+            "cron {job} {}: retry not recorded: {}",
+            row.id,
+            e.code.as_str()
+        );
+    }
 }
 
 async fn abandoned(db: &D1Database, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
+    let mut clients = Clients::default();
     for row in redemptions::abandoned(db, now, BATCH).await? {
-        let client = client_for(db, env, &row.merchant_id).await?;
-        let after = reversal::reverse(
-            db,
-            &client,
-            row,
-            Actor::Cron,
-            "abandoned cart: no paid order within the window",
-            now,
-        )
-        .await?;
-        if after.state() == RedemptionState::Reversed {
-            report.abandoned_reversed += 1;
-        } else {
-            retry_later(db, &after, now, report).await?;
+        if !redemptions::lease(db, &row, now).await? {
+            continue;
+        }
+        let outcome = async {
+            let client = clients.get(db, env, &row.merchant_id).await?;
+            reversal::reverse(
+                db,
+                &client,
+                row.clone(),
+                Actor::Cron,
+                "abandoned cart: no paid order within the window",
+                now,
+            )
+            .await
+        }
+        .await;
+        match outcome {
+            Ok(after) if after.state() == RedemptionState::Reversed => {
+                report.abandoned_reversed += 1
+            }
+            Ok(after) => retry_later(db, &after, now, report).await?,
+            Err(e) => row_failed(db, &row, "abandoned", &e, now, report).await,
         }
     }
     Ok(())
@@ -187,16 +254,38 @@ async fn unfinished_reversals(
     now: i64,
     report: &mut Report,
 ) -> ApiResult<()> {
+    let mut clients = Clients::default();
     for row in redemptions::due(db, RedemptionState::Reversing, now, BATCH).await? {
-        let client = client_for(db, env, &row.merchant_id).await?;
-        let after = reversal::reverse(db, &client, row, Actor::Cron, "reversal retry", now).await?;
-        if after.state() == RedemptionState::Reversed {
-            report.reversals_finished += 1;
-        } else {
-            retry_later(db, &after, now, report).await?;
+        if !redemptions::lease(db, &row, now).await? {
+            continue;
+        }
+        let outcome = async {
+            let client = clients.get(db, env, &row.merchant_id).await?;
+            reversal::reverse(db, &client, row.clone(), Actor::Cron, "reversal retry", now).await
+        }
+        .await;
+        match outcome {
+            Ok(after) if after.state() == RedemptionState::Reversed => {
+                report.reversals_finished += 1
+            }
+            Ok(after) => retry_later(db, &after, now, report).await?,
+            Err(e) => row_failed(db, &row, "reversal", &e, now, report).await,
         }
     }
     Ok(())
+}
+
+/// The shopper a pending row belongs to, as the bank's list could name them: the mobile's
+/// hash when the challenge was by mobile.
+async fn pending_view(db: &D1Database, row: &RedemptionRow) -> ApiResult<PendingRedemption> {
+    let challenge = challenges::get(db, &row.challenge_id, &row.session_id).await?;
+    Ok(PendingRedemption {
+        points: row.points.max(0) as u64,
+        created_at: row.created_at,
+        shopper: challenge
+            .filter(|c| c.method == "mobile")
+            .and_then(|c| c.identity_hash),
+    })
 }
 
 async fn reconcile_pending(
@@ -206,68 +295,132 @@ async fn reconcile_pending(
     report: &mut Report,
 ) -> ApiResult<()> {
     let settled_before = now - reconcile::SETTLE_AFTER_SECONDS;
-    for row in redemptions::due(db, RedemptionState::Pending, now, BATCH).await? {
-        if row.created_at > settled_before {
-            continue;
-        }
-        let client = client_for(db, env, &row.merchant_id).await?;
-        let list = match client
-            .transactions(row.created_at - 60, now + 60, now)
-            .await
-        {
-            Ok(list) => list,
-            Err(e) => {
-                worker::console_warn!("reconcile {}: transaction list unavailable ({e:?})", row.id);
-                retry_later(db, &row, now, report).await?;
-                continue;
-            }
-        };
-        let bank: Vec<BankRedemption> = list
-            .transactions
+    let due: Vec<RedemptionRow> = redemptions::due(db, RedemptionState::Pending, now, BATCH)
+        .await?
+        .into_iter()
+        .filter(|row| row.created_at <= settled_before)
+        .collect();
+    let mut merchants: Vec<String> = due.iter().map(|r| r.merchant_id.clone()).collect();
+    merchants.sort();
+    merchants.dedup();
+    let mut clients = Clients::default();
+    for merchant_id in merchants {
+        let rows: Vec<&RedemptionRow> = due
             .iter()
-            .filter(|t| t.transaction_type.eq_ignore_ascii_case("redemption"))
-            .filter_map(|t| {
-                Some(BankRedemption {
-                    transaction_id: t.transaction_id?,
-                    points: t.points_amount?.unsigned_abs(),
-                })
-            })
+            .filter(|r| r.merchant_id == merchant_id)
             .collect();
-        let mut linked = Vec::new();
-        for t in &bank {
-            if redemptions::has_transaction(db, t.transaction_id).await? {
-                linked.push(t.transaction_id);
+        let outcome =
+            reconcile_merchant(db, env, &mut clients, &merchant_id, &rows, now, report).await;
+        if let Err(e) = outcome {
+            for row in rows {
+                row_failed(db, row, "reconcile", &e, now, report).await;
             }
         }
-        let verdict =
-            reconcile::decide(row.points.max(0) as u64, row.created_at, now, &bank, |id| {
-                linked.contains(&id)
-            });
-        let (event, changes, reason) = match verdict {
-            Verdict::Happened(id) => (
-                LedgerEvent::BankConfirmed,
-                Changes {
-                    bank_transaction_id: Some(id),
-                    ..Changes::default()
-                },
-                "reconciled: found in the bank's transactions",
-            ),
-            Verdict::DidNotHappen => (
-                LedgerEvent::BankRefused,
-                Changes {
-                    error_code: Some("upstream_unavailable"),
-                    ..Changes::default()
-                },
-                "reconciled: not in the bank's transactions",
-            ),
-            Verdict::Wait => {
-                retry_later(db, &row, now, report).await?;
-                continue;
-            }
+    }
+    Ok(())
+}
+
+/// One merchant's pending rows against one read of the bank's list.
+async fn reconcile_merchant(
+    db: &D1Database,
+    env: &Env,
+    clients: &mut Clients,
+    merchant_id: &str,
+    rows: &[&RedemptionRow],
+    now: i64,
+    report: &mut Report,
+) -> ApiResult<()> {
+    let client = clients.get(db, env, merchant_id).await?;
+    let from = rows.iter().map(|r| r.created_at).min().unwrap_or(now) - 60;
+    let list = client
+        .transactions(from, now + 60, now)
+        .await
+        .map_err(|_| {
+            loyalty_shared::ApiError::new(
+                loyalty_shared::ErrorCode::UpstreamUnavailable,
+                Locale::En,
+            )
+        })?;
+    let mut bank = Vec::new();
+    for t in list
+        .transactions
+        .iter()
+        .filter(|t| t.transaction_type.eq_ignore_ascii_case("redemption"))
+    {
+        let (Some(transaction_id), Some(points)) = (t.transaction_id, t.points_amount) else {
+            continue;
         };
-        redemptions::transition(db, &row, event, Actor::Reconciliation, reason, changes, now)
-            .await?;
-        report.reconciled += 1;
+        let shopper = t
+            .mobile
+            .as_deref()
+            .and_then(|m| SaudiMobile::parse(m).ok())
+            .map(|m| sha256_hex(format!("mobile:{}", m.to_mokafaa()).as_bytes()));
+        bank.push(BankRedemption {
+            transaction_id,
+            points: points.unsigned_abs(),
+            shopper,
+            at: t.at,
+        });
+    }
+    let mut linked = Vec::new();
+    for t in &bank {
+        if redemptions::has_transaction(db, t.transaction_id).await? {
+            linked.push(t.transaction_id);
+        }
+    }
+    // Every pending row of the merchant competes for these transactions, due or not.
+    let mut competitors = Vec::new();
+    for other in redemptions::pending_of(db, merchant_id, 200).await? {
+        competitors.push((other.id.clone(), pending_view(db, &other).await?));
+    }
+    for &row in rows {
+        let outcome = async {
+            if !redemptions::lease(db, row, now).await? {
+                return Ok(());
+            }
+            let ours = pending_view(db, row).await?;
+            let others: Vec<PendingRedemption> = competitors
+                .iter()
+                .filter(|(id, _)| id != &row.id)
+                .map(|(_, p)| p.clone())
+                .collect();
+            let verdict = reconcile::decide(&ours, &others, now, &bank, |id| linked.contains(&id));
+            let (event, changes, reason) = match verdict {
+                Verdict::Happened(id) => (
+                    LedgerEvent::BankConfirmed,
+                    Changes { bank_transaction_id: Some(id), ..Changes::default() },
+                    "reconciled: found in the bank's transactions",
+                ),
+                Verdict::DidNotHappen => (
+                    LedgerEvent::BankRefused,
+                    Changes { error_code: Some("upstream_unavailable"), ..Changes::default() },
+                    "reconciled: not in the bank's transactions",
+                ),
+                Verdict::Wait => return retry_later(db, row, now, report).await,
+                Verdict::Ambiguous(candidates) => {
+                    let evidence = candidates.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                    worker::console_warn!("reconcile {}: ambiguous, parked for a person", row.id);
+                    report.failures += 1;
+                    return redemptions::park(
+                        db,
+                        row,
+                        &format!("ambiguous reconciliation: bank transactions {evidence} could each be this row's or another pending row's ({} points)", row.points),
+                        now,
+                    )
+                    .await;
+                }
+            };
+            if let Verdict::Happened(id) = verdict {
+                linked.push(id);
+            }
+            redemptions::transition(db, row, event, Actor::Reconciliation, reason, changes, now).await?;
+            report.reconciled += 1;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = outcome {
+            row_failed(db, row, "reconcile", &e, now, report).await;
+        }
     }
     Ok(())
 }

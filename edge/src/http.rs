@@ -51,16 +51,40 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request, locale: Locale) -
     parse_json(&bytes, locale)
 }
 
-/// The pure half of [`read_json`].
+/// The largest request body any route reads: every API body is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The pure half of [`read_json`]: a too-large body is `payload_too_large`, a wrong shape
+/// `invalid_request` naming the top-level `field` at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], locale: Locale) -> ApiResult<T> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::new(ErrorCode::InvalidRequest, locale)
-            .with_message(format!(
-                "{}: {e}",
-                ErrorCode::InvalidRequest.message(locale)
-            )),
-        _ => ApiError::new(ErrorCode::MalformedJson, locale),
-    })
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge, locale));
+    }
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let parsed: T = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let field = e.path().iter().find_map(|segment| match segment {
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            _ => None,
+        });
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let error = ApiError::new(ErrorCode::InvalidRequest, locale).with_message(format!(
+                    "{}: {inner}",
+                    ErrorCode::InvalidRequest.message(locale)
+                ));
+                match field {
+                    Some(f) => error.with_field(&f),
+                    None => error,
+                }
+            }
+            _ => ApiError::new(ErrorCode::MalformedJson, locale),
+        }
+    })?;
+    reader
+        .end()
+        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
+    Ok(parsed)
 }
 
 /// The token of an `Authorization: Bearer ...` header.

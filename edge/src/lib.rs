@@ -8,6 +8,7 @@
 mod cors;
 mod cron;
 pub mod domain;
+mod guards;
 mod http;
 mod merchant;
 pub mod mokafaa;
@@ -35,6 +36,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         };
     }
     let origin = cors::origin(&req);
+    // No route reads more than a few hundred bytes: a huge body is refused before any work.
+    let declared = req.headers().get("Content-Length").ok().flatten();
+    if declared
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > http::MAX_BODY_BYTES as u64)
+    {
+        return http::error_response(&ApiError::new(ErrorCode::PayloadTooLarge, Locale::En));
+    }
     let router = routes::table()
         .into_iter()
         .fold(Router::new(), |router, route| {

@@ -28,6 +28,8 @@ struct MerchantRow {
     min_per_order_minor: i64,
     max_per_order_minor: i64,
     accept_iban: i64,
+    #[serde(default)]
+    show_balance_before_code: i64,
 }
 
 #[derive(Debug)]
@@ -40,6 +42,9 @@ pub struct Merchant {
     pub limits: MerchantLimits,
     /// Whether shoppers may verify with a Saudi IBAN.
     pub accept_iban: bool,
+    /// Whether the whole balance shows before the code (opt-in: it tells anyone who knows
+    /// the shopper's number how many points they hold).
+    pub show_balance_before_code: bool,
 }
 
 impl Merchant {
@@ -124,6 +129,7 @@ pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiRe
         rate,
         limits,
         accept_iban: row.accept_iban != 0,
+        show_balance_before_code: row.show_balance_before_code != 0,
     })
 }
 

@@ -23,6 +23,40 @@ pub async fn check(
     now: i64,
     locale: Locale,
 ) -> ApiResult<()> {
+    match take(db, key, limit, now).await? {
+        Taken::Allowed { .. } => Ok(()),
+        Taken::Refused { wait } => {
+            Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait))
+        }
+    }
+}
+
+/// What one atomic count said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// Counted; this many more are allowed in the window.
+    Allowed { left: u32 },
+    /// Over the limit until the window ends, in this many seconds.
+    Refused { wait: u32 },
+}
+
+/// Gives back one counted action (it turned out not to be what the limit counts, e.g. a
+/// code that was right).
+pub async fn give_back(db: &D1Database, key: &str) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0",
+        &[key.into()],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("rate limit", e))?;
+    Ok(())
+}
+
+/// Counts one action for `key` in one atomic upsert, before the action happens, so
+/// concurrent requests can never all slip under the limit.
+pub async fn take(db: &D1Database, key: &str, limit: Limit, now: i64) -> ApiResult<Taken> {
     #[derive(Deserialize)]
     struct Counter {
         window_start: i64,
@@ -41,24 +75,26 @@ pub async fn check(
     .await
     .map_err(|e| internal("rate limit", e))?;
     let Some(counter) = counter else {
-        return Ok(());
+        return Ok(Taken::Allowed { left: limit.max });
     };
-    match verdict(
-        counter.window_start,
-        u32::try_from(counter.count).unwrap_or(u32::MAX),
-        now,
-        limit,
-    ) {
-        None => Ok(()),
-        Some(wait) => Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait)),
-    }
+    let count = u32::try_from(counter.count).unwrap_or(u32::MAX);
+    Ok(match verdict(counter.window_start, count, now, limit) {
+        None => Taken::Allowed {
+            left: limit.max.saturating_sub(count),
+        },
+        Some(wait) => Taken::Refused { wait },
+    })
 }
 
 /// The client's IP as Cloudflare reports it (`CF-Connecting-IP`; absent in some local runs).
+/// An IPv6 client is keyed by its /64 (one subscriber's network), so rotating addresses
+/// within it does not multiply the budget.
 pub fn client_ip(req: &Request) -> String {
-    req.headers()
+    let ip = req
+        .headers()
         .get("CF-Connecting-IP")
         .ok()
         .flatten()
-        .unwrap_or_else(|| "unknown".to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    crate::domain::rate_limit::ip_key(&ip)
 }

@@ -22,6 +22,19 @@ pub async fn reverse(
     reason: &str,
     now: i64,
 ) -> ApiResult<RedemptionRow> {
+    reverse_with(db, client, row, actor, reason, Changes::default(), now).await
+}
+
+/// As [`reverse`], recording `changes` (the order that was refused, say) with the start.
+pub async fn reverse_with(
+    db: &D1Database,
+    client: &MokafaaClient,
+    row: RedemptionRow,
+    actor: Actor,
+    reason: &str,
+    changes: Changes<'_>,
+    now: i64,
+) -> ApiResult<RedemptionRow> {
     let row = match row.state() {
         RedemptionState::Redeemed | RedemptionState::Captured => {
             match redemptions::transition(
@@ -30,7 +43,7 @@ pub async fn reverse(
                 LedgerEvent::ReversalStarted,
                 actor,
                 reason,
-                Changes::default(),
+                changes,
                 now,
             )
             .await?
@@ -55,28 +68,53 @@ pub async fn reverse(
     let transaction_id = row
         .bank_transaction_id
         .ok_or_else(|| internal("reverse", "redemption without a bank transaction"))?;
-    match client.reverse(transaction_id, now).await {
-        Ok(()) => {
-            let row = redemptions::transition(
-                db,
-                &row,
-                LedgerEvent::ReversalConfirmed,
-                actor,
-                "bank reversed",
-                Changes::default(),
-                now,
-            )
-            .await?
-            .unwrap_or(row);
-            notify::queue(db, &row, NoticeKind::Reversed, now).await;
-            Ok(row)
-        }
+    let confirmed = match client.reverse(transaction_id, now).await {
+        Ok(()) => Some("bank reversed"),
         Err(failure) => {
+            // A refusal ("Validation Failed") or no answer may mean the bank already gave
+            // the points back (a reversal whose answer was lost): its list says so.
             worker::console_warn!(
-                "reversal of {} not confirmed ({failure:?}); the cron retries",
+                "reversal of {} not confirmed ({failure:?}); checking the bank's list",
                 row.id
             );
-            Ok(row)
+            already_reversed(client, &row, transaction_id, now)
+                .await
+                .then_some("the bank's list shows it already reversed")
         }
+    };
+    let Some(reason) = confirmed else {
+        return Ok(row);
+    };
+    let row = redemptions::transition(
+        db,
+        &row,
+        LedgerEvent::ReversalConfirmed,
+        actor,
+        reason,
+        Changes::default(),
+        now,
+    )
+    .await?
+    .unwrap_or(row);
+    notify::queue(db, &row, NoticeKind::Reversed, now).await;
+    Ok(row)
+}
+
+/// Whether the bank's transaction list shows `transaction_id` given back.
+async fn already_reversed(
+    client: &MokafaaClient,
+    row: &RedemptionRow,
+    transaction_id: i64,
+    now: i64,
+) -> bool {
+    match client
+        .transactions(row.created_at - 60, now + 60, now)
+        .await
+    {
+        Ok(list) => list
+            .transactions
+            .iter()
+            .any(|t| t.shows_reversed(transaction_id)),
+        Err(_) => false,
     }
 }

@@ -94,9 +94,13 @@ pub struct UpdateCartRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balance {
-    pub points: u64,
-    /// What the balance is worth at the merchant's rate.
-    pub worth: Money,
+    /// The whole balance: only where the merchant opted in to show it before the code
+    /// (else it is shown after the redemption, as `balance_points_after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u64>,
+    /// What the whole balance is worth at the merchant's rate (with `points`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worth: Option<Money>,
     /// The most this order accepts: the smallest of order total, balance and merchant limit.
     pub max_redeemable: Money,
     pub min_per_order: Money,
@@ -234,6 +238,10 @@ pub struct AttentionItem {
     pub attempts: u32,
     /// Unix seconds of the last change.
     pub updated_at: i64,
+    /// Why it waits for a person, with the evidence (the bank transactions in question),
+    /// when it was parked for a reason other than spent retries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]

@@ -101,6 +101,14 @@ error_codes! {
         "This method is not allowed here.", "هذه الطريقة غير مسموحة هنا.";
     IdempotencyConflict = "idempotency_conflict", 409,
         "This request key was already used with different content.", "تم استخدام مفتاح الطلب هذا مسبقاً بمحتوى مختلف.";
+    RedemptionAlreadyUsed = "redemption_already_used", 409,
+        "This redemption already paid another order.", "عملية الاستبدال هذه استُخدمت لطلب آخر.";
+    RedemptionNotCapturable = "redemption_not_capturable", 409,
+        "This redemption was given back or never completed, so it cannot pay an order.", "أُعيدت عملية الاستبدال هذه أو لم تكتمل، فلا يمكن الدفع بها.";
+    RequestInProgress = "request_in_progress", 409,
+        "This request is still being processed. Please try again in a moment.", "ما زال هذا الطلب قيد المعالجة. يرجى المحاولة بعد لحظات.";
+    PayloadTooLarge = "payload_too_large", 413,
+        "The request body is too large.", "نص الطلب كبير جداً.";
     AlreadyReversed = "already_reversed", 409,
         "This redemption was already reversed.", "تم إلغاء عملية الاستبدال هذه مسبقاً.";
     PaymentNotSuccessful = "payment_not_successful", 422,

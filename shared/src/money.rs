@@ -101,9 +101,30 @@ pub const MAX_MINOR: u64 = 1_000_000_000_000;
 /// An amount of money: `minor` units of `currency` (1250 SAR minor = 12.50 SAR).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedMoney")]
 pub struct Money {
+    /// At most [`MAX_MINOR`]: a larger amount is refused when it is read, so nothing above
+    /// 2^53 (JavaScript's exact integers, D1's numbers) ever travels further.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000000000000.0))]
     pub minor: u64,
     pub currency: Currency,
+}
+
+/// [`Money`] as it arrives, before its bound is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UncheckedMoney {
+    minor: u64,
+    currency: Currency,
+}
+
+impl TryFrom<UncheckedMoney> for Money {
+    type Error = String;
+
+    fn try_from(raw: UncheckedMoney) -> Result<Self, Self::Error> {
+        Money::from_minor(raw.minor, raw.currency)
+            .map_err(|_| format!("minor must be at most {MAX_MINOR}"))
+    }
 }
 
 impl Money {

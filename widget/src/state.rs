@@ -42,6 +42,21 @@ pub struct MokafaaForm {
     pub redemption: Option<Redemption>,
     /// Points given back by the last undo, to tell the shopper.
     pub returned_points: Option<u64>,
+    /// The redemption attempt in flight or last unanswered, with its `Idempotency-Key`: a
+    /// retry of the same request reuses the key, so the edge answers the first result.
+    pub attempt: Option<(RedeemRequest, String)>,
+    /// The edge is settling an attempt whose answer was lost: "checking...".
+    pub checking: bool,
+}
+
+impl MokafaaForm {
+    /// The key for `request`: the kept one when it is the same request, else `fresh`.
+    pub fn key_for(&self, request: &RedeemRequest, fresh: impl FnOnce() -> String) -> String {
+        match &self.attempt {
+            Some((kept, key)) if kept == request => key.clone(),
+            _ => fresh(),
+        }
+    }
 }
 
 /// Which Mokafaa screen to show, derived from the form so it can never disagree with it.
@@ -115,6 +130,10 @@ pub enum Action {
     /// The form was submitted but did not validate.
     MokafaaInvalid(ApiError),
     MokafaaSending,
+    /// A redemption attempt goes out with this key (kept until it is answered).
+    Redeeming(RedeemRequest, String),
+    /// The attempt's answer was lost or is in progress at the edge: retrying with its key.
+    Checking,
     OtpSent(OtpChallenge),
     MokafaaFailed(ApiError),
     SessionStarted {
@@ -169,11 +188,19 @@ impl Reducible for WidgetState {
             Action::MokafaaInvalid(error) | Action::MokafaaFailed(error) => {
                 next.mokafaa.error = Some(error);
                 next.mokafaa.busy = false;
+                next.mokafaa.checking = false;
             }
             Action::MokafaaSending => {
                 next.mokafaa.busy = true;
                 next.mokafaa.error = None;
             }
+            Action::Redeeming(request, key) => {
+                next.mokafaa.busy = true;
+                next.mokafaa.error = None;
+                next.mokafaa.checking = false;
+                next.mokafaa.attempt = Some((request, key));
+            }
+            Action::Checking => next.mokafaa.checking = true,
             Action::OtpSent(challenge) => {
                 next.mokafaa.busy = false;
                 next.mokafaa.challenge = Some(challenge);
@@ -213,6 +240,8 @@ impl Reducible for WidgetState {
             }
             Action::Redeemed(redemption) => {
                 next.mokafaa.busy = false;
+                next.mokafaa.checking = false;
+                next.mokafaa.attempt = None;
                 next.mokafaa.redemption = Some(redemption);
             }
             Action::Undone(redemption) => {
@@ -294,19 +323,10 @@ pub fn redeem_request(form: &MokafaaForm) -> Result<RedeemRequest, ErrorCode> {
     if challenge.expires_in_seconds == 0 {
         return Err(ErrorCode::OtpExpired);
     }
-    let otp: String = form
-        .otp
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| {
-            loyalty_shared::digits::ascii_digit(c)
-                .map(|d| char::from(b'0' + d))
-                .unwrap_or(c)
-        })
-        .collect();
-    if otp.len() != 4 || !otp.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ErrorCode::OtpInvalid);
-    }
+    let otp = loyalty_shared::Otp::parse(&form.otp)
+        .ok_or(ErrorCode::OtpInvalid)?
+        .as_str()
+        .to_string();
     let amount = Money::parse(&form.amount, Currency::Sar)?;
     if amount.minor == 0 {
         return Err(ErrorCode::InvalidAmount);
@@ -517,10 +537,35 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_of_the_same_request_reuses_its_key_and_a_changed_one_does_not() {
+        let request = RedeemRequest {
+            challenge_id: "c1".into(),
+            otp: "1234".into(),
+            amount: sar(1_000),
+        };
+        let s = reduce(
+            WidgetState::new(&[]),
+            &[
+                Action::OtpSent(challenge()),
+                Action::Redeeming(request.clone(), "k1".into()),
+                Action::Checking,
+                Action::MokafaaFailed(ApiError::new(ErrorCode::UpstreamUnavailable, Locale::En)),
+            ],
+        );
+        assert!(!s.mokafaa.checking && !s.mokafaa.busy);
+        assert_eq!(s.mokafaa.key_for(&request, || "new".into()), "k1");
+        let changed = RedeemRequest {
+            amount: sar(2_000),
+            ..request
+        };
+        assert_eq!(s.mokafaa.key_for(&changed, || "new".into()), "new");
+    }
+
+    #[test]
     fn the_balance_prefills_the_most_the_order_allows() {
         let balance = Balance {
-            points: 1_000_000,
-            worth: sar(400_000),
+            points: None,
+            worth: None,
             max_redeemable: sar(25_000),
             min_per_order: sar(100),
         };
@@ -534,8 +579,8 @@ mod tests {
     #[test]
     fn redeem_validation_before_the_request() {
         let balance = Balance {
-            points: 1_000,
-            worth: sar(400),
+            points: Some(1_000),
+            worth: Some(sar(400)),
             max_redeemable: sar(400),
             min_per_order: sar(100),
         };

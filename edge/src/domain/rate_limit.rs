@@ -24,6 +24,26 @@ pub const REDEEM_PER_IP: Limit = Limit {
     window_seconds: 15 * 60,
 };
 
+/// Wrong OTP codes per identifier (mobile, customer number, IBAN) across challenges,
+/// resends and sessions; past it the identifier is locked until the window ends.
+pub const OTP_GUESSES_PER_IDENTIFIER: Limit = Limit {
+    max: 5,
+    window_seconds: 3600,
+};
+
+/// The key a client IP is counted under: an IPv4 address as is, an IPv6 address by its
+/// /64 prefix, anything unreadable as itself.
+pub fn ip_key(ip: &str) -> String {
+    match ip.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.trim().to_string(),
+    }
+}
+
 impl Limit {
     /// Reads `max/window_seconds` (e.g. `5/900`), as operators set it in a Worker var.
     pub fn parse(text: &str) -> Option<Limit> {
@@ -54,6 +74,17 @@ pub fn verdict(window_start: i64, count: u32, now: i64, limit: Limit) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_ipv4_as_is() {
+        assert_eq!(
+            ip_key("2001:db8:1:2:aaaa::1"),
+            ip_key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(ip_key("2001:db8:1:2::1"), ip_key("2001:db8:1:3::1"));
+        assert_eq!(ip_key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(ip_key("unknown"), "unknown");
+    }
 
     const L: Limit = Limit {
         max: 3,

@@ -57,6 +57,7 @@ pub enum Identity {
     Iban(SaudiIban),
 }
 
+#[derive(Clone)]
 pub struct MokafaaClient {
     http: reqwest::Client,
     config: MokafaaConfig,

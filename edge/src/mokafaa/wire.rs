@@ -98,6 +98,31 @@ pub struct Transaction {
     pub transaction_type: String,
     #[serde(rename = "pointsAmount", default, deserialize_with = "lenient_i64")]
     pub points_amount: Option<i64>,
+    /// [I] The shopper's mobile (`05XXXXXXXX`): the only field that says whose it is.
+    #[serde(default)]
+    pub mobile: Option<String>,
+    /// [I] `Completed`, or `Reversed` for a redemption given back.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// [I] For a reversal: the redemption it gives back.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub reverses: Option<i64>,
+    /// [I] Unix seconds of the transaction (beside the documented `transactionDate` text).
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub at: Option<i64>,
+}
+
+impl Transaction {
+    /// Whether this list shows `transaction_id` given back: its reversal, or its own status.
+    pub fn shows_reversed(&self, transaction_id: i64) -> bool {
+        (self.transaction_type.eq_ignore_ascii_case("reversal")
+            && self.reverses == Some(transaction_id))
+            || (self.transaction_id == Some(transaction_id)
+                && self
+                    .status
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("reversed")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

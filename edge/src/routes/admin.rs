@@ -43,6 +43,7 @@ pub async fn attention(req: Request, ctx: RouteContext<()>) -> Result<Response> 
                 redemption: view(row),
                 attempts: u32::try_from(row.attempts.max(0)).unwrap_or(u32::MAX),
                 updated_at: row.updated_at,
+                reason: row.attention_reason.clone(),
             })
             .collect();
         json_response(&items, 200).map_err(|e| internal("response", e))

@@ -9,6 +9,7 @@ use crate::merchant::{self, secret_name, Merchant};
 use crate::mokafaa::client::MokafaaClient;
 use crate::reversal;
 use crate::routes::DB_BINDING;
+use crate::secure::sha256_hex;
 use crate::store::redemptions::{self, Changes, RedemptionRow};
 use crate::store::{changes, int, statement};
 use loyalty_shared::api::{
@@ -58,7 +59,7 @@ pub(crate) async fn signed<T: DeserializeOwned>(
         .to_string();
     let header = req.headers().get(SIGNATURE_HEADER).ok().flatten();
     let now = now(env).await;
-    verify(
+    let signed_at = verify(
         secret.as_bytes(),
         header.as_deref(),
         &bytes,
@@ -72,10 +73,13 @@ pub(crate) async fn signed<T: DeserializeOwned>(
     })?;
     let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
     // A signature is good once: a captured request replayed within the window is refused.
+    // The record is what the signature vouches for (timestamp and body), not the header's
+    // text, so the same request re-spelled (order, spaces, hex case, extra v1) is a replay.
+    let signed_request = format!("{signed_at}.{}", sha256_hex(&bytes));
     let logged = statement(
         &db,
         "INSERT INTO merchant_request_log (merchant_id, signature, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        &[who.merchant_id.as_str().into(), header.unwrap_or_default().into(), int(now)],
+        &[who.merchant_id.as_str().into(), signed_request.into(), int(now)],
     )?
     .run()
     .await
@@ -123,34 +127,97 @@ fn client(merchant: &Merchant) -> ApiResult<MokafaaClient> {
 
 /// `POST /v1/merchant/orders/paid`.
 #[utoipa::path(post, path = "/v1/merchant/orders/paid", tag = "merchant", request_body = loyalty_shared::api::OrderPaidRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed, amount_over_limit after reversing, not_found)", body = loyalty_shared::ErrorBody)))]
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error: bad_signature, signature_replayed, not_found, amount_over_limit (the points were returned), redemption_already_used (409: captured by another order_id), redemption_not_capturable (409: reversing, reversed, pending or failed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
-        let Signed { db, merchant, body, now } = signed::<OrderPaidRequest>(&mut req, &ctx.env).await?;
+        let Signed {
+            db,
+            merchant,
+            body,
+            now,
+        } = signed::<OrderPaidRequest>(&mut req, &ctx.env).await?;
         let row = merchants_redemption(&db, &merchant, &body.redemption_id).await?;
-        if row.state() == RedemptionState::Captured {
-            return json_response(&view(&row), 200).map_err(|e| internal("response", e));
+        if row.state() == RedemptionState::Redeemed {
+            // A discount larger than the order is never captured: the points go back, and
+            // the order that tried is recorded so its repeat gets the same answer.
+            if body.order_total.currency != row.amount().currency
+                || row.amount().minor > body.order_total.minor
+            {
+                let changes = Changes {
+                    order_id: Some(&body.order_id),
+                    error_code: Some(ErrorCode::AmountOverLimit.as_str()),
+                    ..Changes::default()
+                };
+                reversal::reverse_with(
+                    &db,
+                    &client(&merchant)?,
+                    row,
+                    Actor::MerchantServer,
+                    "redeemed amount exceeds the paid order total",
+                    changes,
+                    now,
+                )
+                .await?;
+                return Err(over_total());
+            }
+            let changes = Changes {
+                order_id: Some(&body.order_id),
+                ..Changes::default()
+            };
+            redemptions::transition(
+                &db,
+                &row,
+                LedgerEvent::OrderPaid,
+                Actor::MerchantServer,
+                "order paid",
+                changes,
+                now,
+            )
+            .await?;
         }
-        if row.state() != RedemptionState::Redeemed {
-            return Err(ApiError::new(ErrorCode::InvalidRequest, Locale::En)
-                .with_message(format!("The redemption is {:?} and cannot be captured.", row.state())));
-        }
-        // A discount larger than the order is never captured: the points go back.
-        if body.order_total.currency != row.amount().currency || row.amount().minor > body.order_total.minor {
-            let client = client(&merchant)?;
-            reversal::reverse(&db, &client, row, Actor::MerchantServer, "redeemed amount exceeds the paid order total", now).await?;
-            return Err(ApiError::new(ErrorCode::AmountOverLimit, Locale::En)
-                .with_message("The redeemed amount exceeds the order total; the points were returned to the shopper."));
-        }
-        let changes = Changes { order_id: Some(&body.order_id), ..Changes::default() };
-        let row = match redemptions::transition(&db, &row, LedgerEvent::OrderPaid, Actor::MerchantServer, "order paid", changes, now).await? {
-            Some(row) => row,
-            None => merchants_redemption(&db, &merchant, &body.redemption_id).await?,
-        };
+        // Whoever moved the row (this call, a concurrent one, the shopper's undo or the
+        // cron), the answer is what the ledger holds now.
+        let row = merchants_redemption(&db, &merchant, &body.redemption_id).await?;
+        capture_answer(&row, &body.order_id)?;
         json_response(&view(&row), 200).map_err(|e| internal("response", e))
     }
     .await;
     respond(outcome)
+}
+
+fn over_total() -> ApiError {
+    ApiError::new(ErrorCode::AmountOverLimit, Locale::En).with_message(
+        "The redeemed amount exceeds the order total; the points were returned to the shopper.",
+    )
+}
+
+/// A redemption pays exactly one order: only `captured` for this `order_id` is a success.
+fn capture_answer(row: &RedemptionRow, order_id: &str) -> ApiResult<()> {
+    let ours = row.order_id.as_deref() == Some(order_id);
+    match row.state() {
+        RedemptionState::Captured if ours => Ok(()),
+        RedemptionState::Captured => Err(ApiError::new(
+            ErrorCode::RedemptionAlreadyUsed,
+            Locale::En,
+        )
+        .with_field("redemption_id")
+        .with_message(
+            "This redemption already paid another order; no discount may be granted for this one.",
+        )),
+        RedemptionState::Reversing | RedemptionState::Reversed
+            if ours && row.error_code.as_deref() == Some(ErrorCode::AmountOverLimit.as_str()) =>
+        {
+            Err(over_total())
+        }
+        state => Err(
+            ApiError::new(ErrorCode::RedemptionNotCapturable, Locale::En)
+                .with_field("redemption_id")
+                .with_message(format!(
+                    "The redemption is {} and cannot pay an order; no discount may be granted.",
+                    redemptions::state_name(state)
+                )),
+        ),
+    }
 }
 
 /// `POST /v1/merchant/orders/cancelled`: reverses once, however often it is called.

@@ -3,15 +3,14 @@
 //! Each handler: authenticate the session, load the merchant, let the domain decide, call
 //! the bank, record the outcome in the ledger, answer. The rules live in `domain`.
 
-use crate::cors;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::{Actor, LedgerEvent};
 use crate::domain::limits::{check_amount, max_redeemable};
 use crate::domain::notice::NoticeKind;
-use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
-use crate::http::{
-    bearer, internal, json_response, now, parse_json, request_locale, respond, ApiResult,
+use crate::domain::rate_limit::{
+    OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP,
 };
+use crate::http::{internal, json_response, now, parse_json, respond, ApiResult};
 use crate::merchant::{self, Merchant};
 use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
@@ -22,7 +21,7 @@ use crate::routes::DB_BINDING;
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::challenges::{self, ChallengeRow};
 use crate::store::redemptions::{self, Changes, RedemptionRow};
-use crate::store::sessions::{self, Session};
+use crate::store::sessions::Session;
 use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
@@ -51,16 +50,9 @@ impl Caller {
 }
 
 async fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
-    let locale = request_locale(req);
     let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
     let now = now(env).await;
-    let session = sessions::authenticate(&db, bearer(req), now, locale).await?;
-    // A token taken to another site does not work there.
-    if let Some(origin) = cors::origin(req) {
-        if session.origin.as_deref() != Some(origin.as_str()) {
-            return Err(ApiError::new(ErrorCode::OriginNotAllowed, session.locale()));
-        }
-    }
+    let session = crate::guards::widget_session(req, &db, now).await?;
     let merchant = merchant::load(&db, env, &session.merchant_id, session.locale()).await?;
     Ok(Caller {
         db,
@@ -190,6 +182,7 @@ pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
             resends: i64::from(next.resends),
             cart_amount_minor: caller.session.amount().minor as i64,
             used: 0,
+            identity_hash: Some(sha256_hex(identity_key(&identity).as_bytes())),
         };
         challenges::insert(&caller.db, &row).await?;
         json_response(&challenge_view(&row, caller.now), 201).map_err(|e| internal("response", e))
@@ -216,17 +209,48 @@ pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
         let row = challenges::get(&caller.db, &challenge_id, &caller.session.id)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
+        if row.rules_view().seconds_left(caller.now) == 0 {
+            return Err(ApiError::new(ErrorCode::OtpExpired, locale));
+        }
+        // Limited like sending a code: each read asks the bank about a person.
+        let ip = rate_limit::client_ip(&req);
+        let per_ip = rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IP", OTP_PER_IP);
+        rate_limit::check(
+            &caller.db,
+            &format!("balance:ip:{ip}"),
+            per_ip,
+            caller.now,
+            locale,
+        )
+        .await?;
+        let per_identifier =
+            rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER);
+        let who = row.identity_hash.as_deref().unwrap_or(&row.id);
+        rate_limit::check(
+            &caller.db,
+            &format!("balance:id:{who}"),
+            per_identifier,
+            caller.now,
+            locale,
+        )
+        .await?;
         let points = caller
             .client()?
             .balance(&row.otp_token, caller.now)
             .await
             .map_err(|f| bank_error(f, locale))?;
         let rate = caller.merchant.rate;
+        let show = caller.merchant.show_balance_before_code;
         let body = Balance {
-            points,
-            worth: rate
-                .max_discount_for(points)
-                .map_err(|c| ApiError::new(c.into(), locale))?,
+            points: show.then_some(points),
+            worth: if show {
+                Some(
+                    rate.max_discount_for(points)
+                        .map_err(|c| ApiError::new(c.into(), locale))?,
+                )
+            } else {
+                None
+            },
             max_redeemable: max_redeemable(
                 caller.session.amount(),
                 points,
@@ -283,15 +307,25 @@ fn redemption_view(
     }
 }
 
+/// How long a redemption's own bank call may still be running (the client's timeout).
+const IN_FLIGHT_SECONDS: i64 = 30;
+
 /// The answer for a ledger row, whoever created it: the same for every retry of one key.
 fn answer_for(env: &Env, row: &RedemptionRow, locale: Locale, now: i64) -> ApiResult<Response> {
     match row.state() {
         RedemptionState::Failed => Err(row
             .error(locale)
             .unwrap_or_else(|| ApiError::new(ErrorCode::UpstreamRejected, locale))),
-        // The bank's answer is not known yet: reconciliation will settle it.
+        // Another request holds this key and has not finished, or its bank answer was lost
+        // and reconciliation will settle it: the provider did not fail this request, so the
+        // caller waits and asks again with the same key.
         RedemptionState::Pending => {
-            Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
+            let wait = if now - row.created_at < IN_FLIGHT_SECONDS {
+                2
+            } else {
+                30
+            };
+            Err(ApiError::new(ErrorCode::RequestInProgress, locale).with_retry_after(wait))
         }
         _ => json_response(&redemption_view(env, row, None, now), 200)
             .map_err(|e| internal("response", e)),
@@ -347,10 +381,10 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale).with_field("challenge_id"))?;
         let challenge = challenge_row.rules_view();
         challenge.can_attempt(caller.now, caller.session.amount(), &rules, locale)?;
-        let otp = body.otp.trim();
-        if otp.len() != 4 || !otp.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"));
-        }
+        // Read as the widget reads it (any digits, spaces), through the shared parser.
+        let otp = loyalty_shared::Otp::parse(&body.otp)
+            .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"))?;
+        let otp = otp.as_str();
         let points = check_amount(
             body.amount,
             caller.session.amount(),
@@ -359,6 +393,29 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             caller.merchant.limits,
         )
         .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
+
+        // The guess budget of the identifier, taken before the bank sees the code: however
+        // many codes arrive at once, at most the budget reaches the bank per hour.
+        let guess_key = format!(
+            "otp:guess:{}",
+            challenge_row
+                .identity_hash
+                .as_deref()
+                .unwrap_or(&challenge_row.id)
+        );
+        let guesses_left = match rate_limit::take(
+            &caller.db,
+            &guess_key,
+            OTP_GUESSES_PER_IDENTIFIER,
+            caller.now,
+        )
+        .await?
+        {
+            rate_limit::Taken::Allowed { left } => left,
+            rate_limit::Taken::Refused { wait } => {
+                return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait));
+            }
+        };
 
         let candidate = RedemptionRow {
             id: random_hex(16).map_err(|e| internal("random", e))?,
@@ -377,9 +434,12 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             order_id: None,
             attempts: 0,
             updated_at: caller.now,
+            attention_reason: None,
         };
         let (row, inserted) = redemptions::claim(&caller.db, &candidate, Actor::Shopper).await?;
         if !inserted {
+            // Not this request's code that reaches the bank.
+            rate_limit::give_back(&caller.db, &guess_key).await?;
             // A concurrent request with the same key won the race: it calls the bank, not us.
             if row.request_hash != request_hash {
                 return Err(ApiError::new(ErrorCode::IdempotencyConflict, locale));
@@ -399,6 +459,7 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             .await;
         match result {
             Ok(answer) => {
+                rate_limit::give_back(&caller.db, &guess_key).await?;
                 challenges::mark_used(&caller.db, &challenge_row.id).await?;
                 let changes = Changes {
                     bank_transaction_id: answer.transaction_id,
@@ -416,7 +477,14 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 .await?
                 .ok_or_else(|| internal("redeem", "row changed under us"))?;
                 notify::queue(&caller.db, &row, NoticeKind::Redeemed, caller.now).await;
-                json_response(&redemption_view(&ctx.env, &row, None, caller.now), 201)
+                // The whole balance, now that the shopper proved the account is theirs; a
+                // failed read only leaves it out.
+                let after = caller
+                    .client()?
+                    .balance(&challenge_row.otp_token, caller.now)
+                    .await
+                    .ok();
+                json_response(&redemption_view(&ctx.env, &row, after, caller.now), 201)
                     .map_err(|e| internal("response", e))
             }
             Err(BankFailure::Refused(code)) => {
@@ -425,6 +493,16 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                     challenges::record_wrong_attempt(&caller.db, &challenge_row.id).await?;
                     let mut counted = challenge;
                     error = counted.wrong_attempt(&rules, locale);
+                    // The identifier's budget may be nearer its end than this challenge's.
+                    if guesses_left == 0 {
+                        error = ApiError::new(ErrorCode::OtpLocked, locale)
+                            .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32);
+                    } else if error.attempts_left.is_some_and(|left| left > guesses_left) {
+                        error = error.with_attempts_left(guesses_left);
+                    }
+                } else {
+                    // Refused for another reason: it was not a wrong guess.
+                    rate_limit::give_back(&caller.db, &guess_key).await?;
                 }
                 let changes = Changes {
                     error_code: Some(error.code.as_str()),

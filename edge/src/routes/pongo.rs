@@ -3,7 +3,7 @@
 
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
-use crate::http::{bearer, internal, json_response, now, read_json, request_locale, respond};
+use crate::http::{internal, json_response, now, read_json, respond};
 use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::wire::NewCustomer;
 use crate::routes::DB_BINDING;
@@ -30,7 +30,7 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             .d1(DB_BINDING)
             .map_err(|e| internal("d1 binding", e))?;
         let now = now(&ctx.env).await;
-        let session = sessions::authenticate(&db, bearer(&req), now, request_locale(&req)).await?;
+        let session = crate::guards::widget_session(&req, &db, now).await?;
         let locale = session.locale();
         let body: EnlistRequest = read_json(&mut req, locale).await?;
         let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
@@ -135,7 +135,7 @@ pub async fn preview(req: Request, ctx: RouteContext<()>) -> Result<Response> {
             .d1(DB_BINDING)
             .map_err(|e| internal("d1 binding", e))?;
         let now = now(&ctx.env).await;
-        let session = sessions::authenticate(&db, bearer(&req), now, request_locale(&req)).await?;
+        let session = crate::guards::widget_session(&req, &db, now).await?;
         let app = PongoApp::from_env(&ctx.env)?;
         let connection =
             connection::require(&db, &app, &session.merchant_id, now, session.locale()).await?;

@@ -2,9 +2,7 @@
 
 use crate::cors;
 use crate::domain::notice::optional_email;
-use crate::http::{
-    bearer, internal, json_response, now, read_json, request_locale, respond, ApiResult,
-};
+use crate::http::{internal, json_response, now, read_json, request_locale, respond, ApiResult};
 use crate::merchant;
 use crate::routes::DB_BINDING;
 use crate::store::sessions::{self, NewSession, SESSION_TTL_SECONDS};
@@ -66,13 +64,11 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
     responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
 pub async fn update_cart(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome: ApiResult<Response> = async {
-        let locale = request_locale(&req);
         let db = ctx
             .env
             .d1(DB_BINDING)
             .map_err(|e| internal("d1 binding", e))?;
-        let session =
-            sessions::authenticate(&db, bearer(&req), now(&ctx.env).await, locale).await?;
+        let session = crate::guards::widget_session(&req, &db, now(&ctx.env).await).await?;
         let body: UpdateCartRequest = read_json(&mut req, session.locale()).await?;
         if body.amount.currency != session.amount().currency {
             return Err(

@@ -20,6 +20,9 @@ pub struct ChallengeRow {
     pub resends: i64,
     pub cart_amount_minor: i64,
     pub used: i64,
+    /// SHA-256 of `method:identifier` (see the migration 0010); absent on older rows.
+    #[serde(default)]
+    pub identity_hash: Option<String>,
 }
 
 impl ChallengeRow {
@@ -38,7 +41,7 @@ impl ChallengeRow {
     }
 }
 
-const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used";
+const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used, identity_hash";
 
 pub async fn latest(db: &D1Database, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
     statement(
@@ -65,7 +68,7 @@ pub async fn get(db: &D1Database, id: &str, session_id: &str) -> ApiResult<Optio
 pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
     statement(
         db,
-        &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         &[
             row.id.as_str().into(),
             row.session_id.as_str().into(),
@@ -78,6 +81,7 @@ pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
             int(row.resends),
             int(row.cart_amount_minor),
             int(row.used),
+            row.identity_hash.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
     )?
     .run()

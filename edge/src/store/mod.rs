@@ -3,6 +3,7 @@
 
 pub mod challenges;
 pub mod redemptions;
+pub mod retention;
 pub mod sessions;
 
 use crate::http::{internal, ApiResult};

@@ -31,6 +31,9 @@ pub struct RedemptionRow {
     pub attempts: i64,
     #[serde(default)]
     pub updated_at: i64,
+    /// Why the row waits for a person, with the evidence.
+    #[serde(default)]
+    pub attention_reason: Option<String>,
 }
 
 impl RedemptionRow {
@@ -76,7 +79,7 @@ fn parse_state(s: &str) -> Option<RedemptionState> {
 }
 
 const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, updated_at";
-const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts, updated_at";
+const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts, updated_at, attention_reason";
 
 /// Redeemed rows whose merchant's abandoned-cart window has passed without a paid order.
 pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
@@ -126,13 +129,70 @@ pub async fn parked(db: &D1Database, limit: u32) -> ApiResult<Vec<RedemptionRow>
 pub async fn schedule_retry(db: &D1Database, id: &str, next_attempt_at: i64) -> ApiResult<()> {
     statement(
         db,
-        "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2",
+        "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1, lease_until = 0 WHERE id = ?2",
         &[int(next_attempt_at), id.into()],
     )?
     .run()
     .await
     .map_err(|e| internal("redemption retry", e))?;
     Ok(())
+}
+
+/// How long the cron holds a row while it calls the bank for it.
+pub const LEASE_SECONDS: i64 = 120;
+
+/// Takes the row for one cron worker if it is still in the state it was read in and no
+/// other run holds it: overlapping runs never call the bank twice for one row.
+pub async fn lease(db: &D1Database, row: &RedemptionRow, now: i64) -> ApiResult<bool> {
+    let result = statement(
+        db,
+        "UPDATE redemptions SET lease_until = ?1 WHERE id = ?2 AND state = ?3 AND lease_until <= ?4",
+        &[int(now + LEASE_SECONDS), row.id.as_str().into(), state_name(row.state()).into(), int(now)],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("redemption lease", e))?;
+    Ok(changes(&result) == 1)
+}
+
+/// Parks a row for a person with the reason and evidence (shown in the attention list),
+/// and records it in the row's audit trail.
+pub async fn park(db: &D1Database, row: &RedemptionRow, reason: &str, now: i64) -> ApiResult<()> {
+    let state = state_name(row.state());
+    let update = statement(
+        db,
+        "UPDATE redemptions SET next_attempt_at = ?1, attention_reason = ?2, lease_until = 0 WHERE id = ?3",
+        &[int(PARKED), reason.into(), row.id.as_str().into()],
+    )?;
+    let event = statement(
+        db,
+        "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
+         VALUES (?1, ?2, ?2, 'reconciliation', ?3, ?4)",
+        &[
+            row.id.as_str().into(),
+            state.into(),
+            reason.into(),
+            int(now),
+        ],
+    )?;
+    db.batch(vec![update, event])
+        .await
+        .map_err(|e| internal("redemption park", e))?;
+    Ok(())
+}
+
+/// Every pending row of a merchant (they compete for the same bank transactions).
+pub async fn pending_of(
+    db: &D1Database,
+    merchant_id: &str,
+    limit: u32,
+) -> ApiResult<Vec<RedemptionRow>> {
+    rows(
+        db,
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE merchant_id = ?1 AND state = 'pending' ORDER BY created_at LIMIT ?2"),
+        &[merchant_id.into(), int(i64::from(limit))],
+    )
+    .await
 }
 
 /// Whether a bank transaction id is already in the ledger (reconciliation must not reuse it).
@@ -224,7 +284,7 @@ pub async fn by_key(
     statement(
         db,
         &format!(
-            "SELECT {COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
+            "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
         ),
         &[session_id.into(), key.into()],
     )?

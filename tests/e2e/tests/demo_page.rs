@@ -145,8 +145,8 @@ async fn redeem_in_widget(browser: &Browser, amount: &str) {
     run(browser, click_script("button.lc-primary")).await;
     browser
         .wait_for(
-            "the verify screen with the balance",
-            &format!("const b = {SHADOW}.querySelector('[data-screen=mokafaa-verify] .lc-balance'); return b ? b.dataset.points : null;"),
+            "the verify screen with what this order can use",
+            &format!("const s = {SHADOW}.querySelector('[data-screen=mokafaa-verify]'); const a = s && s.querySelector('#lc-amount'); return a && a.value ? a.value : null;"),
             Duration::from_secs(20),
         )
         .await;
@@ -157,15 +157,28 @@ async fn redeem_in_widget(browser: &Browser, amount: &str) {
     )
     .await;
     assert_eq!(prefilled, Value::from("250.00"));
+    // Before the code, the whole balance is not shown: only what this order can use.
+    let balance_shown = run(
+        browser,
+        format!(
+            "return {SHADOW}.querySelector('[data-screen=mokafaa-verify] .lc-balance') !== null"
+        ),
+    )
+    .await;
+    assert_eq!(
+        balance_shown,
+        Value::Bool(false),
+        "no balance before the code"
+    );
     let otp = loyalty_e2e::sim_otp(&shopper.mobile).await;
     run(browser, type_script("#lc-otp", &otp)).await;
     run(browser, type_script("#lc-amount", amount)).await;
     run(browser, click_script("button.lc-primary")).await;
     browser
         .wait_for(
-            "the redeemed screen",
+            "the redeemed screen with the balance after",
             &format!(
-                "return {SHADOW}.querySelector('[data-screen=mokafaa-redeemed]') ? true : null;"
+                "const b = {SHADOW}.querySelector('[data-screen=mokafaa-redeemed] .lc-balance'); return b ? b.dataset.pointsAfter : null;"
             ),
             Duration::from_secs(20),
         )

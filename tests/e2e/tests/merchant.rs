@@ -261,7 +261,7 @@ async fn a_bank_that_commits_then_drops_the_answer_is_reconciled_not_redeemed_tw
     );
     // Retrying before reconciliation never calls the bank again.
     let early = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
-    assert_eq!(code(early).await, ErrorCode::UpstreamUnavailable);
+    assert_eq!(code(early).await, ErrorCode::RequestInProgress);
     advance_clock(61).await;
     run_cron().await;
     let settled = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;

@@ -52,7 +52,11 @@ async fn redeem_by_mobile_then_undo() {
     .json()
     .await
     .unwrap();
-    assert!(balance["points"].as_u64().unwrap() >= 25_000);
+    // Before the code, only what this order can use: never the whole balance.
+    assert!(
+        balance.get("points").is_none() && balance.get("worth").is_none(),
+        "no balance before the code: {balance}"
+    );
     // The order total (250 SAR) caps what the balance could pay.
     assert_eq!(balance["max_redeemable"]["minor"], 25_000);
 
@@ -65,6 +69,16 @@ async fn redeem_by_mobile_then_undo() {
     assert_eq!(r.points, 25_000);
     assert_eq!(r.discount.minor, 10_000);
     assert!(!r.receipt.is_empty());
+    // After the code, the whole balance as the bank holds it now.
+    let books = loyalty_e2e::bank_books().await;
+    let held = books["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["mobile"] == RICH)
+        .unwrap()["points"]
+        .as_u64();
+    assert_eq!(r.balance_points_after, held);
     assert_eq!(bank_transaction_count().await, before + 1);
 
     let undone = widget(
@@ -212,8 +226,11 @@ async fn twenty_concurrent_requests_with_one_key_redeem_once() {
             let r: Redemption = response.json().await.unwrap();
             ids.insert(r.redemption_id);
         } else {
-            // Requests that arrive while the first is at the bank are told to retry.
-            assert_eq!(error(response).await.code, ErrorCode::UpstreamUnavailable);
+            // Requests that arrive while the first is at the bank are told to wait and
+            // retry with the same key: the provider did not fail them.
+            let e = error(response).await;
+            assert_eq!(e.code, ErrorCode::RequestInProgress);
+            assert!(e.retry_after_seconds.is_some());
         }
     }
     assert_eq!(

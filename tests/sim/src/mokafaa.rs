@@ -170,6 +170,15 @@ pub enum Who {
     Iban(String),
 }
 
+/// Transaction ids continue across restarts (the edge's ledger outlives the simulator in
+/// `cargo xtask dev`): they start from the wall clock's milliseconds, far below 2^53.
+fn first_transaction_id() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(1_560_891))
+        .unwrap_or(1_560_891)
+}
+
 fn date_text(at: i64) -> String {
     loyalty_shared::UtcDateTime::from_unix(at).date_time_text()
 }
@@ -193,7 +202,7 @@ impl Bank {
                 customer("0559876543", "87654321", 100, false),
                 customer("0533333333", "33333333", 50_000, true),
             ],
-            next_id: 1_560_891,
+            next_id: first_transaction_id(),
             ..Bank::default()
         }
     }

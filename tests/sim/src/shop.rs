@@ -16,7 +16,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use loyalty_shared::api::{
     MerchantRedemption, OrderLine, OrderPaidRequest, OrderPayment, PaymentStatus,
-    PongoOrderRequest, PongoOrderResult, SplitMode, VerifyReceiptRequest,
+    PongoOrderRequest, PongoOrderResult, RedemptionState, SplitMode, VerifyReceiptRequest,
 };
 use loyalty_shared::signature::{sign, PayloadLayout};
 use loyalty_shared::{ErrorBody, Money};
@@ -210,10 +210,18 @@ impl Shop<'_> {
                                 },
                             )
                             .await;
-                        if let Outcome::Done(r) = &captured {
-                            discount = r.discount;
+                        // A discount only for a redemption captured by this very order.
+                        match captured {
+                            Outcome::Done(r)
+                                if r.state == RedemptionState::Captured
+                                    && r.order_id.as_deref() == Some(order_id.as_str()) =>
+                            {
+                                discount = r.discount;
+                                Outcome::Done(r)
+                            }
+                            Outcome::Done(_) => refused("redemption_not_capturable"),
+                            refusal => refusal,
                         }
-                        captured
                     }
                 })
             }

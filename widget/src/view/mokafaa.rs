@@ -149,6 +149,18 @@ fn identify(props: &MokafaaProps) -> Html {
     }
 }
 
+/// How many times a redemption whose answer was lost is asked for again before the shopper
+/// is told (they can still submit again: the key is kept).
+const MAX_CHECKS: u32 = 4;
+
+/// Failures after which the same request, with the same key, may succeed.
+fn retryable(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::UpstreamUnavailable | ErrorCode::RequestInProgress
+    )
+}
+
 fn mm_ss(seconds: u32) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
@@ -184,18 +196,37 @@ fn verify(props: &MokafaaProps) -> Html {
                 Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
                 Ok(request) => {
                     let Some(token) = session.clone() else { return };
-                    dispatch.dispatch(Action::MokafaaSending);
+                    // The same request keeps its key: a retry lands on the first result.
+                    let key = form.key_for(&request, new_idempotency_key);
+                    dispatch.dispatch(Action::Redeeming(request.clone(), key.clone()));
                     let (dispatch, client, host) = (dispatch.clone(), client.clone(), host.clone());
                     yew::platform::spawn_local(async move {
-                        match client
-                            .redeem(&token, &new_idempotency_key(), &request)
-                            .await
-                        {
-                            Ok(redemption) => {
-                                announce(host.as_ref(), "loyalty-checkout:redeemed", &redemption);
-                                dispatch.dispatch(Action::Redeemed(redemption));
+                        let mut tries = 0;
+                        loop {
+                            match client.redeem(&token, &key, &request).await {
+                                Ok(redemption) => {
+                                    announce(
+                                        host.as_ref(),
+                                        "loyalty-checkout:redeemed",
+                                        &redemption,
+                                    );
+                                    dispatch.dispatch(Action::Redeemed(redemption));
+                                }
+                                // No answer, or the edge is still settling this key: ask
+                                // again with the same key, a few times, showing "checking".
+                                Err(error) if tries < MAX_CHECKS && retryable(error.code) => {
+                                    tries += 1;
+                                    dispatch.dispatch(Action::Checking);
+                                    let wait = error.retry_after_seconds.unwrap_or(2).clamp(1, 5);
+                                    gloo_timers::future::sleep(std::time::Duration::from_secs(
+                                        u64::from(wait),
+                                    ))
+                                    .await;
+                                    continue;
+                                }
+                                Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
                             }
-                            Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                            break;
                         }
                     });
                 }
@@ -221,9 +252,9 @@ fn verify(props: &MokafaaProps) -> Html {
                 if expired { { t(Text::CodeExpired, locale) } }
                 else { { t(Text::CodeExpiresIn, locale) }{" "}<bdi dir="ltr">{ mm_ss(challenge.expires_in_seconds) }</bdi> }
             </p>
-            if let Some(balance) = &form.balance {
-                <p class="lc-balance" data-points={balance.points.to_string()}>
-                    { format!("{} {} ({})", t(Text::Balance, locale), balance.points, balance.worth) }
+            if let Some((points, worth)) = form.balance.as_ref().and_then(|b| b.points.zip(b.worth)) {
+                <p class="lc-balance" data-points={points.to_string()}>
+                    { format!("{} {} ({})", t(Text::Balance, locale), points, worth) }
                 </p>
             }
             <form class="lc-form" {onsubmit} novalidate=true>
@@ -237,7 +268,9 @@ fn verify(props: &MokafaaProps) -> Html {
                 <input id="lc-amount" name="amount" inputmode="decimal" dir="ltr"
                     value={form.amount.clone()} oninput={text_input(dispatch, Action::EditAmount)} />
                 { error_line(form.error.as_ref()) }
-                <button type="submit" class="lc-primary" disabled={form.busy || expired}>{ t(Text::UsePoints, locale) }</button>
+                <button type="submit" class="lc-primary" disabled={form.busy || expired}>
+                    { if form.checking { t(Text::Checking, locale) } else { t(Text::UsePoints, locale) } }
+                </button>
             </form>
             <div class="lc-secondary-actions">
                 <button type="button" class="lc-link" data-action="resend"
@@ -301,6 +334,11 @@ fn redeemed(props: &MokafaaProps) -> Html {
             <p class="lc-success" role="status">
                 { format!("{} {} — {} {}", t(Text::YouUsed, locale), redemption.points, redemption.discount, t(Text::Off, locale)) }
             </p>
+            if let Some(after) = redemption.balance_points_after {
+                <p class="lc-balance" data-points-after={after.to_string()}>
+                    { format!("{} {}", t(Text::Balance, locale), after) }
+                </p>
+            }
             { error_line(form.error.as_ref()) }
             <button type="button" class="lc-link" data-action="undo" disabled={form.busy} onclick={undo}>{ t(Text::Undo, locale) }</button>
         </section>

@@ -1,0 +1,638 @@
+//! The ledger's promise under attack and a flaky network: a redemption pays one order, a
+//! lost answer never hands one shopper's bank transaction to another, a lost reversal is
+//! settled, guesses are budgeted per identifier, and no input reaches D1 unchecked. Each
+//! test asserts the answer code, the ledger (through the merchant API) and the bank's books.
+
+use loyalty_e2e::{
+    advance_clock, bank_books, bank_transaction_count, clear_faults, edge_url, http, merchant_post,
+    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_now, sim_otp, sim_url,
+    start_session, unique, widget, DEMO_ORIGIN,
+};
+use loyalty_shared::api::{AttentionItem, MerchantRedemption, Redemption, RedemptionState};
+use loyalty_shared::signature::{sign, PayloadLayout};
+use loyalty_shared::{ErrorBody, ErrorCode};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+async fn error(response: reqwest::Response) -> loyalty_shared::ApiError {
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    serde_json::from_str::<ErrorBody>(&body)
+        .unwrap_or_else(|_| panic!("error contract, got {status}: {body}"))
+        .error
+}
+
+fn paid(redemption_id: &str, order_id: &str, total_minor: u64) -> Value {
+    json!({"merchant_id": "demo", "redemption_id": redemption_id, "order_id": order_id,
+           "order_total": {"minor": total_minor, "currency": "SAR"}})
+}
+
+/// The ledger's view of a redemption, through the merchant's receipt check.
+async fn ledger_state(receipt: &str) -> MerchantRedemption {
+    advance_clock(1).await;
+    let response = merchant_post(
+        "/v1/merchant/receipts/verify",
+        &json!({"merchant_id": "demo", "receipt": receipt}),
+    )
+    .await;
+    assert_eq!(response.status(), 200, "receipt verifies");
+    response.json().await.unwrap()
+}
+
+/// Points the simulated bank holds for `mobile`.
+async fn bank_points(mobile: &str) -> i64 {
+    bank_books().await["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["mobile"] == mobile)
+        .expect("customer in the books")["points"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Bank transactions (redemptions and reversals) of `mobile`.
+async fn bank_transactions_of(mobile: &str) -> Vec<Value> {
+    bank_books().await["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["mobile"] == mobile)
+        .cloned()
+        .collect()
+}
+
+async fn attention() -> Vec<AttentionItem> {
+    http()
+        .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
+        .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+// ------------------------------------------------------------------ one redemption, one order
+
+#[tokio::test]
+async fn a_redemption_pays_exactly_one_order() {
+    let (_, r) = redeemed(25_000, 5_000, None).await;
+    let first = merchant_post(
+        "/v1/merchant/orders/paid",
+        &paid(&r.redemption_id, "A-1", 25_000),
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+    let m: MerchantRedemption = first.json().await.unwrap();
+    assert_eq!(
+        (m.state, m.order_id.as_deref()),
+        (RedemptionState::Captured, Some("A-1"))
+    );
+    // The same receipt presented for another order, of any total, discounts nothing.
+    for (order, total) in [("B-1", 25_000), ("B-2", 999_999)] {
+        advance_clock(1).await;
+        let again = merchant_post(
+            "/v1/merchant/orders/paid",
+            &paid(&r.redemption_id, order, total),
+        )
+        .await;
+        assert_eq!(again.status(), 409);
+        let e = error(again).await;
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::RedemptionAlreadyUsed, Some("redemption_id"))
+        );
+    }
+    // The first order's repeat is answered the same as the first time.
+    advance_clock(1).await;
+    let repeat: MerchantRedemption = merchant_post(
+        "/v1/merchant/orders/paid",
+        &paid(&r.redemption_id, "A-1", 25_000),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(repeat, m);
+    assert_eq!(
+        ledger_state(&r.receipt).await.order_id.as_deref(),
+        Some("A-1")
+    );
+}
+
+#[tokio::test]
+async fn ten_orders_racing_for_one_redemption_capture_it_once() {
+    let (_, r) = redeemed(25_000, 4_000, None).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let body = paid(&r.redemption_id, &format!("race-{i}"), 25_000);
+            tokio::spawn(async move { merchant_post("/v1/merchant/orders/paid", &body).await })
+        })
+        .collect();
+    let mut captured = Vec::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        if response.status() == 200 {
+            captured.push(response.json::<MerchantRedemption>().await.unwrap());
+        } else {
+            assert_eq!(error(response).await.code, ErrorCode::RedemptionAlreadyUsed);
+        }
+    }
+    assert_eq!(captured.len(), 1, "exactly one order got the discount");
+    let ledger = ledger_state(&r.receipt).await;
+    assert_eq!(ledger.order_id, captured[0].order_id);
+}
+
+#[tokio::test]
+async fn a_redemption_given_back_pays_no_order() {
+    let (token, r) = redeemed(25_000, 3_000, None).await;
+    let undo = widget(
+        Method::POST,
+        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
+        &token,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(undo.status(), 200);
+    let before = bank_transaction_count().await;
+    let response = merchant_post(
+        "/v1/merchant/orders/paid",
+        &paid(&r.redemption_id, "U-1", 25_000),
+    )
+    .await;
+    assert_eq!(
+        response.status(),
+        409,
+        "never a 2xx for a reversed redemption"
+    );
+    assert_eq!(
+        error(response).await.code,
+        ErrorCode::RedemptionNotCapturable
+    );
+    assert_eq!(bank_transaction_count().await, before);
+    assert_eq!(
+        ledger_state(&r.receipt).await.state,
+        RedemptionState::Reversed
+    );
+}
+
+#[tokio::test]
+async fn a_capture_refused_for_its_total_is_refused_again_when_repeated() {
+    let (_, r) = redeemed(25_000, 20_000, None).await;
+    let body = paid(&r.redemption_id, "T-1", 10_000);
+    let first = merchant_post("/v1/merchant/orders/paid", &body).await;
+    assert_eq!(error(first).await.code, ErrorCode::AmountOverLimit);
+    let after_first = bank_transaction_count().await;
+    advance_clock(1).await;
+    let repeat = merchant_post("/v1/merchant/orders/paid", &body).await;
+    assert_eq!(error(repeat).await.code, ErrorCode::AmountOverLimit);
+    advance_clock(1).await;
+    let other = merchant_post(
+        "/v1/merchant/orders/paid",
+        &paid(&r.redemption_id, "T-2", 25_000),
+    )
+    .await;
+    assert_eq!(error(other).await.code, ErrorCode::RedemptionNotCapturable);
+    assert_eq!(
+        bank_transaction_count().await,
+        after_first,
+        "one reversal only"
+    );
+}
+
+// ------------------------------------------------------------------ reconciliation
+
+/// A redemption of `minor` by `mobile` whose bank call meets `fault`; returns the session,
+/// the key and the challenge so the shopper can retry.
+async fn redeem_with_fault(
+    mobile: &str,
+    minor: u64,
+    fault: Value,
+) -> (String, String, String, String) {
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, mobile).await;
+    let otp = sim_otp(mobile).await;
+    set_fault("mokafaa.otp_validation", fault).await;
+    let key = unique();
+    let response = redeem(&token, &key, &c.challenge_id, &otp, minor).await;
+    clear_faults().await;
+    assert_eq!(error(response).await.code, ErrorCode::UpstreamUnavailable);
+    (token, key, c.challenge_id, otp)
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_never_matched_to_another_shoppers_transaction() {
+    // Settle what earlier tests left pending, so only these rows compete.
+    advance_clock(16 * 60).await;
+    run_cron().await;
+    let (a, b) = (new_shopper(100_000).await, new_shopper(100_000).await);
+    // A's request never reached the bank; B's reached it and the answer was lost.
+    let a_try = redeem_with_fault(&a.mobile, 2_000, json!({"error_rate_per_mille": 1000})).await;
+    let b_try = redeem_with_fault(
+        &b.mobile,
+        2_000,
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    assert_eq!(
+        bank_points(&b.mobile).await,
+        100_000 - 5_000,
+        "the bank took B's points"
+    );
+    advance_clock(61).await;
+    run_cron().await;
+    // B's row is B's transaction; A's row takes nothing.
+    let b_answer = redeem(&b_try.0, &b_try.1, &b_try.2, &b_try.3, 2_000).await;
+    assert_eq!(b_answer.status(), 200, "B's redemption is found");
+    let b_redemption: Redemption = b_answer.json().await.unwrap();
+    assert_eq!(b_redemption.state, RedemptionState::Redeemed);
+    let a_answer = redeem(&a_try.0, &a_try.1, &a_try.2, &a_try.3, 2_000).await;
+    assert_eq!(
+        error(a_answer).await.code,
+        ErrorCode::RequestInProgress,
+        "A waits: nothing of A's is at the bank yet"
+    );
+    advance_clock(16 * 60).await;
+    run_cron().await;
+    let a_final = redeem(&a_try.0, &a_try.1, &a_try.2, &a_try.3, 2_000).await;
+    assert_eq!(
+        error(a_final).await.code,
+        ErrorCode::UpstreamUnavailable,
+        "A failed: no points taken"
+    );
+    assert_eq!(bank_points(&a.mobile).await, 100_000);
+    assert!(bank_transactions_of(&a.mobile).await.is_empty());
+    // B's points are held once, for B's row, which the store can capture.
+    let captured = merchant_post(
+        "/v1/merchant/orders/paid",
+        &paid(
+            &b_redemption.redemption_id,
+            &format!("rec-{}", unique()),
+            25_000,
+        ),
+    )
+    .await;
+    assert_eq!(captured.status(), 200);
+    assert_eq!(bank_points(&b.mobile).await, 100_000 - 5_000);
+}
+
+#[tokio::test]
+async fn two_rows_that_could_own_one_transaction_wait_for_a_person() {
+    advance_clock(16 * 60).await;
+    run_cron().await;
+    let shopper = new_shopper(100_000).await;
+    let first = redeem_with_fault(
+        &shopper.mobile,
+        1_000,
+        json!({"error_rate_per_mille": 1000}),
+    )
+    .await;
+    let second = redeem_with_fault(
+        &shopper.mobile,
+        1_000,
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    advance_clock(61).await;
+    run_cron().await;
+    let parked: Vec<AttentionItem> = attention()
+        .await
+        .into_iter()
+        .filter(|i| i.redemption.state == RedemptionState::Pending)
+        .filter(|i| i.reason.as_deref().is_some_and(|r| r.contains("ambiguous")))
+        .collect();
+    let transactions = bank_transactions_of(&shopper.mobile).await;
+    assert_eq!(transactions.len(), 1, "one redemption at the bank");
+    let id = transactions[0]["transactionID"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let ours: Vec<&AttentionItem> = parked
+        .iter()
+        .filter(|i| i.reason.as_deref().is_some_and(|r| r.contains(&id)))
+        .collect();
+    assert_eq!(
+        ours.len(),
+        2,
+        "both rows parked with the transaction as evidence: {parked:?}"
+    );
+    // Neither is answered as redeemed: nobody guessed.
+    for (token, key, challenge, otp) in [&first, &second] {
+        let answer = redeem(token, key, challenge, otp, 1_000).await;
+        assert_eq!(error(answer).await.code, ErrorCode::RequestInProgress);
+    }
+}
+
+// ------------------------------------------------------------------ reversals
+
+#[tokio::test]
+async fn a_reversal_whose_answer_was_lost_is_settled_from_the_banks_list() {
+    let email = format!("lost-reversal-{}@example.sa", unique());
+    let (_, r) = redeemed(25_000, 2_000, Some(&email)).await;
+    set_fault(
+        "mokafaa.reversal",
+        json!({"drop_after_commit": true, "times": 1}),
+    )
+    .await;
+    let cancel = merchant_post(
+        "/v1/merchant/orders/cancelled",
+        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
+    )
+    .await;
+    clear_faults().await;
+    assert!(
+        cancel.status().is_success(),
+        "accepted: {}",
+        cancel.status()
+    );
+    let after_reversal = bank_transaction_count().await;
+    // Any later try meets the bank's "already reversed" refusal: the list settles it.
+    advance_clock(3 * 60).await;
+    run_cron().await;
+    assert_eq!(
+        ledger_state(&r.receipt).await.state,
+        RedemptionState::Reversed
+    );
+    assert_eq!(
+        bank_transaction_count().await,
+        after_reversal,
+        "reversed once"
+    );
+    run_cron().await; // sends the notice
+    let outbox: Value = http()
+        .get(format!("{}/__sim/email/outbox?to={email}", sim_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let returned = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["Subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("returned"))
+        })
+        .count();
+    assert_eq!(returned, 1, "the shopper is told once: {outbox}");
+}
+
+// ------------------------------------------------------------------ guessing budget
+
+#[tokio::test]
+async fn wrong_codes_are_budgeted_per_identifier_across_sessions() {
+    let shopper = new_shopper(100_000).await;
+    let bystander = new_shopper(100_000).await;
+    // Three sessions, three challenges, twelve wrong codes at once.
+    let mut attempts = Vec::new();
+    for _ in 0..3 {
+        let token = start_session(25_000).await;
+        let c = otp_challenge(&token, &shopper.mobile).await;
+        let right = sim_otp(&shopper.mobile).await;
+        let wrong = if right == "0000" { "1111" } else { "0000" };
+        for _ in 0..4 {
+            attempts.push((token.clone(), c.challenge_id.clone(), wrong.to_string()));
+        }
+    }
+    let tasks: Vec<_> = attempts
+        .into_iter()
+        .map(|(token, challenge, wrong)| {
+            tokio::spawn(async move { redeem(&token, &unique(), &challenge, &wrong, 1_000).await })
+        })
+        .collect();
+    let (mut invalid, mut locked) = (0, 0);
+    for task in tasks {
+        let e = error(task.await.unwrap()).await;
+        match e.code {
+            ErrorCode::OtpInvalid => invalid += 1,
+            ErrorCode::OtpLocked => {
+                locked += 1;
+                assert!(e.retry_after_seconds.is_some_and(|s| s > 0 && s <= 3600));
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        invalid <= 5,
+        "at most 5 wrong codes reach the bank, {invalid} did"
+    );
+    assert_eq!(invalid + locked, 12);
+    // Locked means the identifier: even the right code on a fresh challenge is refused.
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let right = sim_otp(&shopper.mobile).await;
+    let e = error(redeem(&token, &unique(), &c.challenge_id, &right, 1_000).await).await;
+    assert_eq!(e.code, ErrorCode::OtpLocked);
+    assert_eq!(bank_points(&shopper.mobile).await, 100_000);
+    // Someone else is not affected.
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &bystander.mobile).await;
+    let right = sim_otp(&bystander.mobile).await;
+    assert_eq!(
+        redeem(&token, &unique(), &c.challenge_id, &right, 1_000)
+            .await
+            .status(),
+        201
+    );
+    // An hour later the identifier may try again.
+    advance_clock(3601).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    let right = sim_otp(&shopper.mobile).await;
+    assert_eq!(
+        redeem(&token, &unique(), &c.challenge_id, &right, 1_000)
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn an_expired_challenge_shows_no_balance() {
+    let shopper = new_shopper(100_000).await;
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, &shopper.mobile).await;
+    advance_clock(181).await;
+    let response = widget(
+        Method::GET,
+        &format!("/v1/mokafaa/balance?challenge_id={}", c.challenge_id),
+        &token,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(error(response).await.code, ErrorCode::OtpExpired);
+}
+
+// ------------------------------------------------------------------ origins, signatures, sizes
+
+#[tokio::test]
+async fn every_widget_route_refuses_a_token_used_from_another_origin() {
+    let token = start_session(25_000).await;
+    let elsewhere = "https://evil.example";
+    let calls = [
+        (
+            Method::PATCH,
+            "/v1/sessions/current",
+            Some(json!({"amount": {"minor": 1, "currency": "SAR"}})),
+        ),
+        (Method::GET, "/v1/pongo/earn-preview", None),
+        (
+            Method::POST,
+            "/v1/pongo/enlist",
+            Some(json!({"phone": "0551234567", "email_optin": true, "sms_optin": true})),
+        ),
+        (
+            Method::POST,
+            "/v1/mokafaa/otp",
+            Some(json!({"method": "mobile", "mobile": "0501234567"})),
+        ),
+    ];
+    for (method, path, body) in calls {
+        let mut request = http()
+            .request(method.clone(), format!("{}{path}", edge_url()))
+            .header("Origin", elsewhere)
+            .bearer_auth(&token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let e = error(request.send().await.unwrap()).await;
+        assert_eq!(e.code, ErrorCode::OriginNotAllowed, "{method} {path}");
+    }
+    // The cart total did not change from the other origin.
+    let ok = widget(Method::PATCH, "/v1/sessions/current", &token)
+        .json(&json!({"amount": {"minor": 25_000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(ok.status().is_success(), "the storefront itself still may");
+    let _ = DEMO_ORIGIN;
+}
+
+#[tokio::test]
+async fn a_signature_re_spelled_is_still_a_replay() {
+    let (_, r) = redeemed(25_000, 1_000, None).await;
+    let body = json!({"merchant_id": "demo", "receipt": r.receipt});
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let secret = std::env::var("LOYALTY_MERCHANT_SECRET").unwrap();
+    let header = sign(
+        secret.as_bytes(),
+        sim_now().await,
+        &bytes,
+        PayloadLayout::TimestampDotBody,
+    );
+    let (t, v1) = header.split_once(',').unwrap();
+    let spellings = [
+        header.clone(),
+        format!("{v1},{t}"),
+        format!("{t}, {}", v1.to_uppercase().replacen("V1=", "v1=", 1)),
+        format!("{t},{v1},{v1}"),
+    ];
+    let send = |h: String| {
+        http()
+            .post(format!("{}/v1/merchant/receipts/verify", edge_url()))
+            .header("Content-Type", "application/json")
+            .header("Loyalty-Signature", h)
+            .body(bytes.clone())
+            .send()
+    };
+    assert_eq!(send(spellings[0].clone()).await.unwrap().status(), 200);
+    for spelling in &spellings[1..] {
+        let e = error(send(spelling.clone()).await.unwrap()).await;
+        assert_eq!(e.code, ErrorCode::SignatureReplayed, "{spelling}");
+    }
+}
+
+#[tokio::test]
+async fn numbers_too_big_and_bodies_too_large_are_clear_errors() {
+    for minor in [
+        json!(1_000_000_000_001_u64),
+        json!(9_007_199_254_740_993_u64),
+        json!(18_446_744_073_709_551_615_u64),
+        json!(-1),
+        json!(1.5),
+    ] {
+        let response = http()
+            .post(format!("{}/v1/sessions", edge_url()))
+            .header("Origin", DEMO_ORIGIN)
+            .json(&json!({"merchant_id": "demo", "cart_id": unique(), "amount": {"minor": minor, "currency": "SAR"}, "locale": "en"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{minor}");
+        let e = error(response).await;
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::InvalidRequest, Some("amount")),
+            "{minor}"
+        );
+    }
+    let token = start_session(25_000).await;
+    let c = otp_challenge(&token, loyalty_e2e::RICH_MOBILE).await;
+    let response = widget(Method::POST, "/v1/mokafaa/redeem", &token)
+        .header("Idempotency-Key", unique())
+        .json(&json!({"challenge_id": c.challenge_id, "otp": "1234", "amount": {"minor": 18_446_744_073_709_551_615_u64, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    let e = error(response).await;
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::InvalidRequest, Some("amount"))
+    );
+    let huge = format!(
+        r#"{{"merchant_id":"demo","pad":"{}"}}"#,
+        "x".repeat(70 * 1024)
+    );
+    let response = http()
+        .post(format!("{}/v1/merchant/orders/paid", edge_url()))
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(error(response).await.code, ErrorCode::PayloadTooLarge);
+}
+
+#[tokio::test]
+async fn an_api_client_types_what_a_shopper_types() {
+    let shopper = new_shopper(100_000).await;
+    let token = start_session(25_000).await;
+    // The mobile with +966 and Arabic-Indic digits, the code in Eastern Arabic-Indic digits.
+    let typed_mobile: String = format!("+966 {}", &shopper.mobile[1..])
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0660 + d).unwrap(),
+            None => c,
+        })
+        .collect();
+    let sent = widget(Method::POST, "/v1/mokafaa/otp", &token)
+        .json(&json!({"method": "mobile", "mobile": typed_mobile}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    let c: loyalty_shared::api::OtpChallenge = sent.json().await.unwrap();
+    let otp: String = sim_otp(&shopper.mobile)
+        .await
+        .chars()
+        .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    let response = redeem(
+        &token,
+        &unique(),
+        &c.challenge_id,
+        &format!(" {otp} "),
+        1_000,
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(bank_points(&shopper.mobile).await, 100_000 - 2_500);
+}
