@@ -19,6 +19,7 @@ mod reversal;
 mod routes;
 mod sealed;
 mod secure;
+mod sms_verify;
 mod store;
 
 use loyalty_shared::{ApiError, ErrorCode, Locale};

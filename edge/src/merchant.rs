@@ -30,6 +30,12 @@ struct MerchantRow {
     accept_iban: i64,
     #[serde(default)]
     show_balance_before_code: i64,
+    #[serde(default)]
+    sms_verify_base_url: Option<String>,
+    #[serde(default)]
+    sms_verify_service_sid: Option<String>,
+    #[serde(default)]
+    sms_verify_account_sid: Option<String>,
 }
 
 #[derive(Debug)]
@@ -45,6 +51,8 @@ pub struct Merchant {
     /// Whether the whole balance shows before the code (opt-in: it tells anyone who knows
     /// the shopper's number how many points they hold).
     pub show_balance_before_code: bool,
+    /// The SMS verification service that proves a Pongo member owns their phone.
+    pub sms_verify: Option<crate::sms_verify::SmsVerifyConfig>,
 }
 
 impl Merchant {
@@ -121,7 +129,24 @@ pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiRe
         }
         _ => None,
     };
+    let sms_verify = match (
+        row.sms_verify_base_url,
+        row.sms_verify_service_sid,
+        row.sms_verify_account_sid,
+        secret(env, "SMS_VERIFY_AUTH_TOKEN", &row.id),
+    ) {
+        (Some(base_url), Some(service_sid), Some(account_sid), Some(auth_token)) => {
+            Some(crate::sms_verify::SmsVerifyConfig {
+                base_url,
+                service_sid,
+                account_sid,
+                auth_token,
+            })
+        }
+        _ => None,
+    };
     Ok(Merchant {
+        sms_verify,
         allowed_origins: serde_json::from_str(&row.allowed_origins).unwrap_or_default(),
         id: row.id,
         name: row.name,

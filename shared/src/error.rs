@@ -109,6 +109,10 @@ error_codes! {
         "This request is still being processed. Please try again in a moment.", "ما زال هذا الطلب قيد المعالجة. يرجى المحاولة بعد لحظات.";
     PayloadTooLarge = "payload_too_large", 413,
         "The request body is too large.", "نص الطلب كبير جداً.";
+    AmbiguousMember = "ambiguous_member", 409,
+        "More than one loyalty member joined on this cart: name the customer in the order.", "انضم أكثر من عضو ولاء على هذه السلة: حدّد العميل في الطلب.";
+    VerificationUnavailable = "verification_unavailable", 409,
+        "This store cannot text you a code. Your points are still credited to your number.", "لا يستطيع هذا المتجر إرسال رمز إليك. ستُضاف نقاطك إلى رقمك على أي حال.";
     AlreadyReversed = "already_reversed", 409,
         "This redemption was already reversed.", "تم إلغاء عملية الاستبدال هذه مسبقاً.";
     PaymentNotSuccessful = "payment_not_successful", 422,

@@ -3,8 +3,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use loyalty_shared::api::{
-    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoMember, RedeemRequest, Redemption,
-    SendOtpRequest, SessionStarted, StartSessionRequest, UpdateCartRequest,
+    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoCheckCode, PongoCodeSent, PongoMember,
+    RedeemRequest, Redemption, SendOtpRequest, SessionStarted, StartSessionRequest,
+    UpdateCartRequest,
 };
 use loyalty_shared::{ApiError, ErrorBody, ErrorCode, Locale, Money};
 use serde::de::DeserializeOwned;
@@ -67,6 +68,26 @@ impl EdgeClient {
         request: &EnlistRequest,
     ) -> Result<PongoMember, ApiError> {
         self.post("/v1/pongo/enlist", Some(token), None, request)
+            .await
+    }
+
+    /// Texts a code to the phone enlisted in this session.
+    pub async fn pongo_send_code(&self, token: &str) -> Result<PongoCodeSent, ApiError> {
+        self.post(
+            "/v1/pongo/verify",
+            Some(token),
+            None,
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// The code the shopper received: right, the member card opens.
+    pub async fn pongo_check_code(&self, token: &str, code: &str) -> Result<PongoMember, ApiError> {
+        let body = PongoCheckCode {
+            code: code.to_string(),
+        };
+        self.post("/v1/pongo/verify/check", Some(token), None, &body)
             .await
     }
 

@@ -3,8 +3,8 @@
 //! back as actions.
 
 use loyalty_shared::api::{
-    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoMember, Program, RedeemRequest,
-    Redemption, RedemptionState, SendOtpRequest, VerifyBy,
+    Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoCodeSent, PongoMember, Program,
+    RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
 use loyalty_shared::{
     ApiError, Currency, CustomerNumber, ErrorCode, InternationalPhone, Money, SaudiIban,
@@ -88,6 +88,10 @@ pub struct PongoForm {
     pub member: Option<PongoMember>,
     /// The points the paid order earned, once the host page says it was placed.
     pub earned: Option<u64>,
+    /// A code was texted to prove the phone (an existing member's card stays locked until).
+    pub code_sent: Option<PongoCodeSent>,
+    /// The code as typed.
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,6 +162,9 @@ pub enum Action {
     PongoSending,
     PongoFailed(ApiError),
     Enlisted(PongoMember),
+    /// A code was texted to the member's phone.
+    PongoCodeSent(PongoCodeSent),
+    EditPongoCode(String),
     /// The cart changed and the edge computed what it earns now.
     EarnPreviewUpdated(EarnPreview),
     /// The host page placed the order; Pongo credited these points.
@@ -275,6 +282,10 @@ impl Reducible for WidgetState {
             }
             Action::Enlisted(member) => {
                 next.pongo.busy = false;
+                if member.verified {
+                    next.pongo.code_sent = None;
+                    next.pongo.code.clear();
+                }
                 next.pongo.member = Some(member);
             }
             Action::OrderEarned(points) => {
@@ -287,6 +298,15 @@ impl Reducible for WidgetState {
                 if let Some(member) = next.pongo.member.as_mut() {
                     member.earn_preview = preview;
                 }
+            }
+            Action::PongoCodeSent(sent) => {
+                next.pongo.busy = false;
+                next.pongo.code.clear();
+                next.pongo.code_sent = Some(sent);
+            }
+            Action::EditPongoCode(value) => {
+                next.pongo.code = value;
+                next.pongo.error = None;
             }
             Action::PongoSending => {
                 next.pongo.busy = true;
@@ -449,7 +469,9 @@ mod tests {
         assert_eq!(s.pongo.member, None);
         let member = PongoMember {
             masked_phone: "9665••••4567".into(),
-            points: 10,
+            points: Some(10),
+            verified: true,
+            can_verify: false,
             earn_preview: preview(1000, 15),
             new_member: true,
             rewards: vec![],
@@ -462,7 +484,7 @@ mod tests {
             ],
         );
         let member = s.pongo.member.as_ref().unwrap();
-        assert_eq!((member.earn_preview.points, member.points), (75, 10));
+        assert_eq!((member.earn_preview.points, member.points), (75, Some(10)));
         assert_eq!(s.pongo.earned, None);
         let s = reduce(s, &[Action::OrderEarned(75)]);
         assert_eq!(s.pongo.earned, Some(75));

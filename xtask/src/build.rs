@@ -147,6 +147,7 @@ pub fn write_dev_vars() -> Result<()> {
         "# Written by cargo xtask for the local stack; never commit real secrets.\n\
          MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\
          MOKAFAA_MERCHANT_TOKEN__DEMO=sim-merchant-token\n\
+         SMS_VERIFY_AUTH_TOKEN__DEMO=sim-sms-auth-token\n\
          MERCHANT_API_SECRET__DEMO={merchant}\n\
          ADMIN_TOKEN={admin}\n\
          RECEIPT_SIGNING_KEY={key}\n\
@@ -159,7 +160,8 @@ pub fn write_dev_vars() -> Result<()> {
          PONGO_CLIENT_SECRET=sim-pongo-secret\n\
          PONGO_TOKEN_KEY={sealing}\n\
          OTP_LIMIT_PER_IP=1000/900\n\
-         REDEEM_LIMIT_PER_IP=1000/900\n",
+         REDEEM_LIMIT_PER_IP=1000/900\n\
+         ENLIST_LIMIT_PER_IP=1000/900\n",
         merchant = DEV_MERCHANT_API_SECRET,
         admin = DEV_ADMIN_TOKEN,
         sim = crate::stack::SIM_ADDR

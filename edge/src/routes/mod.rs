@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod pongo;
 pub mod pongo_admin;
 pub mod pongo_merchant;
+pub mod pongo_verify;
 pub mod sessions;
 
 use std::future::Future;
@@ -54,6 +55,8 @@ pub fn table() -> Vec<Route> {
         route!(Get "/v1/admin/redemptions/attention" => admin::attention),
         route!(Post "/v1/pongo/enlist" => pongo::enlist),
         route!(Get "/v1/pongo/earn-preview" => pongo::preview),
+        route!(Post "/v1/pongo/verify" => pongo_verify::send),
+        route!(Post "/v1/pongo/verify/check" => pongo_verify::check),
         route!(Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
         route!(Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
         route!(Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),

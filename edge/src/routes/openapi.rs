@@ -24,6 +24,8 @@ use worker::{Request, Response, Result, RouteContext};
         super::admin::attention,
         super::pongo::enlist,
         super::pongo::preview,
+        super::pongo_verify::send,
+        super::pongo_verify::check,
         super::pongo::webhook,
         super::pongo_merchant::order_paid,
         super::pongo_merchant::order_cancelled,

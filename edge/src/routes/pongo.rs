@@ -3,11 +3,15 @@
 
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
+use crate::domain::rate_limit::Limit;
 use crate::http::{internal, json_response, now, read_json, respond};
+use crate::merchant;
 use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::wire::NewCustomer;
+use crate::rate_limit;
 use crate::routes::DB_BINDING;
-use crate::store::sessions;
+use crate::secure::sha256_hex;
+use crate::store::sessions::{self, Session};
 use crate::store::{int, statement};
 use loyalty_shared::api::{EnlistRequest, OrderCustomer, PongoMember, PongoReward};
 use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
@@ -19,10 +23,13 @@ use worker::{D1Database, Request, Response, Result, RouteContext};
 /// The header Pongo signs deliveries with [S].
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
 
-/// `POST /v1/pongo/enlist`: finds the shopper by phone or enlists them, storing both
-/// consent answers exactly as given.
+/// `POST /v1/pongo/enlist`: enlists a new shopper with both consent answers as given, or
+/// names an existing member. A phone number proves nothing: an existing member's answers and
+/// email are changed, and their points and rewards shown, only in a session that proved the
+/// phone with a texted code (`/v1/pongo/verify`); until then the order's points still reach
+/// that number's account.
 #[utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
 pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let db = ctx
@@ -43,43 +50,52 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
             ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin")
         })?;
         let email = optional_email(body.email.as_deref(), locale)?;
+        // Looking numbers up is limited per client and per number, like sending a code.
+        let ip = rate_limit::client_ip(&req);
+        let per_ip = rate_limit::configured(&ctx.env, "ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
+        rate_limit::check(&db, &format!("enlist:ip:{ip}"), per_ip, now, locale).await?;
+        let phone_key = format!("enlist:phone:{}", sha256_hex(phone.as_digits().as_bytes()));
+        rate_limit::check(&db, &phone_key, ENLIST_PER_PHONE, now, locale).await?;
         let app = PongoApp::from_env(&ctx.env)?;
         let connection = connection::require(&db, &app, &session.merchant_id, now, locale).await?;
-        let location = session.origin.clone().unwrap_or_else(|| "web".into());
-        let store_slug =
-            match connection::store_for(&db, &session.merchant_id, &location, locale).await {
-                Ok(slug) => slug,
-                Err(_) => connection::store_for(&db, &session.merchant_id, "web", locale).await?,
-            };
+        let store_slug = store_slug(&db, &session, locale).await?;
         let client = connection.client(&app);
         let merchant_id = session.merchant_id.clone();
         let found = match client.customer(phone.as_digits()).await {
             Ok(found) => found,
             Err(f) => return Err(connection::refused(&db, &merchant_id, f, now, locale).await),
         };
-        let (customer, new_member) = match found {
-            Some(existing) => {
-                let mut changes = json!({ "email_optin": email_optin, "sms_optin": sms_optin });
-                if let Some(email) = email {
-                    changes["email"] = json!(email);
-                }
-                match client.update_customer(&existing.id, &changes).await {
-                    Ok(c) => (c, false),
+        let answers = Answers {
+            email_optin,
+            sms_optin,
+            email: email.map(str::to_string),
+        };
+        let proved_here = session.pongo_verified != 0
+            && session.pongo_phone.as_deref() == Some(phone.as_digits());
+        let (customer, new_member, verified) = match found {
+            Some(existing) if proved_here => {
+                match client
+                    .update_customer(&existing.id, &answers.changes())
+                    .await
+                {
+                    Ok(c) => (c, false, true),
                     Err(f) => {
                         return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
                     }
                 }
             }
+            // Someone typed a member's number: nothing of theirs changes or shows.
+            Some(existing) => (existing, false, false),
             None => {
                 let new = NewCustomer {
                     phone: phone.as_digits().to_string(),
                     reference_store_slug: store_slug.clone(),
                     email_optin,
                     sms_optin,
-                    email: email.map(str::to_string),
+                    email: answers.email.clone(),
                 };
                 match client.create_customer(&new).await {
-                    Ok(c) => (c, true),
+                    Ok(c) => (c, true, true),
                     Err(f) => {
                         return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
                     }
@@ -89,8 +105,13 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
         worker::console_log!(
             "merchant {merchant_id}: Pongo member {} {}",
             phone.masked(),
-            if new_member { "enlisted" } else { "identified" }
+            match (new_member, verified) {
+                (true, _) => "enlisted",
+                (false, true) => "identified (proved)",
+                (false, false) => "named (not proved)",
+            }
         );
+        let pending = (!verified).then(|| answers.to_json());
         sessions::set_pongo_member(
             &db,
             &session.id,
@@ -99,29 +120,112 @@ pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
                 email_optin: Some(email_optin),
                 sms_optin: Some(sms_optin),
             },
+            verified,
+            pending.as_deref(),
         )
         .await?;
-        // The rewards list is a nicety: without it the shopper still enlists.
-        let rewards = client.rewards(&store_slug).await.unwrap_or_default();
-        let member = PongoMember {
-            masked_phone: phone.masked(),
-            points: customer.points,
-            earn_preview: earn_preview(&connection.partner_parameters, session.amount()),
-            new_member,
-            rewards: rewards
-                .into_iter()
-                .map(|r| PongoReward {
-                    within_reach: customer.points >= r.points,
-                    id: r.id,
-                    name: r.name,
-                    points: r.points,
-                })
-                .collect(),
+        let can_verify = merchant::load(&db, &ctx.env, &merchant_id, locale)
+            .await?
+            .sms_verify
+            .is_some();
+        let rewards = if verified {
+            // The rewards list is a nicety: without it the shopper still enlists.
+            client.rewards(&store_slug).await.unwrap_or_default()
+        } else {
+            Vec::new()
         };
+        let member = member_card(
+            &phone,
+            &customer,
+            new_member,
+            verified,
+            can_verify,
+            rewards,
+            &connection,
+            &session,
+        );
         json_response(&member, 200).map_err(|e| internal("response", e))
     }
     .await;
     respond(outcome)
+}
+
+/// Enlist calls per client IP (number scanning), overridable with `ENLIST_LIMIT_PER_IP`.
+pub const ENLIST_PER_IP: Limit = Limit {
+    max: 30,
+    window_seconds: 15 * 60,
+};
+/// Enlist calls naming one phone number.
+pub const ENLIST_PER_PHONE: Limit = Limit {
+    max: 10,
+    window_seconds: 15 * 60,
+};
+
+/// The store a session's shopper joins at: the one mapped to its storefront, else `web`.
+pub(crate) async fn store_slug(
+    db: &D1Database,
+    session: &Session,
+    locale: Locale,
+) -> crate::http::ApiResult<String> {
+    let location = session.origin.clone().unwrap_or_else(|| "web".into());
+    match connection::store_for(db, &session.merchant_id, &location, locale).await {
+        Ok(slug) => Ok(slug),
+        Err(_) => connection::store_for(db, &session.merchant_id, "web", locale).await,
+    }
+}
+
+/// The consent answers (and email) a shopper gave, as stored until the phone is proved.
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+pub(crate) struct Answers {
+    pub email_optin: bool,
+    pub sms_optin: bool,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl Answers {
+    pub fn changes(&self) -> serde_json::Value {
+        let mut changes = json!({ "email_optin": self.email_optin, "sms_optin": self.sms_optin });
+        if let Some(email) = &self.email {
+            changes["email"] = json!(email);
+        }
+        changes
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The member card: points and rewards only for a proved (or new) member.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn member_card(
+    phone: &InternationalPhone,
+    customer: &crate::pongo::wire::Customer,
+    new_member: bool,
+    verified: bool,
+    can_verify: bool,
+    rewards: Vec<crate::pongo::wire::Reward>,
+    connection: &connection::Connection,
+    session: &Session,
+) -> PongoMember {
+    PongoMember {
+        masked_phone: phone.masked(),
+        points: verified.then_some(customer.points),
+        verified,
+        can_verify: can_verify && !verified,
+        earn_preview: earn_preview(&connection.partner_parameters, session.amount()),
+        new_member,
+        rewards: rewards
+            .into_iter()
+            .map(|r| PongoReward {
+                within_reach: customer.points >= r.points,
+                id: r.id,
+                name: r.name,
+                points: r.points,
+            })
+            .collect(),
+    }
 }
 
 /// `GET /v1/pongo/earn-preview`: what the session's cart earns now (after a cart change,

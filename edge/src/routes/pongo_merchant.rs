@@ -46,7 +46,23 @@ pub async fn order_paid(mut req: Request, ctx: RouteContext<()>) -> Result<Respo
             connection::store_for(&db, &merchant.id, &body.location_id, Locale::En).await?;
         let customer = match (&body.customer, &body.cart_id) {
             (Some(c), _) => Some(c.clone()),
-            (None, Some(cart)) => sessions::pongo_member_for_cart(&db, &merchant.id, cart).await?,
+            (None, Some(cart)) => {
+                let mut members = sessions::pongo_members_for_cart(&db, &merchant.id, cart).await?;
+                if members.len() > 1 {
+                    let phones: Vec<String> = members
+                        .iter()
+                        .filter_map(|m| loyalty_shared::InternationalPhone::parse(&m.phone, None).ok())
+                        .map(|p| p.masked())
+                        .collect();
+                    return Err(ApiError::new(ErrorCode::AmbiguousMember, Locale::En)
+                        .with_field("customer")
+                        .with_message(format!(
+                            "Members {} joined on this cart: send the order with the customer who paid.",
+                            phones.join(", ")
+                        )));
+                }
+                members.pop()
+            }
             (None, None) => None,
         };
         let calls = plan(&body, &store_slug, customer.as_ref(), &iso8601(now))?;

@@ -20,6 +20,15 @@ pub struct Session {
     pub locale: String,
     pub origin: Option<String>,
     pub expires_at: i64,
+    /// The Pongo member enlisted in this session (international digits).
+    #[serde(default)]
+    pub pongo_phone: Option<String>,
+    /// 1 when this session proved the member's phone (or created the member).
+    #[serde(default)]
+    pub pongo_verified: i64,
+    /// The answers given for an existing member, applied once the phone is proved (JSON).
+    #[serde(default)]
+    pub pongo_answers: Option<String>,
 }
 
 impl Session {
@@ -82,6 +91,9 @@ pub async fn create(
         locale: new.locale.tag().to_string(),
         origin: new.origin.map(str::to_string),
         expires_at,
+        pongo_phone: None,
+        pongo_verified: 0,
+        pongo_answers: None,
     };
     Ok((session, token))
 }
@@ -96,7 +108,7 @@ pub async fn authenticate(
     let token = token.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
     let session: Option<Session> = statement(
         db,
-        "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at FROM sessions WHERE token_hash = ?1",
+        "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1",
         &[sha256_hex(token.as_bytes()).into()],
     )?
     .first(None)
@@ -127,22 +139,33 @@ pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> 
 }
 
 /// Remembers the Pongo member enlisted in this session, so the paid order credits them.
+/// `verified`: the session proved the phone (or created the member); else the consent
+/// answers are not sent with orders (they are the member's, not the typist's) and wait in
+/// `answers` until the phone is proved.
 pub async fn set_pongo_member(
     db: &D1Database,
     session_id: &str,
     customer: &loyalty_shared::api::OrderCustomer,
+    verified: bool,
+    answers: Option<&str>,
 ) -> ApiResult<()> {
     let flag = |v: Option<bool>| {
-        v.map(|b| int(i64::from(b)))
+        v.filter(|_| verified)
+            .map(|b| int(i64::from(b)))
             .unwrap_or(wasm_bindgen::JsValue::NULL)
     };
     statement(
         db,
-        "UPDATE sessions SET pongo_phone = ?1, pongo_email_optin = ?2, pongo_sms_optin = ?3 WHERE id = ?4",
+        "UPDATE sessions SET pongo_phone = ?1, pongo_email_optin = ?2, pongo_sms_optin = ?3,
+             pongo_verified = ?4, pongo_answers = ?5 WHERE id = ?6",
         &[
             customer.phone.as_str().into(),
             flag(customer.email_optin),
             flag(customer.sms_optin),
+            int(i64::from(verified)),
+            answers
+                .map(Into::into)
+                .unwrap_or(wasm_bindgen::JsValue::NULL),
             session_id.into(),
         ],
     )?
@@ -152,30 +175,40 @@ pub async fn set_pongo_member(
     Ok(())
 }
 
-/// The Pongo member last enlisted in the widget for this cart, if any.
-pub async fn pongo_member_for_cart(
+/// The Pongo members enlisted in the widget for this cart, one per phone, newest first.
+/// More than one means two shoppers (or one shopper and someone who typed the cart id)
+/// joined on it: the caller must not pick one silently.
+pub async fn pongo_members_for_cart(
     db: &D1Database,
     merchant_id: &str,
     cart_id: &str,
-) -> ApiResult<Option<loyalty_shared::api::OrderCustomer>> {
+) -> ApiResult<Vec<loyalty_shared::api::OrderCustomer>> {
     #[derive(Deserialize)]
     struct Member {
         pongo_phone: String,
         pongo_email_optin: Option<i64>,
         pongo_sms_optin: Option<i64>,
     }
-    let row: Option<Member> = statement(
+    let rows: Vec<Member> = statement(
         db,
         "SELECT pongo_phone, pongo_email_optin, pongo_sms_optin FROM sessions
-         WHERE merchant_id = ?1 AND cart_id = ?2 AND pongo_phone IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+         WHERE merchant_id = ?1 AND cart_id = ?2 AND pongo_phone IS NOT NULL ORDER BY created_at DESC LIMIT 20",
         &[merchant_id.into(), cart_id.into()],
     )?
-    .first(None)
+    .all()
     .await
+    .map_err(|e| internal("session pongo member", e))?
+    .results()
     .map_err(|e| internal("session pongo member", e))?;
-    Ok(row.map(|m| loyalty_shared::api::OrderCustomer {
-        phone: m.pongo_phone,
-        email_optin: m.pongo_email_optin.map(|v| v != 0),
-        sms_optin: m.pongo_sms_optin.map(|v| v != 0),
-    }))
+    let mut members: Vec<loyalty_shared::api::OrderCustomer> = Vec::new();
+    for m in rows {
+        if members.iter().all(|known| known.phone != m.pongo_phone) {
+            members.push(loyalty_shared::api::OrderCustomer {
+                phone: m.pongo_phone,
+                email_optin: m.pongo_email_optin.map(|v| v != 0),
+                sms_optin: m.pongo_sms_optin.map(|v| v != 0),
+            });
+        }
+    }
+    Ok(members)
 }

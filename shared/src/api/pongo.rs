@@ -22,8 +22,18 @@ pub struct EnlistRequest {
 pub struct PongoMember {
     /// `9665••••4567`.
     pub masked_phone: String,
-    /// Points the shopper holds now.
-    pub points: u64,
+    /// Points the shopper holds now: only once the shopper proved the phone is theirs (or
+    /// just joined). A phone number alone proves nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u64>,
+    /// Whether this session proved the phone (a code texted to it) or created the member:
+    /// only then are the points and rewards shown and the answers stored. Otherwise the
+    /// order's points still reach that number's account.
+    #[serde(default)]
+    pub verified: bool,
+    /// Whether the merchant can text a code to prove the phone (`POST /v1/pongo/verify`).
+    #[serde(default)]
+    pub can_verify: bool,
     /// What the current cart will earn once paid.
     pub earn_preview: EarnPreview,
     /// Whether this enlist created the shopper at Pongo (false: an existing member).
@@ -32,6 +42,23 @@ pub struct PongoMember {
     /// The merchant's rewards, with whether the shopper's points already reach each.
     #[serde(default)]
     pub rewards: Vec<PongoReward>,
+}
+
+/// `POST /v1/pongo/verify`: a code was texted to the session's member phone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PongoCodeSent {
+    pub masked_phone: String,
+    pub expires_in_seconds: u32,
+}
+
+/// `POST /v1/pongo/verify/check`: the code the shopper received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PongoCheckCode {
+    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
+    pub code: String,
 }
 
 /// A reward of the merchant's program.

@@ -813,3 +813,202 @@ async fn webhooks_are_verified_and_forgeries_refused() {
     }
     assert!(accepted, "the simulator's signed delivery was accepted");
 }
+
+/// The last code the SMS verification service texted to `digits` (its inbox console).
+async fn texted_code(digits: &str) -> String {
+    let body = sim_get(&format!("/sms/inbox?to=%2B{digits}")).await;
+    body["code"]
+        .as_str()
+        .expect("a code was texted")
+        .to_string()
+}
+
+async fn send_code(token: &str) -> reqwest::Response {
+    widget(reqwest::Method::POST, "/v1/pongo/verify", token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn check_code(token: &str, code: &str) -> reqwest::Response {
+    widget(reqwest::Method::POST, "/v1/pongo/verify/check", token)
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A member who joined in an earlier visit, with their own answers and an email.
+async fn existing_member() -> (String, String) {
+    let (typed, digits) = fresh_phone();
+    let (token, _) = session(4000).await;
+    let joined = enlist(
+        &token,
+        json!({"phone": typed, "email": "owner@example.sa", "email_optin": true, "sms_optin": true}),
+    )
+    .await;
+    assert_eq!(joined.status(), 200);
+    (typed, digits)
+}
+
+#[tokio::test]
+async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
+    connect().await;
+    let (typed, digits) = existing_member().await;
+    // Someone else types the member's number with other answers and another email.
+    let (stranger, _) = session(4000).await;
+    let named = enlist(
+        &stranger,
+        json!({"phone": typed, "email": "attacker@example.sa", "email_optin": false, "sms_optin": false}),
+    )
+    .await;
+    assert_eq!(named.status(), 200);
+    let member: Value = named.json().await.unwrap();
+    assert_eq!(member["verified"], false);
+    assert!(member.get("points").is_none(), "no points shown: {member}");
+    assert_eq!(member["rewards"], json!([]));
+    assert_eq!(member["can_verify"], true);
+    let stored = customer_by_phone(&pongo_books().await, &digits);
+    assert_eq!(
+        (
+            stored["email"].as_str(),
+            stored["email_optin"].as_bool(),
+            stored["sms_optin"].as_bool()
+        ),
+        (Some("owner@example.sa"), Some(true), Some(true)),
+        "the member's email and consent are untouched"
+    );
+    // A wrong code proves nothing and says how many tries are left.
+    assert_eq!(send_code(&stranger).await.status(), 201);
+    let right = texted_code(&digits).await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let refused = check_code(&stranger, wrong).await;
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "otp_invalid");
+    assert_eq!(body["error"]["attempts_left"], 4);
+    // The right code (as the owner would type it, in Arabic-Indic digits) opens the card
+    // and stores the answers given.
+    let arabic: String = right
+        .chars()
+        .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    let proved = check_code(&stranger, &arabic).await;
+    assert_eq!(proved.status(), 200);
+    let member: Value = proved.json().await.unwrap();
+    assert_eq!(member["verified"], true);
+    assert!(member["points"].is_u64());
+    assert!(!member["rewards"].as_array().unwrap().is_empty());
+    let stored = customer_by_phone(&pongo_books().await, &digits);
+    assert_eq!(
+        (
+            stored["email_optin"].as_bool(),
+            stored["sms_optin"].as_bool()
+        ),
+        (Some(false), Some(false)),
+        "proved: the answers given are stored"
+    );
+}
+
+#[tokio::test]
+async fn member_codes_are_budgeted_per_number() {
+    connect().await;
+    let (typed, digits) = existing_member().await;
+    let mut last = Value::Null;
+    let mut locked = 0;
+    // Six wrong codes over two sessions: the fifth locks the number, whatever the session.
+    for attempt in 0..6 {
+        let (token, _) = session(4000).await;
+        let named = enlist(
+            &token,
+            json!({"phone": typed, "email_optin": true, "sms_optin": true}),
+        )
+        .await;
+        assert_eq!(named.status(), 200);
+        if attempt % 3 == 0 {
+            assert_eq!(send_code(&token).await.status(), 201);
+        }
+        let right = texted_code(&digits).await;
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        last = check_code(&token, wrong).await.json().await.unwrap();
+        if last["error"]["code"] == "otp_locked" {
+            locked += 1;
+            assert!(last["error"]["retry_after_seconds"].as_u64().unwrap() > 0);
+        }
+    }
+    assert!(locked >= 1, "locked after five wrong codes: {last}");
+    // Even the right code is refused while locked.
+    let (token, _) = session(4000).await;
+    enlist(
+        &token,
+        json!({"phone": typed, "email_optin": true, "sms_optin": true}),
+    )
+    .await;
+    let right = texted_code(&digits).await;
+    let body: Value = check_code(&token, &right).await.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "otp_locked");
+}
+
+#[tokio::test]
+async fn a_cart_two_members_joined_on_is_not_credited_to_either_by_guess() {
+    connect().await;
+    let (token, cart) = session(4000).await;
+    let (first, first_digits) = fresh_phone();
+    assert_eq!(
+        enlist(
+            &token,
+            json!({"phone": first, "email_optin": true, "sms_optin": true})
+        )
+        .await
+        .status(),
+        200
+    );
+    // A second session on the same cart id (someone who learnt it) enlists another number.
+    let response = http()
+        .post(format!("{}/v1/sessions", edge_url()))
+        .header("Origin", DEMO_ORIGIN)
+        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": 4000, "currency": "SAR"}, "locale": "en"}))
+        .send()
+        .await
+        .unwrap();
+    let other: Value = response.json().await.unwrap();
+    let other = other["session_token"].as_str().unwrap().to_string();
+    let (second, second_digits) = fresh_phone();
+    enlist(
+        &other,
+        json!({"phone": second, "email_optin": true, "sms_optin": true}),
+    )
+    .await;
+    let order_id = format!("amb-{}", unique());
+    let mut body = order(&order_id, 4000);
+    body["cart_id"] = json!(cart);
+    let (status, answer) = send_order(&body).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (409, Some("ambiguous_member"))
+    );
+    let books = pongo_books().await;
+    assert!(
+        orders_with_prefix(&books, &order_id).is_empty(),
+        "nothing sent by guess"
+    );
+    // Naming the customer who paid settles it.
+    body["customer"] = json!({"phone": first_digits});
+    let (status, _) = send_order(&body).await;
+    assert_eq!(status, 200);
+    let books = pongo_books().await;
+    assert!(
+        customer_by_phone(&books, &first_digits)["points"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(customer_by_phone(&books, &second_digits)["points"], 0);
+}

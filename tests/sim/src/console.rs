@@ -2,7 +2,7 @@
 //! nested from each provider module; the clock, faults and reset live here.
 
 use crate::faults::FaultConfig;
-use crate::{email, mokafaa, pongo, Sim};
+use crate::{email, mokafaa, pongo, sms_verify, Sim};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -20,6 +20,7 @@ pub fn router() -> Router<Sim> {
         .nest("/mokafaa", mokafaa::console())
         .nest("/pongo", pongo::console())
         .nest("/email", email::console())
+        .nest("/sms", sms_verify::console())
 }
 
 async fn clock(State(sim): State<Sim>) -> Json<Value> {

@@ -16,6 +16,7 @@ pub mod faults;
 pub mod mokafaa;
 pub mod pongo;
 pub mod shop;
+pub mod sms_verify;
 
 use axum::Router;
 use clock::SimClock;
@@ -37,6 +38,7 @@ pub struct SimInner {
     pub mokafaa: Mutex<mokafaa::Bank>,
     pub pongo: Mutex<pongo::Pongo>,
     pub email: Mutex<email::Outbox>,
+    pub sms: Mutex<sms_verify::Service>,
 }
 
 impl Sim {
@@ -49,6 +51,7 @@ impl Sim {
             mokafaa: Mutex::new(mokafaa::Bank::seeded()),
             pongo: Mutex::new(pongo::Pongo::seeded()),
             email: Mutex::new(email::Outbox::default()),
+            sms: Mutex::new(sms_verify::Service::default()),
         }))
     }
 
@@ -80,11 +83,16 @@ impl Sim {
         self.0.email.lock().expect("email lock")
     }
 
+    pub fn sms(&self) -> MutexGuard<'_, sms_verify::Service> {
+        self.0.sms.lock().expect("sms lock")
+    }
+
     /// Back to the seed data, real time and no faults.
     pub fn reset(&self) {
         *self.bank() = mokafaa::Bank::seeded();
         *self.pongo() = pongo::Pongo::seeded();
         *self.outbox() = email::Outbox::default();
+        *self.sms() = sms_verify::Service::default();
         self.0.clock.reset();
         self.0.faults.clear();
     }
@@ -96,6 +104,7 @@ pub fn app(sim: Sim) -> Router {
         .nest("/mokafaa", mokafaa::router())
         .nest("/pongo", pongo::router())
         .nest("/email", email::router())
+        .nest("/sms", sms_verify::router())
         .nest("/__sim", console::router())
         .with_state(sim)
 }

@@ -103,9 +103,91 @@ pub fn pongo_view(props: &PongoProps) -> Html {
                 <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Join, locale) }</button>
             </form>
             if let Some(member) = &form.member {
-                { member_card(member, form.earned, locale) }
+                if member.verified {
+                    { member_card(member, form.earned, locale) }
+                } else {
+                    { unproved_card(props, member) }
+                }
             }
         </section>
+    }
+}
+
+/// An existing member named by phone only: the order's points go to that number; the card
+/// opens once a code texted to it is typed back.
+fn unproved_card(props: &PongoProps, member: &PongoMember) -> Html {
+    let PongoProps {
+        form,
+        dispatch,
+        locale,
+        client,
+        session,
+    } = props;
+    let locale = *locale;
+    let send = {
+        let (dispatch, client, session) = (dispatch.clone(), client.clone(), session.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(token) = session.clone() else { return };
+            dispatch.dispatch(Action::PongoSending);
+            let (dispatch, client) = (dispatch.clone(), client.clone());
+            yew::platform::spawn_local(async move {
+                match client.pongo_send_code(&token).await {
+                    Ok(sent) => dispatch.dispatch(Action::PongoCodeSent(sent)),
+                    Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
+                }
+            });
+        })
+    };
+    let check = {
+        let (dispatch, client, session, code, busy) = (
+            dispatch.clone(),
+            client.clone(),
+            session.clone(),
+            form.code.clone(),
+            form.busy,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let Some(token) = session.clone() else { return };
+            dispatch.dispatch(Action::PongoSending);
+            let (dispatch, client, code) = (dispatch.clone(), client.clone(), code.clone());
+            yew::platform::spawn_local(async move {
+                match client.pongo_check_code(&token, &code).await {
+                    Ok(member) => dispatch.dispatch(Action::Enlisted(member)),
+                    Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
+                }
+            });
+        })
+    };
+    let oninput = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::EditPongoCode(input.value()));
+        })
+    };
+    let preview = &member.earn_preview;
+    html! {
+        <div class="lc-member" role="status" data-verified="false" data-earn={preview.points.to_string()}>
+            <p class="lc-info">{ t(Text::PointsGoTo, locale) }{" "}<bdi dir="ltr">{ &member.masked_phone }</bdi></p>
+            <p class="lc-earn">{ t(Text::YouWillEarn, locale) }{" "}<strong>{ preview.points }</strong></p>
+            if member.can_verify {
+                if let Some(sent) = &form.code_sent {
+                    <form class="lc-form" data-form="pongo-code" onsubmit={check} novalidate=true>
+                        <label for="lc-pongo-code">{ t(Text::CodeTextedTo, locale) }{" "}<bdi dir="ltr">{ &sent.masked_phone }</bdi></label>
+                        <input id="lc-pongo-code" name="code" inputmode="numeric" autocomplete="one-time-code" dir="ltr"
+                            value={form.code.clone()} {oninput} />
+                        <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Verify, locale) }</button>
+                    </form>
+                } else {
+                    <p>{ t(Text::ProveToSee, locale) }</p>
+                    <button type="button" class="lc-link" data-action="send-code" disabled={form.busy} onclick={send}>{ t(Text::SendMeACode, locale) }</button>
+                }
+            }
+        </div>
     }
 }
 
@@ -116,11 +198,11 @@ fn member_card(member: &PongoMember, earned: Option<u64>, locale: Locale) -> Htm
         .minimum
         .is_some_and(|m| preview.points == 0 && preview.amount.minor < m.minor);
     html! {
-        <div class="lc-member" role="status" data-points={member.points.to_string()}
+        <div class="lc-member" role="status" data-verified="true" data-points={member.points.unwrap_or_default().to_string()}
             data-earn={preview.points.to_string()}>
             <p class="lc-info">{ t(if member.new_member { Text::WelcomeMember } else { Text::WelcomeBack }, locale) }
                 {" "}<span dir="ltr">{ &member.masked_phone }</span></p>
-            <p>{ t(Text::YourPoints, locale) }{" "}<strong>{ member.points }</strong></p>
+            <p>{ t(Text::YourPoints, locale) }{" "}<strong>{ member.points.unwrap_or_default() }</strong></p>
             if let Some(points) = earned {
                 <p class="lc-earn lc-earned" data-earned={points.to_string()}>{ t(Text::OrderEarned, locale) }{" "}
                     <strong>{ points }</strong>{" "}{ t(Text::PointsUnit, locale) }</p>

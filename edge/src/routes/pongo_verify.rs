@@ -1,0 +1,250 @@
+//! Proving a Pongo member's phone: a code texted by the merchant's SMS verification service
+//! (Twilio Verify's shape). Proof unlocks the member card and stores the answers the shopper
+//! gave at enlist. Codes are budgeted like Mokafaa's: sends per client and per number, and
+//! at most 5 wrong codes per number per hour, counted before the service sees the code.
+
+use crate::domain::rate_limit::{OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP};
+use crate::http::{internal, json_response, now, read_json, respond, ApiResult};
+use crate::merchant::{self, Merchant};
+use crate::pongo::connection::{self, PongoApp};
+use crate::rate_limit::{self, Taken};
+use crate::routes::pongo::{member_card, store_slug, Answers};
+use crate::routes::DB_BINDING;
+use crate::secure::sha256_hex;
+use crate::sms_verify::{Check, SmsVerifyConfig};
+use crate::store::sessions::{self, Session};
+use loyalty_shared::api::{OrderCustomer, PongoCheckCode, PongoCodeSent};
+use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
+use worker::{D1Database, Request, Response, Result, RouteContext};
+
+/// A texted code lives this long [Twilio Verify: 10 minutes].
+const CODE_SECONDS: u32 = 600;
+
+struct Prover {
+    db: D1Database,
+    session: Session,
+    merchant: Merchant,
+    phone: InternationalPhone,
+    now: i64,
+}
+
+impl Prover {
+    fn locale(&self) -> Locale {
+        self.session.locale()
+    }
+
+    fn service(&self) -> ApiResult<&SmsVerifyConfig> {
+        self.merchant
+            .sms_verify
+            .as_ref()
+            .ok_or_else(|| ApiError::new(ErrorCode::VerificationUnavailable, self.locale()))
+    }
+
+    /// `+9665...`, as the service wants it.
+    fn e164(&self) -> String {
+        format!("+{}", self.phone.as_digits())
+    }
+
+    /// The number's key in the rate-limit table (never in clear).
+    fn number_key(&self, what: &str) -> String {
+        format!("{what}:{}", sha256_hex(self.phone.as_digits().as_bytes()))
+    }
+}
+
+async fn prover(req: &Request, ctx: &RouteContext<()>) -> ApiResult<Prover> {
+    let db = ctx
+        .env
+        .d1(DB_BINDING)
+        .map_err(|e| internal("d1 binding", e))?;
+    let now = now(&ctx.env).await;
+    let session = crate::guards::widget_session(req, &db, now).await?;
+    let locale = session.locale();
+    // The number to prove is the one enlisted in this session, never one sent now.
+    let phone = session
+        .pongo_phone
+        .as_deref()
+        .and_then(|p| InternationalPhone::parse(p, None).ok())
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidRequest, locale)
+                .with_message("Join with your phone number first.")
+        })?;
+    let merchant = merchant::load(&db, &ctx.env, &session.merchant_id, locale).await?;
+    Ok(Prover {
+        db,
+        session,
+        merchant,
+        phone,
+        now,
+    })
+}
+
+/// `POST /v1/pongo/verify`: texts a code to the phone enlisted in this session.
+#[utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
+    responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+pub async fn send(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let p = prover(&req, &ctx).await?;
+        let locale = p.locale();
+        let service = p.service()?;
+        let ip = rate_limit::client_ip(&req);
+        let per_ip = rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IP", OTP_PER_IP);
+        rate_limit::check(&p.db, &format!("pongo-code:ip:{ip}"), per_ip, p.now, locale).await?;
+        let per_number =
+            rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER);
+        rate_limit::check(
+            &p.db,
+            &p.number_key("pongo-code:id"),
+            per_number,
+            p.now,
+            locale,
+        )
+        .await?;
+        match service.send(&p.e164()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => {
+                return Err(
+                    ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(CODE_SECONDS)
+                )
+            }
+            Err(_) => {
+                return Err(
+                    ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30)
+                )
+            }
+        }
+        let sent = PongoCodeSent {
+            masked_phone: p.phone.masked(),
+            expires_in_seconds: CODE_SECONDS,
+        };
+        json_response(&sent, 201).map_err(|e| internal("response", e))
+    }
+    .await;
+    respond(outcome)
+}
+
+/// `POST /v1/pongo/verify/check`: the shopper's code; right, it unlocks the member card and
+/// stores the answers given at enlist.
+#[utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+pub async fn check(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let outcome = async {
+        let p = prover(&req, &ctx).await?;
+        let locale = p.locale();
+        let body: PongoCheckCode = read_json(&mut req, locale).await?;
+        let code = code_digits(&body.code)
+            .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("code"))?;
+        let service = p.service()?.clone();
+        let guess_key = p.number_key("pongo:guess");
+        let left =
+            match rate_limit::take(&p.db, &guess_key, OTP_GUESSES_PER_IDENTIFIER, p.now).await? {
+                Taken::Allowed { left } => left,
+                Taken::Refused { wait } => {
+                    return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
+                }
+            };
+        match service.check(&p.e164(), &code).await {
+            Ok(Check::Approved) => rate_limit::give_back(&p.db, &guess_key).await?,
+            Ok(Check::Wrong) if left == 0 => {
+                return Err(ApiError::new(ErrorCode::OtpLocked, locale)
+                    .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32))
+            }
+            Ok(Check::Wrong) => {
+                return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_attempts_left(left))
+            }
+            Ok(Check::NoPending) => {
+                rate_limit::give_back(&p.db, &guess_key).await?;
+                return Err(ApiError::new(ErrorCode::OtpExpired, locale));
+            }
+            Ok(Check::TooMany) => return Err(ApiError::new(ErrorCode::OtpLocked, locale)),
+            Err(_) => {
+                return Err(
+                    ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30)
+                )
+            }
+        }
+        proved(&p, &ctx).await
+    }
+    .await;
+    respond(outcome)
+}
+
+/// The phone is the shopper's: store the answers they gave, remember the proof, and show
+/// the member card.
+async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
+    let locale = p.locale();
+    let app = PongoApp::from_env(&ctx.env)?;
+    let connection =
+        connection::require(&p.db, &app, &p.session.merchant_id, p.now, locale).await?;
+    let client = connection.client(&app);
+    let merchant_id = &p.session.merchant_id;
+    let found = match client.customer(p.phone.as_digits()).await {
+        Ok(found) => found,
+        Err(f) => return Err(connection::refused(&p.db, merchant_id, f, p.now, locale).await),
+    };
+    let existing = found.ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound, locale))?;
+    let answers: Option<Answers> = p
+        .session
+        .pongo_answers
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok());
+    let customer = match &answers {
+        Some(answers) => match client
+            .update_customer(&existing.id, &answers.changes())
+            .await
+        {
+            Ok(c) => c,
+            Err(f) => return Err(connection::refused(&p.db, merchant_id, f, p.now, locale).await),
+        },
+        None => existing,
+    };
+    sessions::set_pongo_member(
+        &p.db,
+        &p.session.id,
+        &OrderCustomer {
+            phone: p.phone.as_digits().to_string(),
+            email_optin: answers.as_ref().map(|a| a.email_optin),
+            sms_optin: answers.as_ref().map(|a| a.sms_optin),
+        },
+        true,
+        None,
+    )
+    .await?;
+    worker::console_log!(
+        "merchant {merchant_id}: Pongo member {} proved",
+        p.phone.masked()
+    );
+    let store = store_slug(&p.db, &p.session, locale).await?;
+    let rewards = client.rewards(&store).await.unwrap_or_default();
+    let member = member_card(
+        &p.phone,
+        &customer,
+        false,
+        true,
+        true,
+        rewards,
+        &connection,
+        &p.session,
+    );
+    json_response(&member, 200).map_err(|e| internal("response", e))
+}
+
+/// The code as typed (any digits, spaces) as ASCII digits; 4 to 10 of them.
+fn code_digits(typed: &str) -> Option<String> {
+    let mut digits = String::new();
+    for c in typed.chars().filter(|c| !c.is_whitespace()) {
+        digits.push(char::from(b'0' + loyalty_shared::digits::ascii_digit(c)?));
+    }
+    (4..=10).contains(&digits.len()).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_digits;
+
+    #[test]
+    fn codes_read_in_any_digits() {
+        assert_eq!(code_digits(" ١٢٣ ٤٥٦").as_deref(), Some("123456"));
+        assert_eq!(code_digits("12"), None);
+        assert_eq!(code_digits("12a456"), None);
+    }
+}
