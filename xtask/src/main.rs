@@ -4,6 +4,7 @@
 //! - `test`: install what is missing, lint, run every test suite (native, browser, stack),
 //!   print `N passed, N failed`, exit non-zero on any failure.
 //! - `bench`: build for release and measure sizes and latencies.
+//! - `soak`: many shoppers' journeys at once under injected faults; the books must agree.
 
 mod bench;
 mod build;
@@ -32,11 +33,13 @@ fn main() -> ExitCode {
         Some("dev") => stack::dev(),
         Some("test") => suites::test(),
         Some("bench") => bench::bench(),
+        Some("soak") => suites::soak(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev|test|bench>");
+            eprintln!("usage: cargo xtask <dev|test|bench|soak>");
             eprintln!("  dev    build and run the local stack on http://127.0.0.1:8787");
             eprintln!("  test   lint and run every test suite");
             eprintln!("  bench  measure widget/worker sizes and API latency");
+            eprintln!("  soak   many shoppers at once under injected faults; the books must agree");
             return ExitCode::from(2);
         }
     };

@@ -255,9 +255,77 @@ fn stack_suite() -> Result<Tally> {
         .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
         .env("CHROMEDRIVER", CHROMEDRIVER),
     );
+    // A short soak: whole journeys at once under injected faults; the books must agree.
+    tally.add(run_counted(
+        "short soak",
+        &mut soak_command(
+            &stack,
+            &[
+                "--shoppers",
+                "40",
+                "--concurrency",
+                "20",
+                "--report",
+                "target/soak-short",
+            ],
+        ),
+    ));
     drop(stack);
     tally.add(scan_log_for_secrets(&log));
     Ok(tally)
+}
+
+/// The soak runner (`tests/e2e/src/bin/soak.rs`) against a running stack.
+pub fn soak_command(stack: &Stack, args: &[&str]) -> Command {
+    let mut cmd = cargo(&[
+        "run",
+        "--quiet",
+        "--package",
+        "loyalty-e2e",
+        "--bin",
+        "soak",
+        "--",
+    ]);
+    cmd.args(args)
+        .env("LOYALTY_EDGE_URL", &stack.edge_url)
+        .env("LOYALTY_SIM_URL", &stack.sim_url)
+        .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
+        .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN);
+    cmd
+}
+
+/// `cargo xtask soak [--shoppers N] [--concurrency N] [--seed N]`: many shoppers' journeys
+/// at once on a fresh local stack while the simulators inject faults; writes
+/// `target/soak/report.md` and `report.json`, exits non-zero on any discrepancy.
+pub fn soak(extra: &[String]) -> Result<ExitCode> {
+    crate::stack::stop_on_ctrl_c(|| ())?;
+    tools::ensure_build_tools()?;
+    build::all()?;
+    let state = root().join(".wrangler").join("soak-state");
+    if state.exists() {
+        std::fs::remove_dir_all(&state)
+            .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
+    }
+    build::migrate(&state)?;
+    build::seed(&state)?;
+    build::write_dev_vars()?;
+    let stack = Stack::start(&state, None)?;
+    let mut args: Vec<&str> = vec!["--report", "target/soak"];
+    args.extend(extra.iter().map(String::as_str));
+    let tally = step("soak", || {
+        Ok(run_counted("soak", &mut soak_command(&stack, &args)))
+    })?;
+    drop(stack);
+    eprintln!(
+        "
+soak: {} journeys agreed, {} discrepancies; report in target/soak/report.md",
+        tally.passed, tally.failed
+    );
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Values that must never appear in the edge's output: the simulators' seed phone numbers
