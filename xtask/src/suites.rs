@@ -253,6 +253,7 @@ fn stack_suite() -> Result<Tally> {
         .env("LOYALTY_SIM_URL", &stack.sim_url)
         .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
         .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
+        .env("LOYALTY_D1_STATE", &state)
         .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     // A short soak: whole journeys at once under injected faults; the books must agree.

@@ -171,6 +171,15 @@ pub fn plan(
                 "Each line needs a sku and a quantity of at least 1.",
             ));
         }
+        // A line worth more than any amount the API takes is a mistake, never sent on.
+        let line_total = line.unit_price.minor.checked_mul(u64::from(line.quantity));
+        if line_total.is_none_or(|total| total > loyalty_shared::money::MAX_MINOR) {
+            return Err(invalid(
+                ErrorCode::InvalidRequest,
+                &format!("lines[{i}].quantity"),
+                "The line's total (unit price times quantity) is above the largest amount accepted.",
+            ));
+        }
     }
     for (i, payment) in order.payments.iter().enumerate() {
         same_currency(
@@ -587,6 +596,20 @@ mod tests {
         assert_eq!(
             plan(&short, "s", None, AT).unwrap_err().code,
             ErrorCode::InvalidAmount
+        );
+    }
+
+    #[test]
+    fn a_line_worth_more_than_any_amount_is_refused_not_saturated() {
+        let mut o = order();
+        o.lines[0].quantity = u32::MAX;
+        o.lines[0].unit_price.minor = loyalty_shared::money::MAX_MINOR;
+        assert_eq!(
+            plan(&o, "s", Some(&shopper()), AT)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("lines[0].quantity")
         );
     }
 

@@ -271,6 +271,41 @@ pub async fn bank_transaction_count() -> usize {
         .unwrap_or(0)
 }
 
+/// Number of transactions of one shopper in the simulated bank's books (robust to what
+/// other tests and the cron do meanwhile).
+pub async fn bank_transaction_count_of(mobile: &str) -> usize {
+    bank_books().await["transactions"]
+        .as_array()
+        .map(|t| t.iter().filter(|t| t["mobile"] == mobile).count())
+        .unwrap_or(0)
+}
+
+/// Runs SQL on the running stack's local D1 (`LOYALTY_D1_STATE`, set by `cargo xtask test`),
+/// for the few tests that need a row no API call can produce (a corrupt one).
+pub fn d1_execute(sql: &str) {
+    let state =
+        std::env::var("LOYALTY_D1_STATE").expect("LOYALTY_D1_STATE (set by cargo xtask test)");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = std::process::Command::new(root.join("node_modules/.bin/wrangler"))
+        .args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            &state,
+            "--command",
+            sql,
+        ])
+        .current_dir(&root)
+        .env("CI", "true")
+        .env("WRANGLER_SEND_METRICS", "false")
+        .stdout(Stdio::null())
+        .status()
+        .expect("wrangler runs");
+    assert!(status.success(), "d1 execute: {sql}");
+}
+
 /// An HTTP client that never follows redirects, so tests see exactly what the edge answers.
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()

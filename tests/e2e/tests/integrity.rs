@@ -376,6 +376,49 @@ async fn a_reversal_whose_answer_was_lost_is_settled_from_the_banks_list() {
     assert_eq!(returned, 1, "the shopper is told once: {outbox}");
 }
 
+#[tokio::test]
+async fn one_bad_row_does_not_stop_the_cron_for_the_others() {
+    // Settle what earlier tests left, so the rows below are the only ones due.
+    advance_clock(91 * 60 + 1).await;
+    run_cron().await;
+    for _ in 0..3 {
+        advance_clock(61 * 60).await;
+        run_cron().await;
+    }
+    let (_, bad) = redeemed(25_000, 1_000, None).await;
+    let (_, good) = redeemed(25_000, 1_500, None).await;
+    // A row no code path can make: reversing without the bank's transaction id, first in line.
+    loyalty_e2e::d1_execute(&format!(
+        "UPDATE redemptions SET state = 'reversing', bank_transaction_id = NULL, updated_at = 0, next_attempt_at = 0 WHERE id = '{}'",
+        bad.redemption_id
+    ));
+    set_fault("mokafaa.reversal", json!({"error_rate_per_mille": 1000})).await;
+    let cancel = merchant_post(
+        "/v1/merchant/orders/cancelled",
+        &json!({"merchant_id": "demo", "redemption_id": good.redemption_id}),
+    )
+    .await;
+    clear_faults().await;
+    assert_eq!(
+        cancel.status(),
+        202,
+        "reversal started, the bank did not answer"
+    );
+    let before = bank_transaction_count().await;
+    advance_clock(3 * 60).await;
+    run_cron().await;
+    assert_eq!(
+        ledger_state(&good.receipt).await.state,
+        RedemptionState::Reversed,
+        "the good row was reversed although the bad one failed before it"
+    );
+    assert_eq!(bank_transaction_count().await, before + 1);
+    assert_eq!(
+        ledger_state(&bad.receipt).await.state,
+        RedemptionState::Reversing
+    );
+}
+
 // ------------------------------------------------------------------ guessing budget
 
 /// A wrong code for `right`.
