@@ -170,6 +170,7 @@ async fn redeem_in_widget(browser: &Browser, amount: &str) {
         Value::Bool(false),
         "no balance before the code"
     );
+    browser.screenshot("mokafaa-verify").await;
     let otp = loyalty_e2e::sim_otp(&shopper.mobile).await;
     run(browser, type_script("#lc-otp", &otp)).await;
     run(browser, type_script("#lc-amount", amount)).await;
@@ -183,6 +184,7 @@ async fn redeem_in_widget(browser: &Browser, amount: &str) {
             Duration::from_secs(20),
         )
         .await;
+    browser.screenshot("mokafaa-redeemed").await;
 }
 
 /// Clicks "Place order" and returns what the page then says.
@@ -340,6 +342,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         )
         .await;
     assert_eq!(earn, Value::from("375"));
+    browser.screenshot("pongo-new-member").await;
     // The store adds gift wrap (+15.00): the preview follows the new total.
     run(
         &browser,
@@ -386,5 +389,139 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         before.as_u64().map(|p| p + 397),
         "{customer}"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
+    loyalty_e2e::pongo::connect().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("{}/demo/?locale=ar", edge_url()))
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "a session for the widget",
+            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
+    run(
+        &browser,
+        format!("const r = {SHADOW}; r.querySelectorAll('[role=tab]')[1].click(); return true;"),
+    )
+    .await;
+    browser
+        .wait_for(
+            "the enlist form",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(
+        &browser,
+        format!(
+            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '٠٥٠١٢٣٤٥٦٧';
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
+         r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
+        ),
+    )
+    .await;
+    run(&browser, format!(
+        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=true]').click(); return true;"
+    ))
+    .await;
+    browser
+        .wait_for(
+            "both answers rendered",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-optin=sms] input[value=true]').checked ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(&browser, format!(
+        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
+    ))
+    .await;
+    // A number alone: the order's points go there, nothing of the member shows.
+    browser
+        .wait_for(
+            "the unproved card",
+            &format!("const r = {SHADOW}; return r.querySelector('.lc-member[data-verified=false]') ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let shown = run(
+        &browser,
+        format!("return {SHADOW}.querySelector('.lc-member').textContent"),
+    )
+    .await;
+    assert!(
+        !shown.as_str().unwrap().contains("نقاطك"),
+        "no 'your points' line before proof: {shown}"
+    );
+    browser.screenshot("pongo-unproved-ar").await;
+    run(
+        &browser,
+        format!(
+            "const r = {SHADOW}; r.querySelector('[data-action=send-code]').click(); return true;"
+        ),
+    )
+    .await;
+    browser
+        .wait_for(
+            "the code form",
+            &format!("const r = {SHADOW}; return r.querySelector('#lc-pongo-code') ? true : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let inbox = loyalty_e2e::sim_get("/sms/inbox?to=%2B966501234567").await;
+    let code = inbox["code"]
+        .as_str()
+        .expect("a code was texted")
+        .to_string();
+    run(
+        &browser,
+        format!(
+            "const r = {SHADOW}; const i = r.querySelector('#lc-pongo-code'); i.value = '{code}';
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
+        ),
+    )
+    .await;
+    browser
+        .wait_for(
+            "the code rendered",
+            &format!("const r = {SHADOW}; return r.querySelector('#lc-pongo-code').value === '{code}' ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(&browser, format!(
+        "const r = {SHADOW}; r.querySelector('[data-form=pongo-code] button[type=submit]').click(); return true;"
+    ))
+    .await;
+    let points = browser
+        .wait_for(
+            "the member card with the points",
+            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member[data-verified=true]'); return m ? m.dataset.points : null;"),
+            Duration::from_secs(20),
+        )
+        .await;
+    let books = loyalty_e2e::pongo::pongo_books().await;
+    let held = books["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phone"] == "966501234567")
+        .expect("the seeded member")["points"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        points,
+        Value::from(held.to_string()),
+        "the member's own points"
+    );
+    browser.screenshot("pongo-proved-ar").await;
     browser.close().await;
 }

@@ -1,5 +1,5 @@
 //! `loyalty-sim`: offline stand-ins for Al Rajhi Mokafaa, Pongo and a transactional email
-//! API, faithful to `../shared/providers/*.md`, plus a test console under `/__sim`.
+//! API, faithful to `docs/providers/*.md`, plus a test console under `/__sim`.
 //!
 //! One listener, path prefixes: `/mokafaa/...` (the bank's real paths after the prefix),
 //! `/pongo/v1/...`, `/email/...`, `/__sim/...`. State is in memory; `POST /__sim/reset`

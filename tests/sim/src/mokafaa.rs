@@ -1,4 +1,4 @@
-//! Al Rajhi Bank Mokafaa simulator, following `providers/mokafaa.md`: the token call, the
+//! Al Rajhi Bank Mokafaa simulator, following `docs/providers/mokafaa.md`: the token call, the
 //! four scoped calls, the labelled balance extension, every documented error code, and a
 //! console to read texted OTPs and the bank's books.
 //!
