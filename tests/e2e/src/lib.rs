@@ -419,6 +419,8 @@ impl Browser {
     pub async fn screenshot(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
         let _ = std::fs::create_dir_all(&dir);
+        // Tall enough for the whole checkout column, so nothing is below the fold.
+        let _ = self.client.set_window_size(900, 1500).await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
