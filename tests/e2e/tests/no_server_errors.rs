@@ -41,7 +41,7 @@ async fn no_input_to_any_route_is_a_server_error() {
     for (path, item) in paths {
         let concrete = path
             .replace("{merchant_id}", "demo")
-            .replace("{id}", "0123456789abcdef");
+            .replace("{id}", "no-such-redemption");
         for method in item.as_object().unwrap().keys() {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             for (what, body) in bodies() {
