@@ -228,14 +228,7 @@ pub fn test() -> Result<ExitCode> {
 /// it, then scans everything the edge logged for secrets and personal data.
 fn stack_suite() -> Result<Tally> {
     build::all()?;
-    let state = root().join(".wrangler").join("test-state");
-    if state.exists() {
-        std::fs::remove_dir_all(&state)
-            .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
-    }
-    build::migrate(&state)?;
-    build::seed(&state)?;
-    build::write_dev_vars()?;
+    let state = fresh_state("test-state")?;
     let log = root().join(".wrangler").join("test-edge.log");
     let stack = Stack::start(&state, Some(&log))?;
     let mut tally = run_counted(
@@ -276,6 +269,19 @@ fn stack_suite() -> Result<Tally> {
     Ok(tally)
 }
 
+/// A new local database under `.wrangler/{name}`: migrated, seeded, with `.dev.vars` written.
+fn fresh_state(name: &str) -> Result<std::path::PathBuf> {
+    let state = root().join(".wrangler").join(name);
+    if state.exists() {
+        std::fs::remove_dir_all(&state)
+            .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
+    }
+    build::migrate(&state)?;
+    build::seed(&state)?;
+    build::write_dev_vars()?;
+    Ok(state)
+}
+
 /// The soak runner (`tests/e2e/src/bin/soak.rs`) against a running stack.
 pub fn soak_command(stack: &Stack, args: &[&str]) -> Command {
     let mut cmd = cargo(&[
@@ -302,14 +308,7 @@ pub fn soak(extra: &[String]) -> Result<ExitCode> {
     crate::stack::stop_on_ctrl_c(|| ())?;
     tools::ensure_build_tools()?;
     build::all()?;
-    let state = root().join(".wrangler").join("soak-state");
-    if state.exists() {
-        std::fs::remove_dir_all(&state)
-            .map_err(|e| format!("cannot reset {}: {e}", state.display()))?;
-    }
-    build::migrate(&state)?;
-    build::seed(&state)?;
-    build::write_dev_vars()?;
+    let state = fresh_state("soak-state")?;
     let stack = Stack::start(&state, None)?;
     let mut args: Vec<&str> = vec!["--report", "target/soak"];
     args.extend(extra.iter().map(String::as_str));

@@ -2,6 +2,7 @@
 //! built from and the OpenAPI document is checked against.
 
 pub mod admin;
+pub mod errors;
 pub mod health;
 pub mod merchant;
 pub mod mokafaa;

@@ -63,6 +63,53 @@ impl Modify for Security {
                     .build(),
             ),
         );
+        // Every operation states the error codes it may answer, and one response per HTTP
+        // status naming them, from `routes::errors`.
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("put", item.put.as_mut()),
+                ("patch", item.patch.as_mut()),
+                ("delete", item.delete.as_mut()),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let codes = super::errors::of(method, path);
+                let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+                let mut statuses: std::collections::BTreeMap<u16, Vec<&str>> = Default::default();
+                for code in &codes {
+                    statuses
+                        .entry(code.http_status())
+                        .or_default()
+                        .push(code.as_str());
+                }
+                for (status, names) in statuses {
+                    let response = utoipa::openapi::ResponseBuilder::new()
+                        .description(format!("Error: {}", names.join(", ")))
+                        .content(
+                            "application/json",
+                            utoipa::openapi::ContentBuilder::new()
+                                .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build();
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert(response.into());
+                }
+                operation
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .merge(
+                        utoipa::openapi::extensions::ExtensionsBuilder::new()
+                            .add("x-error-codes", serde_json::json!(names))
+                            .build(),
+                    );
+            }
+        }
         components.add_security_scheme(
             "merchant_signature",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
@@ -81,6 +128,7 @@ pub async fn get(_req: Request, _ctx: RouteContext<()>) -> Result<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loyalty_shared::ErrorCode;
     use std::collections::BTreeSet;
 
     fn method_name(method: &worker::Method) -> String {
@@ -119,6 +167,35 @@ mod tests {
             })
             .collect();
         assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn every_operation_states_its_error_codes() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let codes = operation["x-error-codes"].as_array();
+                assert!(
+                    codes.is_some_and(|c| !c.is_empty()),
+                    "{method} {path} names no error codes"
+                );
+                for code in codes.unwrap() {
+                    let code = ErrorCode::from_code(code.as_str().unwrap()).unwrap();
+                    let status = code.http_status().to_string();
+                    assert!(
+                        operation["responses"].get(&status).is_some(),
+                        "{method} {path}: {code} has no {status} response"
+                    );
+                }
+            }
+        }
+        let paid = &doc["paths"]["/v1/merchant/orders/paid"]["post"];
+        assert!(paid["responses"]["409"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("redemption_already_used"));
+        let money = &doc["components"]["schemas"]["Money"]["properties"]["minor"];
+        assert_eq!(money["maximum"], 1_000_000_000_000.0, "{money}");
     }
 
     #[test]

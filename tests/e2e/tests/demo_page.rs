@@ -187,6 +187,32 @@ async fn redeem_in_widget(browser: &Browser, amount: &str) {
     browser.screenshot("mokafaa-redeemed").await;
 }
 
+/// Opens the Pongo tab (the second program), types `phone` and answers "yes" to the email
+/// question; the SMS question is left to the test.
+async fn start_enlist(browser: &Browser, phone: &str) {
+    run(
+        browser,
+        format!("const r = {SHADOW}; r.querySelectorAll('[role=tab]')[1].click(); return true;"),
+    )
+    .await;
+    browser
+        .wait_for(
+            "the enlist form",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(
+        browser,
+        format!(
+            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
+         i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
+         r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
+        ),
+    )
+    .await;
+}
+
 /// Clicks "Place order" and returns what the page then says.
 async fn place_order(browser: &Browser) -> String {
     run(
@@ -279,26 +305,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         .filter(char::is_ascii_digit)
         .collect();
     let phone = format!("05{}", &digits[digits.len() - 8..]);
-    run(&browser, format!(
-        "const r = {SHADOW}; [...r.querySelectorAll('[role=tab]')].find(b => b.textContent.includes('loyalty')).click(); return true;"
-    ))
-    .await;
-    browser
-        .wait_for(
-            "the enlist form",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
-            Duration::from_secs(10),
-        )
-        .await;
-    run(
-        &browser,
-        format!(
-            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
-         i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
-         r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
-        ),
-    )
-    .await;
+    start_enlist(&browser, &phone).await;
     // One answer missing: the widget asks for it and sends nothing.
     run(&browser, format!(
         "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
@@ -409,27 +416,7 @@ async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
         )
         .await;
     // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
-    run(
-        &browser,
-        format!("const r = {SHADOW}; r.querySelectorAll('[role=tab]')[1].click(); return true;"),
-    )
-    .await;
-    browser
-        .wait_for(
-            "the enlist form",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
-            Duration::from_secs(10),
-        )
-        .await;
-    run(
-        &browser,
-        format!(
-            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '٠٥٠١٢٣٤٥٦٧';
-         i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
-         r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
-        ),
-    )
-    .await;
+    start_enlist(&browser, "٠٥٠١٢٣٤٥٦٧").await;
     run(&browser, format!(
         "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=true]').click(); return true;"
     ))

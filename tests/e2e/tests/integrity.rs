@@ -5,7 +5,7 @@
 
 use loyalty_e2e::{
     advance_clock, bank_books, bank_transaction_count, clear_faults, edge_url, http, merchant_post,
-    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_now, sim_otp, sim_url,
+    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_get, sim_now, sim_otp,
     start_session, unique, widget, DEMO_ORIGIN,
 };
 use loyalty_shared::api::{AttentionItem, MerchantRedemption, Redemption, RedemptionState};
@@ -355,14 +355,7 @@ async fn a_reversal_whose_answer_was_lost_is_settled_from_the_banks_list() {
         "reversed once"
     );
     run_cron().await; // sends the notice
-    let outbox: Value = http()
-        .get(format!("{}/__sim/email/outbox?to={email}", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let outbox = sim_get(&format!("/email/outbox?to={email}")).await;
     let returned = outbox["messages"]
         .as_array()
         .unwrap()

@@ -1,0 +1,182 @@
+//! The error answers of every route, by audience and by route: the OpenAPI document states
+//! them (`x-error-codes` and one response per HTTP status), and an e2e test checks that no
+//! route ever answers a code its entry does not name.
+
+use loyalty_shared::ErrorCode;
+use loyalty_shared::ErrorCode::*;
+
+/// Any route that reads a JSON body.
+const BODY: &[ErrorCode] = &[MalformedJson, InvalidRequest, PayloadTooLarge, Internal];
+/// Every widget route: the session bearer used from its storefront.
+const WIDGET: &[ErrorCode] = &[
+    SessionInvalid,
+    SessionExpired,
+    OriginNotAllowed,
+    MerchantNotFound,
+    MalformedJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    Internal,
+];
+/// Every signed merchant-server route.
+const MERCHANT: &[ErrorCode] = &[
+    BadSignature,
+    SignatureReplayed,
+    MerchantNotFound,
+    MalformedJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    Internal,
+];
+/// Every admin route.
+const ADMIN: &[ErrorCode] = &[
+    Unauthorized,
+    MalformedJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    Internal,
+];
+
+/// The codes `method path` (OpenAPI spelling, `{param}`) may answer.
+pub fn of(method: &str, path: &str) -> Vec<ErrorCode> {
+    let (common, own): (&[ErrorCode], &[ErrorCode]) = match (method, path) {
+        ("get", "/v1/health") | ("get", "/v1/openapi.json") => (&[Internal], &[]),
+        ("post", "/v1/sessions") => (BODY, &[OriginNotAllowed, MerchantNotFound, InvalidAmount]),
+        ("patch", "/v1/sessions/current") => (WIDGET, &[InvalidAmount]),
+        ("post", "/v1/mokafaa/otp") => (
+            WIDGET,
+            &[
+                InvalidPhone,
+                InvalidAccount,
+                ResendTooEarly,
+                ResendLimit,
+                RateLimited,
+                CustomerNotFound,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("get", "/v1/mokafaa/balance") => (
+            WIDGET,
+            &[
+                NotFound,
+                OtpExpired,
+                RateLimited,
+                UpstreamRejected,
+                UpstreamUnavailable,
+                AmountOverLimit,
+            ],
+        ),
+        ("post", "/v1/mokafaa/redeem") => (
+            WIDGET,
+            &[
+                NotFound,
+                OtpInvalid,
+                OtpExpired,
+                OtpLocked,
+                OtpAlreadyUsed,
+                CartChanged,
+                AmountOverLimit,
+                AmountUnderMinimum,
+                BalanceInsufficient,
+                InvalidAmount,
+                IdempotencyConflict,
+                RequestInProgress,
+                RateLimited,
+                CustomerNotFound,
+                ResendTooEarly,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("post", "/v1/mokafaa/redemptions/{id}/undo") => {
+            (WIDGET, &[NotFound, AlreadyReversed, UpstreamUnavailable])
+        }
+        ("post", "/v1/merchant/orders/paid") => (
+            MERCHANT,
+            &[
+                NotFound,
+                AmountOverLimit,
+                RedemptionAlreadyUsed,
+                RedemptionNotCapturable,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("post", "/v1/merchant/orders/cancelled") => (MERCHANT, &[NotFound, UpstreamUnavailable]),
+        ("post", "/v1/merchant/receipts/verify") => (MERCHANT, &[]),
+        ("get", "/v1/admin/redemptions/attention") => (ADMIN, &[]),
+        ("post", "/v1/pongo/enlist") => (
+            WIDGET,
+            &[
+                OptinRequired,
+                InvalidPhone,
+                RateLimited,
+                PongoNotConnected,
+                StoreNotMapped,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("get", "/v1/pongo/earn-preview") => (WIDGET, &[PongoNotConnected]),
+        ("post", "/v1/pongo/verify") => (
+            WIDGET,
+            &[VerificationUnavailable, RateLimited, UpstreamUnavailable],
+        ),
+        ("post", "/v1/pongo/verify/check") => (
+            WIDGET,
+            &[
+                OtpInvalid,
+                OtpExpired,
+                OtpLocked,
+                VerificationUnavailable,
+                PongoNotConnected,
+                CustomerNotFound,
+                StoreNotMapped,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("post", "/v1/pongo/webhooks/{merchant_id}") => (BODY, &[BadSignature]),
+        ("post", "/v1/merchant/pongo/orders") => (
+            MERCHANT,
+            &[
+                PaymentNotSuccessful,
+                StoreNotMapped,
+                PongoNotConnected,
+                IdempotencyConflict,
+                AmbiguousMember,
+                InvalidAmount,
+                OptinRequired,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("post", "/v1/merchant/pongo/orders/cancelled") => {
+            (MERCHANT, &[NotFound, UpstreamUnavailable])
+        }
+        ("post", "/v1/admin/pongo/connect") => (ADMIN, &[MerchantNotFound]),
+        ("get", "/v1/admin/pongo/callback") => (
+            &[Internal],
+            &[OauthStateInvalid, UpstreamRejected, UpstreamUnavailable],
+        ),
+        ("get", "/v1/admin/pongo/status") => (ADMIN, &[MerchantNotFound]),
+        ("post", "/v1/admin/pongo/sync") => (
+            ADMIN,
+            &[
+                MerchantNotFound,
+                PongoNotConnected,
+                UpstreamRejected,
+                UpstreamUnavailable,
+            ],
+        ),
+        ("put", "/v1/admin/pongo/mappings") => (
+            ADMIN,
+            &[MerchantNotFound, PongoNotConnected, StoreNotMapped],
+        ),
+        _ => (&[], &[]),
+    };
+    let mut codes: Vec<ErrorCode> = common.iter().chain(own).copied().collect();
+    codes.sort_by_key(|c| c.as_str());
+    codes.dedup();
+    codes
+}
