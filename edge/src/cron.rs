@@ -370,7 +370,8 @@ async fn reconcile_merchant(
     }
     // Every pending row of the merchant competes for these transactions, due or not.
     let mut competitors = Vec::new();
-    for other in redemptions::pending_of(db, merchant_id, 200).await? {
+    let since = from - reconcile::GIVE_UP_AFTER_SECONDS;
+    for other in redemptions::pending_since(db, merchant_id, since, 500).await? {
         competitors.push((other.id.clone(), pending_view(db, &other).await?));
     }
     for &row in rows {

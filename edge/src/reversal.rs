@@ -85,7 +85,7 @@ pub async fn reverse_with(
     let Some(reason) = confirmed else {
         return Ok(row);
     };
-    let row = redemptions::transition(
+    let row = match redemptions::transition(
         db,
         &row,
         LedgerEvent::ReversalConfirmed,
@@ -95,7 +95,11 @@ pub async fn reverse_with(
         now,
     )
     .await?
-    .unwrap_or(row);
+    {
+        Some(row) => row,
+        // A concurrent reversal confirmed it first: answer from what it left.
+        None => redemptions::get(db, &row.id).await?.unwrap_or(row),
+    };
     notify::queue(db, &row, NoticeKind::Reversed, now).await;
     Ok(row)
 }

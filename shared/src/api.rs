@@ -205,6 +205,11 @@ pub struct OrderPaidRequest {
 pub struct OrderCancelledRequest {
     pub merchant_id: String,
     pub redemption_id: String,
+    /// The cancelled order. Required once the redemption was captured: only the order it
+    /// paid may give its points back (another order's cancellation is
+    /// `redemption_already_used`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
 }
 
 /// `POST /v1/merchant/receipts/verify` (HMAC-signed): is this receipt from the widget real?

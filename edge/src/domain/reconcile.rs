@@ -55,10 +55,7 @@ pub enum Verdict {
 
 /// Whether `t` could be the bank's side of `row`.
 pub fn could_be(row: &PendingRedemption, t: &BankRedemption) -> bool {
-    let same_shopper = match (&row.shopper, &t.shopper) {
-        (Some(ours), Some(theirs)) => ours == theirs,
-        _ => true,
-    };
+    let same_shopper = same_shopper(row, t);
     let in_window = t.at.is_none_or(|at| {
         at >= row.created_at - CLOCK_SKEW_SECONDS
             && at <= row.created_at + CALL_WINDOW_SECONDS + CLOCK_SKEW_SECONDS
@@ -75,17 +72,45 @@ pub fn decide(
     bank: &[BankRedemption],
     already_linked: impl Fn(i64) -> bool,
 ) -> Verdict {
-    let candidates: Vec<&BankRedemption> = bank
-        .iter()
-        .filter(|t| !already_linked(t.transaction_id) && could_be(row, t))
-        .collect();
+    let unlinked = || bank.iter().filter(|t| !already_linked(t.transaction_id));
+    let candidates: Vec<&BankRedemption> = unlinked().filter(|t| could_be(row, t)).collect();
     match candidates.as_slice() {
-        [] if now - row.created_at >= GIVE_UP_AFTER_SECONDS => Verdict::DidNotHappen,
-        [] => Verdict::Wait,
+        [] => {
+            // Outside the call window but otherwise the same (the bank's clock, a slow call):
+            // never "did not happen" while such a transaction exists; a person looks.
+            let near: Vec<i64> = unlinked()
+                .filter(|t| {
+                    t.points == row.points
+                        && same_shopper(row, t)
+                        && t.at
+                            .is_some_and(|at| at >= row.created_at - GIVE_UP_AFTER_SECONDS)
+                })
+                .map(|t| t.transaction_id)
+                .collect();
+            if now - row.created_at < GIVE_UP_AFTER_SECONDS {
+                Verdict::Wait
+            } else if near.is_empty() {
+                Verdict::DidNotHappen
+            } else {
+                Verdict::Ambiguous(near)
+            }
+        }
+        // A row that cannot be compared with the shopper the list names (verified by customer
+        // number or IBAN) is never given someone's transaction on points and time alone.
+        [one] if row.shopper.is_none() && one.shopper.is_some() => {
+            Verdict::Ambiguous(vec![one.transaction_id])
+        }
         [one] if !others.iter().any(|other| could_be(other, one)) => {
             Verdict::Happened(one.transaction_id)
         }
         many => Verdict::Ambiguous(many.iter().map(|t| t.transaction_id).collect()),
+    }
+}
+
+fn same_shopper(row: &PendingRedemption, t: &BankRedemption) -> bool {
+    match (&row.shopper, &t.shopper) {
+        (Some(ours), Some(theirs)) => ours == theirs,
+        _ => true,
     }
 }
 
@@ -117,8 +142,9 @@ mod tests {
             decide(&row(25_000, Some("a"), 9), &[], 100, &bank, |_| false),
             Verdict::Happened(7)
         );
+        let anonymous = [txn(8, 500, None, 12)];
         assert_eq!(
-            decide(&row(500, None, 9), &[], 100, &bank, |id| id == 7),
+            decide(&row(500, None, 9), &[], 100, &anonymous, |_| false),
             Verdict::Happened(8)
         );
     }
@@ -144,11 +170,30 @@ mod tests {
     }
 
     #[test]
-    fn a_transaction_outside_the_rows_call_window_is_not_its() {
+    fn a_transaction_outside_the_rows_call_window_is_not_its_but_is_never_ignored() {
         let bank = [txn(9, 1_000, None, 500)];
         assert_eq!(
             decide(&row(1_000, None, 10), &[], 100, &bank, |_| false),
             Verdict::Wait
+        );
+        assert_eq!(
+            decide(
+                &row(1_000, None, 10),
+                &[],
+                GIVE_UP_AFTER_SECONDS + 10,
+                &bank,
+                |_| false
+            ),
+            Verdict::Ambiguous(vec![9])
+        );
+    }
+
+    #[test]
+    fn a_row_verified_by_account_is_not_given_a_named_shoppers_transaction() {
+        let bank = [txn(9, 1_000, Some("someone"), 11)];
+        assert_eq!(
+            decide(&row(1_000, None, 10), &[], 100, &bank, |_| false),
+            Verdict::Ambiguous(vec![9])
         );
     }
 

@@ -36,6 +36,13 @@ pub fn classify(http_status: u16, body: &str) -> BankFailure {
 
 /// The documented business codes [S] and the "amount too large" messages.
 pub fn business_code(code: i64, message: &str) -> ErrorCode {
+    // The code's own meaning first: a wrong OTP stays a wrong OTP whatever its text says
+    // (it is what the guess budget counts).
+    match code {
+        301 => return ErrorCode::OtpInvalid,
+        303 | 401 => return ErrorCode::OtpExpired,
+        _ => {}
+    }
     let lower = message.to_ascii_lowercase();
     if ["exceed", "maximum", "greater than"]
         .iter()

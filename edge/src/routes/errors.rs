@@ -102,7 +102,10 @@ pub fn of(method: &str, path: &str) -> Vec<ErrorCode> {
                 UpstreamUnavailable,
             ],
         ),
-        ("post", "/v1/merchant/orders/cancelled") => (MERCHANT, &[NotFound, UpstreamUnavailable]),
+        ("post", "/v1/merchant/orders/cancelled") => (
+            MERCHANT,
+            &[NotFound, RedemptionAlreadyUsed, UpstreamUnavailable],
+        ),
         ("post", "/v1/merchant/receipts/verify") => (MERCHANT, &[]),
         ("get", "/v1/admin/redemptions/attention") => (ADMIN, &[]),
         ("post", "/v1/pongo/enlist") => (

@@ -232,6 +232,12 @@ pub async fn order_cancelled(mut req: Request, ctx: RouteContext<()>) -> Result<
             now,
         } = signed::<OrderCancelledRequest>(&mut req, &ctx.env).await?;
         let row = merchants_redemption(&db, &merchant, &body.redemption_id).await?;
+        // Points that paid an order come back only with that order's cancellation.
+        if row.state() == RedemptionState::Captured && body.order_id.as_deref() != row.order_id.as_deref() {
+            return Err(ApiError::new(ErrorCode::RedemptionAlreadyUsed, Locale::En)
+                .with_field("order_id")
+                .with_message("This redemption paid another order: only that order's cancellation (with its order_id) gives the points back."));
+        }
         let row = match row.state() {
             RedemptionState::Reversed => row,
             _ => {

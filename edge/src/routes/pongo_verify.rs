@@ -85,6 +85,11 @@ pub async fn send(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let outcome = async {
         let p = prover(&req, &ctx).await?;
         let locale = p.locale();
+        // Proved already: no more texts (each costs the merchant, and invites SMS pumping).
+        if p.session.pongo_verified != 0 {
+            return Err(ApiError::new(ErrorCode::InvalidRequest, locale)
+                .with_message("This number is already confirmed."));
+        }
         let service = p.service()?;
         let ip = rate_limit::client_ip(&req);
         let per_ip = rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IP", OTP_PER_IP);

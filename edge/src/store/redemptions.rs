@@ -88,6 +88,7 @@ pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<R
         &format!(
             "SELECT {} FROM redemptions r JOIN merchants m ON m.id = r.merchant_id
              WHERE r.state = 'redeemed' AND r.created_at + m.abandoned_after_seconds <= ?1
+               AND r.next_attempt_at <= ?1
              ORDER BY r.created_at LIMIT ?2",
             prefixed("r.")
         ),
@@ -181,16 +182,18 @@ pub async fn park(db: &D1Database, row: &RedemptionRow, reason: &str, now: i64) 
     Ok(())
 }
 
-/// Every pending row of a merchant (they compete for the same bank transactions).
-pub async fn pending_of(
+/// The pending rows of a merchant created since `since` (they compete for the bank
+/// transactions of that period, parked ones included).
+pub async fn pending_since(
     db: &D1Database,
     merchant_id: &str,
+    since: i64,
     limit: u32,
 ) -> ApiResult<Vec<RedemptionRow>> {
     rows(
         db,
-        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE merchant_id = ?1 AND state = 'pending' ORDER BY created_at LIMIT ?2"),
-        &[merchant_id.into(), int(i64::from(limit))],
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE merchant_id = ?1 AND state = 'pending' AND created_at >= ?2 ORDER BY created_at DESC LIMIT ?3"),
+        &[merchant_id.into(), int(since), int(i64::from(limit))],
     )
     .await
 }

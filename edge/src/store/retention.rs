@@ -44,8 +44,16 @@ pub async fn purge(db: &D1Database, now: i64) -> ApiResult<u32> {
         )?,
         statement(
             db,
-            "UPDATE sessions SET email = NULL, pongo_phone = NULL
-             WHERE expires_at < ?1 AND (email IS NOT NULL OR pongo_phone IS NOT NULL)",
+            "UPDATE sessions SET email = NULL, pongo_phone = NULL, pongo_answers = NULL
+             WHERE expires_at < ?1
+               AND (email IS NOT NULL OR pongo_phone IS NOT NULL OR pongo_answers IS NOT NULL)",
+            &[int(now - SESSION_SECONDS)],
+        )?,
+        // Sent or given-up notices keep their row (one per event) without the address.
+        statement(
+            db,
+            "UPDATE email_outbox SET to_address = '', text_body = ''
+             WHERE state IN ('sent', 'failed') AND created_at < ?1 AND to_address != ''",
             &[int(now - SESSION_SECONDS)],
         )?,
     ];

@@ -120,6 +120,34 @@ async fn a_redemption_pays_exactly_one_order() {
         ledger_state(&r.receipt).await.order_id.as_deref(),
         Some("A-1")
     );
+    // The refused order's cancellation (or one naming no order) gives nothing back: the
+    // points paid order A-1.
+    let before = bank_transaction_count().await;
+    for cancel in [
+        json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "B-1"}),
+        json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
+    ] {
+        advance_clock(1).await;
+        let refused = merchant_post("/v1/merchant/orders/cancelled", &cancel).await;
+        assert_eq!(error(refused).await.code, ErrorCode::RedemptionAlreadyUsed);
+    }
+    assert_eq!(bank_transaction_count().await, before);
+    assert_eq!(
+        ledger_state(&r.receipt).await.state,
+        RedemptionState::Captured
+    );
+    // Order A-1's own cancellation does.
+    advance_clock(1).await;
+    let cancelled: MerchantRedemption = merchant_post(
+        "/v1/merchant/orders/cancelled",
+        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "A-1"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(cancelled.state, RedemptionState::Reversed);
+    assert_eq!(bank_transaction_count().await, before + 1);
 }
 
 #[tokio::test]

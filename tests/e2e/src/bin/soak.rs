@@ -279,7 +279,7 @@ async fn journey(observed: Shared, run: String, index: usize, seed: u64) -> Opti
                     j.second_order_refused = Some(answer.is_some_and(|(s, _)| s == 409));
                 }
                 if intent == Intent::CaptureThenCancel {
-                    let cancel = json!({"merchant_id": "demo", "redemption_id": r.redemption_id});
+                    let cancel = json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": j.order_id});
                     merchant(&observed, "/v1/merchant/orders/cancelled", cancel).await;
                 }
             }
