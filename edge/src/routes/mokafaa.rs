@@ -394,29 +394,6 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
         )
         .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
 
-        // The guess budget of the identifier, taken before the bank sees the code: however
-        // many codes arrive at once, at most the budget reaches the bank per hour.
-        let guess_key = format!(
-            "otp:guess:{}",
-            challenge_row
-                .identity_hash
-                .as_deref()
-                .unwrap_or(&challenge_row.id)
-        );
-        let guesses_left = match rate_limit::take(
-            &caller.db,
-            &guess_key,
-            OTP_GUESSES_PER_IDENTIFIER,
-            caller.now,
-        )
-        .await?
-        {
-            rate_limit::Taken::Allowed { left } => left,
-            rate_limit::Taken::Refused { wait } => {
-                return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait));
-            }
-        };
-
         let candidate = RedemptionRow {
             id: random_hex(16).map_err(|e| internal("random", e))?,
             session_id: caller.session.id.clone(),
@@ -438,14 +415,51 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
         };
         let (row, inserted) = redemptions::claim(&caller.db, &candidate, Actor::Shopper).await?;
         if !inserted {
-            // Not this request's code that reaches the bank.
-            rate_limit::give_back(&caller.db, &guess_key).await?;
             // A concurrent request with the same key won the race: it calls the bank, not us.
             if row.request_hash != request_hash {
                 return Err(ApiError::new(ErrorCode::IdempotencyConflict, locale));
             }
             return answer_for(&ctx.env, &row, locale, caller.now);
         }
+
+        // The guess budget of the identifier, taken by the one request of this key that will
+        // call the bank, before it does: however many codes arrive at once, at most the
+        // budget reaches the bank per hour. Over it, this attempt's row fails as locked.
+        let guess_key = format!(
+            "otp:guess:{}",
+            challenge_row
+                .identity_hash
+                .as_deref()
+                .unwrap_or(&challenge_row.id)
+        );
+        let guesses_left = match rate_limit::take(
+            &caller.db,
+            &guess_key,
+            OTP_GUESSES_PER_IDENTIFIER,
+            caller.now,
+        )
+        .await?
+        {
+            rate_limit::Taken::Allowed { left } => left,
+            rate_limit::Taken::Refused { wait } => {
+                let locked = ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait);
+                let changes = Changes {
+                    error_code: Some(locked.code.as_str()),
+                    ..Changes::default()
+                };
+                redemptions::transition(
+                    &caller.db,
+                    &row,
+                    LedgerEvent::BankRefused,
+                    Actor::Shopper,
+                    "identifier locked: too many wrong codes",
+                    changes,
+                    caller.now,
+                )
+                .await?;
+                return Err(locked);
+            }
+        };
 
         let result = caller
             .client()?

@@ -35,19 +35,45 @@ pub async fn start_session(amount_minor: u64) -> String {
 /// As [`start_session`], with the shopper's email when the store knows it.
 pub async fn start_session_with(amount_minor: u64, email: Option<&str>) -> String {
     let cart = format!("cart-{}", unique());
-    let response = http()
-        .post(format!("{}/v1/sessions", edge_url()))
-        .header("Origin", DEMO_ORIGIN)
-        .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en", "email": email}))
-        .send()
-        .await
-        .expect("edge reachable");
+    let response = send(
+        http()
+            .post(format!("{}/v1/sessions", edge_url()))
+            .header("Origin", DEMO_ORIGIN)
+            .json(&json!({"merchant_id": "demo", "cart_id": cart, "amount": {"minor": amount_minor, "currency": "SAR"}, "locale": "en", "email": email})),
+    )
+    .await;
     assert_eq!(response.status(), 201, "session start");
     let body: Value = response.json().await.unwrap();
     body["session_token"]
         .as_str()
         .expect("session_token")
         .to_string()
+}
+
+/// `wrangler dev`'s proxy sometimes answers a request with its own plain-text 503 ("Your
+/// worker restarted mid-request") that the worker never saw (workers-sdk#14641, a local
+/// harness issue, not the product's). The edge's own 503s are JSON.
+pub fn harness_dropped(response: &reqwest::Response) -> bool {
+    response.status() == 503
+        && !response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("json"))
+}
+
+/// Sends `request`, sending it again when the local proxy dropped it (see
+/// [`harness_dropped`]); every request the tests resend this way is idempotent.
+pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    for _ in 0..5 {
+        let attempt = request.try_clone().expect("a request that can be resent");
+        let response = attempt.send().await.expect("edge reachable");
+        if !harness_dropped(&response) {
+            return response;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    request.send().await.expect("edge reachable")
 }
 
 /// A value no other test in this run uses.
@@ -144,14 +170,14 @@ pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
         &bytes,
         loyalty_shared::signature::PayloadLayout::TimestampDotBody,
     );
-    http()
-        .post(format!("{}{path}", edge_url()))
-        .header("Content-Type", "application/json")
-        .header("Loyalty-Signature", header)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
+    send(
+        http()
+            .post(format!("{}{path}", edge_url()))
+            .header("Content-Type", "application/json")
+            .header("Loyalty-Signature", header)
+            .body(bytes),
+    )
+    .await
 }
 
 /// Runs the edge's cron once (wrangler dev `--test-scheduled`).
@@ -183,11 +209,11 @@ pub async fn clear_faults() {
 
 /// Sends an OTP by mobile for the session and returns the challenge.
 pub async fn otp_challenge(token: &str, mobile: &str) -> loyalty_shared::api::OtpChallenge {
-    let response = widget(reqwest::Method::POST, "/v1/mokafaa/otp", token)
-        .json(&json!({"method": "mobile", "mobile": mobile}))
-        .send()
-        .await
-        .unwrap();
+    let response = send(
+        widget(reqwest::Method::POST, "/v1/mokafaa/otp", token)
+            .json(&json!({"method": "mobile", "mobile": mobile})),
+    )
+    .await;
     assert_eq!(response.status(), 201, "OTP sent");
     response.json().await.unwrap()
 }
@@ -200,12 +226,12 @@ pub async fn redeem(
     otp: &str,
     minor: u64,
 ) -> reqwest::Response {
-    widget(reqwest::Method::POST, "/v1/mokafaa/redeem", token)
-        .header("Idempotency-Key", key)
-        .json(&json!({"challenge_id": challenge_id, "otp": otp, "amount": {"minor": minor, "currency": "SAR"}}))
-        .send()
-        .await
-        .unwrap()
+    send(
+        widget(reqwest::Method::POST, "/v1/mokafaa/redeem", token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"challenge_id": challenge_id, "otp": otp, "amount": {"minor": minor, "currency": "SAR"}})),
+    )
+    .await
 }
 
 /// A fresh session for `cart_minor` with `minor` redeemed by the rich seed shopper.

@@ -86,7 +86,7 @@ async fn timed(
     request: reqwest::RequestBuilder,
 ) -> Option<(u16, Value)> {
     let start = Instant::now();
-    let response = request.send().await.ok()?;
+    let response = loyalty_e2e::send(request).await;
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
     let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
