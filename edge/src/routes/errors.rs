@@ -178,7 +178,14 @@ pub fn of(method: &str, path: &str) -> Vec<ErrorCode> {
         ),
         _ => (&[], &[]),
     };
-    let mut codes: Vec<ErrorCode> = common.iter().chain(own).copied().collect();
+    // Every route: a body over 64 KB is refused before routing, and a platform failure is
+    // `internal`.
+    let mut codes: Vec<ErrorCode> = common
+        .iter()
+        .chain(own)
+        .chain(&[PayloadTooLarge, Internal])
+        .copied()
+        .collect();
     codes.sort_by_key(|c| c.as_str());
     codes.dedup();
     codes
