@@ -15,6 +15,7 @@ pub mod mokafaa;
 mod notify;
 pub mod pongo;
 mod rate_limit;
+mod receipt;
 mod reversal;
 mod routes;
 mod sealed;

@@ -25,9 +25,6 @@ use worker::{D1Database, Env, Request, Response, Result, RouteContext};
 /// The header merchant servers sign with.
 pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
 
-/// How long a widget receipt stays verifiable.
-const RECEIPT_TOLERANCE_SECONDS: i64 = 7 * 24 * 3600;
-
 pub(crate) struct Signed<T> {
     pub db: D1Database,
     pub merchant: Merchant,
@@ -278,7 +275,7 @@ pub async fn verify_receipt(mut req: Request, ctx: RouteContext<()>) -> Result<R
             ApiError::new(ErrorCode::BadSignature, Locale::En)
                 .with_message("The receipt is not valid.")
         };
-        let (id, signature) = body.receipt.split_once('.').ok_or_else(invalid)?;
+        let (id, signature) = crate::receipt::parse(&body.receipt).ok_or_else(invalid)?;
         let row = redemptions::get(&db, id)
             .await?
             .filter(|r| r.merchant_id == merchant.id)
@@ -288,25 +285,11 @@ pub async fn verify_receipt(mut req: Request, ctx: RouteContext<()>) -> Result<R
             .secret("RECEIPT_SIGNING_KEY")
             .map_err(|e| internal("receipt key", e))?
             .to_string();
-        verify(
-            key.as_bytes(),
-            Some(signature),
-            receipt_payload(&row).as_bytes(),
-            now,
-            RECEIPT_TOLERANCE_SECONDS,
-            PayloadLayout::TimestampDotBody,
-        )
-        .map_err(|_| invalid())?;
+        if !crate::receipt::verify(key.as_bytes(), &row, signature, now) {
+            return Err(invalid());
+        }
         json_response(&view(&row), 200).map_err(|e| internal("response", e))
     }
     .await;
     respond(outcome)
-}
-
-/// What a receipt vouches for: the redemption, its merchant, session and discount.
-pub fn receipt_payload(row: &RedemptionRow) -> String {
-    format!(
-        "{}:{}:{}:{}:{}",
-        row.id, row.merchant_id, row.session_id, row.amount_minor, row.currency
-    )
 }

@@ -25,7 +25,6 @@ use crate::store::sessions::Session;
 use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
-use loyalty_shared::signature::{sign, PayloadLayout};
 use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiIban, SaudiMobile};
 use worker::{D1Database, Env, Request, Response, Result, RouteContext};
 
@@ -266,21 +265,10 @@ pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     respond(outcome)
 }
 
-/// The receipt the host page forwards to its server: an edge signature over the facts of
-/// the redemption, which the merchant's server verifies with the edge.
+/// The receipt the host page forwards to its server (see [`crate::receipt`]).
 fn receipt(env: &Env, row: &RedemptionRow, now: i64) -> String {
-    let payload = super::merchant::receipt_payload(row);
     match env.secret("RECEIPT_SIGNING_KEY") {
-        Ok(key) => format!(
-            "{}.{}",
-            row.id,
-            sign(
-                key.to_string().as_bytes(),
-                now,
-                payload.as_bytes(),
-                PayloadLayout::TimestampDotBody
-            )
-        ),
+        Ok(key) => crate::receipt::sign(key.to_string().as_bytes(), row, now),
         Err(_) => {
             worker::console_error!("RECEIPT_SIGNING_KEY is not set: receipts cannot be signed");
             String::new()
