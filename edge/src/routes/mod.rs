@@ -22,18 +22,77 @@ pub const DB_BINDING: &str = "DB";
 
 pub type Handler = fn(Request, RouteContext<()>) -> Pin<Box<dyn Future<Output = Result<Response>>>>;
 
+/// Who calls a route. The table names it for every route; the pipeline runs its guard
+/// before the handler (for the widget, a typed [`crate::guards::WidgetCaller`] the handler
+/// cannot do without), and the OpenAPI document's security requirement must agree (tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: health, the API document.
+    Public,
+    /// The widget in a shopper's browser: session bearer used from its storefront origin.
+    Widget,
+    /// The merchant's server: `Loyalty-Signature` over the body, checked with its parsing.
+    Merchant,
+    /// The operator or merchant admin: `ADMIN_TOKEN` bearer (the OAuth callback: its state).
+    Admin,
+    /// A provider calling back: Pongo's signed webhooks.
+    Provider,
+}
+
+impl Audience {
+    /// As the OpenAPI document states it (`x-audience`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Widget => "widget",
+            Audience::Merchant => "merchant",
+            Audience::Admin => "admin",
+            Audience::Provider => "provider",
+        }
+    }
+}
+
+/// A route path in the OpenAPI spelling (`{id}` for `:id`).
+pub fn openapi_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            seg.strip_prefix(':')
+                .map(|p| format!("{{{p}}}"))
+                .unwrap_or_else(|| seg.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// One public route. `path` uses the router's syntax (`:id`).
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
+    pub audience: Audience,
     pub handler: Handler,
 }
 
 macro_rules! route {
-    ($method:ident $path:literal => $handler:path) => {
+    (Widget $method:ident $path:literal => $handler:path) => {
         Route {
             method: Method::$method,
             path: $path,
+            audience: Audience::Widget,
+            handler: |req, ctx| {
+                Box::pin(async move {
+                    match crate::guards::widget_caller(&req, &ctx.env).await {
+                        Ok(caller) => $handler(req, ctx, caller).await,
+                        Err(error) => crate::http::error_response(&error),
+                    }
+                })
+            },
+        }
+    };
+    ($audience:ident $method:ident $path:literal => $handler:path) => {
+        Route {
+            method: Method::$method,
+            path: $path,
+            audience: Audience::$audience,
             handler: |req, ctx| Box::pin($handler(req, ctx)),
         }
     };
@@ -42,29 +101,29 @@ macro_rules! route {
 /// Every public route of the v1 API.
 pub fn table() -> Vec<Route> {
     vec![
-        route!(Get "/v1/health" => health::get),
-        route!(Get "/v1/openapi.json" => openapi::get),
-        route!(Post "/v1/sessions" => sessions::start),
-        route!(Patch "/v1/sessions/current" => sessions::update_cart),
-        route!(Post "/v1/mokafaa/otp" => mokafaa::send_otp),
-        route!(Get "/v1/mokafaa/balance" => mokafaa::balance),
-        route!(Post "/v1/mokafaa/redeem" => mokafaa::redeem),
-        route!(Post "/v1/mokafaa/redemptions/:id/undo" => mokafaa::undo),
-        route!(Post "/v1/merchant/orders/paid" => merchant::order_paid),
-        route!(Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
-        route!(Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
-        route!(Get "/v1/admin/redemptions/attention" => admin::attention),
-        route!(Post "/v1/pongo/enlist" => pongo::enlist),
-        route!(Get "/v1/pongo/earn-preview" => pongo::preview),
-        route!(Post "/v1/pongo/verify" => pongo_verify::send),
-        route!(Post "/v1/pongo/verify/check" => pongo_verify::check),
-        route!(Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
-        route!(Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
-        route!(Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),
-        route!(Post "/v1/admin/pongo/connect" => pongo_admin::connect),
-        route!(Get "/v1/admin/pongo/callback" => pongo_admin::callback),
-        route!(Get "/v1/admin/pongo/status" => pongo_admin::status),
-        route!(Post "/v1/admin/pongo/sync" => pongo_admin::sync),
-        route!(Put "/v1/admin/pongo/mappings" => pongo_admin::map_store),
+        route!(Public Get "/v1/health" => health::get),
+        route!(Public Get "/v1/openapi.json" => openapi::get),
+        route!(Public Post "/v1/sessions" => sessions::start),
+        route!(Widget Patch "/v1/sessions/current" => sessions::update_cart),
+        route!(Widget Post "/v1/mokafaa/otp" => mokafaa::send_otp),
+        route!(Widget Get "/v1/mokafaa/balance" => mokafaa::balance),
+        route!(Widget Post "/v1/mokafaa/redeem" => mokafaa::redeem),
+        route!(Widget Post "/v1/mokafaa/redemptions/:id/undo" => mokafaa::undo),
+        route!(Merchant Post "/v1/merchant/orders/paid" => merchant::order_paid),
+        route!(Merchant Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
+        route!(Merchant Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
+        route!(Admin Get "/v1/admin/redemptions/attention" => admin::attention),
+        route!(Widget Post "/v1/pongo/enlist" => pongo::enlist),
+        route!(Widget Get "/v1/pongo/earn-preview" => pongo::preview),
+        route!(Widget Post "/v1/pongo/verify" => pongo_verify::send),
+        route!(Widget Post "/v1/pongo/verify/check" => pongo_verify::check),
+        route!(Provider Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
+        route!(Merchant Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
+        route!(Merchant Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),
+        route!(Admin Post "/v1/admin/pongo/connect" => pongo_admin::connect),
+        route!(Admin Get "/v1/admin/pongo/callback" => pongo_admin::callback),
+        route!(Admin Get "/v1/admin/pongo/status" => pongo_admin::status),
+        route!(Admin Post "/v1/admin/pongo/sync" => pongo_admin::sync),
+        route!(Admin Put "/v1/admin/pongo/mappings" => pongo_admin::map_store),
     ]
 }

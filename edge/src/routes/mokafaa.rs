@@ -10,14 +10,14 @@ use crate::domain::notice::NoticeKind;
 use crate::domain::rate_limit::{
     OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP,
 };
-use crate::http::{internal, json_response, now, parse_json, respond, ApiResult};
+use crate::guards::WidgetCaller;
+use crate::http::{internal, json_response, parse_json, respond, ApiResult};
 use crate::merchant::{self, Merchant};
 use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
 use crate::notify;
 use crate::rate_limit;
 use crate::reversal;
-use crate::routes::DB_BINDING;
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::challenges::{self, ChallengeRow};
 use crate::store::redemptions::{self, Changes, RedemptionRow};
@@ -48,10 +48,8 @@ impl Caller {
     }
 }
 
-async fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
-    let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
-    let now = now(env).await;
-    let session = crate::guards::widget_session(req, &db, now).await?;
+async fn caller(widget: WidgetCaller, env: &Env) -> ApiResult<Caller> {
+    let WidgetCaller { db, session, now } = widget;
     let merchant = merchant::load(&db, env, &session.merchant_id, session.locale()).await?;
     Ok(Caller {
         db,
@@ -99,9 +97,13 @@ fn challenge_view(row: &ChallengeRow, now: i64) -> OtpChallenge {
 /// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
 #[utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn send_otp(
+    mut req: Request,
+    ctx: RouteContext<()>,
+    widget: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let caller = caller(&req, &ctx.env).await?;
+        let caller = caller(widget, &ctx.env).await?;
         let locale = caller.locale();
         let bytes = req
             .bytes()
@@ -193,9 +195,13 @@ pub async fn send_otp(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
 /// `GET /v1/mokafaa/balance?challenge_id=...`.
 #[utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
-pub async fn balance(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn balance(
+    req: Request,
+    ctx: RouteContext<()>,
+    widget: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let caller = caller(&req, &ctx.env).await?;
+        let caller = caller(widget, &ctx.env).await?;
         let locale = caller.locale();
         let url = req.url().map_err(|e| internal("url", e))?;
         let challenge_id = url
@@ -325,9 +331,13 @@ fn answer_for(env: &Env, row: &RedemptionRow, locale: Locale, now: i64) -> ApiRe
     params(("Idempotency-Key" = String, Header, description = "One redemption per key and session")),
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
               (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn redeem(
+    mut req: Request,
+    ctx: RouteContext<()>,
+    widget: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let caller = caller(&req, &ctx.env).await?;
+        let caller = caller(widget, &ctx.env).await?;
         let locale = caller.locale();
         let key = req
             .headers()
@@ -536,9 +546,9 @@ pub async fn redeem(mut req: Request, ctx: RouteContext<()>) -> Result<Response>
 /// order is confirmed ("OTP reversal").
 #[utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody)))]
-pub async fn undo(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn undo(_req: Request, ctx: RouteContext<()>, widget: WidgetCaller) -> Result<Response> {
     let outcome = async {
-        let caller = caller(&req, &ctx.env).await?;
+        let caller = caller(widget, &ctx.env).await?;
         let locale = caller.locale();
         let id = ctx.param("id").cloned().unwrap_or_default();
         let row = redemptions::get(&caller.db, &id)

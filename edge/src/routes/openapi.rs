@@ -65,6 +65,7 @@ impl Modify for Security {
         );
         // Every operation states the error codes it may answer, and one response per HTTP
         // status naming them, from `routes::errors`.
+        let table = super::table();
         for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 ("get", item.get.as_mut()),
@@ -100,12 +101,20 @@ impl Modify for Security {
                         .entry(status.to_string())
                         .or_insert(response.into());
                 }
+                let audience = table
+                    .iter()
+                    .find(|r| {
+                        r.method.to_string().eq_ignore_ascii_case(method)
+                            && super::openapi_path(r.path) == *path
+                    })
+                    .map(|r| r.audience.as_str());
                 operation
                     .extensions
                     .get_or_insert_with(Default::default)
                     .merge(
                         utoipa::openapi::extensions::ExtensionsBuilder::new()
                             .add("x-error-codes", serde_json::json!(names))
+                            .add("x-audience", serde_json::json!(audience))
                             .build(),
                     );
             }
@@ -167,6 +176,25 @@ mod tests {
             })
             .collect();
         assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn a_widget_route_is_exactly_one_the_document_secures_with_a_session() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let session = operation["security"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|r| r.get("session").is_some()));
+                let widget = operation["x-audience"] == "widget";
+                assert_eq!(
+                    session, widget,
+                    "{method} {path}: {}",
+                    operation["x-audience"]
+                );
+                assert!(operation["x-audience"].is_string(), "{method} {path}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::domain::rate_limit::Limit;
+use crate::guards::WidgetCaller;
 use crate::http::{internal, json_response, now, read_json, respond};
 use crate::merchant;
 use crate::pongo::connection::{self, PongoApp};
@@ -30,14 +31,13 @@ pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
 /// that number's account.
 #[utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn enlist(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn enlist(
+    mut req: Request,
+    ctx: RouteContext<()>,
+    caller: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let db = ctx
-            .env
-            .d1(DB_BINDING)
-            .map_err(|e| internal("d1 binding", e))?;
-        let now = now(&ctx.env).await;
-        let session = crate::guards::widget_session(&req, &db, now).await?;
+        let WidgetCaller { db, session, now } = caller;
         let locale = session.locale();
         let body: EnlistRequest = read_json(&mut req, locale).await?;
         let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
@@ -232,14 +232,13 @@ pub(crate) fn member_card(
 /// the widget asks again). Computed from the merchant's `partnerParameters`, no upstream call.
 #[utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody)))]
-pub async fn preview(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn preview(
+    _req: Request,
+    ctx: RouteContext<()>,
+    caller: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let db = ctx
-            .env
-            .d1(DB_BINDING)
-            .map_err(|e| internal("d1 binding", e))?;
-        let now = now(&ctx.env).await;
-        let session = crate::guards::widget_session(&req, &db, now).await?;
+        let WidgetCaller { db, session, now } = caller;
         let app = PongoApp::from_env(&ctx.env)?;
         let connection =
             connection::require(&db, &app, &session.merchant_id, now, session.locale()).await?;

@@ -4,12 +4,12 @@
 //! at most 5 wrong codes per number per hour, counted before the service sees the code.
 
 use crate::domain::rate_limit::{OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP};
-use crate::http::{internal, json_response, now, read_json, respond, ApiResult};
+use crate::guards::WidgetCaller;
+use crate::http::{internal, json_response, read_json, respond, ApiResult};
 use crate::merchant::{self, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::rate_limit::{self, Taken};
 use crate::routes::pongo::{member_card, store_slug, Answers};
-use crate::routes::DB_BINDING;
 use crate::secure::sha256_hex;
 use crate::sms_verify::{Check, SmsVerifyConfig};
 use crate::store::sessions::{self, Session};
@@ -51,13 +51,8 @@ impl Prover {
     }
 }
 
-async fn prover(req: &Request, ctx: &RouteContext<()>) -> ApiResult<Prover> {
-    let db = ctx
-        .env
-        .d1(DB_BINDING)
-        .map_err(|e| internal("d1 binding", e))?;
-    let now = now(&ctx.env).await;
-    let session = crate::guards::widget_session(req, &db, now).await?;
+async fn prover(caller: WidgetCaller, ctx: &RouteContext<()>) -> ApiResult<Prover> {
+    let WidgetCaller { db, session, now } = caller;
     let locale = session.locale();
     // The number to prove is the one enlisted in this session, never one sent now.
     let phone = session
@@ -81,9 +76,9 @@ async fn prover(req: &Request, ctx: &RouteContext<()>) -> ApiResult<Prover> {
 /// `POST /v1/pongo/verify`: texts a code to the phone enlisted in this session.
 #[utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn send(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn send(req: Request, ctx: RouteContext<()>, caller: WidgetCaller) -> Result<Response> {
     let outcome = async {
-        let p = prover(&req, &ctx).await?;
+        let p = prover(caller, &ctx).await?;
         let locale = p.locale();
         // Proved already: no more texts (each costs the merchant, and invites SMS pumping).
         if p.session.pongo_verified != 0 {
@@ -131,9 +126,13 @@ pub async fn send(req: Request, ctx: RouteContext<()>) -> Result<Response> {
 /// stores the answers given at enlist.
 #[utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn check(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn check(
+    mut req: Request,
+    ctx: RouteContext<()>,
+    caller: WidgetCaller,
+) -> Result<Response> {
     let outcome = async {
-        let p = prover(&req, &ctx).await?;
+        let p = prover(caller, &ctx).await?;
         let locale = p.locale();
         let body: PongoCheckCode = read_json(&mut req, locale).await?;
         let code = code_digits(&body.code)

@@ -2,6 +2,7 @@
 
 use crate::cors;
 use crate::domain::notice::optional_email;
+use crate::guards::WidgetCaller;
 use crate::http::{internal, json_response, now, read_json, request_locale, respond, ApiResult};
 use crate::merchant;
 use crate::routes::DB_BINDING;
@@ -62,13 +63,13 @@ pub async fn start(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
 
 #[utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),
     responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
-pub async fn update_cart(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn update_cart(
+    mut req: Request,
+    _ctx: RouteContext<()>,
+    caller: WidgetCaller,
+) -> Result<Response> {
     let outcome: ApiResult<Response> = async {
-        let db = ctx
-            .env
-            .d1(DB_BINDING)
-            .map_err(|e| internal("d1 binding", e))?;
-        let session = crate::guards::widget_session(&req, &db, now(&ctx.env).await).await?;
+        let WidgetCaller { db, session, .. } = caller;
         let body: UpdateCartRequest = read_json(&mut req, session.locale()).await?;
         if body.amount.currency != session.amount().currency {
             return Err(
