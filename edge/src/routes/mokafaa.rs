@@ -301,6 +301,30 @@ fn redemption_view(
     }
 }
 
+/// Ends a `pending` row as `failed` with `error`'s code: the answer of its key from now on.
+async fn fail(
+    caller: &Caller,
+    row: &RedemptionRow,
+    error: &ApiError,
+    reason: &str,
+) -> ApiResult<()> {
+    let changes = Changes {
+        error_code: Some(error.code.as_str()),
+        ..Changes::default()
+    };
+    redemptions::transition(
+        &caller.db,
+        row,
+        LedgerEvent::BankRefused,
+        Actor::Shopper,
+        reason,
+        changes,
+        caller.now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// How long a redemption's own bank call may still be running (the client's timeout).
 const IN_FLIGHT_SECONDS: i64 = 30;
 
@@ -441,18 +465,11 @@ pub async fn redeem(
             rate_limit::Taken::Allowed { left } => left,
             rate_limit::Taken::Refused { wait } => {
                 let locked = ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait);
-                let changes = Changes {
-                    error_code: Some(locked.code.as_str()),
-                    ..Changes::default()
-                };
-                redemptions::transition(
-                    &caller.db,
+                fail(
+                    &caller,
                     &row,
-                    LedgerEvent::BankRefused,
-                    Actor::Shopper,
+                    &locked,
                     "identifier locked: too many wrong codes",
-                    changes,
-                    caller.now,
                 )
                 .await?;
                 return Err(locked);
@@ -516,20 +533,7 @@ pub async fn redeem(
                     // Refused for another reason: it was not a wrong guess.
                     rate_limit::give_back(&caller.db, &guess_key).await?;
                 }
-                let changes = Changes {
-                    error_code: Some(error.code.as_str()),
-                    ..Changes::default()
-                };
-                redemptions::transition(
-                    &caller.db,
-                    &row,
-                    LedgerEvent::BankRefused,
-                    Actor::Shopper,
-                    "bank refused",
-                    changes,
-                    caller.now,
-                )
-                .await?;
+                fail(&caller, &row, &error, "bank refused").await?;
                 Err(error)
             }
             // No answer: the row stays pending for reconciliation; never redeem again.

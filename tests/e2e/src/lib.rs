@@ -76,6 +76,28 @@ pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
     request.send().await.expect("edge reachable")
 }
 
+/// The API document the edge serves (`/v1/openapi.json`).
+pub async fn api_document() -> Value {
+    http()
+        .get(format!("{}/v1/openapi.json", edge_url()))
+        .send()
+        .await
+        .expect("edge reachable")
+        .json()
+        .await
+        .expect("the document is JSON")
+}
+
+/// The shopper's undo of a redemption, from the widget.
+pub async fn undo(token: &str, redemption_id: &str) -> reqwest::Response {
+    send(widget(
+        reqwest::Method::POST,
+        &format!("/v1/mokafaa/redemptions/{redemption_id}/undo"),
+        token,
+    ))
+    .await
+}
+
 /// A value no other test in this run uses.
 pub fn unique() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -213,6 +213,26 @@ async fn start_enlist(browser: &Browser, phone: &str) {
     .await;
 }
 
+/// Answers the SMS question, waits until the widget shows the answer, then joins: two
+/// steps, as a person cannot click both in one task.
+async fn answer_sms_and_join(browser: &Browser, yes: bool) {
+    run(browser, format!(
+        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value={yes}]').click(); return true;"
+    ))
+    .await;
+    browser
+        .wait_for(
+            "the SMS answer rendered",
+            &format!("const r = {SHADOW}; return r.querySelector('[data-optin=sms] input[value={yes}]').checked ? true : null;"),
+            Duration::from_secs(10),
+        )
+        .await;
+    run(browser, format!(
+        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
+    ))
+    .await;
+}
+
 /// Clicks "Place order" and returns what the page then says.
 async fn place_order(browser: &Browser) -> String {
     run(
@@ -323,23 +343,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         error[1].as_str().unwrap().contains("SMS"),
         "the message asks for the SMS answer: {error}"
     );
-    // The answer, then the submit, as two steps: a person cannot click both in one task,
-    // and the widget renders the answer before the form is sent.
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=false]').click(); return true;"
-    ))
-    .await;
-    browser
-        .wait_for(
-            "the answer to clear the message",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] [role=alert]') ? null : true;"),
-            Duration::from_secs(10),
-        )
-        .await;
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
-    ))
-    .await;
+    answer_sms_and_join(&browser, false).await;
     // 250.00 SAR at 1.5 points per unit.
     let earn = browser
         .wait_for(
@@ -349,6 +353,14 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         )
         .await;
     assert_eq!(earn, Value::from("375"));
+    let message = run(
+        &browser,
+        format!(
+            "return {SHADOW}.querySelector('[data-screen=pongo-enlist] [role=alert]') === null"
+        ),
+    )
+    .await;
+    assert_eq!(message, Value::Bool(true), "the answer cleared the message");
     browser.screenshot("pongo-new-member").await;
     // The store adds gift wrap (+15.00): the preview follows the new total.
     run(
@@ -417,21 +429,7 @@ async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
         .await;
     // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
     start_enlist(&browser, "٠٥٠١٢٣٤٥٦٧").await;
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value=true]').click(); return true;"
-    ))
-    .await;
-    browser
-        .wait_for(
-            "both answers rendered",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-optin=sms] input[value=true]').checked ? true : null;"),
-            Duration::from_secs(10),
-        )
-        .await;
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
-    ))
-    .await;
+    answer_sms_and_join(&browser, true).await;
     // A number alone: the order's points go there, nothing of the member shows.
     browser
         .wait_for(

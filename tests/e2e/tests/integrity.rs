@@ -176,15 +176,10 @@ async fn ten_orders_racing_for_one_redemption_capture_it_once() {
 #[tokio::test]
 async fn a_redemption_given_back_pays_no_order() {
     let (token, r) = redeemed(25_000, 3_000, None).await;
-    let undo = widget(
-        Method::POST,
-        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
-        &token,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(undo.status(), 200);
+    assert_eq!(
+        loyalty_e2e::undo(&token, &r.redemption_id).await.status(),
+        200
+    );
     let before = bank_transaction_count().await;
     let response = merchant_post(
         "/v1/merchant/orders/paid",
@@ -550,14 +545,7 @@ async fn an_expired_challenge_shows_no_balance() {
 /// equal to it): a new widget route is covered without writing a test.
 #[tokio::test]
 async fn every_widget_route_refuses_a_token_used_from_another_origin() {
-    let doc: Value = http()
-        .get(format!("{}/v1/openapi.json", edge_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = loyalty_e2e::api_document().await;
     let token = start_session(25_000).await;
     let elsewhere = "https://evil.example";
     let mut checked = Vec::new();

@@ -81,14 +81,7 @@ async fn redeem_by_mobile_then_undo() {
     assert_eq!(r.balance_points_after, held);
     assert_eq!(bank_transaction_count().await, before + 1);
 
-    let undone = widget(
-        Method::POST,
-        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
-        &token,
-    )
-    .send()
-    .await
-    .unwrap();
+    let undone = loyalty_e2e::undo(&token, &r.redemption_id).await;
     assert_eq!(undone.status(), 200);
     let u: Redemption = undone.json().await.unwrap();
     assert_eq!(u.state, RedemptionState::Reversed);

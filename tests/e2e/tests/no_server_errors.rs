@@ -26,14 +26,7 @@ fn bodies() -> Vec<(String, Vec<u8>)> {
 
 #[tokio::test]
 async fn no_input_to_any_route_is_a_server_error() {
-    let doc: Value = http()
-        .get(format!("{}/v1/openapi.json", edge_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = loyalty_e2e::api_document().await;
     let token = start_session(25_000).await;
     let admin = std::env::var("LOYALTY_ADMIN_TOKEN").unwrap_or_default();
     let paths = doc["paths"].as_object().expect("paths");
