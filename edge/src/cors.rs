@@ -1,8 +1,6 @@
 //! CORS for widget routes: only a merchant's allowed origins get a grant. A disallowed
 //! origin gets no `Access-Control-Allow-Origin`, so the browser refuses the answer.
 
-use crate::http::internal;
-use crate::store::statement;
 use worker::{D1Database, Request, Response, Result};
 
 /// Methods and headers the widget uses.
@@ -15,20 +13,9 @@ pub fn origin(req: &Request) -> Option<String> {
 
 /// Whether any merchant allows `origin` (for preflights, which carry no merchant yet).
 pub async fn allowed_by_any_merchant(db: &D1Database, origin: &str) -> bool {
-    let Ok(stmt) = statement(
-        db,
-        "SELECT 1 AS ok FROM merchants, json_each(merchants.allowed_origins) WHERE json_each.value = ?1 LIMIT 1",
-        &[origin.into()],
-    ) else {
-        return false;
-    };
-    match stmt.first::<serde_json::Value>(None).await {
-        Ok(found) => found.is_some(),
-        Err(e) => {
-            internal("cors query", e);
-            false
-        }
-    }
+    crate::store::merchants::any_allows_origin(db, origin)
+        .await
+        .unwrap_or(false)
 }
 
 /// Adds the grant for `origin` to a response.

@@ -91,13 +91,7 @@ fn secret(env: &Env, kind: &str, merchant_id: &str) -> Option<String> {
 }
 
 pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
-    let row: Option<MerchantRow> = db
-        .prepare("SELECT * FROM merchants WHERE id = ?1")
-        .bind(&[id.into()])
-        .map_err(|e| internal("merchant bind", e))?
-        .first(None)
-        .await
-        .map_err(|e| internal("merchant query", e))?;
+    let row: Option<MerchantRow> = crate::store::merchants::row(db, id).await?;
     let row = row.ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, locale))?;
     let sar = |minor: i64| Money::from_minor(minor.max(0) as u64, Currency::Sar);
     let limits = MerchantLimits {

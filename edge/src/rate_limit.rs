@@ -1,10 +1,10 @@
-//! Rate limits kept in D1 (one atomic upsert per check), applied before any upstream call.
+//! Rate limits kept in D1 (`store::rate_limits`, one atomic upsert per check), applied before
+//! any upstream call.
 
 use crate::domain::rate_limit::{verdict, Limit};
-use crate::http::{internal, ApiResult};
-use crate::store::{int, statement};
+use crate::http::ApiResult;
+use crate::store::rate_limits;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use serde::Deserialize;
 use worker::{D1Database, Request};
 
 /// `default`, or the operator's `max/window_seconds` from the Worker var `name`.
@@ -43,37 +43,13 @@ pub enum Taken {
 /// Gives back one counted action (it turned out not to be what the limit counts, e.g. a
 /// code that was right).
 pub async fn give_back(db: &D1Database, key: &str) -> ApiResult<()> {
-    statement(
-        db,
-        "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0",
-        &[key.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("rate limit", e))?;
-    Ok(())
+    rate_limits::uncount(db, key).await
 }
 
 /// Counts one action for `key` in one atomic upsert, before the action happens, so
 /// concurrent requests can never all slip under the limit.
 pub async fn take(db: &D1Database, key: &str, limit: Limit, now: i64) -> ApiResult<Taken> {
-    #[derive(Deserialize)]
-    struct Counter {
-        window_start: i64,
-        count: i64,
-    }
-    let counter: Option<Counter> = statement(
-        db,
-        "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
-             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
-         RETURNING window_start, count",
-        &[key.into(), int(now), int(limit.window_seconds)],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("rate limit", e))?;
+    let counter = rate_limits::count(db, key, limit.window_seconds, now).await?;
     let Some(counter) = counter else {
         return Ok(Taken::Allowed { left: limit.max });
     };

@@ -28,16 +28,5 @@ async fn database_answers(ctx: &RouteContext<()>) -> bool {
     let Ok(db) = ctx.env.d1(DB_BINDING) else {
         return false;
     };
-    match db
-        .prepare("SELECT COUNT(*) AS n FROM merchants")
-        .first::<serde_json::Value>(None)
-        .await
-    {
-        Ok(Some(_)) => true,
-        Ok(None) => false,
-        Err(err) => {
-            worker::console_error!("health: D1 query failed: {err}");
-            false
-        }
-    }
+    crate::store::merchants::table_answers(&db).await
 }

@@ -2,6 +2,8 @@
 //! into SQL.
 
 pub mod challenges;
+pub mod merchants;
+pub mod rate_limits;
 pub mod redemptions;
 pub mod retention;
 pub mod sessions;

@@ -1,0 +1,41 @@
+//! The `merchants` table: a merchant's settings row, and the questions asked of all of them.
+
+use super::statement;
+use crate::http::{internal, ApiResult};
+use serde::de::DeserializeOwned;
+use worker::D1Database;
+
+/// The settings row of merchant `id`, read into the caller's row type.
+pub async fn row<T: DeserializeOwned>(db: &D1Database, id: &str) -> ApiResult<Option<T>> {
+    statement(db, "SELECT * FROM merchants WHERE id = ?1", &[id.into()])?
+        .first(None)
+        .await
+        .map_err(|e| internal("merchant query", e))
+}
+
+/// Whether any merchant allows `origin` (preflights carry no merchant yet).
+pub async fn any_allows_origin(db: &D1Database, origin: &str) -> ApiResult<bool> {
+    let found: Option<serde_json::Value> = statement(
+        db,
+        "SELECT 1 AS ok FROM merchants, json_each(merchants.allowed_origins) WHERE json_each.value = ?1 LIMIT 1",
+        &[origin.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("cors query", e))?;
+    Ok(found.is_some())
+}
+
+/// Whether D1 answers and is migrated (the merchants table exists), for the health check.
+pub async fn table_answers(db: &D1Database) -> bool {
+    match statement(db, "SELECT COUNT(*) AS n FROM merchants", &[]) {
+        Ok(stmt) => match stmt.first::<serde_json::Value>(None).await {
+            Ok(found) => found.is_some(),
+            Err(err) => {
+                worker::console_error!("health: D1 query failed: {err}");
+                false
+            }
+        },
+        Err(_) => false,
+    }
+}

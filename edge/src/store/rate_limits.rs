@@ -1,0 +1,48 @@
+//! The `rate_limits` table: one counter per key and window, counted in one atomic upsert.
+
+use super::{int, statement};
+use crate::http::{internal, ApiResult};
+use serde::Deserialize;
+use worker::D1Database;
+
+/// A key's counter after counting one more action.
+#[derive(Debug, Deserialize)]
+pub struct Counter {
+    pub window_start: i64,
+    pub count: i64,
+}
+
+/// Counts one action for `key` (a new window once `window_seconds` passed) and returns the
+/// counter as it is now.
+pub async fn count(
+    db: &D1Database,
+    key: &str,
+    window_seconds: i64,
+    now: i64,
+) -> ApiResult<Option<Counter>> {
+    statement(
+        db,
+        "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
+             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
+         RETURNING window_start, count",
+        &[key.into(), int(now), int(window_seconds)],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("rate limit", e))
+}
+
+/// Takes one counted action back.
+pub async fn uncount(db: &D1Database, key: &str) -> ApiResult<()> {
+    statement(
+        db,
+        "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0",
+        &[key.into()],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("rate limit", e))?;
+    Ok(())
+}
