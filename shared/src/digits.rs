@@ -18,6 +18,16 @@ pub fn is_separator(c: char) -> bool {
     )
 }
 
+/// A code as a shopper types it (any of those digits, spaces anywhere) as ASCII digits, when
+/// every other character is a digit and there are `min..=max` of them.
+pub fn typed_code(text: &str, min: usize, max: usize) -> Option<String> {
+    let mut digits = String::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        digits.push(char::from(b'0' + ascii_digit(c)?));
+    }
+    (min..=max).contains(&digits.len()).then_some(digits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

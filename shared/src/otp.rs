@@ -1,7 +1,7 @@
 //! The code the bank texts: one parser for the widget and the edge, so an API client gets
 //! the answers the widget's shopper gets.
 
-use crate::digits::ascii_digit;
+use crate::digits::typed_code;
 use core::fmt;
 
 /// How many digits the bank's codes have [S: 4 in the samples].
@@ -14,11 +14,7 @@ pub struct Otp(String);
 impl Otp {
     /// Accepts ASCII, Arabic-Indic and Eastern Arabic-Indic digits, with spaces anywhere.
     pub fn parse(text: &str) -> Option<Otp> {
-        let mut digits = String::with_capacity(OTP_DIGITS);
-        for c in text.chars().filter(|c| !c.is_whitespace()) {
-            digits.push(char::from(b'0' + ascii_digit(c)?));
-        }
-        (digits.len() == OTP_DIGITS).then_some(Otp(digits))
+        typed_code(text, OTP_DIGITS, OTP_DIGITS).map(Otp)
     }
 
     pub fn as_str(&self) -> &str {

@@ -24,6 +24,18 @@ pub const REDEEM_PER_IP: Limit = Limit {
     window_seconds: 15 * 60,
 };
 
+/// Pongo enlist calls per client IP (number scanning), overridable with
+/// `ENLIST_LIMIT_PER_IP`.
+pub const ENLIST_PER_IP: Limit = Limit {
+    max: 30,
+    window_seconds: 15 * 60,
+};
+/// Pongo enlist calls naming one phone number.
+pub const ENLIST_PER_PHONE: Limit = Limit {
+    max: 10,
+    window_seconds: 15 * 60,
+};
+
 /// Wrong OTP codes per identifier (mobile, customer number, IBAN) across challenges,
 /// resends and sessions; past it the identifier is locked until the window ends.
 pub const OTP_GUESSES_PER_IDENTIFIER: Limit = Limit {

@@ -3,7 +3,7 @@
 
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
-use crate::domain::rate_limit::Limit;
+use crate::domain::rate_limit::{ENLIST_PER_IP, ENLIST_PER_PHONE};
 use crate::guards::WidgetCaller;
 use crate::http::{internal, json_response, now, read_json, respond};
 use crate::merchant;
@@ -149,17 +149,6 @@ pub async fn enlist(
     .await;
     respond(outcome)
 }
-
-/// Enlist calls per client IP (number scanning), overridable with `ENLIST_LIMIT_PER_IP`.
-pub const ENLIST_PER_IP: Limit = Limit {
-    max: 30,
-    window_seconds: 15 * 60,
-};
-/// Enlist calls naming one phone number.
-pub const ENLIST_PER_PHONE: Limit = Limit {
-    max: 10,
-    window_seconds: 15 * 60,
-};
 
 /// The store a session's shopper joins at: the one mapped to its storefront, else `web`.
 pub(crate) async fn store_slug(

@@ -234,11 +234,7 @@ async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
 
 /// The code as typed (any digits, spaces) as ASCII digits; 4 to 10 of them.
 fn code_digits(typed: &str) -> Option<String> {
-    let mut digits = String::new();
-    for c in typed.chars().filter(|c| !c.is_whitespace()) {
-        digits.push(char::from(b'0' + loyalty_shared::digits::ascii_digit(c)?));
-    }
-    (4..=10).contains(&digits.len()).then_some(digits)
+    loyalty_shared::digits::typed_code(typed, 4, 10)
 }
 
 #[cfg(test)]

@@ -118,10 +118,15 @@ fn click_script(selector: &str) -> String {
 
 /// Opens the demo checkout and waits for the widget's session.
 async fn open_checkout() -> Browser {
+    open_checkout_at("/demo/").await
+}
+
+/// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
+async fn open_checkout_at(path: &str) -> Browser {
     let browser = Browser::start().await;
     browser
         .client
-        .goto(&format!("{}/demo/", edge_url()))
+        .goto(&format!("{}{path}", edge_url()))
         .await
         .unwrap();
     browser
@@ -414,19 +419,7 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
 #[tokio::test]
 async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
     loyalty_e2e::pongo::connect().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/demo/?locale=ar", edge_url()))
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "a session for the widget",
-            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
-            Duration::from_secs(20),
-        )
-        .await;
+    let browser = open_checkout_at("/demo/?locale=ar").await;
     // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
     start_enlist(&browser, "٠٥٠١٢٣٤٥٦٧").await;
     answer_sms_and_join(&browser, true).await;
