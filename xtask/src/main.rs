@@ -10,6 +10,7 @@ mod bench;
 mod build;
 mod progress;
 mod stack;
+mod structure;
 mod suites;
 mod tools;
 
@@ -34,11 +35,16 @@ fn main() -> ExitCode {
         Some("test") => suites::test(),
         Some("bench") => bench::bench(),
         Some("soak") => suites::soak(&args[1..]),
+        Some("structure") => Ok(match structure::report() {
+            0 => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        }),
         _ => {
             eprintln!("usage: cargo xtask <dev|test|bench|soak>");
             eprintln!("  dev    build and run the local stack on http://127.0.0.1:8787");
             eprintln!("  test   lint and run every test suite");
             eprintln!("  bench  measure widget/worker sizes and API latency");
+            eprintln!("  structure  house rules: SQL only in store/, short functions and files");
             eprintln!("  soak   many shoppers at once under injected faults; the books must agree");
             return ExitCode::from(2);
         }

@@ -113,6 +113,24 @@ pub fn test() -> Result<ExitCode> {
         })?,
     );
     record(
+        "structure",
+        step(
+            "house rules (SQL only in edge/src/store, short functions and files)",
+            || {
+                Ok(match crate::structure::report() {
+                    0 => Tally {
+                        passed: 1,
+                        failed: 0,
+                    },
+                    _ => Tally {
+                        passed: 0,
+                        failed: 1,
+                    },
+                })
+            },
+        )?,
+    );
+    record(
         "clippy native",
         step("clippy (native)", || {
             Ok(run_check(&mut cargo(&[
