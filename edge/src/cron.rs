@@ -73,9 +73,10 @@ pub async fn run(env: &Env) -> Report {
 /// Sends the Pongo calls that are due (orders that met an outage, throttling or an expired
 /// token), oldest first.
 async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
+    use crate::domain::pongo_delivery::Decision;
     use crate::pongo::connection::{self, PongoApp};
-    use crate::pongo::outbox::{self, Decision};
-    let rows = outbox::due(db, now, BATCH).await?;
+    use crate::pongo::outbox;
+    let rows = crate::store::pongo_outbox::due(db, now, BATCH).await?;
     if rows.is_empty() {
         return Ok(());
     }
@@ -140,13 +141,14 @@ async fn pongo_outbox(db: &D1Database, env: &Env, now: i64, report: &mut Report)
 async fn pongo_stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
     use crate::pongo::connection::{self, PongoApp};
     const STORES_MAX_AGE_SECONDS: i64 = 900;
-    let merchants = connection::merchants_connected(db).await?;
+    let merchants = crate::store::pongo_connections::merchants_connected(db).await?;
     if merchants.is_empty() {
         return Ok(());
     }
     let app = PongoApp::from_env(env)?;
     for merchant_id in merchants {
-        let fresh = match connection::stores_synced_at(db, &merchant_id).await {
+        let fresh = match crate::store::pongo_connections::stores_synced_at(db, &merchant_id).await
+        {
             Ok(at) => at.is_some_and(|at| now - at < STORES_MAX_AGE_SECONDS),
             Err(_) => continue,
         };

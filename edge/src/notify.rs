@@ -6,10 +6,9 @@ use crate::domain::notice::{compose, NoticeKind};
 use crate::domain::retry::next_attempt_at;
 use crate::http::{internal, ApiResult};
 use crate::secure::random_hex;
+use crate::store::email_outbox::{self, Attempt, NewNotice, Recipient};
 use crate::store::redemptions::RedemptionRow;
-use crate::store::{int, statement};
 use loyalty_shared::Locale;
-use serde::Deserialize;
 use worker::{D1Database, Env};
 
 /// Queues the notice for `kind` if the shopper's email is known. Never fails the caller:
@@ -26,25 +25,11 @@ async fn try_queue(
     kind: NoticeKind,
     now: i64,
 ) -> ApiResult<()> {
-    #[derive(Deserialize)]
-    struct Recipient {
-        email: Option<String>,
-        locale: String,
-        name: String,
-    }
-    let recipient: Option<Recipient> = statement(
-        db,
-        "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
-        &[row.session_id.as_str().into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("notice recipient", e))?;
     let Some(Recipient {
         email: Some(email),
         locale,
         name,
-    }) = recipient
+    }) = email_outbox::recipient(db, &row.session_id).await?
     else {
         return Ok(());
     };
@@ -55,33 +40,16 @@ async fn try_queue(
         row.points.max(0) as u64,
         row.amount(),
     );
-    statement(
-        db,
-        "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (redemption_id, kind) DO NOTHING",
-        &[
-            random_hex(16).map_err(|e| internal("random", e))?.into(),
-            row.id.as_str().into(),
-            kind.as_str().into(),
-            email.into(),
-            subject.into(),
-            body.into(),
-            int(now),
-        ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("notice insert", e))?;
-    Ok(())
-}
-
-#[derive(Deserialize)]
-struct Queued {
-    id: String,
-    to_address: String,
-    subject: String,
-    text_body: String,
-    attempts: i64,
+    let id = random_hex(16).map_err(|e| internal("random", e))?;
+    let notice = NewNotice {
+        id: &id,
+        redemption_id: &row.id,
+        kind: kind.as_str(),
+        to_address: &email,
+        subject: &subject,
+        text_body: &body,
+    };
+    email_outbox::enqueue(db, notice, now).await
 }
 
 /// Sends what is due; returns (sent, failed).
@@ -94,20 +62,9 @@ pub async fn send_due(db: &D1Database, env: &Env, now: i64) -> ApiResult<(u32, u
         worker::console_warn!("email is not configured (EMAIL_API_URL, EMAIL_API_TOKEN, EMAIL_FROM): notices stay queued");
         return Ok((0, 0));
     };
-    let due: Vec<Queued> = statement(
-        db,
-        "SELECT id, to_address, subject, text_body, attempts FROM email_outbox
-         WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY created_at LIMIT 50",
-        &[int(now)],
-    )?
-    .all()
-    .await
-    .map_err(|e| internal("outbox scan", e))?
-    .results()
-    .map_err(|e| internal("outbox rows", e))?;
     let client = reqwest::Client::new();
     let (mut sent, mut failed) = (0, 0);
-    for message in due {
+    for message in email_outbox::due(db, now).await? {
         let body = serde_json::json!({
             "From": from.to_string(),
             "To": message.to_address,
@@ -125,20 +82,14 @@ pub async fn send_due(db: &D1Database, env: &Env, now: i64) -> ApiResult<(u32, u
             .await
             .is_ok_and(|r| r.status().is_success());
         let attempts = u32::try_from(message.attempts.max(0)).unwrap_or(u32::MAX);
-        let update = if delivered {
+        let attempt = if delivered {
             sent += 1;
-            statement(db, "UPDATE email_outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1 WHERE id = ?2", &[int(now), message.id.as_str().into()])?
+            Attempt::Sent
         } else {
             failed += 1;
-            match next_attempt_at(now, attempts) {
-                Some(at) => statement(db, "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2", &[int(at), message.id.as_str().into()])?,
-                None => statement(db, "UPDATE email_outbox SET state = 'failed', attempts = attempts + 1 WHERE id = ?1", &[message.id.as_str().into()])?,
-            }
+            next_attempt_at(now, attempts).map_or(Attempt::GaveUp, Attempt::RetryAt)
         };
-        update
-            .run()
-            .await
-            .map_err(|e| internal("outbox update", e))?;
+        email_outbox::record_attempt(db, &message.id, attempt, now).await?;
     }
     Ok((sent, failed))
 }

@@ -5,6 +5,7 @@ pub mod challenge;
 pub mod ledger;
 pub mod limits;
 pub mod notice;
+pub mod pongo_delivery;
 pub mod pongo_orders;
 pub mod rate_limit;
 pub mod reconcile;

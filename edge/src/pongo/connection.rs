@@ -7,13 +7,11 @@
 
 use super::client::PongoClient;
 use super::errors::PongoFailure;
-use super::wire::Store;
 use crate::http::{internal, ApiResult};
 use crate::sealed;
-use crate::store::{int, statement};
-use loyalty_shared::api::{ConnectionState, PongoStore, StoreMapping};
+use crate::store::pongo_connections::{self, SealedConnection};
+use loyalty_shared::api::{ConnectionState, PongoStore};
 use loyalty_shared::{ApiError, ErrorCode, Locale, PartnerParameters};
-use serde::Deserialize;
 use std::time::Duration;
 use worker::{D1Database, Env};
 
@@ -53,17 +51,6 @@ impl PongoApp {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct ConnectionRow {
-    merchant_id: String,
-    state: String,
-    sealed_token: String,
-    token_expires_at: Option<i64>,
-    sealed_webhook_secret: Option<String>,
-    account_name: String,
-    partner_parameters: String,
-}
-
 /// A connected merchant, its token opened.
 pub struct Connection {
     pub merchant_id: String,
@@ -91,15 +78,9 @@ pub async fn load(
     app: &PongoApp,
     merchant_id: &str,
 ) -> ApiResult<Option<Connection>> {
-    let row: Option<ConnectionRow> = statement(
-        db,
-        "SELECT * FROM pongo_connections WHERE merchant_id = ?1",
-        &[merchant_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo connection", e))?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = pongo_connections::load(db, merchant_id).await? else {
+        return Ok(None);
+    };
     Ok(Some(Connection {
         token: app.open(&row.merchant_id, &row.sealed_token)?,
         webhook_secret: row
@@ -107,11 +88,7 @@ pub async fn load(
             .as_deref()
             .map(|s| app.open(&row.merchant_id, s))
             .transpose()?,
-        state: if row.state == "connected" {
-            ConnectionState::Connected
-        } else {
-            ConnectionState::Expired
-        },
+        state: row.state,
         partner_parameters: serde_json::from_str(&row.partner_parameters)
             .map_err(|e| internal("partner parameters", e))?,
         merchant_id: row.merchant_id,
@@ -155,146 +132,23 @@ pub async fn save(
         .webhook_secret
         .map(|s| app.seal(new.merchant_id, s))
         .transpose()?;
-    let parameters = serde_json::to_string(new.partner_parameters)
+    let partner_parameters = serde_json::to_string(new.partner_parameters)
         .map_err(|e| internal("partner parameters", e))?;
-    let upsert = statement(
-        db,
-        "INSERT INTO pongo_connections (merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters, connected_at, updated_at)
-         VALUES (?1, 'connected', ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-         ON CONFLICT (merchant_id) DO UPDATE SET state = 'connected', sealed_token = excluded.sealed_token,
-           token_expires_at = excluded.token_expires_at,
-           sealed_webhook_secret = COALESCE(excluded.sealed_webhook_secret, pongo_connections.sealed_webhook_secret),
-           account_name = excluded.account_name, partner_parameters = excluded.partner_parameters, updated_at = excluded.updated_at",
-        &[
-            new.merchant_id.into(),
-            sealed_token.into(),
-            new.token_expires_at.map(int).unwrap_or(wasm_bindgen::JsValue::NULL),
-            sealed_secret.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-            new.account_name.into(),
-            parameters.into(),
-            int(now),
-        ],
-    )?;
-    let wake = statement(
-        db,
-        "UPDATE pongo_outbox SET next_attempt_at = 0 WHERE merchant_id = ?1 AND state = 'queued'",
-        &[new.merchant_id.into()],
-    )?;
-    db.batch(vec![upsert, wake])
-        .await
-        .map_err(|e| internal("pongo connection save", e))?;
-    Ok(())
+    let sealed = SealedConnection {
+        merchant_id: new.merchant_id,
+        sealed_token,
+        token_expires_at: new.token_expires_at,
+        sealed_webhook_secret: sealed_secret,
+        account_name: new.account_name,
+        partner_parameters,
+    };
+    pongo_connections::save(db, sealed, now).await
 }
 
 /// Pongo answered 401: the token expired or was revoked. The admin view says so.
 pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiResult<()> {
     worker::console_warn!("merchant {merchant_id}: Pongo token refused; reconnect needed");
-    statement(
-        db,
-        "UPDATE pongo_connections SET state = 'expired', updated_at = ?2 WHERE merchant_id = ?1",
-        &[merchant_id.into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo connection expire", e))?;
-    Ok(())
-}
-
-pub async fn merchants_connected(db: &D1Database) -> ApiResult<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Id {
-        merchant_id: String,
-    }
-    let rows: Vec<Id> = statement(
-        db,
-        "SELECT merchant_id FROM pongo_connections WHERE state = 'connected'",
-        &[],
-    )?
-    .all()
-    .await
-    .and_then(|r| r.results())
-    .map_err(|e| internal("pongo connections", e))?;
-    Ok(rows.into_iter().map(|r| r.merchant_id).collect())
-}
-
-/// Replaces the merchant's stores with Pongo's list.
-pub async fn save_stores(
-    db: &D1Database,
-    merchant_id: &str,
-    stores: &[Store],
-    now: i64,
-) -> ApiResult<()> {
-    let mut batch = vec![statement(
-        db,
-        "DELETE FROM pongo_stores WHERE merchant_id = ?1",
-        &[merchant_id.into()],
-    )?];
-    for store in stores {
-        batch.push(statement(
-            db,
-            "INSERT INTO pongo_stores (merchant_id, slug, name, synced_at) VALUES (?1, ?2, ?3, ?4)",
-            &[
-                merchant_id.into(),
-                store.slug.as_str().into(),
-                store.name.as_str().into(),
-                int(now),
-            ],
-        )?);
-    }
-    db.batch(batch)
-        .await
-        .map_err(|e| internal("pongo stores", e))?;
-    Ok(())
-}
-
-/// When the stores were last synced (`None`: never).
-pub async fn stores_synced_at(db: &D1Database, merchant_id: &str) -> ApiResult<Option<i64>> {
-    #[derive(Deserialize)]
-    struct At {
-        at: Option<i64>,
-    }
-    let row: Option<At> = statement(
-        db,
-        "SELECT MAX(synced_at) AS at FROM pongo_stores WHERE merchant_id = ?1",
-        &[merchant_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo stores", e))?;
-    Ok(row.and_then(|r| r.at))
-}
-
-pub async fn stores(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<PongoStore>> {
-    statement(
-        db,
-        "SELECT slug, name FROM pongo_stores WHERE merchant_id = ?1 ORDER BY name",
-        &[merchant_id.into()],
-    )?
-    .all()
-    .await
-    .and_then(|r| r.results())
-    .map_err(|e| internal("pongo stores", e))
-}
-
-pub async fn mappings(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<StoreMapping>> {
-    statement(db, "SELECT merchant_id, location_id, store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 ORDER BY location_id", &[merchant_id.into()])?
-        .all()
-        .await
-        .and_then(|r| r.results())
-        .map_err(|e| internal("pongo mappings", e))
-}
-
-pub async fn save_mapping(db: &D1Database, mapping: &StoreMapping, now: i64) -> ApiResult<()> {
-    statement(
-        db,
-        "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (merchant_id, location_id) DO UPDATE SET store_slug = excluded.store_slug, updated_at = excluded.updated_at",
-        &[mapping.merchant_id.as_str().into(), mapping.location_id.as_str().into(), mapping.store_slug.as_str().into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo mapping", e))?;
-    Ok(())
+    pongo_connections::mark_expired(db, merchant_id, now).await
 }
 
 /// The store slug for a location: mapped, and still among the stores Pongo listed. Never
@@ -305,20 +159,8 @@ pub async fn store_for(
     location_id: &str,
     locale: Locale,
 ) -> ApiResult<String> {
-    #[derive(Deserialize)]
-    struct Slug {
-        store_slug: String,
-    }
-    let row: Option<Slug> = statement(
-        db,
-        "SELECT m.store_slug FROM pongo_store_mappings m JOIN pongo_stores s ON s.merchant_id = m.merchant_id AND s.slug = m.store_slug
-         WHERE m.merchant_id = ?1 AND m.location_id = ?2",
-        &[merchant_id.into(), location_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo mapping", e))?;
-    row.map(|r| r.store_slug)
+    pongo_connections::mapped_store(db, merchant_id, location_id)
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::StoreNotMapped, locale).with_field("location_id"))
 }
 
@@ -355,15 +197,8 @@ pub async fn refresh_account(
     };
     let parameters = serde_json::to_string(&account.partner_parameters)
         .map_err(|e| internal("partner parameters", e))?;
-    statement(
-        db,
-        "UPDATE pongo_connections SET account_name = ?2, partner_parameters = ?3, updated_at = ?4 WHERE merchant_id = ?1",
-        &[connection.merchant_id.as_str().into(), account.name.as_str().into(), parameters.into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo account", e))?;
-    Ok(())
+    pongo_connections::save_account(db, &connection.merchant_id, &account.name, parameters, now)
+        .await
 }
 
 /// Syncs the stores from Pongo; a refused token marks the connection expired.
@@ -375,7 +210,14 @@ pub async fn sync_stores(
 ) -> ApiResult<usize> {
     match connection.client(app).stores().await {
         Ok(stores) => {
-            save_stores(db, &connection.merchant_id, &stores, now).await?;
+            let stores: Vec<PongoStore> = stores
+                .into_iter()
+                .map(|s| PongoStore {
+                    slug: s.slug,
+                    name: s.name,
+                })
+                .collect();
+            pongo_connections::save_stores(db, &connection.merchant_id, &stores, now).await?;
             Ok(stores.len())
         }
         Err(failure) => Err(refused(db, &connection.merchant_id, failure, now, Locale::En).await),

@@ -271,7 +271,7 @@ async fn status_of(db: &D1Database, env: &Env, merchant_id: &str) -> ApiResult<P
     let app = PongoApp::from_env(env)?;
     let now = now(env).await;
     let connection = connection::load(db, &app, merchant_id).await?;
-    let (queued, failed) = crate::pongo::outbox::counts(db, merchant_id).await?;
+    let (queued, failed) = crate::store::pongo_outbox::counts(db, merchant_id).await?;
     Ok(PongoStatus {
         merchant_id: merchant_id.to_string(),
         connection: match &connection {
@@ -281,8 +281,8 @@ async fn status_of(db: &D1Database, env: &Env, merchant_id: &str) -> ApiResult<P
         },
         account_name: connection.as_ref().map(|c| c.account_name.clone()),
         partner_parameters: connection.as_ref().map(|c| c.partner_parameters),
-        stores: connection::stores(db, merchant_id).await?,
-        mappings: connection::mappings(db, merchant_id).await?,
+        stores: crate::store::pongo_connections::stores(db, merchant_id).await?,
+        mappings: crate::store::pongo_connections::mappings(db, merchant_id).await?,
         queued,
         failed,
         attention: crate::pongo::outbox::needing_attention(db, merchant_id).await?,
@@ -359,7 +359,7 @@ pub async fn map_store(mut req: Request, ctx: RouteContext<()>) -> Result<Respon
                 ApiError::new(ErrorCode::InvalidRequest, Locale::En).with_field("location_id")
             );
         }
-        let known = connection::stores(&db, &mapping.merchant_id)
+        let known = crate::store::pongo_connections::stores(&db, &mapping.merchant_id)
             .await?
             .iter()
             .any(|s| s.slug == mapping.store_slug);
@@ -374,7 +374,7 @@ pub async fn map_store(mut req: Request, ctx: RouteContext<()>) -> Result<Respon
             location_id: location.to_string(),
             ..mapping
         };
-        connection::save_mapping(&db, &mapping, now(&ctx.env).await).await?;
+        crate::store::pongo_connections::save_mapping(&db, &mapping, now(&ctx.env).await).await?;
         json_response(&status_of(&db, &ctx.env, &mapping.merchant_id).await?, 200)
             .map_err(|e| internal("response", e))
     }

@@ -2,7 +2,10 @@
 //! into SQL.
 
 pub mod challenges;
+pub mod email_outbox;
 pub mod merchants;
+pub mod pongo_connections;
+pub mod pongo_outbox;
 pub mod rate_limits;
 pub mod redemptions;
 pub mod retention;

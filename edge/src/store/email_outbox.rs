@@ -1,0 +1,122 @@
+//! Shopper notices waiting to be sent (`email_outbox`), and the session's recipient they
+//! are addressed to.
+
+use super::{int, statement};
+use crate::http::{internal, ApiResult};
+use serde::Deserialize;
+use worker::D1Database;
+
+/// Who a session's notice goes to: the shopper's email and language, the store's name.
+#[derive(Deserialize)]
+pub struct Recipient {
+    pub email: Option<String>,
+    pub locale: String,
+    pub name: String,
+}
+
+/// The recipient of notices about a session's redemptions, if the session exists.
+pub async fn recipient(db: &D1Database, session_id: &str) -> ApiResult<Option<Recipient>> {
+    statement(
+        db,
+        "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
+        &[session_id.into()],
+    )?
+    .first(None)
+    .await
+    .map_err(|e| internal("notice recipient", e))
+}
+
+/// A notice to queue; at most one per redemption and kind.
+pub struct NewNotice<'a> {
+    pub id: &'a str,
+    pub redemption_id: &'a str,
+    pub kind: &'a str,
+    pub to_address: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+}
+
+/// Queues the notice unless one of its kind is already queued for the redemption.
+pub async fn enqueue(db: &D1Database, notice: NewNotice<'_>, now: i64) -> ApiResult<()> {
+    statement(
+        db,
+        "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (redemption_id, kind) DO NOTHING",
+        &[
+            notice.id.into(),
+            notice.redemption_id.into(),
+            notice.kind.into(),
+            notice.to_address.into(),
+            notice.subject.into(),
+            notice.text_body.into(),
+            int(now),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| internal("notice insert", e))?;
+    Ok(())
+}
+
+/// A queued notice that is due.
+#[derive(Deserialize)]
+pub struct Queued {
+    pub id: String,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub attempts: i64,
+}
+
+/// The oldest 50 queued notices whose next attempt is due.
+pub async fn due(db: &D1Database, now: i64) -> ApiResult<Vec<Queued>> {
+    statement(
+        db,
+        "SELECT id, to_address, subject, text_body, attempts FROM email_outbox
+         WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY created_at LIMIT 50",
+        &[int(now)],
+    )?
+    .all()
+    .await
+    .map_err(|e| internal("outbox scan", e))?
+    .results()
+    .map_err(|e| internal("outbox rows", e))
+}
+
+/// What became of one attempt to send a notice.
+pub enum Attempt {
+    Sent,
+    RetryAt(i64),
+    GaveUp,
+}
+
+/// Records an attempt: sent, due again at a time, or failed for good.
+pub async fn record_attempt(
+    db: &D1Database,
+    id: &str,
+    attempt: Attempt,
+    now: i64,
+) -> ApiResult<()> {
+    let update = match attempt {
+        Attempt::Sent => statement(
+            db,
+            "UPDATE email_outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1 WHERE id = ?2",
+            &[int(now), id.into()],
+        )?,
+        Attempt::RetryAt(at) => statement(
+            db,
+            "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2",
+            &[int(at), id.into()],
+        )?,
+        Attempt::GaveUp => statement(
+            db,
+            "UPDATE email_outbox SET state = 'failed', attempts = attempts + 1 WHERE id = ?1",
+            &[id.into()],
+        )?,
+    };
+    update
+        .run()
+        .await
+        .map_err(|e| internal("outbox update", e))?;
+    Ok(())
+}
