@@ -5,7 +5,8 @@ use super::host_events::announce;
 use crate::api::{new_idempotency_key, EdgeClient};
 use crate::i18n::{t, Text};
 use crate::state::{
-    mokafaa_request, redeem_request, Action, Method, MokafaaForm, MokafaaScreen, WidgetState,
+    mokafaa_request, redeem_request, Action, Method, MokafaaAction, MokafaaForm, MokafaaScreen,
+    WidgetState,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use web_sys::HtmlInputElement;
@@ -64,29 +65,37 @@ fn send_code(props: &MokafaaProps) -> Callback<()> {
             return;
         }
         match mokafaa_request(&form) {
-            Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
+            Err(code) => dispatch.dispatch(Action::Mokafaa(MokafaaAction::Invalid(ApiError::new(
+                code, locale,
+            )))),
             Ok(request) => {
                 let Some(token) = session.clone() else {
-                    dispatch.dispatch(Action::MokafaaFailed(ApiError::new(
+                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Failed(ApiError::new(
                         ErrorCode::SessionInvalid,
                         locale,
-                    )));
+                    ))));
                     return;
                 };
-                dispatch.dispatch(Action::MokafaaSending);
+                dispatch.dispatch(Action::Mokafaa(MokafaaAction::Sending));
                 let (dispatch, client) = (dispatch.clone(), client.clone());
                 yew::platform::spawn_local(async move {
                     match client.send_otp(&token, &request).await {
                         Ok(challenge) => {
                             let id = challenge.challenge_id.clone();
-                            dispatch.dispatch(Action::OtpSent(challenge));
+                            dispatch.dispatch(Action::Mokafaa(MokafaaAction::OtpSent(challenge)));
                             match client.balance(&token, &id).await {
-                                Ok(balance) => dispatch.dispatch(Action::BalanceLoaded(balance)),
+                                Ok(balance) => dispatch.dispatch(Action::Mokafaa(
+                                    MokafaaAction::BalanceLoaded(balance),
+                                )),
                                 // The balance is a convenience: redeeming still works without it.
-                                Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                                Err(error) => {
+                                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Failed(error)))
+                                }
                             }
                         }
-                        Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                        Err(error) => {
+                            dispatch.dispatch(Action::Mokafaa(MokafaaAction::Failed(error)))
+                        }
                     }
                 });
             }
@@ -108,7 +117,7 @@ fn identify(props: &MokafaaProps) -> Html {
             <label class="lc-choice">
                 <input type="radio" name="lc-method" value={format!("{method:?}")}
                     checked={form.method == method}
-                    onchange={Callback::from(move |_| dispatch.dispatch(Action::SelectMethod(method)))} />
+                    onchange={Callback::from(move |_| dispatch.dispatch(Action::Mokafaa(MokafaaAction::SelectMethod(method))))} />
                 { t(text, locale) }
             </label>
         }
@@ -138,7 +147,7 @@ fn identify(props: &MokafaaProps) -> Html {
             <form class="lc-form" {onsubmit} novalidate=true>
                 <label for="lc-identifier">{ label }</label>
                 <input id="lc-identifier" name="identifier" inputmode="numeric" {autocomplete}
-                    dir="ltr" value={form.identifier.clone()} oninput={text_input(dispatch, Action::EditIdentifier)}
+                    dir="ltr" value={form.identifier.clone()} oninput={text_input(dispatch, |v| Action::Mokafaa(MokafaaAction::EditIdentifier(v)))}
                     aria-invalid={form.error.is_some().to_string()} />
                 { error_line(form.error.as_ref()) }
                 <button type="submit" class="lc-primary" disabled={form.busy}>
@@ -193,12 +202,17 @@ fn verify(props: &MokafaaProps) -> Html {
                 return;
             }
             match redeem_request(&form) {
-                Err(code) => dispatch.dispatch(Action::MokafaaInvalid(ApiError::new(code, locale))),
+                Err(code) => dispatch.dispatch(Action::Mokafaa(MokafaaAction::Invalid(
+                    ApiError::new(code, locale),
+                ))),
                 Ok(request) => {
                     let Some(token) = session.clone() else { return };
                     // The same request keeps its key: a retry lands on the first result.
                     let key = form.key_for(&request, new_idempotency_key);
-                    dispatch.dispatch(Action::Redeeming(request.clone(), key.clone()));
+                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Redeeming(
+                        request.clone(),
+                        key.clone(),
+                    )));
                     let (dispatch, client, host) = (dispatch.clone(), client.clone(), host.clone());
                     yew::platform::spawn_local(async move {
                         let mut tries = 0;
@@ -210,13 +224,15 @@ fn verify(props: &MokafaaProps) -> Html {
                                         "loyalty-checkout:redeemed",
                                         &redemption,
                                     );
-                                    dispatch.dispatch(Action::Redeemed(redemption));
+                                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Redeemed(
+                                        redemption,
+                                    )));
                                 }
                                 // No answer, or the edge is still settling this key: ask
                                 // again with the same key, a few times, showing "checking".
                                 Err(error) if tries < MAX_CHECKS && retryable(error.code) => {
                                     tries += 1;
-                                    dispatch.dispatch(Action::Checking);
+                                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Checking));
                                     let wait = error.retry_after_seconds.unwrap_or(2).clamp(1, 5);
                                     gloo_timers::future::sleep(std::time::Duration::from_secs(
                                         u64::from(wait),
@@ -224,7 +240,9 @@ fn verify(props: &MokafaaProps) -> Html {
                                     .await;
                                     continue;
                                 }
-                                Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                                Err(error) => {
+                                    dispatch.dispatch(Action::Mokafaa(MokafaaAction::Failed(error)))
+                                }
                             }
                             break;
                         }
@@ -239,7 +257,9 @@ fn verify(props: &MokafaaProps) -> Html {
     };
     let start_over = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::StartOver))
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Mokafaa(MokafaaAction::StartOver))
+        })
     };
     let expired = challenge.expires_in_seconds == 0;
     html! {
@@ -260,13 +280,13 @@ fn verify(props: &MokafaaProps) -> Html {
             <form class="lc-form" {onsubmit} novalidate=true>
                 <label for="lc-otp">{ t(Text::CodeLabel, locale) }</label>
                 <input id="lc-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="4" dir="ltr"
-                    value={form.otp.clone()} oninput={text_input(dispatch, Action::EditOtp)} />
+                    value={form.otp.clone()} oninput={text_input(dispatch, |v| Action::Mokafaa(MokafaaAction::EditOtp(v)))} />
                 <label for="lc-amount">
                     { t(Text::AmountLabel, locale) }
                     if let Some(balance) = &form.balance { { format!(" ({} {})", t(Text::UpTo, locale), balance.max_redeemable) } }
                 </label>
                 <input id="lc-amount" name="amount" inputmode="decimal" dir="ltr"
-                    value={form.amount.clone()} oninput={text_input(dispatch, Action::EditAmount)} />
+                    value={form.amount.clone()} oninput={text_input(dispatch, |v| Action::Mokafaa(MokafaaAction::EditAmount(v)))} />
                 { error_line(form.error.as_ref()) }
                 <button type="submit" class="lc-primary" disabled={form.busy || expired}>
                     { if form.checking { t(Text::Checking, locale) } else { t(Text::UsePoints, locale) } }
@@ -314,16 +334,16 @@ fn redeemed(props: &MokafaaProps) -> Html {
             if busy {
                 return;
             }
-            dispatch.dispatch(Action::MokafaaSending);
+            dispatch.dispatch(Action::Mokafaa(MokafaaAction::Sending));
             let (dispatch, client, host, id) =
                 (dispatch.clone(), client.clone(), host.clone(), id.clone());
             yew::platform::spawn_local(async move {
                 match client.undo(&token, &id).await {
                     Ok(redemption) => {
                         announce(host.as_ref(), "loyalty-checkout:reversed", &redemption);
-                        dispatch.dispatch(Action::Undone(redemption));
+                        dispatch.dispatch(Action::Mokafaa(MokafaaAction::Undone(redemption)));
                     }
-                    Err(error) => dispatch.dispatch(Action::MokafaaFailed(error)),
+                    Err(error) => dispatch.dispatch(Action::Mokafaa(MokafaaAction::Failed(error))),
                 }
             });
         })

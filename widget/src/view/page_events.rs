@@ -8,7 +8,7 @@
 //!   what the order earned.
 
 use crate::api::EdgeClient;
-use crate::state::{Action, WidgetState};
+use crate::state::{Action, PongoAction, WidgetState};
 use loyalty_shared::{Currency, Money};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
@@ -82,7 +82,8 @@ pub fn use_cart_changes(
                     if client.update_cart(&token, amount).await.is_ok() {
                         // A merchant without Pongo answers pongo_not_connected: nothing to show.
                         if let Ok(preview) = client.earn_preview(&token).await {
-                            dispatch.dispatch(Action::EarnPreviewUpdated(preview));
+                            dispatch
+                                .dispatch(Action::Pongo(PongoAction::EarnPreviewUpdated(preview)));
                         }
                     }
                 });
@@ -102,7 +103,9 @@ pub fn use_order_placed(dispatch: UseReducerDispatcher<WidgetState>) {
         }
         let listener = Listener::add(ORDER_PLACED_EVENT, move |event| {
             if let Some(placed) = detail::<Placed>(&event) {
-                dispatch.dispatch(Action::OrderEarned(placed.points_earned));
+                dispatch.dispatch(Action::Pongo(PongoAction::OrderEarned(
+                    placed.points_earned,
+                )));
             }
         });
         move || drop(listener)

@@ -3,7 +3,7 @@
 use super::mokafaa::error_line;
 use crate::api::EdgeClient;
 use crate::i18n::{t, Text};
-use crate::state::{pongo_request, Action, PongoForm, WidgetState};
+use crate::state::{pongo_request, Action, PongoAction, PongoForm, WidgetState};
 use loyalty_shared::api::PongoMember;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use web_sys::HtmlInputElement;
@@ -54,7 +54,7 @@ pub fn pongo_view(props: &PongoProps) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::EditPongoPhone(input.value()));
+            dispatch.dispatch(Action::Pongo(PongoAction::EditPhone(input.value())));
         })
     };
     let onsubmit = {
@@ -68,22 +68,28 @@ pub fn pongo_view(props: &PongoProps) -> Html {
                 return;
             }
             match pongo_request(&form) {
-                Err(code) => dispatch.dispatch(Action::PongoInvalid(ApiError::new(code, locale))),
+                Err(code) => dispatch.dispatch(Action::Pongo(PongoAction::Invalid(ApiError::new(
+                    code, locale,
+                )))),
                 Ok(request) => {
                     let Some(token) = session.clone() else {
-                        dispatch.dispatch(Action::PongoFailed(ApiError::new(
+                        dispatch.dispatch(Action::Pongo(PongoAction::Failed(ApiError::new(
                             ErrorCode::SessionInvalid,
                             locale,
-                        )));
+                        ))));
                         return;
                     };
-                    dispatch.dispatch(Action::PongoSending);
+                    dispatch.dispatch(Action::Pongo(PongoAction::Sending));
                     let dispatch = dispatch.clone();
                     let client = client.clone();
                     yew::platform::spawn_local(async move {
                         match client.enlist(&token, &request).await {
-                            Ok(member) => dispatch.dispatch(Action::Enlisted(member)),
-                            Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
+                            Ok(member) => {
+                                dispatch.dispatch(Action::Pongo(PongoAction::Enlisted(member)))
+                            }
+                            Err(error) => {
+                                dispatch.dispatch(Action::Pongo(PongoAction::Failed(error)))
+                            }
                         }
                     });
                 }
@@ -97,8 +103,8 @@ pub fn pongo_view(props: &PongoProps) -> Html {
                 <label for="lc-phone">{ t(Text::PhoneLabel, locale) }</label>
                 <input id="lc-phone" name="phone" inputmode="tel" autocomplete="tel" dir="ltr"
                     value={form.phone.clone()} {oninput} />
-                { question("email", Text::EmailOptinQuestion, form.email_optin, Action::AnswerEmailOptin) }
-                { question("sms", Text::SmsOptinQuestion, form.sms_optin, Action::AnswerSmsOptin) }
+                { question("email", Text::EmailOptinQuestion, form.email_optin, |v| Action::Pongo(PongoAction::AnswerEmailOptin(v))) }
+                { question("sms", Text::SmsOptinQuestion, form.sms_optin, |v| Action::Pongo(PongoAction::AnswerSmsOptin(v))) }
                 { error_line(form.error.as_ref()) }
                 <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Join, locale) }</button>
             </form>
@@ -128,12 +134,12 @@ fn unproved_card(props: &PongoProps, member: &PongoMember) -> Html {
         let (dispatch, client, session) = (dispatch.clone(), client.clone(), session.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(token) = session.clone() else { return };
-            dispatch.dispatch(Action::PongoSending);
+            dispatch.dispatch(Action::Pongo(PongoAction::Sending));
             let (dispatch, client) = (dispatch.clone(), client.clone());
             yew::platform::spawn_local(async move {
                 match client.pongo_send_code(&token).await {
-                    Ok(sent) => dispatch.dispatch(Action::PongoCodeSent(sent)),
-                    Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
+                    Ok(sent) => dispatch.dispatch(Action::Pongo(PongoAction::CodeSent(sent))),
+                    Err(error) => dispatch.dispatch(Action::Pongo(PongoAction::Failed(error))),
                 }
             });
         })
@@ -152,12 +158,12 @@ fn unproved_card(props: &PongoProps, member: &PongoMember) -> Html {
                 return;
             }
             let Some(token) = session.clone() else { return };
-            dispatch.dispatch(Action::PongoSending);
+            dispatch.dispatch(Action::Pongo(PongoAction::Sending));
             let (dispatch, client, code) = (dispatch.clone(), client.clone(), code.clone());
             yew::platform::spawn_local(async move {
                 match client.pongo_check_code(&token, &code).await {
-                    Ok(member) => dispatch.dispatch(Action::Enlisted(member)),
-                    Err(error) => dispatch.dispatch(Action::PongoFailed(error)),
+                    Ok(member) => dispatch.dispatch(Action::Pongo(PongoAction::Enlisted(member))),
+                    Err(error) => dispatch.dispatch(Action::Pongo(PongoAction::Failed(error))),
                 }
             });
         })
@@ -166,7 +172,7 @@ fn unproved_card(props: &PongoProps, member: &PongoMember) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::EditPongoCode(input.value()));
+            dispatch.dispatch(Action::Pongo(PongoAction::EditCode(input.value())));
         })
     };
     let preview = &member.earn_preview;
