@@ -1,37 +1,156 @@
-//! Who may call a route, checked the same way everywhere it applies.
+//! Who may call a route, as types. The route table names each route's audience and runs
+//! its guard before the handler; a handler takes the guard's value, so it cannot be
+//! registered for another audience, and no handler checks a caller by itself.
 
 use crate::cors;
-use crate::http::{bearer, internal, now, request_locale, ApiResult};
-use crate::routes::DB_BINDING;
+use crate::http::{bearer, parse_json, ApiResult};
+use crate::merchant::{self, secret_name, Merchant};
+use crate::pongo::connection::{self, PongoApp};
+use crate::routes::call::Call;
+use crate::secure::sha256_hex;
+use crate::store::merchant_requests;
 use crate::store::sessions::{self, Session};
-use loyalty_shared::{ApiError, ErrorCode};
-use worker::{D1Database, Env, Request};
+use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
+use loyalty_shared::{ApiError, ErrorCode, Locale};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
-/// A widget route's caller, checked by the pipeline before the handler runs: a handler that
-/// takes one can only be registered as a widget route, and a widget route always gets one.
+/// The header merchant servers sign with.
+pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
+
+/// The header Pongo signs deliveries with [S].
+pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
+
+/// A widget route's caller: a live session bearer, used from the storefront origin the
+/// session was opened on (a token taken to another site does not work there).
 pub struct WidgetCaller {
-    pub db: D1Database,
     pub session: Session,
-    pub now: i64,
 }
 
-/// The guard of every widget route (see [`widget_session`]).
-pub async fn widget_caller(req: &Request, env: &Env) -> ApiResult<WidgetCaller> {
-    let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
-    let now = now(env).await;
-    let session = widget_session(req, &db, now).await?;
-    Ok(WidgetCaller { db, session, now })
-}
-
-/// The widget's caller: a live session bearer, used from the storefront origin the session
-/// was opened on (a token taken to another site does not work there). Every widget route
-/// goes through here.
-async fn widget_session(req: &Request, db: &D1Database, now: i64) -> ApiResult<Session> {
-    let session = sessions::authenticate(db, bearer(req), now, request_locale(req)).await?;
-    if let Some(origin) = cors::origin(req) {
+pub async fn widget_caller(call: &Call) -> ApiResult<WidgetCaller> {
+    let session =
+        sessions::authenticate(&call.db, bearer(&call.req), call.now, call.locale).await?;
+    if let Some(origin) = cors::origin(&call.req) {
         if session.origin.as_deref() != Some(origin.as_str()) {
             return Err(ApiError::new(ErrorCode::OriginNotAllowed, session.locale()));
         }
     }
-    Ok(session)
+    Ok(WidgetCaller { session })
+}
+
+/// A merchant server's request: `Loyalty-Signature: t=<unix>,v1=<hex>` over `"{t}.{body}"`
+/// with the merchant's API secret, within 5 minutes, each signed request once; the body
+/// parsed as the route's request type.
+pub struct SignedMerchant<T> {
+    pub merchant: Merchant,
+    pub body: T,
+}
+
+/// Every failure of the signature is the same `bad_signature` to the caller (the log says
+/// which); a request already seen is `signature_replayed`.
+pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<SignedMerchant<T>> {
+    let locale = Locale::En;
+    let bytes = call.bytes(locale).await?;
+    #[derive(Deserialize)]
+    struct Who {
+        merchant_id: String,
+    }
+    let who: Who = parse_json(&bytes, locale)?;
+    let bad = || ApiError::new(ErrorCode::BadSignature, locale);
+    let secret = call
+        .env
+        .secret(&secret_name("MERCHANT_API_SECRET", &who.merchant_id))
+        .map_err(|_| bad())?
+        .to_string();
+    let header = call.req.headers().get(SIGNATURE_HEADER).ok().flatten();
+    let signed_at = verify(
+        secret.as_bytes(),
+        header.as_deref(),
+        &bytes,
+        call.now,
+        DEFAULT_TOLERANCE_SECONDS,
+        PayloadLayout::TimestampDotBody,
+    )
+    .map_err(|e| {
+        worker::console_warn!("merchant {}: signature refused: {e}", who.merchant_id);
+        bad()
+    })?;
+    // The record is what the signature vouches for (timestamp and body), not the header's
+    // text, so the same request re-spelled (order, spaces, hex case, extra v1) is a replay.
+    let signed_request = format!("{signed_at}.{}", sha256_hex(&bytes));
+    if !merchant_requests::record_once(&call.db, &who.merchant_id, &signed_request, call.now)
+        .await?
+    {
+        // Told apart from a wrong signature: the merchant's secret is right, and the
+        // caller only has to sign a repeat anew (every merchant call is idempotent).
+        worker::console_warn!("merchant {}: replayed signature refused", who.merchant_id);
+        return Err(ApiError::new(ErrorCode::SignatureReplayed, locale));
+    }
+    let merchant = merchant::load(&call.db, &call.env, &who.merchant_id, locale).await?;
+    let body = parse_json(&bytes, locale)?;
+    Ok(SignedMerchant { merchant, body })
+}
+
+/// The operator or merchant admin: the `ADMIN_TOKEN` secret as a bearer token, compared
+/// in constant time. Only this module can make one.
+pub struct Admin(());
+
+pub fn admin(call: &Call) -> ApiResult<Admin> {
+    let unauthorized = || ApiError::new(ErrorCode::Unauthorized, Locale::En);
+    let expected = call
+        .env
+        .secret("ADMIN_TOKEN")
+        .map_err(|_| unauthorized())?
+        .to_string();
+    let given = bearer(&call.req).ok_or_else(unauthorized)?;
+    if expected.len() >= 16 && bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        Ok(Admin(()))
+    } else {
+        Err(unauthorized())
+    }
+}
+
+/// A webhook from Pongo for `:merchant_id`, signed `t=..,v1=..` over body then timestamp
+/// with that merchant's subscription secret.
+pub struct PongoWebhook {
+    pub merchant_id: String,
+    pub body: Vec<u8>,
+    pub signed_at: i64,
+}
+
+pub async fn pongo_webhook(call: &mut Call) -> ApiResult<PongoWebhook> {
+    let locale = Locale::En;
+    let merchant_id = call.param("merchant_id");
+    let bad = || ApiError::new(ErrorCode::BadSignature, locale);
+    let body = call.bytes(locale).await?;
+    let header = call
+        .req
+        .headers()
+        .get(WEBHOOK_SIGNATURE_HEADER)
+        .ok()
+        .flatten();
+    let app = PongoApp::from_env(&call.env)?;
+    // An unknown merchant, or one without a subscription, has no secret: refused alike.
+    let secret = connection::load(&call.db, &app, &merchant_id)
+        .await?
+        .and_then(|c| c.webhook_secret)
+        .ok_or_else(bad)?;
+    let signed_at = verify(
+        secret.as_bytes(),
+        header.as_deref(),
+        &body,
+        call.now,
+        DEFAULT_TOLERANCE_SECONDS,
+        PayloadLayout::BodyThenTimestamp,
+    )
+    .map_err(|e| {
+        worker::console_warn!("merchant {merchant_id}: Pongo webhook refused: {e}");
+        bad()
+    })?;
+    Ok(PongoWebhook {
+        merchant_id,
+        body,
+        signed_at,
+    })
 }

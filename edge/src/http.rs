@@ -42,15 +42,6 @@ pub fn internal(context: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal, Locale::En)
 }
 
-/// Reads a JSON body: malformed JSON and a wrong shape get distinct, stable codes.
-pub async fn read_json<T: DeserializeOwned>(req: &mut Request, locale: Locale) -> ApiResult<T> {
-    let bytes = req
-        .bytes()
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
-    parse_json(&bytes, locale)
-}
-
 /// The largest request body any route reads: every API body is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 

@@ -16,6 +16,7 @@ mod notify;
 pub mod pongo;
 mod rate_limit;
 mod receipt;
+mod redemption;
 mod reversal;
 mod routes;
 mod sealed;

@@ -3,6 +3,7 @@
 
 use crate::domain::rate_limit::{verdict, Limit};
 use crate::http::ApiResult;
+use crate::routes::call::Call;
 use crate::store::rate_limits;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use worker::{D1Database, Request};
@@ -29,6 +30,39 @@ pub async fn check(
             Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait))
         }
     }
+}
+
+/// Counts one action of `kind` for the caller's IP and, when given, the identifier's key;
+/// each limit is the operator's Worker var or the default.
+pub async fn for_caller(
+    call: &Call,
+    kind: &str,
+    per_ip: (&str, Limit),
+    per_identifier: Option<(&str, Limit, &str)>,
+    locale: Locale,
+) -> ApiResult<()> {
+    let ip = client_ip(&call.req);
+    let ip_limit = configured(&call.env, per_ip.0, per_ip.1);
+    check(
+        &call.db,
+        &format!("{kind}:ip:{ip}"),
+        ip_limit,
+        call.now,
+        locale,
+    )
+    .await?;
+    if let Some((var, default, who)) = per_identifier {
+        let id_limit = configured(&call.env, var, default);
+        check(
+            &call.db,
+            &format!("{kind}:id:{who}"),
+            id_limit,
+            call.now,
+            locale,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What one atomic count said.

@@ -65,7 +65,7 @@ mod tests {
             amount_minor: 5_000,
             currency: "SAR".into(),
             points: 12_500,
-            state: "redeemed".into(),
+            state: RedemptionState::Redeemed,
             bank_transaction_id: Some(7),
             error_code: None,
             created_at: NOW,

@@ -2,6 +2,7 @@
 //! built from and the OpenAPI document is checked against.
 
 pub mod admin;
+pub mod call;
 pub mod errors;
 pub mod health;
 pub mod merchant;
@@ -72,29 +73,48 @@ pub struct Route {
     pub handler: Handler,
 }
 
+/// One table row: the audience picks the guard the pipeline runs before the handler, and
+/// the handler's signature must take that guard's value (a mismatch does not compile).
 macro_rules! route {
-    (Widget $method:ident $path:literal => $handler:path) => {
-        Route {
-            method: Method::$method,
-            path: $path,
-            audience: Audience::Widget,
-            handler: |req, ctx| {
-                Box::pin(async move {
-                    match crate::guards::widget_caller(&req, &ctx.env).await {
-                        Ok(caller) => $handler(req, ctx, caller).await,
-                        Err(error) => crate::http::error_response(&error),
-                    }
-                })
-            },
-        }
-    };
-    ($audience:ident $method:ident $path:literal => $handler:path) => {
+    (@row $audience:ident $method:ident $path:literal, $run:expr) => {
         Route {
             method: Method::$method,
             path: $path,
             audience: Audience::$audience,
-            handler: |req, ctx| Box::pin($handler(req, ctx)),
+            handler: |req, ctx| Box::pin(call::run(req, ctx, $run)),
         }
+    };
+    (Public $method:ident $path:literal => $handler:path) => {
+        route!(@row Public $method $path, $handler)
+    };
+    (Widget $method:ident $path:literal => $handler:path) => {
+        route!(@row Widget $method $path, |call: call::Call| async move {
+            let caller = crate::guards::widget_caller(&call).await?;
+            $handler(call, caller).await
+        })
+    };
+    (Merchant $method:ident $path:literal => $handler:path) => {
+        route!(@row Merchant $method $path, |mut call: call::Call| async move {
+            let signed = crate::guards::signed_merchant(&mut call).await?;
+            $handler(call, signed).await
+        })
+    };
+    (Admin $method:ident $path:literal => $handler:path) => {
+        route!(@row Admin $method $path, |call: call::Call| async move {
+            let admin = crate::guards::admin(&call)?;
+            $handler(call, admin).await
+        })
+    };
+    // The OAuth callback is the admin's browser coming back from Pongo: its guard is the
+    // single-use `state` it carries, checked by the handler, which always redirects.
+    (AdminReturn $method:ident $path:literal => $handler:path) => {
+        route!(@row Admin $method $path, $handler)
+    };
+    (Provider $method:ident $path:literal => $handler:path) => {
+        route!(@row Provider $method $path, |mut call: call::Call| async move {
+            let webhook = crate::guards::pongo_webhook(&mut call).await?;
+            $handler(call, webhook).await
+        })
     };
 }
 
@@ -121,7 +141,7 @@ pub fn table() -> Vec<Route> {
         route!(Merchant Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
         route!(Merchant Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),
         route!(Admin Post "/v1/admin/pongo/connect" => pongo_admin::connect),
-        route!(Admin Get "/v1/admin/pongo/callback" => pongo_admin::callback),
+        route!(AdminReturn Get "/v1/admin/pongo/callback" => pongo_admin::callback),
         route!(Admin Get "/v1/admin/pongo/status" => pongo_admin::status),
         route!(Admin Post "/v1/admin/pongo/sync" => pongo_admin::sync),
         route!(Admin Put "/v1/admin/pongo/mappings" => pongo_admin::map_store),

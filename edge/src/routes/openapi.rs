@@ -1,10 +1,11 @@
 //! `GET /v1/openapi.json`: the API described from the same shared types it serves, checked
 //! by a test against the route table so it cannot drift.
 
-use crate::http::json_response;
+use crate::http::ApiResult;
+use crate::routes::call::{reply, Call};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use worker::{Request, Response, Result, RouteContext};
+use worker::Response;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -130,8 +131,8 @@ impl Modify for Security {
 }
 
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This document")))]
-pub async fn get(_req: Request, _ctx: RouteContext<()>) -> Result<Response> {
-    json_response(&ApiDoc::openapi(), 200)
+pub async fn get(_call: Call) -> ApiResult<Response> {
+    reply(&ApiDoc::openapi(), 200)
 }
 
 #[cfg(test)]

@@ -4,25 +4,23 @@
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::domain::rate_limit::{ENLIST_PER_IP, ENLIST_PER_PHONE};
-use crate::guards::WidgetCaller;
-use crate::http::{internal, json_response, now, read_json, respond};
+use crate::guards::{PongoWebhook, WidgetCaller};
+use crate::http::{internal, ApiResult};
 use crate::merchant;
+use crate::pongo::client::PongoClient;
 use crate::pongo::connection::{self, PongoApp};
-use crate::pongo::wire::NewCustomer;
+use crate::pongo::errors::PongoFailure;
+use crate::pongo::wire::{Customer, NewCustomer};
 use crate::rate_limit;
-use crate::routes::DB_BINDING;
+use crate::routes::call::{reply, Call};
 use crate::secure::sha256_hex;
+use crate::store::pongo_webhooks::{self, WebhookEvent};
 use crate::store::sessions::{self, Session};
-use crate::store::{int, statement};
 use loyalty_shared::api::{EnlistRequest, OrderCustomer, PongoMember, PongoReward};
-use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, Request, Response, Result, RouteContext};
-
-/// The header Pongo signs deliveries with [S].
-pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
+use worker::{D1Database, Response};
 
 /// `POST /v1/pongo/enlist`: enlists a new shopper with both consent answers as given, or
 /// names an existing member. A phone number proves nothing: an existing member's answers and
@@ -31,123 +29,116 @@ pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
 /// that number's account.
 #[utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn enlist(
-    mut req: Request,
-    ctx: RouteContext<()>,
-    caller: WidgetCaller,
-) -> Result<Response> {
-    let outcome = async {
-        let WidgetCaller { db, session, now } = caller;
-        let locale = session.locale();
-        let body: EnlistRequest = read_json(&mut req, locale).await?;
-        let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
-            .map_err(|_| ApiError::new(ErrorCode::InvalidPhone, locale).with_field("phone"))?;
-        // Consent is never assumed: both questions need an answer, yes or no.
-        let email_optin = body.email_optin.ok_or_else(|| {
-            ApiError::new(ErrorCode::OptinRequired, locale).with_field("email_optin")
-        })?;
-        let sms_optin = body.sms_optin.ok_or_else(|| {
-            ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin")
-        })?;
-        let email = optional_email(body.email.as_deref(), locale)?;
-        // Looking numbers up is limited per client and per number, like sending a code.
-        let ip = rate_limit::client_ip(&req);
-        let per_ip = rate_limit::configured(&ctx.env, "ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
-        rate_limit::check(&db, &format!("enlist:ip:{ip}"), per_ip, now, locale).await?;
-        let phone_key = format!("enlist:phone:{}", sha256_hex(phone.as_digits().as_bytes()));
-        rate_limit::check(&db, &phone_key, ENLIST_PER_PHONE, now, locale).await?;
-        let app = PongoApp::from_env(&ctx.env)?;
-        let connection = connection::require(&db, &app, &session.merchant_id, now, locale).await?;
-        let store_slug = store_slug(&db, &session, locale).await?;
-        let client = connection.client(&app);
-        let merchant_id = session.merchant_id.clone();
-        let found = match client.customer(phone.as_digits()).await {
-            Ok(found) => found,
-            Err(f) => return Err(connection::refused(&db, &merchant_id, f, now, locale).await),
+pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+    let WidgetCaller { session } = caller;
+    let locale = session.locale();
+    let body: EnlistRequest = call.json(locale).await?;
+    let (db, now) = (&call.db, call.now);
+    let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
+        .map_err(|_| ApiError::new(ErrorCode::InvalidPhone, locale).with_field("phone"))?;
+    // Consent is never assumed: both questions need an answer, yes or no.
+    let email_optin = body
+        .email_optin
+        .ok_or_else(|| ApiError::new(ErrorCode::OptinRequired, locale).with_field("email_optin"))?;
+    let sms_optin = body
+        .sms_optin
+        .ok_or_else(|| ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin"))?;
+    let email = optional_email(body.email.as_deref(), locale)?;
+    // Looking numbers up is limited per client and per number, like sending a code.
+    let ip = rate_limit::client_ip(&call.req);
+    let per_ip = rate_limit::configured(&call.env, "ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
+    rate_limit::check(db, &format!("enlist:ip:{ip}"), per_ip, now, locale).await?;
+    let phone_key = format!("enlist:phone:{}", sha256_hex(phone.as_digits().as_bytes()));
+    rate_limit::check(db, &phone_key, ENLIST_PER_PHONE, now, locale).await?;
+    let app = PongoApp::from_env(&call.env)?;
+    let connection = connection::require(db, &app, &session.merchant_id, now, locale).await?;
+    let store_slug = store_slug(db, &session, locale).await?;
+    let client = connection.client(&app);
+    let merchant_id = session.merchant_id.clone();
+    let answers = Answers {
+        email_optin,
+        sms_optin,
+        email: email.map(str::to_string),
+    };
+    let proved_here =
+        session.pongo_verified != 0 && session.pongo_phone.as_deref() == Some(phone.as_digits());
+    let (customer, new_member, verified) =
+        match resolve_member(&client, &phone, &answers, &store_slug, proved_here).await {
+            Ok(resolved) => resolved,
+            Err(f) => return Err(connection::refused(db, &merchant_id, f, now, locale).await),
         };
-        let answers = Answers {
-            email_optin,
-            sms_optin,
-            email: email.map(str::to_string),
-        };
-        let proved_here = session.pongo_verified != 0
-            && session.pongo_phone.as_deref() == Some(phone.as_digits());
-        let (customer, new_member, verified) = match found {
-            Some(existing) if proved_here => {
-                match client
-                    .update_customer(&existing.id, &answers.changes())
-                    .await
-                {
-                    Ok(c) => (c, false, true),
-                    Err(f) => {
-                        return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
-                    }
-                }
-            }
-            // Someone typed a member's number: nothing of theirs changes or shows.
-            Some(existing) => (existing, false, false),
-            None => {
-                let new = NewCustomer {
-                    phone: phone.as_digits().to_string(),
-                    reference_store_slug: store_slug.clone(),
-                    email_optin,
-                    sms_optin,
-                    email: answers.email.clone(),
-                };
-                match client.create_customer(&new).await {
-                    Ok(c) => (c, true, true),
-                    Err(f) => {
-                        return Err(connection::refused(&db, &merchant_id, f, now, locale).await)
-                    }
-                }
-            }
-        };
-        worker::console_log!(
-            "merchant {merchant_id}: Pongo member {} {}",
-            phone.masked(),
-            match (new_member, verified) {
-                (true, _) => "enlisted",
-                (false, true) => "identified (proved)",
-                (false, false) => "named (not proved)",
-            }
-        );
-        let pending = (!verified).then(|| answers.to_json());
-        sessions::set_pongo_member(
-            &db,
-            &session.id,
-            &OrderCustomer {
+    worker::console_log!(
+        "merchant {merchant_id}: Pongo member {} {}",
+        phone.masked(),
+        match (new_member, verified) {
+            (true, _) => "enlisted",
+            (false, true) => "identified (proved)",
+            (false, false) => "named (not proved)",
+        }
+    );
+    let pending = (!verified).then(|| answers.to_json());
+    sessions::set_pongo_member(
+        db,
+        &session.id,
+        &OrderCustomer {
+            phone: phone.as_digits().to_string(),
+            email_optin: Some(email_optin),
+            sms_optin: Some(sms_optin),
+        },
+        verified,
+        pending.as_deref(),
+    )
+    .await?;
+    let can_verify = merchant::load(db, &call.env, &merchant_id, locale)
+        .await?
+        .sms_verify
+        .is_some();
+    let rewards = if verified {
+        // The rewards list is a nicety: without it the shopper still enlists.
+        client.rewards(&store_slug).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let member = member_card(
+        &phone,
+        &customer,
+        new_member,
+        verified,
+        can_verify,
+        rewards,
+        &connection,
+        &session,
+    );
+    reply(&member, 200)
+}
+
+/// The member behind a typed phone: a proved member's answers are applied, a stranger's
+/// typing of a member's number changes and shows nothing, a new number becomes a member.
+/// Returns the customer, whether it is new, and whether this session may see its points.
+async fn resolve_member(
+    client: &PongoClient,
+    phone: &InternationalPhone,
+    answers: &Answers,
+    store_slug: &str,
+    proved_here: bool,
+) -> Result<(Customer, bool, bool), PongoFailure> {
+    match client.customer(phone.as_digits()).await? {
+        Some(existing) if proved_here => client
+            .update_customer(&existing.id, &answers.changes())
+            .await
+            .map(|c| (c, false, true)),
+        Some(existing) => Ok((existing, false, false)),
+        None => {
+            let new = NewCustomer {
                 phone: phone.as_digits().to_string(),
-                email_optin: Some(email_optin),
-                sms_optin: Some(sms_optin),
-            },
-            verified,
-            pending.as_deref(),
-        )
-        .await?;
-        let can_verify = merchant::load(&db, &ctx.env, &merchant_id, locale)
-            .await?
-            .sms_verify
-            .is_some();
-        let rewards = if verified {
-            // The rewards list is a nicety: without it the shopper still enlists.
-            client.rewards(&store_slug).await.unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let member = member_card(
-            &phone,
-            &customer,
-            new_member,
-            verified,
-            can_verify,
-            rewards,
-            &connection,
-            &session,
-        );
-        json_response(&member, 200).map_err(|e| internal("response", e))
+                reference_store_slug: store_slug.to_string(),
+                email_optin: answers.email_optin,
+                sms_optin: answers.sms_optin,
+                email: answers.email.clone(),
+            };
+            client.create_customer(&new).await.map(|c| (c, true, true))
+        }
     }
-    .await;
-    respond(outcome)
 }
 
 /// The store a session's shopper joins at: the one mapped to its storefront, else `web`.
@@ -221,118 +212,41 @@ pub(crate) fn member_card(
 /// the widget asks again). Computed from the merchant's `partnerParameters`, no upstream call.
 #[utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody)))]
-pub async fn preview(
-    _req: Request,
-    ctx: RouteContext<()>,
-    caller: WidgetCaller,
-) -> Result<Response> {
-    let outcome = async {
-        let WidgetCaller { db, session, now } = caller;
-        let app = PongoApp::from_env(&ctx.env)?;
-        let connection =
-            connection::require(&db, &app, &session.merchant_id, now, session.locale()).await?;
-        json_response(
-            &earn_preview(&connection.partner_parameters, session.amount()),
-            200,
-        )
-        .map_err(|e| internal("response", e))
-    }
-    .await;
-    respond(outcome)
+pub async fn preview(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+    let WidgetCaller { session } = caller;
+    let (db, now) = (&call.db, call.now);
+    let app = PongoApp::from_env(&call.env)?;
+    let connection =
+        connection::require(db, &app, &session.merchant_id, now, session.locale()).await?;
+    reply(
+        &earn_preview(&connection.partner_parameters, session.amount()),
+        200,
+    )
 }
 
 /// `POST /v1/pongo/webhooks/:merchant_id`: `customer.created` / `customer.updated` from
 /// Pongo, signed `t=..,v1=..` over body then timestamp with the subscription's secret.
 #[utoipa::path(post, path = "/v1/pongo/webhooks/{merchant_id}", tag = "pongo", params(("merchant_id" = String, Path)),
     responses((status = 204, description = "Recorded"), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody)))]
-pub async fn webhook(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let merchant_id = ctx.param("merchant_id").cloned().unwrap_or_default();
-    let outcome = async {
-        let locale = Locale::En;
-        let bad = || ApiError::new(ErrorCode::BadSignature, locale);
-        let bytes = req
-            .bytes()
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
-        let header = req.headers().get(WEBHOOK_SIGNATURE_HEADER).ok().flatten();
-        let db = ctx
-            .env
-            .d1(DB_BINDING)
-            .map_err(|e| internal("d1 binding", e))?;
-        let app = PongoApp::from_env(&ctx.env)?;
-        // An unknown merchant, or one without a subscription, has no secret: refused alike.
-        let secret = connection::load(&db, &app, &merchant_id)
-            .await?
-            .and_then(|c| c.webhook_secret)
-            .ok_or_else(bad)?;
-        let now = now(&ctx.env).await;
-        let signed_at = verify(
-            secret.as_bytes(),
-            header.as_deref(),
-            &bytes,
-            now,
-            DEFAULT_TOLERANCE_SECONDS,
-            PayloadLayout::BodyThenTimestamp,
-        )
-        .map_err(|e| {
-            worker::console_warn!("merchant {merchant_id}: Pongo webhook refused: {e}");
-            bad()
-        })?;
-        #[derive(Deserialize)]
-        struct Delivery {
-            event: String,
-            #[serde(default)]
-            data: serde_json::Value,
-        }
-        let delivery: Delivery = crate::http::parse_json(&bytes, locale)?;
-        if !crate::pongo::client::WEBHOOK_EVENTS.contains(&delivery.event.as_str()) {
-            return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("event"));
-        }
-        let customer_id = delivery.data.get("id").and_then(|v| v.as_str());
-        record_webhook(
-            &db,
-            &merchant_id,
-            &delivery.event,
-            customer_id,
-            signed_at,
-            now,
-        )
-        .await?;
-        Response::empty()
-            .map(|r| r.with_status(204))
-            .map_err(|e| internal("response", e))
+pub async fn webhook(call: Call, hook: PongoWebhook) -> ApiResult<Response> {
+    #[derive(Deserialize)]
+    struct Delivery {
+        event: String,
+        #[serde(default)]
+        data: serde_json::Value,
     }
-    .await;
-    respond(outcome)
-}
-
-const INSERT_WEBHOOK_EVENT: &str = "INSERT INTO pongo_webhook_events
-    (merchant_id, event, customer_id, signed_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-
-async fn record_webhook(
-    db: &D1Database,
-    merchant_id: &str,
-    event: &str,
-    customer_id: Option<&str>,
-    signed_at: i64,
-    now: i64,
-) -> crate::http::ApiResult<()> {
-    let customer_id = customer_id
-        .map(Into::into)
-        .unwrap_or(wasm_bindgen::JsValue::NULL);
-    statement(
-        db,
-        INSERT_WEBHOOK_EVENT,
-        &[
-            merchant_id.into(),
-            event.into(),
-            customer_id,
-            int(signed_at),
-            int(now),
-        ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("webhook event", e))?;
-    Ok(())
+    let delivery: Delivery = crate::http::parse_json(&hook.body, Locale::En)?;
+    if !crate::pongo::client::WEBHOOK_EVENTS.contains(&delivery.event.as_str()) {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, Locale::En).with_field("event"));
+    }
+    let event = WebhookEvent {
+        merchant_id: &hook.merchant_id,
+        event: &delivery.event,
+        customer_id: delivery.data.get("id").and_then(|v| v.as_str()),
+        signed_at: hook.signed_at,
+    };
+    pongo_webhooks::record(&call.db, event, call.now).await?;
+    Response::empty()
+        .map(|r| r.with_status(204))
+        .map_err(|e| internal("response", e))
 }

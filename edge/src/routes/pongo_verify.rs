@@ -5,27 +5,26 @@
 
 use crate::domain::rate_limit::{OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP};
 use crate::guards::WidgetCaller;
-use crate::http::{internal, json_response, read_json, respond, ApiResult};
+use crate::http::ApiResult;
 use crate::merchant::{self, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::rate_limit::{self, Taken};
+use crate::routes::call::{reply, Call};
 use crate::routes::pongo::{member_card, store_slug, Answers};
 use crate::secure::sha256_hex;
 use crate::sms_verify::{Check, SmsVerifyConfig};
 use crate::store::sessions::{self, Session};
 use loyalty_shared::api::{OrderCustomer, PongoCheckCode, PongoCodeSent};
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
-use worker::{D1Database, Request, Response, Result, RouteContext};
+use worker::Response;
 
 /// A texted code lives this long [Twilio Verify: 10 minutes].
 const CODE_SECONDS: u32 = 600;
 
 struct Prover {
-    db: D1Database,
     session: Session,
     merchant: Merchant,
     phone: InternationalPhone,
-    now: i64,
 }
 
 impl Prover {
@@ -51,8 +50,8 @@ impl Prover {
     }
 }
 
-async fn prover(caller: WidgetCaller, ctx: &RouteContext<()>) -> ApiResult<Prover> {
-    let WidgetCaller { db, session, now } = caller;
+async fn prover(call: &Call, caller: WidgetCaller) -> ApiResult<Prover> {
+    let WidgetCaller { session } = caller;
     let locale = session.locale();
     // The number to prove is the one enlisted in this session, never one sent now.
     let phone = session
@@ -63,127 +62,105 @@ async fn prover(caller: WidgetCaller, ctx: &RouteContext<()>) -> ApiResult<Prove
             ApiError::new(ErrorCode::InvalidRequest, locale)
                 .with_message("Join with your phone number first.")
         })?;
-    let merchant = merchant::load(&db, &ctx.env, &session.merchant_id, locale).await?;
+    let merchant = merchant::load(&call.db, &call.env, &session.merchant_id, locale).await?;
     Ok(Prover {
-        db,
         session,
         merchant,
         phone,
-        now,
     })
 }
 
 /// `POST /v1/pongo/verify`: texts a code to the phone enlisted in this session.
 #[utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn send(req: Request, ctx: RouteContext<()>, caller: WidgetCaller) -> Result<Response> {
-    let outcome = async {
-        let p = prover(caller, &ctx).await?;
-        let locale = p.locale();
-        // Proved already: no more texts (each costs the merchant, and invites SMS pumping).
-        if p.session.pongo_verified != 0 {
-            return Err(ApiError::new(ErrorCode::InvalidRequest, locale)
-                .with_message("This number is already confirmed."));
-        }
-        let service = p.service()?;
-        let ip = rate_limit::client_ip(&req);
-        let per_ip = rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IP", OTP_PER_IP);
-        rate_limit::check(&p.db, &format!("pongo-code:ip:{ip}"), per_ip, p.now, locale).await?;
-        let per_number =
-            rate_limit::configured(&ctx.env, "OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER);
-        rate_limit::check(
-            &p.db,
-            &p.number_key("pongo-code:id"),
-            per_number,
-            p.now,
-            locale,
-        )
-        .await?;
-        match service.send(&p.e164()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => {
-                return Err(
-                    ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(CODE_SECONDS)
-                )
-            }
-            Err(_) => {
-                return Err(
-                    ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30)
-                )
-            }
-        }
-        let sent = PongoCodeSent {
-            masked_phone: p.phone.masked(),
-            expires_in_seconds: CODE_SECONDS,
-        };
-        json_response(&sent, 201).map_err(|e| internal("response", e))
+pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+    let p = prover(&call, caller).await?;
+    let locale = p.locale();
+    // Proved already: no more texts (each costs the merchant, and invites SMS pumping).
+    if p.session.pongo_verified != 0 {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, locale)
+            .with_message("This number is already confirmed."));
     }
-    .await;
-    respond(outcome)
+    let service = p.service()?;
+    let number = sha256_hex(p.phone.as_digits().as_bytes());
+    rate_limit::for_caller(
+        &call,
+        "pongo-code",
+        ("OTP_LIMIT_PER_IP", OTP_PER_IP),
+        Some(("OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER, &number)),
+        locale,
+    )
+    .await?;
+    match service.send(&p.e164()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => {
+            return Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(CODE_SECONDS))
+        }
+        Err(_) => {
+            return Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
+        }
+    }
+    let sent = PongoCodeSent {
+        masked_phone: p.phone.masked(),
+        expires_in_seconds: CODE_SECONDS,
+    };
+    reply(&sent, 201)
 }
 
 /// `POST /v1/pongo/verify/check`: the shopper's code; right, it unlocks the member card and
 /// stores the answers given at enlist.
 #[utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
-pub async fn check(
-    mut req: Request,
-    ctx: RouteContext<()>,
-    caller: WidgetCaller,
-) -> Result<Response> {
-    let outcome = async {
-        let p = prover(caller, &ctx).await?;
-        let locale = p.locale();
-        let body: PongoCheckCode = read_json(&mut req, locale).await?;
-        let code = code_digits(&body.code)
-            .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("code"))?;
-        let service = p.service()?.clone();
-        let guess_key = p.number_key("pongo:guess");
-        let left =
-            match rate_limit::take(&p.db, &guess_key, OTP_GUESSES_PER_IDENTIFIER, p.now).await? {
-                Taken::Allowed { left } => left,
-                Taken::Refused { wait } => {
-                    return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
-                }
-            };
-        match service.check(&p.e164(), &code).await {
-            Ok(Check::Approved) => rate_limit::give_back(&p.db, &guess_key).await?,
-            Ok(Check::Wrong) if left == 0 => {
-                return Err(ApiError::new(ErrorCode::OtpLocked, locale)
-                    .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32))
+pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+    let p = prover(&call, caller).await?;
+    let locale = p.locale();
+    let body: PongoCheckCode = call.json(locale).await?;
+    let code = code_digits(&body.code)
+        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("code"))?;
+    let service = p.service()?.clone();
+    let guess_key = p.number_key("pongo:guess");
+    let left =
+        match rate_limit::take(&call.db, &guess_key, OTP_GUESSES_PER_IDENTIFIER, call.now).await? {
+            Taken::Allowed { left } => left,
+            Taken::Refused { wait } => {
+                return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
             }
-            Ok(Check::Wrong) => {
-                return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_attempts_left(left))
-            }
-            Ok(Check::NoPending) => {
-                rate_limit::give_back(&p.db, &guess_key).await?;
-                return Err(ApiError::new(ErrorCode::OtpExpired, locale));
-            }
-            Ok(Check::TooMany) => return Err(ApiError::new(ErrorCode::OtpLocked, locale)),
-            Err(_) => {
-                return Err(
-                    ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30)
-                )
-            }
+        };
+    match service.check(&p.e164(), &code).await {
+        Ok(Check::Approved) => rate_limit::give_back(&call.db, &guess_key).await?,
+        Ok(Check::Wrong) if left == 0 => {
+            return Err(ApiError::new(ErrorCode::OtpLocked, locale)
+                .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32))
         }
-        proved(&p, &ctx).await
+        Ok(Check::Wrong) => {
+            return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_attempts_left(left))
+        }
+        Ok(Check::NoPending) => {
+            rate_limit::give_back(&call.db, &guess_key).await?;
+            return Err(ApiError::new(ErrorCode::OtpExpired, locale));
+        }
+        Ok(Check::TooMany) => return Err(ApiError::new(ErrorCode::OtpLocked, locale)),
+        Err(_) => {
+            return Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
+        }
     }
-    .await;
-    respond(outcome)
+    proved(&call, &p).await
 }
 
 /// The phone is the shopper's: store the answers they gave, remember the proof, and show
 /// the member card.
-async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
+async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
     let locale = p.locale();
-    let app = PongoApp::from_env(&ctx.env)?;
+    let app = PongoApp::from_env(&call.env)?;
     let connection =
-        connection::require(&p.db, &app, &p.session.merchant_id, p.now, locale).await?;
+        connection::require(&call.db, &app, &p.session.merchant_id, call.now, locale).await?;
     let client = connection.client(&app);
     let merchant_id = &p.session.merchant_id;
     let found = match client.customer(p.phone.as_digits()).await {
         Ok(found) => found,
-        Err(f) => return Err(connection::refused(&p.db, merchant_id, f, p.now, locale).await),
+        Err(f) => {
+            return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
+        }
     };
     let existing = found.ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound, locale))?;
     let answers: Option<Answers> = p
@@ -197,12 +174,14 @@ async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
             .await
         {
             Ok(c) => c,
-            Err(f) => return Err(connection::refused(&p.db, merchant_id, f, p.now, locale).await),
+            Err(f) => {
+                return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
+            }
         },
         None => existing,
     };
     sessions::set_pongo_member(
-        &p.db,
+        &call.db,
         &p.session.id,
         &OrderCustomer {
             phone: p.phone.as_digits().to_string(),
@@ -217,7 +196,7 @@ async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
         "merchant {merchant_id}: Pongo member {} proved",
         p.phone.masked()
     );
-    let store = store_slug(&p.db, &p.session, locale).await?;
+    let store = store_slug(&call.db, &p.session, locale).await?;
     let rewards = client.rewards(&store).await.unwrap_or_default();
     let member = member_card(
         &p.phone,
@@ -229,7 +208,7 @@ async fn proved(p: &Prover, ctx: &RouteContext<()>) -> ApiResult<Response> {
         &connection,
         &p.session,
     );
-    json_response(&member, 200).map_err(|e| internal("response", e))
+    reply(&member, 200)
 }
 
 /// The code as typed (any digits, spaces) as ASCII digits; 4 to 10 of them.

@@ -3,9 +3,11 @@
 
 pub mod challenges;
 pub mod email_outbox;
+pub mod merchant_requests;
 pub mod merchants;
 pub mod pongo_connections;
 pub mod pongo_outbox;
+pub mod pongo_webhooks;
 pub mod rate_limits;
 pub mod redemptions;
 pub mod retention;

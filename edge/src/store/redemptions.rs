@@ -21,7 +21,8 @@ pub struct RedemptionRow {
     pub amount_minor: i64,
     pub currency: String,
     pub points: i64,
-    pub state: String,
+    /// Read through the shared enum: an unknown state is an error, not a default.
+    pub state: RedemptionState,
     pub bank_transaction_id: Option<i64>,
     pub error_code: Option<String>,
     pub created_at: i64,
@@ -38,7 +39,7 @@ pub struct RedemptionRow {
 
 impl RedemptionRow {
     pub fn state(&self) -> RedemptionState {
-        parse_state(&self.state).unwrap_or(RedemptionState::Failed)
+        self.state
     }
 
     pub fn amount(&self) -> Money {
@@ -64,18 +65,6 @@ pub fn state_name(state: RedemptionState) -> &'static str {
         RedemptionState::Reversed => "reversed",
         RedemptionState::Failed => "failed",
     }
-}
-
-fn parse_state(s: &str) -> Option<RedemptionState> {
-    Some(match s {
-        "pending" => RedemptionState::Pending,
-        "redeemed" => RedemptionState::Redeemed,
-        "captured" => RedemptionState::Captured,
-        "reversing" => RedemptionState::Reversing,
-        "reversed" => RedemptionState::Reversed,
-        "failed" => RedemptionState::Failed,
-        _ => return None,
-    })
 }
 
 const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, updated_at";

@@ -1,0 +1,301 @@
+//! Redeeming points for a cart, exactly once per idempotency key: the flow behind
+//! `POST /v1/mokafaa/redeem`, beside [`crate::reversal`] which gives them back.
+//!
+//! The order of the steps is the guarantee: a key already used answers from the ledger
+//! before anything else; the row is claimed (`pending`) before the bank is called, so a
+//! lost answer leaves a row reconciliation settles, never a second debit; the identifier's
+//! guess budget is taken before the call and given back when the code was right. The bank
+//! and the books are traits, so the flow is tested natively against fakes.
+
+use crate::domain::challenge::ChallengeRules;
+use crate::domain::ledger::LedgerEvent;
+use crate::domain::limits::check_amount;
+use crate::domain::rate_limit::{Limit, OTP_GUESSES_PER_IDENTIFIER};
+use crate::http::{internal, ApiResult};
+use crate::mokafaa::errors::BankFailure;
+use crate::rate_limit::Taken;
+use crate::store::challenges::ChallengeRow;
+use crate::store::redemptions::{Changes, RedemptionRow};
+use loyalty_shared::api::{RedeemRequest, RedemptionState};
+use crate::domain::limits::MerchantLimits;
+use loyalty_shared::{ApiError, ErrorCode, Locale, MokafaaRate, Money, Otp};
+
+/// How long a redemption's own bank call may still be running (the client's timeout).
+const IN_FLIGHT_SECONDS: i64 = 30;
+
+/// The bank, as redeeming needs it.
+pub trait Bank {
+    /// Checks the code and debits the points; `Ok` carries the bank's transaction id.
+    async fn redeem(
+        &self,
+        otp: &Otp,
+        otp_token: &str,
+        amount: Money,
+        locale: Locale,
+    ) -> Result<Option<i64>, BankFailure>;
+    /// The whole balance behind a verified challenge.
+    async fn balance(&self, otp_token: &str) -> Result<u64, BankFailure>;
+}
+
+/// The ledger, challenges and counters, as redeeming needs them.
+pub trait Books {
+    async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>>;
+    async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>>;
+    /// Inserts the `pending` row unless the key has one; returns the key's row and whether
+    /// it is the one just inserted.
+    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<(RedemptionRow, bool)>;
+    async fn take_guess(&self, key: &str, limit: Limit) -> ApiResult<Taken>;
+    async fn give_back_guess(&self, key: &str) -> ApiResult<()>;
+    async fn challenge_used(&self, challenge_id: &str) -> ApiResult<()>;
+    async fn wrong_code(&self, challenge_id: &str) -> ApiResult<()>;
+    /// Applies a ledger event with its audit row; `None` when the row moved meanwhile.
+    async fn transition(
+        &self,
+        row: &RedemptionRow,
+        event: LedgerEvent,
+        reason: &str,
+        changes: Changes<'_>,
+    ) -> ApiResult<Option<RedemptionRow>>;
+    /// Queues the shopper's "points redeemed" notice (never fails the redemption).
+    async fn redeemed(&self, row: &RedemptionRow);
+}
+
+/// What the merchant allows.
+pub struct Terms<'a> {
+    pub merchant_id: &'a str,
+    pub rate: MokafaaRate,
+    pub limits: MerchantLimits,
+}
+
+/// One redeem request as the route read it.
+pub struct Ask<'a> {
+    pub session_id: &'a str,
+    pub cart: Money,
+    pub key: &'a str,
+    /// SHA-256 of the body: a key reused with another body is a conflict.
+    pub request_hash: String,
+    pub request: &'a RedeemRequest,
+    /// The id the row gets if this request creates it.
+    pub new_id: String,
+    pub locale: Locale,
+    pub now: i64,
+}
+
+/// What the shopper gets back.
+#[derive(Debug)]
+pub enum Redeemed {
+    /// This request redeemed: 201, with the balance left when the bank told it.
+    Now {
+        row: RedemptionRow,
+        balance_after: Option<u64>,
+    },
+    /// A retry of a key that redeemed before: 200, the same redemption.
+    Before(RedemptionRow),
+}
+
+/// The answer for a row another request of the same key created: the same for every retry.
+fn settled(row: RedemptionRow, ask: &Ask<'_>) -> ApiResult<Redeemed> {
+    if row.request_hash != ask.request_hash {
+        return Err(ApiError::new(ErrorCode::IdempotencyConflict, ask.locale));
+    }
+    match row.state() {
+        RedemptionState::Failed => Err(row
+            .error(ask.locale)
+            .unwrap_or_else(|| ApiError::new(ErrorCode::UpstreamRejected, ask.locale))),
+        // Another request holds this key and has not finished, or its bank answer was lost
+        // and reconciliation will settle it: the caller waits and asks again, same key.
+        RedemptionState::Pending => {
+            let wait = if ask.now - row.created_at < IN_FLIGHT_SECONDS {
+                2
+            } else {
+                30
+            };
+            Err(ApiError::new(ErrorCode::RequestInProgress, ask.locale).with_retry_after(wait))
+        }
+        _ => Ok(Redeemed::Before(row)),
+    }
+}
+
+/// Redeems `ask` once: see the module's comment for the order of the steps.
+pub async fn redeem(
+    bank: &impl Bank,
+    books: &impl Books,
+    terms: &Terms<'_>,
+    ask: &Ask<'_>,
+) -> ApiResult<Redeemed> {
+    if let Some(existing) = books.by_key(ask.session_id, ask.key).await? {
+        return settled(existing, ask);
+    }
+    let (challenge, otp, points) = validate(books, terms, ask).await?;
+    let candidate = pending_row(terms, ask, &challenge, points);
+    let (row, inserted) = books.claim(&candidate).await?;
+    if !inserted {
+        // A concurrent request with the same key won the race: it calls the bank, not us.
+        return settled(row, ask);
+    }
+    let guess_key = format!(
+        "otp:guess:{}",
+        challenge.identity_hash.as_deref().unwrap_or(&challenge.id)
+    );
+    let guesses_left = match books
+        .take_guess(&guess_key, OTP_GUESSES_PER_IDENTIFIER)
+        .await?
+    {
+        Taken::Allowed { left } => left,
+        Taken::Refused { wait } => {
+            let locked = ApiError::new(ErrorCode::OtpLocked, ask.locale).with_retry_after(wait);
+            fail(books, &row, &locked, "identifier locked: too many wrong codes").await?;
+            return Err(locked);
+        }
+    };
+    let amount = ask.request.amount;
+    match bank
+        .redeem(&otp, &challenge.otp_token, amount, ask.locale)
+        .await
+    {
+        Ok(transaction_id) => {
+            books.give_back_guess(&guess_key).await?;
+            confirmed(bank, books, &row, &challenge, transaction_id).await
+        }
+        Err(BankFailure::Refused(code)) => {
+            let error = refused(books, &challenge, code, guesses_left, &guess_key, ask).await?;
+            fail(books, &row, &error, "bank refused").await?;
+            Err(error)
+        }
+        // No answer: the row stays pending for reconciliation; never redeem again.
+        Err(BankFailure::TokenRejected | BankFailure::Unknown) => {
+            Err(ApiError::new(ErrorCode::UpstreamUnavailable, ask.locale).with_retry_after(30))
+        }
+    }
+}
+
+/// The challenge, the code and the points, checked before anything is written.
+async fn validate(
+    books: &impl Books,
+    terms: &Terms<'_>,
+    ask: &Ask<'_>,
+) -> ApiResult<(ChallengeRow, Otp, u64)> {
+    let locale = ask.locale;
+    let challenge = books
+        .challenge(&ask.request.challenge_id, ask.session_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale).with_field("challenge_id"))?;
+    challenge
+        .rules_view()
+        .can_attempt(ask.now, ask.cart, &ChallengeRules::default(), locale)?;
+    // Read as the widget reads it (any digits, spaces), through the shared parser.
+    let otp = Otp::parse(&ask.request.otp)
+        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"))?;
+    let points = check_amount(
+        ask.request.amount,
+        ask.cart,
+        None,
+        terms.rate,
+        terms.limits,
+    )
+    .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
+    Ok((challenge, otp, points))
+}
+
+fn pending_row(
+    terms: &Terms<'_>,
+    ask: &Ask<'_>,
+    challenge: &ChallengeRow,
+    points: u64,
+) -> RedemptionRow {
+    RedemptionRow {
+        id: ask.new_id.clone(),
+        session_id: ask.session_id.to_string(),
+        merchant_id: terms.merchant_id.to_string(),
+        idempotency_key: ask.key.to_string(),
+        request_hash: ask.request_hash.clone(),
+        challenge_id: challenge.id.clone(),
+        amount_minor: i64::try_from(ask.request.amount.minor).unwrap_or(i64::MAX),
+        currency: ask.request.amount.currency.code().to_string(),
+        points: i64::try_from(points).unwrap_or(i64::MAX),
+        state: RedemptionState::Pending,
+        bank_transaction_id: None,
+        error_code: None,
+        created_at: ask.now,
+        order_id: None,
+        attempts: 0,
+        updated_at: ask.now,
+        attention_reason: None,
+    }
+}
+
+/// The bank debited: the challenge is spent, the row is `redeemed`, the shopper is told.
+async fn confirmed(
+    bank: &impl Bank,
+    books: &impl Books,
+    row: &RedemptionRow,
+    challenge: &ChallengeRow,
+    transaction_id: Option<i64>,
+) -> ApiResult<Redeemed> {
+    books.challenge_used(&challenge.id).await?;
+    let changes = Changes {
+        bank_transaction_id: transaction_id,
+        ..Changes::default()
+    };
+    let row = books
+        .transition(row, LedgerEvent::BankConfirmed, "bank redeemed", changes)
+        .await?
+        .ok_or_else(|| internal("redeem", "row changed under us"))?;
+    books.redeemed(&row).await;
+    // The whole balance, now that the shopper proved the account is theirs; a failed read
+    // only leaves it out.
+    let balance_after = bank.balance(&challenge.otp_token).await.ok();
+    Ok(Redeemed::Now { row, balance_after })
+}
+
+/// The bank refused: a wrong code counts against the challenge and the identifier (and
+/// says how many tries are left); any other refusal was not a guess.
+async fn refused(
+    books: &impl Books,
+    challenge: &ChallengeRow,
+    code: ErrorCode,
+    guesses_left: u32,
+    guess_key: &str,
+    ask: &Ask<'_>,
+) -> ApiResult<ApiError> {
+    let locale = ask.locale;
+    if code != ErrorCode::OtpInvalid {
+        books.give_back_guess(guess_key).await?;
+        return Ok(ApiError::new(code, locale));
+    }
+    books.wrong_code(&challenge.id).await?;
+    let mut counted = challenge.rules_view();
+    let error = counted.wrong_attempt(&ChallengeRules::default(), locale);
+    // The identifier's budget may be nearer its end than this challenge's.
+    Ok(if guesses_left == 0 {
+        ApiError::new(ErrorCode::OtpLocked, locale)
+            .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32)
+    } else if error.attempts_left.is_some_and(|left| left > guesses_left) {
+        error.with_attempts_left(guesses_left)
+    } else {
+        error
+    })
+}
+
+/// Ends a `pending` row as `failed` with `error`'s code: the answer of its key from now on.
+pub async fn fail(
+    books: &impl Books,
+    row: &RedemptionRow,
+    error: &ApiError,
+    reason: &str,
+) -> ApiResult<()> {
+    let changes = Changes {
+        error_code: Some(error.code.as_str()),
+        ..Changes::default()
+    };
+    books
+        .transition(row, LedgerEvent::BankRefused, reason, changes)
+        .await?;
+    Ok(())
+}
+
+mod live;
+#[cfg(test)]
+mod tests;
+
+pub use live::{D1Books, MokafaaBank};

@@ -1,0 +1,329 @@
+//! The redemption flow against an in-memory bank and ledger: what each step writes, and
+//! that the bank is called exactly when it must be.
+
+use super::*;
+use crate::domain::ledger;
+use loyalty_shared::Currency;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+const NOW: i64 = 1_800_000_000;
+
+fn sar(minor: u64) -> Money {
+    Money {
+        minor,
+        currency: Currency::Sar,
+    }
+}
+
+/// The bank: answers with `answer` and counts its calls.
+struct FakeBank {
+    answer: Result<Option<i64>, BankFailure>,
+    redeem_calls: Cell<u32>,
+    balance: u64,
+}
+
+impl FakeBank {
+    fn answering(answer: Result<Option<i64>, BankFailure>) -> Self {
+        FakeBank {
+            answer,
+            redeem_calls: Cell::new(0),
+            balance: 4_000,
+        }
+    }
+}
+
+impl Bank for FakeBank {
+    async fn redeem(
+        &self,
+        otp: &Otp,
+        _token: &str,
+        _amount: Money,
+        _locale: Locale,
+    ) -> Result<Option<i64>, BankFailure> {
+        assert_eq!(otp.as_str(), "123456", "the code reaches the bank as digits");
+        self.redeem_calls.set(self.redeem_calls.get() + 1);
+        self.answer.clone()
+    }
+
+    async fn balance(&self, _token: &str) -> Result<u64, BankFailure> {
+        Ok(self.balance)
+    }
+}
+
+/// The ledger, one challenge, the guess counter and the notices, in memory.
+#[derive(Default)]
+struct FakeBooks {
+    rows: RefCell<HashMap<(String, String), RedemptionRow>>,
+    challenge: RefCell<Option<ChallengeRow>>,
+    guesses_taken: Cell<u32>,
+    guess_budget: u32,
+    events: RefCell<Vec<(String, RedemptionState)>>,
+    notices: RefCell<Vec<String>>,
+}
+
+impl FakeBooks {
+    fn with_challenge() -> Self {
+        let books = FakeBooks {
+            guess_budget: 5,
+            ..FakeBooks::default()
+        };
+        *books.challenge.borrow_mut() = Some(ChallengeRow {
+            id: "ch-1".into(),
+            session_id: "s-1".into(),
+            method: "mobile".into(),
+            masked_destination: "05••••4567".into(),
+            otp_token: "tok".into(),
+            sent_at: NOW - 10,
+            expires_at: NOW + 170,
+            wrong_attempts: 0,
+            resends: 0,
+            cart_amount_minor: 25_000,
+            used: 0,
+            identity_hash: Some("h".into()),
+        });
+        books
+    }
+
+    fn row(&self) -> RedemptionRow {
+        self.rows.borrow().values().next().cloned().expect("a row")
+    }
+}
+
+impl Books for FakeBooks {
+    async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>> {
+        Ok(self
+            .rows
+            .borrow()
+            .get(&(session_id.to_string(), key.to_string()))
+            .cloned())
+    }
+
+    async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
+        Ok(self
+            .challenge
+            .borrow()
+            .clone()
+            .filter(|c| c.id == id && c.session_id == session_id))
+    }
+
+    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<(RedemptionRow, bool)> {
+        let key = (
+            candidate.session_id.clone(),
+            candidate.idempotency_key.clone(),
+        );
+        let mut rows = self.rows.borrow_mut();
+        if let Some(existing) = rows.get(&key) {
+            return Ok((existing.clone(), false));
+        }
+        rows.insert(key, candidate.clone());
+        Ok((candidate.clone(), true))
+    }
+
+    async fn take_guess(&self, _key: &str, _limit: Limit) -> ApiResult<Taken> {
+        if self.guesses_taken.get() >= self.guess_budget {
+            return Ok(Taken::Refused { wait: 600 });
+        }
+        self.guesses_taken.set(self.guesses_taken.get() + 1);
+        Ok(Taken::Allowed {
+            left: self.guess_budget - self.guesses_taken.get(),
+        })
+    }
+
+    async fn give_back_guess(&self, _key: &str) -> ApiResult<()> {
+        self.guesses_taken
+            .set(self.guesses_taken.get().saturating_sub(1));
+        Ok(())
+    }
+
+    async fn challenge_used(&self, _id: &str) -> ApiResult<()> {
+        if let Some(c) = self.challenge.borrow_mut().as_mut() {
+            c.used = 1;
+        }
+        Ok(())
+    }
+
+    async fn wrong_code(&self, _id: &str) -> ApiResult<()> {
+        if let Some(c) = self.challenge.borrow_mut().as_mut() {
+            c.wrong_attempts += 1;
+        }
+        Ok(())
+    }
+
+    async fn transition(
+        &self,
+        row: &RedemptionRow,
+        event: LedgerEvent,
+        reason: &str,
+        changes: Changes<'_>,
+    ) -> ApiResult<Option<RedemptionRow>> {
+        let to = ledger::transition(row.state, event).map_err(|c| ApiError::new(c, Locale::En))?;
+        let mut rows = self.rows.borrow_mut();
+        let stored = rows
+            .get_mut(&(row.session_id.clone(), row.idempotency_key.clone()))
+            .expect("claimed");
+        if stored.state != row.state {
+            return Ok(None);
+        }
+        stored.state = to;
+        stored.bank_transaction_id = changes.bank_transaction_id.or(stored.bank_transaction_id);
+        stored.error_code = changes.error_code.map(str::to_string);
+        self.events.borrow_mut().push((reason.to_string(), to));
+        Ok(Some(stored.clone()))
+    }
+
+    async fn redeemed(&self, row: &RedemptionRow) {
+        self.notices.borrow_mut().push(row.id.clone());
+    }
+}
+
+fn terms() -> Terms<'static> {
+    Terms {
+        merchant_id: "demo",
+        rate: MokafaaRate::new(10).unwrap(),
+        limits: MerchantLimits::default(),
+    }
+}
+
+fn request(otp: &str, minor: u64) -> RedeemRequest {
+    RedeemRequest {
+        challenge_id: "ch-1".into(),
+        otp: otp.into(),
+        amount: sar(minor),
+    }
+}
+
+fn ask<'a>(request: &'a RedeemRequest, hash: &str) -> Ask<'a> {
+    Ask {
+        session_id: "s-1",
+        cart: sar(25_000),
+        key: "key-1",
+        request_hash: hash.into(),
+        request,
+        new_id: "r-1".into(),
+        locale: Locale::En,
+        now: NOW,
+    }
+}
+
+fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() {
+    let bank = FakeBank::answering(Ok(Some(77)));
+    let books = FakeBooks::with_challenge();
+    let body = request("١٢٣ ٤٥٦", 5_000);
+    let first = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    let Redeemed::Now { row, balance_after } = first else {
+        panic!("first call redeems")
+    };
+    assert_eq!(row.state, RedemptionState::Redeemed);
+    assert_eq!(row.bank_transaction_id, Some(77));
+    assert_eq!(row.points, 500, "50.00 SAR at 10 points per SAR");
+    assert_eq!(balance_after, Some(4_000));
+    assert_eq!(books.challenge.borrow().as_ref().unwrap().used, 1);
+    assert_eq!(books.guesses_taken.get(), 0, "a right code is not a guess");
+    assert_eq!(books.notices.borrow().len(), 1);
+
+    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    assert!(matches!(again, Redeemed::Before(ref r) if r.id == row.id));
+    assert_eq!(bank.redeem_calls.get(), 1, "a retry never reaches the bank");
+    assert_eq!(books.notices.borrow().len(), 1);
+}
+
+#[test]
+fn a_key_reused_with_another_body_is_a_conflict_without_a_bank_call() {
+    let bank = FakeBank::answering(Ok(Some(1)));
+    let books = FakeBooks::with_challenge();
+    let body = request("123456", 5_000);
+    run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    let other = request("123456", 6_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&other, "h2"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::IdempotencyConflict);
+    assert_eq!(bank.redeem_calls.get(), 1);
+}
+
+#[test]
+fn a_wrong_code_fails_the_row_counts_the_guess_and_says_the_tries_left() {
+    let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::OtpInvalid)));
+    let books = FakeBooks::with_challenge();
+    let body = request("123456", 5_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::OtpInvalid);
+    assert_eq!(err.attempts_left, Some(4));
+    assert_eq!(books.challenge.borrow().as_ref().unwrap().wrong_attempts, 1);
+    assert_eq!(books.guesses_taken.get(), 1);
+    let row = books.row();
+    assert_eq!(row.state, RedemptionState::Failed);
+    assert_eq!(row.error_code.as_deref(), Some("otp_invalid"));
+    // The key's answer from now on is that refusal, without asking the bank again.
+    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(again.code, ErrorCode::OtpInvalid);
+    assert_eq!(bank.redeem_calls.get(), 1);
+}
+
+#[test]
+fn a_spent_guess_budget_locks_before_the_bank_is_called() {
+    let bank = FakeBank::answering(Ok(Some(1)));
+    let books = FakeBooks {
+        guess_budget: 0,
+        ..FakeBooks::with_challenge()
+    };
+    let body = request("123456", 5_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::OtpLocked);
+    assert_eq!(err.retry_after_seconds, Some(600));
+    assert_eq!(bank.redeem_calls.get(), 0);
+    assert_eq!(books.row().state, RedemptionState::Failed);
+}
+
+#[test]
+fn the_last_guess_of_the_identifier_answers_locked_whatever_the_challenge_allows() {
+    let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::OtpInvalid)));
+    let books = FakeBooks {
+        guess_budget: 1,
+        ..FakeBooks::with_challenge()
+    };
+    let body = request("123456", 5_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::OtpLocked);
+}
+
+#[test]
+fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_again() {
+    let bank = FakeBank::answering(Err(BankFailure::Unknown));
+    let books = FakeBooks::with_challenge();
+    let body = request("123456", 5_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::UpstreamUnavailable);
+    assert_eq!(books.row().state, RedemptionState::Pending);
+    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(again.code, ErrorCode::RequestInProgress);
+    assert_eq!(again.retry_after_seconds, Some(2));
+    assert_eq!(bank.redeem_calls.get(), 1, "never a second debit for one key");
+}
+
+#[test]
+fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_bank() {
+    let bank = FakeBank::answering(Err(BankFailure::Refused(
+        ErrorCode::BalanceInsufficient,
+    )));
+    let books = FakeBooks::with_challenge();
+    let body = request("123456", 5_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::BalanceInsufficient);
+    assert_eq!(books.guesses_taken.get(), 0);
+
+    let books = FakeBooks::with_challenge();
+    let over = request("123456", 30_000);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&over, "h1"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::AmountOverLimit);
+    assert_eq!(err.field.as_deref(), Some("amount"));
+    assert!(books.rows.borrow().is_empty(), "nothing written");
+    assert_eq!(bank.redeem_calls.get(), 1);
+}
