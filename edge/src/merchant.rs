@@ -90,6 +90,32 @@ fn secret(env: &Env, kind: &str, merchant_id: &str) -> Option<String> {
         .map(|s| s.to_string())
 }
 
+/// The merchant's Mokafaa account: its row's settings and its two Worker secrets; `None`
+/// (logged) when any is missing.
+fn mokafaa_config(env: &Env, row: &MerchantRow) -> Option<MokafaaConfig> {
+    let (Some(base_url), Some(client_id)) = (&row.mokafaa_base_url, &row.mokafaa_client_id) else {
+        return None;
+    };
+    match (
+        secret(env, "MOKAFAA_CLIENT_SECRET", &row.id),
+        secret(env, "MOKAFAA_MERCHANT_TOKEN", &row.id),
+    ) {
+        (Some(client_secret), Some(merchant_token)) => Some(MokafaaConfig {
+            base_url: base_url.clone(),
+            environment: row.mokafaa_environment.clone(),
+            client_id: client_id.clone(),
+            client_secret,
+            merchant_token,
+            mapping_pos_id: row.mokafaa_mapping_pos_id.clone(),
+            timeout: UPSTREAM_TIMEOUT,
+        }),
+        _ => {
+            worker::console_warn!("merchant {}: Mokafaa secrets are not set", row.id);
+            None
+        }
+    }
+}
+
 pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
     let row: Option<MerchantRow> = crate::store::merchants::row(db, id).await?;
     let row = row.ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, locale))?;
@@ -100,29 +126,7 @@ pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiRe
     };
     let rate = MokafaaRate::new(u32::try_from(row.points_per_sar).unwrap_or(0))
         .map_err(|e| internal("merchant rate", e))?;
-    let mokafaa = match (row.mokafaa_base_url, row.mokafaa_client_id) {
-        (Some(base_url), Some(client_id)) => {
-            match (
-                secret(env, "MOKAFAA_CLIENT_SECRET", &row.id),
-                secret(env, "MOKAFAA_MERCHANT_TOKEN", &row.id),
-            ) {
-                (Some(client_secret), Some(merchant_token)) => Some(MokafaaConfig {
-                    base_url,
-                    environment: row.mokafaa_environment,
-                    client_id,
-                    client_secret,
-                    merchant_token,
-                    mapping_pos_id: row.mokafaa_mapping_pos_id,
-                    timeout: UPSTREAM_TIMEOUT,
-                }),
-                _ => {
-                    worker::console_warn!("merchant {}: Mokafaa secrets are not set", row.id);
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
+    let mokafaa = mokafaa_config(env, &row);
     let sms_verify = match (
         row.sms_verify_base_url,
         row.sms_verify_service_sid,

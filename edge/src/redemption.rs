@@ -10,6 +10,7 @@
 use crate::domain::challenge::ChallengeRules;
 use crate::domain::ledger::LedgerEvent;
 use crate::domain::limits::check_amount;
+use crate::domain::limits::MerchantLimits;
 use crate::domain::rate_limit::{Limit, OTP_GUESSES_PER_IDENTIFIER};
 use crate::http::{internal, ApiResult};
 use crate::mokafaa::errors::BankFailure;
@@ -17,7 +18,6 @@ use crate::rate_limit::Taken;
 use crate::store::challenges::ChallengeRow;
 use crate::store::redemptions::{Changes, RedemptionRow};
 use loyalty_shared::api::{RedeemRequest, RedemptionState};
-use crate::domain::limits::MerchantLimits;
 use loyalty_shared::{ApiError, ErrorCode, Locale, MokafaaRate, Money, Otp};
 
 /// How long a redemption's own bank call may still be running (the client's timeout).
@@ -144,7 +144,13 @@ pub async fn redeem(
         Taken::Allowed { left } => left,
         Taken::Refused { wait } => {
             let locked = ApiError::new(ErrorCode::OtpLocked, ask.locale).with_retry_after(wait);
-            fail(books, &row, &locked, "identifier locked: too many wrong codes").await?;
+            fail(
+                books,
+                &row,
+                &locked,
+                "identifier locked: too many wrong codes",
+            )
+            .await?;
             return Err(locked);
         }
     };
@@ -186,14 +192,8 @@ async fn validate(
     // Read as the widget reads it (any digits, spaces), through the shared parser.
     let otp = Otp::parse(&ask.request.otp)
         .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"))?;
-    let points = check_amount(
-        ask.request.amount,
-        ask.cart,
-        None,
-        terms.rate,
-        terms.limits,
-    )
-    .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
+    let points = check_amount(ask.request.amount, ask.cart, None, terms.rate, terms.limits)
+        .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
     Ok((challenge, otp, points))
 }
 

@@ -37,17 +37,8 @@ pub async fn reverse_with(
 ) -> ApiResult<RedemptionRow> {
     let row = match row.state() {
         RedemptionState::Redeemed | RedemptionState::Captured => {
-            match redemptions::transition(
-                db,
-                &row,
-                LedgerEvent::ReversalStarted,
-                actor,
-                reason,
-                changes,
-                now,
-            )
-            .await?
-            {
+            let started = LedgerEvent::ReversalStarted;
+            match redemptions::transition(db, &row, started, actor, reason, changes, now).await? {
                 Some(row) => row,
                 // Someone else moved it first: continue from what they left.
                 None => redemptions::get(db, &row.id)
@@ -85,6 +76,17 @@ pub async fn reverse_with(
     let Some(reason) = confirmed else {
         return Ok(row);
     };
+    confirmed_reversed(db, row, actor, reason, now).await
+}
+
+/// The bank gave the points back: the row is `reversed` and the shopper is told.
+async fn confirmed_reversed(
+    db: &D1Database,
+    row: RedemptionRow,
+    actor: Actor,
+    reason: &str,
+    now: i64,
+) -> ApiResult<RedemptionRow> {
     let row = match redemptions::transition(
         db,
         &row,

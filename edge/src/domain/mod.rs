@@ -7,6 +7,7 @@ pub mod limits;
 pub mod notice;
 pub mod pongo_delivery;
 pub mod pongo_orders;
+pub mod pongo_plan;
 pub mod rate_limit;
 pub mod reconcile;
 pub mod retry;

@@ -46,6 +46,18 @@ pub struct History {
     pub maybe_landed: bool,
 }
 
+/// Pongo took the call: its id and the points it gave, as its answer names them.
+fn sent(body: &Value) -> Decision {
+    let data = body.get("data").unwrap_or(&Value::Null);
+    Decision::Sent {
+        pongo_id: data.get("id").and_then(Value::as_str).map(str::to_string),
+        points: data
+            .get("points_earned")
+            .and_then(Value::as_u64)
+            .unwrap_or(0),
+    }
+}
+
 /// Decides after a try.
 pub fn decide(
     kind: PongoCallKind,
@@ -54,16 +66,7 @@ pub fn decide(
     now: i64,
 ) -> Decision {
     match outcome {
-        Ok((_, body)) => {
-            let data = body.get("data").unwrap_or(&Value::Null);
-            Decision::Sent {
-                pongo_id: data.get("id").and_then(Value::as_str).map(str::to_string),
-                points: data
-                    .get("points_earned")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0),
-            }
-        }
+        Ok((_, body)) => sent(body),
         // A 429 is a clean refusal: nothing was done.
         Err(PongoFailure::RetryAfter(seconds)) => Decision::Retry {
             at: now + i64::from(*seconds).max(1),

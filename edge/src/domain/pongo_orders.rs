@@ -4,8 +4,7 @@
 //! deduplicates on, so a retry is the same call, never a second one.
 
 use loyalty_shared::api::{
-    DeliveryState, OrderCustomer, OrderLine, PaymentStatus, PongoCall, PongoCallKind,
-    PongoOrderRequest, PongoOrderResult, SplitMode,
+    DeliveryState, OrderCustomer, OrderLine, PongoCall, PongoCallKind, PongoOrderResult,
 };
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale, Money};
 use serde_json::{json, Value};
@@ -31,7 +30,7 @@ pub struct PlannedCall {
     pub payload: Value,
 }
 
-fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError {
+pub(crate) fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, Locale::En)
         .with_field(field)
         .with_message(message.into())
@@ -43,12 +42,12 @@ fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError
 /// it in `order_id`.]
 pub const KEY_SEPARATOR: char = '~';
 
-fn part_key(order_id: &str, part: impl std::fmt::Display) -> String {
+pub(crate) fn part_key(order_id: &str, part: impl std::fmt::Display) -> String {
     format!("{order_id}{KEY_SEPARATOR}{part}")
 }
 
 /// Ids that end up in Pongo paths and keys: short, and nothing a URL would reinterpret.
-fn safe_id(id: &str) -> bool {
+pub(crate) fn safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100
         && id
@@ -76,7 +75,7 @@ pub fn pongo_customer(customer: &OrderCustomer, field: &str) -> Result<Value, Ap
     Ok(value)
 }
 
-fn line_json(line: &OrderLine) -> Value {
+pub(crate) fn line_json(line: &OrderLine) -> Value {
     json!({
         "sku": line.sku, "name": line.name, "quantity": line.quantity,
         "unit_price": cents(line.unit_price),
@@ -84,7 +83,7 @@ fn line_json(line: &OrderLine) -> Value {
     })
 }
 
-fn same_currency(money: Money, of: Money, field: &str) -> Result<(), ApiError> {
+pub(crate) fn same_currency(money: Money, of: Money, field: &str) -> Result<(), ApiError> {
     if money.currency == of.currency {
         Ok(())
     } else {
@@ -118,271 +117,7 @@ fn from_cents(cents: u64, currency: loyalty_shared::Currency) -> u64 {
     }
 }
 
-/// A split's payments share the order: together they are its amount, no more, no less.
-fn payments_add_up(order: &PongoOrderRequest) -> Result<(), ApiError> {
-    let total = order
-        .payments
-        .iter()
-        .try_fold(0u64, |sum, p| sum.checked_add(p.amount.minor));
-    if total == Some(order.amount.minor) {
-        Ok(())
-    } else {
-        Err(invalid(
-            ErrorCode::InvalidAmount,
-            "payments",
-            "The payments of a split payment add up to the order's amount.",
-        ))
-    }
-}
-
-/// Plans the calls for a paid order at `store_slug`, for `customer` (the request's, or the
-/// one enlisted in the widget), at `created_at` (ISO 8601).
-pub fn plan(
-    order: &PongoOrderRequest,
-    store_slug: &str,
-    customer: Option<&OrderCustomer>,
-    created_at: &str,
-) -> Result<Vec<PlannedCall>, ApiError> {
-    if order.payment_status != PaymentStatus::Succeeded {
-        return Err(
-            ApiError::new(ErrorCode::PaymentNotSuccessful, Locale::En).with_field("payment_status")
-        );
-    }
-    if !safe_id(&order.order_id) {
-        return Err(invalid(
-            ErrorCode::InvalidRequest,
-            "order_id",
-            "order_id must be 1-100 letters, digits or -_.:",
-        ));
-    }
-    if let Some(taxes) = order.taxes {
-        same_currency(taxes, order.amount, "taxes")?;
-    }
-    for (i, line) in order.lines.iter().enumerate() {
-        same_currency(
-            line.unit_price,
-            order.amount,
-            &format!("lines[{i}].unit_price"),
-        )?;
-        if line.quantity == 0 || line.sku.trim().is_empty() {
-            return Err(invalid(
-                ErrorCode::InvalidRequest,
-                &format!("lines[{i}]"),
-                "Each line needs a sku and a quantity of at least 1.",
-            ));
-        }
-        // A line worth more than any amount the API takes is a mistake, never sent on.
-        let line_total = line.unit_price.minor.checked_mul(u64::from(line.quantity));
-        if line_total.is_none_or(|total| total > loyalty_shared::money::MAX_MINOR) {
-            return Err(invalid(
-                ErrorCode::InvalidRequest,
-                &format!("lines[{i}].quantity"),
-                "The line's total (unit price times quantity) is above the largest amount accepted.",
-            ));
-        }
-    }
-    for (i, payment) in order.payments.iter().enumerate() {
-        same_currency(
-            payment.amount,
-            order.amount,
-            &format!("payments[{i}].amount"),
-        )?;
-    }
-    for id in order.reward_ids.iter().chain(&order.used_reward_ids) {
-        if !safe_id(id) {
-            return Err(invalid(
-                ErrorCode::InvalidRequest,
-                "reward_ids",
-                "A reward id is not valid.",
-            ));
-        }
-    }
-    let customer_json = customer
-        .map(|c| pongo_customer(c, "customer.phone"))
-        .transpose()?;
-    let channel = if order.location_id.starts_with("http") || order.location_id == "web" {
-        CHANNEL_ONLINE
-    } else {
-        CHANNEL_IN_STORE
-    };
-    let order_call = |key: String,
-                      amount: u64,
-                      lines: Vec<Value>,
-                      payments: Vec<Value>,
-                      reward_ids: &[String],
-                      customer: Option<&Value>,
-                      taxes: Option<u64>| {
-        let mut payload = json!({
-            "order_id": key, "partner_order_id": order.order_id, "channel": channel,
-            "delivery_mode": DELIVERY_MODE, "store_slug": store_slug, "amount": amount,
-            "status": PAID, "created_at": created_at, "delivery_status": DELIVERY_STATUS,
-            "lines": lines, "reward_ids": reward_ids, "payments": payments,
-        });
-        if let Some(c) = customer {
-            payload["customer"] = c.clone();
-        }
-        if let Some(t) = taxes {
-            payload["taxes"] = json!(t);
-        }
-        PlannedCall {
-            key,
-            kind: PongoCallKind::Order,
-            method: "POST",
-            path: "/orders".into(),
-            payload,
-        }
-    };
-    let payment_json = |p: &loyalty_shared::api::OrderPayment| json!({"method": p.method, "amount": cents(p.amount)});
-    let mut calls = Vec::new();
-    if order.lines.is_empty() {
-        if order.split != SplitMode::None {
-            return Err(invalid(
-                ErrorCode::InvalidRequest,
-                "lines",
-                "A split payment needs the order's lines.",
-            ));
-        }
-        // The items are unknown: a checkin credits the amount to the shopper's phone.
-        let customer = customer_json.ok_or_else(|| {
-            invalid(
-                ErrorCode::InvalidRequest,
-                "customer",
-                "An order without lines is sent as a checkin, which needs the shopper's phone.",
-            )
-        })?;
-        calls.push(PlannedCall {
-            key: part_key(&order.order_id, "checkin"),
-            kind: PongoCallKind::Checkin,
-            method: "POST",
-            path: "/checkins".into(),
-            payload: json!({
-                "store_slug": store_slug, "international_phone_number": customer["phone"],
-                "pos_order_id": order.order_id, "amount": cents(order.amount),
-                "datetime": created_at, "tags": [],
-                // A retry after an unseen success is then refused by Pongo instead of
-                // crediting twice (checkins have no idempotency key).
-                "enforce_checkin_delay": true,
-            }),
-        });
-    } else {
-        match order.split {
-            SplitMode::None => calls.push(order_call(
-                order.order_id.clone(),
-                cents(order.amount),
-                order.lines.iter().map(line_json).collect(),
-                order.payments.iter().map(payment_json).collect(),
-                &order.reward_ids,
-                customer_json.as_ref(),
-                order.taxes.map(cents),
-            )),
-            SplitMode::PerItem => {
-                if order.payments.len() < 2 {
-                    return Err(invalid(
-                        ErrorCode::InvalidRequest,
-                        "payments",
-                        "A split payment has at least two payments.",
-                    ));
-                }
-                let mut paid_by = vec![None; order.lines.len()];
-                for (p, payment) in order.payments.iter().enumerate() {
-                    if payment.line_indexes.is_empty() {
-                        return Err(invalid(
-                            ErrorCode::InvalidRequest,
-                            &format!("payments[{p}].line_indexes"),
-                            "Each payment of a per-item split names the lines it paid.",
-                        ));
-                    }
-                    for &i in &payment.line_indexes {
-                        match paid_by.get_mut(i) {
-                            Some(slot @ None) => *slot = Some(p),
-                            _ => {
-                                return Err(invalid(
-                                    ErrorCode::InvalidRequest,
-                                    &format!("payments[{p}].line_indexes"),
-                                    "Each line is paid by exactly one payment.",
-                                ))
-                            }
-                        }
-                    }
-                }
-                if paid_by.iter().any(Option::is_none) {
-                    return Err(invalid(
-                        ErrorCode::InvalidRequest,
-                        "payments",
-                        "Each line is paid by exactly one payment.",
-                    ));
-                }
-                payments_add_up(order)?;
-                for (p, payment) in order.payments.iter().enumerate() {
-                    let payer = payment
-                        .customer
-                        .as_ref()
-                        .map(|c| pongo_customer(c, &format!("payments[{p}].customer.phone")))
-                        .transpose()?;
-                    let lines = payment
-                        .line_indexes
-                        .iter()
-                        .map(|&i| line_json(&order.lines[i]))
-                        .collect();
-                    let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
-                    calls.push(order_call(
-                        part_key(&order.order_id, p + 1),
-                        cents(payment.amount),
-                        lines,
-                        vec![payment_json(payment)],
-                        rewards,
-                        payer.as_ref().or(customer_json.as_ref()),
-                        None,
-                    ));
-                }
-            }
-            SplitMode::ByAmount => {
-                if order.payments.len() < 2 {
-                    return Err(invalid(
-                        ErrorCode::InvalidRequest,
-                        "payments",
-                        "A split payment has at least two payments.",
-                    ));
-                }
-                payments_add_up(order)?;
-                let count = order.payments.len();
-                for (p, payment) in order.payments.iter().enumerate() {
-                    let payer = payment
-                        .customer
-                        .as_ref()
-                        .map(|c| pongo_customer(c, &format!("payments[{p}].customer.phone")))
-                        .transpose()?;
-                    // [I] `lines` needs one item: a line covering the amount paid.
-                    let line = json!({"sku": "split-payment", "name": format!("Payment {} of {count}", p + 1),
-                        "quantity": 1, "unit_price": cents(payment.amount), "amount": cents(payment.amount)});
-                    let rewards: &[String] = if p == 0 { &order.reward_ids } else { &[] };
-                    calls.push(order_call(
-                        part_key(&order.order_id, p + 1),
-                        cents(payment.amount),
-                        vec![line],
-                        vec![payment_json(payment)],
-                        rewards,
-                        payer.as_ref().or(customer_json.as_ref()),
-                        None,
-                    ));
-                }
-            }
-        }
-    }
-    for reward_id in &order.used_reward_ids {
-        calls.push(PlannedCall {
-            key: part_key(
-                &order.order_id,
-                format_args!("use{KEY_SEPARATOR}{reward_id}"),
-            ),
-            kind: PongoCallKind::UseReward,
-            method: "PATCH",
-            path: format!("/customer-rewards/{reward_id}"),
-            payload: json!({}),
-        });
-    }
-    Ok(calls)
-}
+pub use super::pongo_plan::plan;
 
 /// The cancellation of an order part Pongo knows as `pongo_id`.
 pub fn cancel_call(call_key: &str, pongo_id: &str) -> PlannedCall {
@@ -455,6 +190,7 @@ pub fn iso8601(unix: i64) -> String {
 mod tests {
     use super::*;
     use loyalty_shared::api::OrderPayment;
+    use loyalty_shared::api::{PaymentStatus, PongoOrderRequest, SplitMode};
     use loyalty_shared::Currency;
 
     fn sar(minor: u64) -> Money {

@@ -81,8 +81,16 @@ impl Books for D1Books<'_> {
         reason: &str,
         changes: Changes<'_>,
     ) -> ApiResult<Option<RedemptionRow>> {
-        redemptions::transition(self.db, row, event, Actor::Shopper, reason, changes, self.now)
-            .await
+        redemptions::transition(
+            self.db,
+            row,
+            event,
+            Actor::Shopper,
+            reason,
+            changes,
+            self.now,
+        )
+        .await
     }
 
     async fn redeemed(&self, row: &RedemptionRow) {

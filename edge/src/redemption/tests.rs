@@ -41,7 +41,11 @@ impl Bank for FakeBank {
         _amount: Money,
         _locale: Locale,
     ) -> Result<Option<i64>, BankFailure> {
-        assert_eq!(otp.as_str(), "123456", "the code reaches the bank as digits");
+        assert_eq!(
+            otp.as_str(),
+            "123456",
+            "the code reaches the bank as digits"
+        );
         self.redeem_calls.set(self.redeem_calls.get() + 1);
         self.answer.clone()
     }
@@ -305,14 +309,16 @@ fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_aga
     let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(again.code, ErrorCode::RequestInProgress);
     assert_eq!(again.retry_after_seconds, Some(2));
-    assert_eq!(bank.redeem_calls.get(), 1, "never a second debit for one key");
+    assert_eq!(
+        bank.redeem_calls.get(),
+        1,
+        "never a second debit for one key"
+    );
 }
 
 #[test]
 fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_bank() {
-    let bank = FakeBank::answering(Err(BankFailure::Refused(
-        ErrorCode::BalanceInsufficient,
-    )));
+    let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::BalanceInsufficient)));
     let books = FakeBooks::with_challenge();
     let body = request("123456", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();

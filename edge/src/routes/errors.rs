@@ -37,147 +37,211 @@ const ADMIN: &[ErrorCode] = &[
     Internal,
 ];
 
+/// Each route's codes (OpenAPI spelling, `{param}`): the ones every caller of its audience
+/// may meet, and its own.
+type RouteErrors = (
+    &'static str,
+    &'static str,
+    &'static [ErrorCode],
+    &'static [ErrorCode],
+);
+
+const ROUTE_ERRORS: &[RouteErrors] = &[
+    ("get", "/v1/health", &[Internal], &[]),
+    ("get", "/v1/openapi.json", &[Internal], &[]),
+    (
+        "post",
+        "/v1/sessions",
+        BODY,
+        &[OriginNotAllowed, MerchantNotFound, InvalidAmount],
+    ),
+    ("patch", "/v1/sessions/current", WIDGET, &[InvalidAmount]),
+    (
+        "post",
+        "/v1/mokafaa/otp",
+        WIDGET,
+        &[
+            InvalidPhone,
+            InvalidAccount,
+            ResendTooEarly,
+            ResendLimit,
+            RateLimited,
+            CustomerNotFound,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "get",
+        "/v1/mokafaa/balance",
+        WIDGET,
+        &[
+            NotFound,
+            OtpExpired,
+            RateLimited,
+            UpstreamRejected,
+            UpstreamUnavailable,
+            AmountOverLimit,
+        ],
+    ),
+    (
+        "post",
+        "/v1/mokafaa/redeem",
+        WIDGET,
+        &[
+            NotFound,
+            OtpInvalid,
+            OtpExpired,
+            OtpLocked,
+            OtpAlreadyUsed,
+            CartChanged,
+            AmountOverLimit,
+            AmountUnderMinimum,
+            BalanceInsufficient,
+            InvalidAmount,
+            IdempotencyConflict,
+            RequestInProgress,
+            RateLimited,
+            CustomerNotFound,
+            ResendTooEarly,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "post",
+        "/v1/mokafaa/redemptions/{id}/undo",
+        WIDGET,
+        &[NotFound, AlreadyReversed, UpstreamUnavailable],
+    ),
+    (
+        "post",
+        "/v1/merchant/orders/paid",
+        MERCHANT,
+        &[
+            NotFound,
+            AmountOverLimit,
+            RedemptionAlreadyUsed,
+            RedemptionNotCapturable,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "post",
+        "/v1/merchant/orders/cancelled",
+        MERCHANT,
+        &[NotFound, RedemptionAlreadyUsed, UpstreamUnavailable],
+    ),
+    ("post", "/v1/merchant/receipts/verify", MERCHANT, &[]),
+    ("get", "/v1/admin/redemptions/attention", ADMIN, &[]),
+    (
+        "post",
+        "/v1/pongo/enlist",
+        WIDGET,
+        &[
+            OptinRequired,
+            InvalidPhone,
+            RateLimited,
+            PongoNotConnected,
+            StoreNotMapped,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "get",
+        "/v1/pongo/earn-preview",
+        WIDGET,
+        &[PongoNotConnected],
+    ),
+    (
+        "post",
+        "/v1/pongo/verify",
+        WIDGET,
+        &[VerificationUnavailable, RateLimited, UpstreamUnavailable],
+    ),
+    (
+        "post",
+        "/v1/pongo/verify/check",
+        WIDGET,
+        &[
+            OtpInvalid,
+            OtpExpired,
+            OtpLocked,
+            VerificationUnavailable,
+            PongoNotConnected,
+            CustomerNotFound,
+            StoreNotMapped,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "post",
+        "/v1/pongo/webhooks/{merchant_id}",
+        BODY,
+        &[BadSignature],
+    ),
+    (
+        "post",
+        "/v1/merchant/pongo/orders",
+        MERCHANT,
+        &[
+            PaymentNotSuccessful,
+            StoreNotMapped,
+            PongoNotConnected,
+            IdempotencyConflict,
+            AmbiguousMember,
+            InvalidAmount,
+            OptinRequired,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "post",
+        "/v1/merchant/pongo/orders/cancelled",
+        MERCHANT,
+        &[NotFound, UpstreamUnavailable],
+    ),
+    (
+        "post",
+        "/v1/admin/pongo/connect",
+        ADMIN,
+        &[MerchantNotFound],
+    ),
+    (
+        "get",
+        "/v1/admin/pongo/callback",
+        &[Internal],
+        &[OauthStateInvalid, UpstreamRejected, UpstreamUnavailable],
+    ),
+    ("get", "/v1/admin/pongo/status", ADMIN, &[MerchantNotFound]),
+    (
+        "post",
+        "/v1/admin/pongo/sync",
+        ADMIN,
+        &[
+            MerchantNotFound,
+            PongoNotConnected,
+            UpstreamRejected,
+            UpstreamUnavailable,
+        ],
+    ),
+    (
+        "put",
+        "/v1/admin/pongo/mappings",
+        ADMIN,
+        &[MerchantNotFound, PongoNotConnected, StoreNotMapped],
+    ),
+];
+
 /// The codes `method path` (OpenAPI spelling, `{param}`) may answer.
 pub fn of(method: &str, path: &str) -> Vec<ErrorCode> {
-    let (common, own): (&[ErrorCode], &[ErrorCode]) = match (method, path) {
-        ("get", "/v1/health") | ("get", "/v1/openapi.json") => (&[Internal], &[]),
-        ("post", "/v1/sessions") => (BODY, &[OriginNotAllowed, MerchantNotFound, InvalidAmount]),
-        ("patch", "/v1/sessions/current") => (WIDGET, &[InvalidAmount]),
-        ("post", "/v1/mokafaa/otp") => (
-            WIDGET,
-            &[
-                InvalidPhone,
-                InvalidAccount,
-                ResendTooEarly,
-                ResendLimit,
-                RateLimited,
-                CustomerNotFound,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("get", "/v1/mokafaa/balance") => (
-            WIDGET,
-            &[
-                NotFound,
-                OtpExpired,
-                RateLimited,
-                UpstreamRejected,
-                UpstreamUnavailable,
-                AmountOverLimit,
-            ],
-        ),
-        ("post", "/v1/mokafaa/redeem") => (
-            WIDGET,
-            &[
-                NotFound,
-                OtpInvalid,
-                OtpExpired,
-                OtpLocked,
-                OtpAlreadyUsed,
-                CartChanged,
-                AmountOverLimit,
-                AmountUnderMinimum,
-                BalanceInsufficient,
-                InvalidAmount,
-                IdempotencyConflict,
-                RequestInProgress,
-                RateLimited,
-                CustomerNotFound,
-                ResendTooEarly,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("post", "/v1/mokafaa/redemptions/{id}/undo") => {
-            (WIDGET, &[NotFound, AlreadyReversed, UpstreamUnavailable])
-        }
-        ("post", "/v1/merchant/orders/paid") => (
-            MERCHANT,
-            &[
-                NotFound,
-                AmountOverLimit,
-                RedemptionAlreadyUsed,
-                RedemptionNotCapturable,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("post", "/v1/merchant/orders/cancelled") => (
-            MERCHANT,
-            &[NotFound, RedemptionAlreadyUsed, UpstreamUnavailable],
-        ),
-        ("post", "/v1/merchant/receipts/verify") => (MERCHANT, &[]),
-        ("get", "/v1/admin/redemptions/attention") => (ADMIN, &[]),
-        ("post", "/v1/pongo/enlist") => (
-            WIDGET,
-            &[
-                OptinRequired,
-                InvalidPhone,
-                RateLimited,
-                PongoNotConnected,
-                StoreNotMapped,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("get", "/v1/pongo/earn-preview") => (WIDGET, &[PongoNotConnected]),
-        ("post", "/v1/pongo/verify") => (
-            WIDGET,
-            &[VerificationUnavailable, RateLimited, UpstreamUnavailable],
-        ),
-        ("post", "/v1/pongo/verify/check") => (
-            WIDGET,
-            &[
-                OtpInvalid,
-                OtpExpired,
-                OtpLocked,
-                VerificationUnavailable,
-                PongoNotConnected,
-                CustomerNotFound,
-                StoreNotMapped,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("post", "/v1/pongo/webhooks/{merchant_id}") => (BODY, &[BadSignature]),
-        ("post", "/v1/merchant/pongo/orders") => (
-            MERCHANT,
-            &[
-                PaymentNotSuccessful,
-                StoreNotMapped,
-                PongoNotConnected,
-                IdempotencyConflict,
-                AmbiguousMember,
-                InvalidAmount,
-                OptinRequired,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("post", "/v1/merchant/pongo/orders/cancelled") => {
-            (MERCHANT, &[NotFound, UpstreamUnavailable])
-        }
-        ("post", "/v1/admin/pongo/connect") => (ADMIN, &[MerchantNotFound]),
-        ("get", "/v1/admin/pongo/callback") => (
-            &[Internal],
-            &[OauthStateInvalid, UpstreamRejected, UpstreamUnavailable],
-        ),
-        ("get", "/v1/admin/pongo/status") => (ADMIN, &[MerchantNotFound]),
-        ("post", "/v1/admin/pongo/sync") => (
-            ADMIN,
-            &[
-                MerchantNotFound,
-                PongoNotConnected,
-                UpstreamRejected,
-                UpstreamUnavailable,
-            ],
-        ),
-        ("put", "/v1/admin/pongo/mappings") => (
-            ADMIN,
-            &[MerchantNotFound, PongoNotConnected, StoreNotMapped],
-        ),
-        _ => (&[], &[]),
-    };
+    let (common, own) = ROUTE_ERRORS
+        .iter()
+        .find(|(m, p, _, _)| *m == method && *p == path)
+        .map_or((&[][..], &[][..]), |(_, _, common, own)| (*common, *own));
     // Every route: a body over 64 KB is refused before routing, and a platform failure is
     // `internal`.
     let mut codes: Vec<ErrorCode> = common

@@ -46,26 +46,28 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |description: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(description))
+                    .build(),
+            )
+        };
         components.add_security_scheme(
             "session",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The widget's session token from POST /v1/sessions"))
-                    .build(),
-            ),
+            bearer("The widget's session token from POST /v1/sessions"),
         );
+        components.add_security_scheme("admin", bearer("The ADMIN_TOKEN Worker secret"));
         components.add_security_scheme(
-            "admin",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The ADMIN_TOKEN Worker secret"))
-                    .build(),
-            ),
+            "merchant_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Loyalty-Signature",
+                "t=<unix>,v1=<hex HMAC-SHA256 of \"{t}.{body}\" with the merchant's API secret>; 5-minute window; each signature once",
+            ))),
         );
         // Every operation states the error codes it may answer, and one response per HTTP
-        // status naming them, from `routes::errors`.
+        // status naming them, from `routes::errors`, and its audience from the route table.
         let table = super::table();
         for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
@@ -76,58 +78,61 @@ impl Modify for Security {
                 ("delete", item.delete.as_mut()),
             ];
             for (method, operation) in operations {
-                let Some(operation) = operation else { continue };
-                let codes = super::errors::of(method, path);
-                let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
-                let mut statuses: std::collections::BTreeMap<u16, Vec<&str>> = Default::default();
-                for code in &codes {
-                    statuses
-                        .entry(code.http_status())
-                        .or_default()
-                        .push(code.as_str());
+                if let Some(operation) = operation {
+                    describe_operation(&table, method, path, operation);
                 }
-                for (status, names) in statuses {
-                    let response = utoipa::openapi::ResponseBuilder::new()
-                        .description(format!("Error: {}", names.join(", ")))
-                        .content(
-                            "application/json",
-                            utoipa::openapi::ContentBuilder::new()
-                                .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
-                                .build(),
-                        )
-                        .build();
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_string())
-                        .or_insert(response.into());
-                }
-                let audience = table
-                    .iter()
-                    .find(|r| {
-                        r.method.to_string().eq_ignore_ascii_case(method)
-                            && super::openapi_path(r.path) == *path
-                    })
-                    .map(|r| r.audience.as_str());
-                operation
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .merge(
-                        utoipa::openapi::extensions::ExtensionsBuilder::new()
-                            .add("x-error-codes", serde_json::json!(names))
-                            .add("x-audience", serde_json::json!(audience))
-                            .build(),
-                    );
             }
         }
-        components.add_security_scheme(
-            "merchant_signature",
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
-                "Loyalty-Signature",
-                "t=<unix>,v1=<hex HMAC-SHA256 of \"{t}.{body}\" with the merchant's API secret>; 5-minute window; each signature once",
-            ))),
-        );
     }
+}
+
+/// Adds the error responses, `x-error-codes` and `x-audience` of one operation.
+fn describe_operation(
+    table: &[super::Route],
+    method: &str,
+    path: &str,
+    operation: &mut utoipa::openapi::path::Operation,
+) {
+    let codes = super::errors::of(method, path);
+    let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    let mut statuses: std::collections::BTreeMap<u16, Vec<&str>> = Default::default();
+    for code in &codes {
+        statuses
+            .entry(code.http_status())
+            .or_default()
+            .push(code.as_str());
+    }
+    for (status, names) in statuses {
+        let response = utoipa::openapi::ResponseBuilder::new()
+            .description(format!("Error: {}", names.join(", ")))
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert(response.into());
+    }
+    let audience = table
+        .iter()
+        .find(|r| {
+            r.method.to_string().eq_ignore_ascii_case(method) && super::openapi_path(r.path) == path
+        })
+        .map(|r| r.audience.as_str());
+    operation
+        .extensions
+        .get_or_insert_with(Default::default)
+        .merge(
+            utoipa::openapi::extensions::ExtensionsBuilder::new()
+                .add("x-error-codes", serde_json::json!(names))
+                .add("x-audience", serde_json::json!(audience))
+                .build(),
+        );
 }
 
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This document")))]

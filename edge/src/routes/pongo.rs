@@ -34,20 +34,10 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     let locale = session.locale();
     let body: EnlistRequest = call.json(locale).await?;
     let (db, now) = (&call.db, call.now);
-    let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
-        .map_err(|_| ApiError::new(ErrorCode::InvalidPhone, locale).with_field("phone"))?;
-    // Consent is never assumed: both questions need an answer, yes or no.
-    let email_optin = body
-        .email_optin
-        .ok_or_else(|| ApiError::new(ErrorCode::OptinRequired, locale).with_field("email_optin"))?;
-    let sms_optin = body
-        .sms_optin
-        .ok_or_else(|| ApiError::new(ErrorCode::OptinRequired, locale).with_field("sms_optin"))?;
-    let email = optional_email(body.email.as_deref(), locale)?;
+    let (phone, answers) = parse_enlist(&body, locale)?;
     // Looking numbers up is limited per client and per number, like sending a code.
-    let ip = rate_limit::client_ip(&call.req);
-    let per_ip = rate_limit::configured(&call.env, "ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
-    rate_limit::check(db, &format!("enlist:ip:{ip}"), per_ip, now, locale).await?;
+    let ip_limit = ("ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
+    rate_limit::for_caller(&call, "enlist", ip_limit, None, locale).await?;
     let phone_key = format!("enlist:phone:{}", sha256_hex(phone.as_digits().as_bytes()));
     rate_limit::check(db, &phone_key, ENLIST_PER_PHONE, now, locale).await?;
     let app = PongoApp::from_env(&call.env)?;
@@ -55,11 +45,6 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     let store_slug = store_slug(db, &session, locale).await?;
     let client = connection.client(&app);
     let merchant_id = session.merchant_id.clone();
-    let answers = Answers {
-        email_optin,
-        sms_optin,
-        email: email.map(str::to_string),
-    };
     let proved_here =
         session.pongo_verified != 0 && session.pongo_phone.as_deref() == Some(phone.as_digits());
     let (customer, new_member, verified) =
@@ -67,28 +52,7 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
             Ok(resolved) => resolved,
             Err(f) => return Err(connection::refused(db, &merchant_id, f, now, locale).await),
         };
-    worker::console_log!(
-        "merchant {merchant_id}: Pongo member {} {}",
-        phone.masked(),
-        match (new_member, verified) {
-            (true, _) => "enlisted",
-            (false, true) => "identified (proved)",
-            (false, false) => "named (not proved)",
-        }
-    );
-    let pending = (!verified).then(|| answers.to_json());
-    sessions::set_pongo_member(
-        db,
-        &session.id,
-        &OrderCustomer {
-            phone: phone.as_digits().to_string(),
-            email_optin: Some(email_optin),
-            sms_optin: Some(sms_optin),
-        },
-        verified,
-        pending.as_deref(),
-    )
-    .await?;
+    remember_member(db, &session, &phone, &answers, new_member, verified).await?;
     let can_verify = merchant::load(db, &call.env, &merchant_id, locale)
         .await?
         .sms_verify
@@ -110,6 +74,48 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
         &session,
     );
     reply(&member, 200)
+}
+
+/// The session remembers the member (and, until the phone is proved, the answers to apply
+/// then); the log names the outcome with the phone masked.
+async fn remember_member(
+    db: &D1Database,
+    session: &Session,
+    phone: &InternationalPhone,
+    answers: &Answers,
+    new_member: bool,
+    verified: bool,
+) -> ApiResult<()> {
+    worker::console_log!(
+        "merchant {}: Pongo member {} {}",
+        session.merchant_id,
+        phone.masked(),
+        match (new_member, verified) {
+            (true, _) => "enlisted",
+            (false, true) => "identified (proved)",
+            (false, false) => "named (not proved)",
+        }
+    );
+    let pending = (!verified).then(|| answers.to_json());
+    let member = OrderCustomer {
+        phone: phone.as_digits().to_string(),
+        email_optin: Some(answers.email_optin),
+        sms_optin: Some(answers.sms_optin),
+    };
+    sessions::set_pongo_member(db, &session.id, &member, verified, pending.as_deref()).await
+}
+
+/// The phone and the answers: consent is never assumed, both questions need an answer.
+fn parse_enlist(body: &EnlistRequest, locale: Locale) -> ApiResult<(InternationalPhone, Answers)> {
+    let phone = InternationalPhone::parse(&body.phone, Some(DEFAULT_CALLING_CODE))
+        .map_err(|_| ApiError::new(ErrorCode::InvalidPhone, locale).with_field("phone"))?;
+    let required = |field| ApiError::new(ErrorCode::OptinRequired, locale).with_field(field);
+    let answers = Answers {
+        email_optin: body.email_optin.ok_or_else(|| required("email_optin"))?,
+        sms_optin: body.sms_optin.ok_or_else(|| required("sms_optin"))?,
+        email: optional_email(body.email.as_deref(), locale)?.map(str::to_string),
+    };
+    Ok((phone, answers))
 }
 
 /// The member behind a typed phone: a proved member's answers are applied, a stranger's

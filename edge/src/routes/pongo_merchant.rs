@@ -42,8 +42,7 @@ pub async fn order_paid(
     let connection = connection::load(db, &app, &merchant.id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::PongoNotConnected, Locale::En))?;
-    let store_slug =
-        connection::store_for(db, &merchant.id, &body.location_id, Locale::En).await?;
+    let store_slug = connection::store_for(db, &merchant.id, &body.location_id, Locale::En).await?;
     let customer = match (&body.customer, &body.cart_id) {
         (Some(c), _) => Some(c.clone()),
         (None, Some(cart)) => {

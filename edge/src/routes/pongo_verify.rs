@@ -156,29 +156,17 @@ async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
         connection::require(&call.db, &app, &p.session.merchant_id, call.now, locale).await?;
     let client = connection.client(&app);
     let merchant_id = &p.session.merchant_id;
-    let found = match client.customer(p.phone.as_digits()).await {
-        Ok(found) => found,
-        Err(f) => {
-            return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
-        }
-    };
-    let existing = found.ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound, locale))?;
     let answers: Option<Answers> = p
         .session
         .pongo_answers
         .as_deref()
         .and_then(|a| serde_json::from_str(a).ok());
-    let customer = match &answers {
-        Some(answers) => match client
-            .update_customer(&existing.id, &answers.changes())
-            .await
-        {
-            Ok(c) => c,
-            Err(f) => {
-                return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
-            }
-        },
-        None => existing,
+    let customer = match apply_answers(&client, p, answers.as_ref()).await {
+        Ok(Some(customer)) => customer,
+        Ok(None) => return Err(ApiError::new(ErrorCode::CustomerNotFound, locale)),
+        Err(f) => {
+            return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
+        }
     };
     sessions::set_pongo_member(
         &call.db,
@@ -209,6 +197,24 @@ async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
         &p.session,
     );
     reply(&member, 200)
+}
+
+/// The member, with the answers given at enlist applied now that the phone is proved.
+async fn apply_answers(
+    client: &crate::pongo::client::PongoClient,
+    p: &Prover,
+    answers: Option<&Answers>,
+) -> Result<Option<crate::pongo::wire::Customer>, crate::pongo::errors::PongoFailure> {
+    let Some(existing) = client.customer(p.phone.as_digits()).await? else {
+        return Ok(None);
+    };
+    match answers {
+        Some(answers) => client
+            .update_customer(&existing.id, &answers.changes())
+            .await
+            .map(Some),
+        None => Ok(Some(existing)),
+    }
 }
 
 /// The code as typed (any digits, spaces) as ASCII digits; 4 to 10 of them.
