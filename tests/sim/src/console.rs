@@ -1,14 +1,15 @@
 //! `/__sim`: the test console. Provider-specific views (OTP inbox, books, seeding) are
-//! nested from each provider module; the clock, faults and reset live here.
+//! nested from each provider module; the clock, faults and reset live here. Every shape is
+//! in [`crate::console_api`]; [`crate::console_client::SimConsole`] is its client.
 
+use crate::console_api::{Advance, Clock, Faults, Refusal};
 use crate::faults::FaultConfig;
 use crate::{email, mokafaa, pongo, sms_verify, Sim};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
 
 pub fn router() -> Router<Sim> {
     Router::new()
@@ -23,32 +24,47 @@ pub fn router() -> Router<Sim> {
         .nest("/sms", sms_verify::console())
 }
 
-async fn clock(State(sim): State<Sim>) -> Json<Value> {
-    Json(json!({ "now": sim.now(), "offset_seconds": sim.clock().offset() }))
+/// The console's refusal: `status` with a sentence saying why.
+pub(crate) fn refuse(status: StatusCode, message: &str) -> Response {
+    let refusal = Refusal {
+        message: message.into(),
+    };
+    (status, Json(refusal)).into_response()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Advance {
-    seconds: u32,
+fn now(sim: &Sim) -> Json<Clock> {
+    Json(Clock {
+        now: sim.now(),
+        offset_seconds: sim.clock().offset(),
+    })
 }
 
-async fn advance(State(sim): State<Sim>, Json(body): Json<Advance>) -> Json<Value> {
-    let now = sim.clock().advance(body.seconds);
-    Json(json!({ "now": now, "offset_seconds": sim.clock().offset() }))
+async fn clock(State(sim): State<Sim>) -> Json<Clock> {
+    now(&sim)
 }
 
-async fn list_faults(State(sim): State<Sim>) -> Json<Value> {
-    Json(json!({ "faults": sim.faults().list() }))
+async fn advance(State(sim): State<Sim>, Json(body): Json<Advance>) -> Json<Clock> {
+    sim.clock().advance(body.seconds);
+    now(&sim)
+}
+
+fn faults(sim: &Sim) -> Json<Faults> {
+    Json(Faults {
+        faults: sim.faults().list(),
+    })
+}
+
+async fn list_faults(State(sim): State<Sim>) -> Json<Faults> {
+    faults(&sim)
 }
 
 async fn set_fault(
     State(sim): State<Sim>,
     Path(operation): Path<String>,
     Json(config): Json<FaultConfig>,
-) -> Json<Value> {
+) -> Json<Faults> {
     sim.faults().set(&operation, config);
-    Json(json!({ "faults": sim.faults().list() }))
+    faults(&sim)
 }
 
 async fn clear_faults(State(sim): State<Sim>) -> StatusCode {

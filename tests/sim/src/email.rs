@@ -3,8 +3,9 @@
 //! the console can read. The edge's email client speaks this shape; pointing it at the real
 //! provider is a base URL and a token.
 
-use crate::faults::{dropped_connection, ErrorShape};
-use crate::Sim;
+use crate::console_api::OutboxQuery;
+use crate::faults::ErrorShape;
+use crate::{Reply, Sim};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,7 +34,7 @@ pub struct Message {
     pub message_stream: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stored {
     pub message_id: String,
     pub submitted_at: i64,
@@ -41,7 +42,8 @@ pub struct Stored {
     pub message: Message,
 }
 
-#[derive(Debug, Default)]
+/// Every message sent, oldest first; also the console's `GET /email/outbox` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbox {
     pub messages: Vec<Stored>,
 }
@@ -63,39 +65,34 @@ fn reject(status: StatusCode, code: u32, message: &str) -> Response {
         .into_response()
 }
 
-async fn send(State(sim): State<Sim>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    let (fault, drop_after) = sim.faults().before("email.send", ErrorShape::Email).await;
-    if let Some(response) = fault {
-        return response;
-    }
+async fn send(State(sim): State<Sim>, headers: HeaderMap, body: axum::body::Bytes) -> Reply {
+    let after = sim.faults().before("email.send", ErrorShape::Email).await?;
     if headers
         .get("X-Postmark-Server-Token")
         .and_then(|v| v.to_str().ok())
         != Some(SERVER_TOKEN)
     {
-        return reject(
+        return Err(reject(
             StatusCode::UNAUTHORIZED,
             10,
             "No Account or Server API tokens were supplied in the HTTP headers.",
-        );
+        ));
     }
-    let message: Message = match serde_json::from_slice(&body) {
-        Ok(message) => message,
-        Err(_) => return reject(StatusCode::UNPROCESSABLE_ENTITY, 402, "Invalid JSON"),
-    };
+    let message: Message = serde_json::from_slice(&body)
+        .map_err(|_| reject(StatusCode::UNPROCESSABLE_ENTITY, 402, "Invalid JSON"))?;
     if !message.to.contains('@') || !message.from.contains('@') {
-        return reject(
+        return Err(reject(
             StatusCode::UNPROCESSABLE_ENTITY,
             300,
             "Invalid email request: the From and To addresses must be email addresses.",
-        );
+        ));
     }
     if message.text_body.is_none() && message.html_body.is_none() {
-        return reject(
+        return Err(reject(
             StatusCode::UNPROCESSABLE_ENTITY,
             300,
             "Provide either email TextBody or HtmlBody or both.",
-        );
+        ));
     }
     let message_id = uuid::Builder::from_random_bytes(rand::Rng::gen(&mut *sim.rng()))
         .into_uuid()
@@ -107,25 +104,19 @@ async fn send(State(sim): State<Sim>, headers: HeaderMap, body: axum::body::Byte
         submitted_at,
         message,
     });
-    if drop_after {
-        return dropped_connection();
-    }
-    Json(json!({
-        "To": to,
-        "SubmittedAt": submitted_at,
-        "MessageID": message_id,
-        "ErrorCode": 0,
-        "Message": "OK",
-    }))
-    .into_response()
+    Ok(after.answer(
+        Json(json!({
+            "To": to,
+            "SubmittedAt": submitted_at,
+            "MessageID": message_id,
+            "ErrorCode": 0,
+            "Message": "OK",
+        }))
+        .into_response(),
+    ))
 }
 
-#[derive(Deserialize)]
-struct OutboxQuery {
-    to: Option<String>,
-}
-
-async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<serde_json::Value> {
+async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<Outbox> {
     let messages: Vec<Stored> = sim
         .outbox()
         .messages
@@ -133,7 +124,7 @@ async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<se
         .filter(|m| q.to.as_deref().is_none_or(|to| m.message.to == to))
         .cloned()
         .collect();
-    Json(json!({ "messages": messages }))
+    Json(Outbox { messages })
 }
 
 async fn clear(State(sim): State<Sim>) -> StatusCode {

@@ -33,6 +33,56 @@ pub struct FaultConfig {
     pub times: Option<u32>,
 }
 
+impl FaultConfig {
+    /// Answers 503 every time: the provider is down.
+    pub fn outage() -> FaultConfig {
+        FaultConfig {
+            error_rate_per_mille: 1000,
+            ..FaultConfig::default()
+        }
+    }
+
+    /// Commits, then drops the connection: the caller never sees the answer.
+    pub fn lost_answer() -> FaultConfig {
+        FaultConfig {
+            drop_after_commit: true,
+            ..FaultConfig::default()
+        }
+    }
+
+    /// Answers 429 with `Retry-After: seconds`.
+    pub fn throttled(seconds: u32) -> FaultConfig {
+        FaultConfig {
+            rate_limit_retry_after: Some(seconds),
+            ..FaultConfig::default()
+        }
+    }
+
+    /// Answers 401, as the gateway does for a bad token.
+    pub fn unauthorized() -> FaultConfig {
+        FaultConfig {
+            unauthorized: true,
+            ..FaultConfig::default()
+        }
+    }
+
+    /// Waits `ms` before answering.
+    pub fn latency(ms: u64) -> FaultConfig {
+        FaultConfig {
+            latency_ms: ms,
+            ..FaultConfig::default()
+        }
+    }
+
+    /// The same, for the next `calls` calls only.
+    pub fn times(self, calls: u32) -> FaultConfig {
+        FaultConfig {
+            times: Some(calls),
+            ..self
+        }
+    }
+}
+
 /// What the shape of a provider's gateway error looks like, so a fault answers in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorShape {
@@ -91,38 +141,57 @@ impl Faults {
         Some(out)
     }
 
-    /// Runs the pre-operation faults. `Some(response)` means answer that instead; the
-    /// returned flag says whether to drop the connection after the operation commits.
-    pub async fn before(&self, operation: &str, shape: ErrorShape) -> (Option<Response>, bool) {
+    /// Runs the pre-operation faults: `Err` is the answer to give instead (latency already
+    /// waited); `Ok` says what to do once the operation has committed.
+    pub async fn before(
+        &self,
+        operation: &str,
+        shape: ErrorShape,
+    ) -> Result<AfterCommit, Response> {
         let Some(config) = self.take(operation) else {
-            return (None, false);
+            return Ok(AfterCommit::default());
         };
         if config.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(config.latency_ms)).await;
         }
         if config.unauthorized {
-            return (Some(error(shape, StatusCode::UNAUTHORIZED, None)), false);
+            return Err(error(shape, StatusCode::UNAUTHORIZED, None));
         }
         if let Some(retry_after) = config.rate_limit_retry_after {
-            return (
-                Some(error(
-                    shape,
-                    StatusCode::TOO_MANY_REQUESTS,
-                    Some(retry_after),
-                )),
-                false,
-            );
+            return Err(error(
+                shape,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(retry_after),
+            ));
         }
         if config.error_rate_per_mille > 0 {
             let roll: u16 = self.rng.lock().expect("rng lock").gen_range(0..1000);
             if roll < config.error_rate_per_mille {
-                return (
-                    Some(error(shape, StatusCode::SERVICE_UNAVAILABLE, None)),
-                    false,
-                );
+                return Err(error(shape, StatusCode::SERVICE_UNAVAILABLE, None));
             }
         }
-        (None, config.drop_after_commit)
+        Ok(AfterCommit {
+            drop_connection: config.drop_after_commit,
+        })
+    }
+}
+
+/// What a fault asks for once the operation committed: answer, or drop the connection.
+/// The handlers that ignore it (reads, reward locks, webhook subscriptions) always answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AfterCommit {
+    pub drop_connection: bool,
+}
+
+impl AfterCommit {
+    /// The answer the caller sees: `response`, unless the fault drops the connection after a
+    /// success (a refusal commits nothing, so it is always answered).
+    pub fn answer(self, response: Response) -> Response {
+        if self.drop_connection && response.status().is_success() {
+            dropped_connection()
+        } else {
+            response
+        }
     }
 }
 

@@ -2,8 +2,16 @@
 //! API, faithful to `docs/providers/*.md`, plus a test console under `/__sim`.
 //!
 //! One listener, path prefixes: `/mokafaa/...` (the bank's real paths after the prefix),
-//! `/pongo/v1/...`, `/email/...`, `/__sim/...`. State is in memory; `POST /__sim/reset`
-//! returns to the seed data written in the README.
+//! `/pongo/v1/...`, `/email/...`, `/sms/...`, `/__sim/...`. State is in memory; `POST
+//! /__sim/reset` returns to the seed data written in the README.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`mokafaa`], [`pongo`] | each provider as `model` (rules, no HTTP), `http` (its API), `console` (`/__sim/<provider>`) |
+//! | [`email`], [`sms_verify`] | the transactional email API and the SMS verification service |
+//! | [`console`], [`console_api`], [`console_client`] | the `/__sim` console: its routes, its JSON shapes, and the typed client the tests use |
+//! | [`clock`], [`faults`] | the simulated clock and the per-operation fault switches |
+//! | [`reference_merchant`] | not a provider: the merchant's server (`/shop`), the example merchants copy |
 
 // Handlers return `Result<_, Response>` where the error is the HTTP answer itself; boxing
 // it would only add noise to a test server.
@@ -11,13 +19,16 @@
 
 pub mod clock;
 pub mod console;
+pub mod console_api;
+pub mod console_client;
 pub mod email;
 pub mod faults;
 pub mod mokafaa;
 pub mod pongo;
-pub mod shop;
+pub mod reference_merchant;
 pub mod sms_verify;
 
+use axum::response::Response;
 use axum::Router;
 use clock::SimClock;
 use faults::Faults;
@@ -25,6 +36,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
+
+/// What a handler answers. A refusal is an answer too, so the opening checks (faults, auth,
+/// parsing) return it with `?`.
+pub type Reply = Result<Response, Response>;
 
 /// Shared simulator state, cheap to clone into handlers.
 #[derive(Clone)]
@@ -109,10 +124,13 @@ pub fn app(sim: Sim) -> Router {
         .with_state(sim)
 }
 
-/// The simulators and, under `/shop`, the demo store's server (see [`shop`]).
-pub fn app_with_shop(sim: Sim, shop: shop::ShopConfig) -> Router {
+/// The simulators and, under `/shop`, the demo store's server (see [`reference_merchant`]).
+pub fn app_with_reference_merchant(sim: Sim, merchant: reference_merchant::Config) -> Router {
     Router::new()
-        .nest("/shop", shop::router(shop).with_state(sim.clone()))
+        .nest(
+            "/shop",
+            reference_merchant::router(merchant).with_state(sim.clone()),
+        )
         .merge(app(sim))
 }
 

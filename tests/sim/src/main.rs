@@ -1,6 +1,6 @@
 //! `loyalty-sim --listen 127.0.0.1:8788 [--seed N]`: the provider simulators for the local
 //! stack and the tests. With `SHOP_MERCHANT_API_SECRET` set (and optionally `SHOP_EDGE_URL`,
-//! `SHOP_MERCHANT_ID`) it also serves the demo store's server under `/shop`.
+//! `SHOP_MERCHANT_ID`) it also serves the demo store's server (the reference merchant server) under `/shop`.
 
 use std::process::ExitCode;
 
@@ -37,12 +37,12 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    // The demo store's server reaches the edge with the merchant's API secret, which the
+    // The reference merchant server reaches the edge with the merchant's API secret, which the
     // local stack passes in the environment (never on the command line).
     let app = match std::env::var("SHOP_MERCHANT_API_SECRET") {
-        Ok(api_secret) => loyalty_sim::app_with_shop(
+        Ok(api_secret) => loyalty_sim::app_with_reference_merchant(
             sim,
-            loyalty_sim::shop::ShopConfig {
+            loyalty_sim::reference_merchant::Config {
                 edge_url: std::env::var("SHOP_EDGE_URL")
                     .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
                 merchant_id: std::env::var("SHOP_MERCHANT_ID").unwrap_or_else(|_| "demo".into()),

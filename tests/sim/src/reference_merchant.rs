@@ -1,12 +1,22 @@
-//! The demo store's own server: what a merchant's backend does when a shopper places an
-//! order. It is no provider, but it is the one part of a deployment that belongs to the
-//! merchant, so the demo storefront (`www/demo/`) can be used end to end offline.
+//! A reference merchant server: the part of a deployment that belongs to the merchant,
+//! written out so merchants can read it as the example of what their own backend does when
+//! a shopper places an order. Locally it is the demo store's server (`POST /shop/orders`),
+//! so the demo storefront (`www/demo/`) works end to end offline.
 //!
-//! `POST /shop/orders` takes the cart as the page knows it and the Mokafaa receipt the
-//! widget gave the page. Like a real store it trusts neither: it verifies the receipt with
-//! the edge, captures the redemption, and reports the paid order to Pongo for the shopper
-//! enlisted on this cart; every call is signed with the merchant's API secret, which the
-//! page never sees. The answer says what the shopper paid with points and what they earned.
+//! What to copy, step by step ([`Merchant::place`]):
+//! 1. **Verify the receipt** the widget handed the page (`/v1/merchant/receipts/verify`):
+//!    the page is the shopper's, so its word is never believed.
+//! 2. **Apply the discount** only once `/v1/merchant/orders/paid` answered `captured` with
+//!    this very order's id ([`Merchant::capture`]); anything else, and the shopper pays the
+//!    full total.
+//! 3. **Call paid / cancelled with a signed request** ([`Merchant::call`]): every call under
+//!    `/v1/merchant/` carries `Loyalty-Signature: t=<unix>,v1=HMAC-SHA256(secret, "{t}.{body}")`
+//!    with the merchant's API secret, which only the server holds. A cancelled order is the
+//!    same signed call to `/v1/merchant/orders/cancelled` with
+//!    `{merchant_id, redemption_id, order_id}` (the demo has no cancel button).
+//!
+//! It also reports the paid order to Pongo (`/v1/merchant/pongo/orders`) for the shopper
+//! enlisted on this cart, and answers what the shopper paid with points and what they earned.
 
 use crate::Sim;
 use axum::extract::State;
@@ -24,10 +34,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-/// How the demo store reaches the edge.
+/// How the merchant's server reaches the edge.
 #[derive(Debug, Clone)]
-pub struct ShopConfig {
+pub struct Config {
     pub edge_url: String,
     pub merchant_id: String,
     /// The merchant API secret (`MERCHANT_API_SECRET__<ID>` on the edge).
@@ -65,15 +76,13 @@ pub struct OrderPlaced {
 
 static NEXT_ORDER: AtomicU64 = AtomicU64::new(1);
 
-pub fn router(config: ShopConfig) -> Router<Sim> {
-    let config = std::sync::Arc::new(config);
+/// `/orders` (served under `/shop`).
+pub fn router(config: Config) -> Router<Sim> {
+    let config = Arc::new(config);
     Router::new().route(
         "/orders",
-        post({
-            let config = config.clone();
-            move |state, headers, body| place_order(state, headers, body, config.clone())
-        })
-        .options(preflight),
+        post(move |state, headers, body| place_order(state, headers, body, config.clone()))
+            .options(preflight),
     )
 }
 
@@ -105,7 +114,7 @@ async fn place_order(
     State(sim): State<Sim>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-    config: std::sync::Arc<ShopConfig>,
+    config: Arc<Config>,
 ) -> Response {
     let mut response = match serde_json::from_slice::<PlaceOrder>(&body) {
         Err(e) => (
@@ -119,25 +128,23 @@ async fn place_order(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("web")
                 .to_string();
-            let placed = Shop {
+            let merchant = Merchant {
                 sim: &sim,
                 config: &config,
-            }
-            .place(order, &location)
-            .await;
-            Json(placed).into_response()
+            };
+            Json(merchant.place(order, &location).await).into_response()
         }
     };
     allow_origin(&headers, &mut response);
     response
 }
 
-struct Shop<'a> {
+struct Merchant<'a> {
     sim: &'a Sim,
-    config: &'a ShopConfig,
+    config: &'a Config,
 }
 
-impl Shop<'_> {
+impl Merchant<'_> {
     /// A signed merchant-API call; the edge's clock is the simulators', so is the signature's.
     async fn call<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Outcome<T> {
         let bytes = match serde_json::to_vec(body) {
@@ -175,56 +182,63 @@ impl Shop<'_> {
         }
     }
 
+    /// Steps 1 and 2: the receipt verified by the edge, then captured by this order. The
+    /// discount is the captured redemption's, and only when it is this order's.
+    async fn capture(
+        &self,
+        receipt: &str,
+        order_id: &str,
+        total: Money,
+    ) -> Outcome<MerchantRedemption> {
+        let verified: Outcome<MerchantRedemption> = self
+            .call(
+                "/v1/merchant/receipts/verify",
+                &VerifyReceiptRequest {
+                    merchant_id: self.config.merchant_id.clone(),
+                    receipt: receipt.to_string(),
+                },
+            )
+            .await;
+        let redemption = match verified {
+            Outcome::Done(redemption) => redemption,
+            refusal => return refusal,
+        };
+        let captured: Outcome<MerchantRedemption> = self
+            .call(
+                "/v1/merchant/orders/paid",
+                &OrderPaidRequest {
+                    merchant_id: self.config.merchant_id.clone(),
+                    redemption_id: redemption.redemption_id,
+                    order_id: order_id.to_string(),
+                    order_total: total,
+                },
+            )
+            .await;
+        match captured {
+            Outcome::Done(r)
+                if r.state == RedemptionState::Captured
+                    && r.order_id.as_deref() == Some(order_id) =>
+            {
+                Outcome::Done(r)
+            }
+            Outcome::Done(_) => refused("redemption_not_capturable"),
+            refusal => refusal,
+        }
+    }
+
     async fn place(&self, order: PlaceOrder, location: &str) -> OrderPlaced {
         let order_id = format!(
             "demo-{}-{}",
             self.sim.now(),
             NEXT_ORDER.fetch_add(1, Ordering::Relaxed)
         );
-        let merchant_id = self.config.merchant_id.clone();
-        // Mokafaa: the receipt is checked by the edge, never believed as the page sent it.
-        let mut discount = Money::zero(order.amount.currency);
         let mokafaa = match &order.receipt {
             None => None,
-            Some(receipt) => {
-                let verified: Outcome<MerchantRedemption> = self
-                    .call(
-                        "/v1/merchant/receipts/verify",
-                        &VerifyReceiptRequest {
-                            merchant_id: merchant_id.clone(),
-                            receipt: receipt.clone(),
-                        },
-                    )
-                    .await;
-                Some(match verified {
-                    Outcome::Refused { error } => Outcome::Refused { error },
-                    Outcome::Done(redemption) => {
-                        let captured: Outcome<MerchantRedemption> = self
-                            .call(
-                                "/v1/merchant/orders/paid",
-                                &OrderPaidRequest {
-                                    merchant_id: merchant_id.clone(),
-                                    redemption_id: redemption.redemption_id,
-                                    order_id: order_id.clone(),
-                                    order_total: order.amount,
-                                },
-                            )
-                            .await;
-                        // A discount only for a redemption captured by this very order.
-                        match captured {
-                            Outcome::Done(r)
-                                if r.state == RedemptionState::Captured
-                                    && r.order_id.as_deref() == Some(order_id.as_str()) =>
-                            {
-                                discount = r.discount;
-                                Outcome::Done(r)
-                            }
-                            Outcome::Done(_) => refused("redemption_not_capturable"),
-                            refusal => refusal,
-                        }
-                    }
-                })
-            }
+            Some(receipt) => Some(self.capture(receipt, &order_id, order.amount).await),
+        };
+        let discount = match &mokafaa {
+            Some(Outcome::Done(r)) => r.discount,
+            _ => Money::zero(order.amount.currency),
         };
         let paid = Money {
             minor: order.amount.minor.saturating_sub(discount.minor),
@@ -249,7 +263,7 @@ impl Shop<'_> {
             .call(
                 "/v1/merchant/pongo/orders",
                 &PongoOrderRequest {
-                    merchant_id,
+                    merchant_id: self.config.merchant_id.clone(),
                     order_id: order_id.clone(),
                     location_id: location.to_string(),
                     payment_status: PaymentStatus::Succeeded,

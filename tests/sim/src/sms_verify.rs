@@ -10,8 +10,10 @@
 //! 429 (60202); 5 sends per number per 10 minutes, then 429 (60203); a check with no pending
 //! verification is 404 (20404). Codes are 6 digits (Twilio's default length).
 
-use crate::faults::{dropped_connection, ErrorShape};
-use crate::Sim;
+use crate::console::refuse;
+use crate::console_api::{InboxQuery, TextedCode};
+use crate::faults::{AfterCommit, ErrorShape};
+use crate::{Reply, Sim};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -79,7 +81,24 @@ fn twilio_error(status: StatusCode, code: u32, message: &str) -> Response {
         .into_response()
 }
 
-fn authorized(headers: &HeaderMap, service: &str) -> Result<(), Response> {
+/// Twilio's 20404, for a wrong service or no pending verification.
+fn not_found() -> Response {
+    twilio_error(
+        StatusCode::NOT_FOUND,
+        20404,
+        "The requested resource was not found",
+    )
+}
+
+/// What both calls do first: the faults, HTTP Basic auth, the service, then the form body.
+async fn open<T: for<'de> Deserialize<'de>>(
+    sim: &Sim,
+    operation: &str,
+    headers: &HeaderMap,
+    service: &str,
+    bytes: &[u8],
+) -> Result<(AfterCommit, T), Response> {
+    let after = sim.faults().before(operation, ErrorShape::Pongo).await?;
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
@@ -92,13 +111,11 @@ fn authorized(headers: &HeaderMap, service: &str) -> Result<(), Response> {
         ));
     }
     if service != SERVICE_SID {
-        return Err(twilio_error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        ));
+        return Err(not_found());
     }
-    Ok(())
+    let form = serde_urlencoded::from_bytes(bytes)
+        .map_err(|_| twilio_error(StatusCode::BAD_REQUEST, 60200, "Invalid parameter"))?;
+    Ok((after, form))
 }
 
 #[derive(Deserialize)]
@@ -115,11 +132,6 @@ struct CheckForm {
     to: String,
     #[serde(rename = "Code")]
     code: String,
-}
-
-fn form<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, Response> {
-    serde_urlencoded::from_bytes(bytes)
-        .map_err(|_| twilio_error(StatusCode::BAD_REQUEST, 60200, "Invalid parameter"))
 }
 
 fn e164(to: &str) -> bool {
@@ -139,20 +151,14 @@ async fn send(
     Path(service): Path<String>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    let (fault, drop_after) = sim.faults().before("sms.send", ErrorShape::Pongo).await;
-    if let Some(response) = fault {
-        return response;
-    }
-    if let Err(r) = authorized(&headers, &service) {
-        return r;
-    }
-    let body: SendForm = match form(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body): (_, SendForm) = open(&sim, "sms.send", &headers, &service, &bytes).await?;
     if body.channel != "sms" || !e164(&body.to) {
-        return twilio_error(StatusCode::BAD_REQUEST, 60200, "Invalid parameter `To`");
+        return Err(twilio_error(
+            StatusCode::BAD_REQUEST,
+            60200,
+            "Invalid parameter `To`",
+        ));
     }
     let now = sim.now();
     let code = format!("{:06}", sim.rng().gen_range(0..1_000_000u32));
@@ -160,11 +166,11 @@ async fn send(
     let mut service = sim.sms();
     let answer = match service.pending(&body.to, now) {
         Some(v) if v.sends >= MAX_SENDS => {
-            return twilio_error(
+            return Err(twilio_error(
                 StatusCode::TOO_MANY_REQUESTS,
                 60203,
                 "Max send attempts reached",
-            )
+            ))
         }
         Some(v) => {
             v.sends += 1;
@@ -186,10 +192,7 @@ async fn send(
         }
     };
     drop(service);
-    if drop_after {
-        return dropped_connection();
-    }
-    (StatusCode::CREATED, Json(answer)).into_response()
+    Ok(after.answer((StatusCode::CREATED, Json(answer)).into_response()))
 }
 
 async fn check(
@@ -197,34 +200,18 @@ async fn check(
     Path(service): Path<String>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    let (fault, drop_after) = sim.faults().before("sms.check", ErrorShape::Pongo).await;
-    if let Some(response) = fault {
-        return response;
-    }
-    if let Err(r) = authorized(&headers, &service) {
-        return r;
-    }
-    let body: CheckForm = match form(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body): (_, CheckForm) = open(&sim, "sms.check", &headers, &service, &bytes).await?;
     let now = sim.now();
     let mut service = sim.sms();
-    let Some(v) = service.pending(&body.to, now) else {
-        return twilio_error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
-    };
+    let v = service.pending(&body.to, now).ok_or_else(not_found)?;
     if v.checks >= MAX_CHECKS {
         v.status = "max_attempts_reached".into();
-        return twilio_error(
+        return Err(twilio_error(
             StatusCode::TOO_MANY_REQUESTS,
             60202,
             "Max check attempts reached",
-        );
+        ));
     }
     v.checks += 1;
     if v.code == body.code {
@@ -232,27 +219,23 @@ async fn check(
     }
     let answer = view(v);
     drop(service);
-    if drop_after {
-        return dropped_connection();
-    }
-    Json(answer).into_response()
-}
-
-#[derive(Deserialize)]
-struct InboxQuery {
-    to: String,
+    Ok(after.answer(Json(answer).into_response()))
 }
 
 /// The last code texted to a number (`+9665...`), as the shopper's phone would show it.
-async fn inbox(State(sim): State<Sim>, Query(q): Query<InboxQuery>) -> Response {
+async fn inbox(State(sim): State<Sim>, Query(q): Query<InboxQuery>) -> Reply {
     let service = sim.sms();
-    match service.verifications.iter().rev().find(|v| v.to == q.to) {
-        Some(v) => Json(json!({"to": v.to, "code": v.code, "status": v.status, "sends": v.sends}))
-            .into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"message": "no code was texted to this number"})),
-        )
-            .into_response(),
-    }
+    let texted = service
+        .verifications
+        .iter()
+        .rev()
+        .find(|v| v.to == q.to)
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no code was texted to this number"))?;
+    Ok(Json(TextedCode {
+        to: texted.to.clone(),
+        code: texted.code.clone(),
+        status: texted.status.clone(),
+        sends: texted.sends,
+    })
+    .into_response())
 }

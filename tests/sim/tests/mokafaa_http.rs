@@ -2,6 +2,9 @@
 //! spellings, and each fault switched on and off. Field names are checked byte for byte
 //! against `providers/mokafaa.md`.
 
+use loyalty_sim::console_client::SimConsole;
+use loyalty_sim::faults::FaultConfig;
+use loyalty_sim::mokafaa::Config;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -11,6 +14,7 @@ struct Bank {
     base: String,
     http: reqwest::Client,
     token: String,
+    console: SimConsole,
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -25,6 +29,11 @@ fn sorted(names: &[&str]) -> Vec<String> {
     k
 }
 
+/// The bank's `errorCode` in an answer.
+fn code(answer: &(u16, Value)) -> Option<i64> {
+    answer.1["errorCode"].as_i64()
+}
+
 impl Bank {
     async fn start() -> Bank {
         let (addr, _sim) = loyalty_sim::spawn("127.0.0.1:0", 7).await.unwrap();
@@ -34,15 +43,29 @@ impl Bank {
             .as_str()
             .unwrap()
             .to_string();
-        Bank { base, http, token }
+        let console = SimConsole::new(&base);
+        Bank {
+            base,
+            http,
+            token,
+            console,
+        }
+    }
+
+    /// A scoped call with the bearer and merchant tokens.
+    fn scoped(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(
+                method,
+                format!("{}{SIT}/blu-loyalty/1.0.0/{path}", self.base),
+            )
+            .bearer_auth(&self.token)
+            .header("merchantToken", "sim-merchant-token")
     }
 
     async fn call(&self, path: &str, body: Value) -> (u16, Value) {
         let r = self
-            .http
-            .post(format!("{}{SIT}/blu-loyalty/1.0.0/{path}", self.base))
-            .bearer_auth(&self.token)
-            .header("merchantToken", "sim-merchant-token")
+            .scoped(reqwest::Method::POST, path)
             .json(&body)
             .send()
             .await
@@ -50,51 +73,26 @@ impl Bank {
         (r.status().as_u16(), r.json().await.unwrap())
     }
 
-    async fn console(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}/__sim{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn otp_for(&self, mobile: &str) -> (String, String) {
-        let v = self.console(&format!("/mokafaa/otp?mobile={mobile}")).await;
-        (
-            v["otp"].as_str().unwrap().to_string(),
-            v["otp_token"].as_str().unwrap().to_string(),
+    /// `otp-validation` of `amount` (SAR, as the bank takes it) with a texted OTP.
+    async fn redeem(&self, (otp, token): &(String, String), amount: &str) -> (u16, Value) {
+        self.call(
+            "otp-validation",
+            json!({"OTPValue": otp, "OTPToken": token, "amount": amount}),
         )
+        .await
     }
 
-    async fn advance(&self, seconds: u32) {
-        self.http
-            .post(format!("{}/__sim/clock/advance", self.base))
-            .json(&json!({"seconds": seconds}))
+    async fn list(&self) -> reqwest::Response {
+        self.scoped(reqwest::Method::GET, "redemption-transactions")
             .send()
             .await
-            .unwrap();
+            .unwrap()
     }
 
-    async fn fault(&self, operation: &str, config: Value) {
-        let r = self
-            .http
-            .put(format!("{}/__sim/faults/{operation}", self.base))
-            .json(&config)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-    }
-
-    async fn clear_faults(&self) {
-        self.http
-            .delete(format!("{}/__sim/faults", self.base))
-            .send()
-            .await
-            .unwrap();
+    /// The last OTP texted to `mobile` and its token.
+    async fn otp_for(&self, mobile: &str) -> (String, String) {
+        let texted = self.console.texted_otp(mobile).await.expect("an OTP");
+        (texted.otp, texted.otp_token)
     }
 }
 
@@ -133,7 +131,7 @@ async fn token_success_failure_and_expiry() {
     assert_eq!(status, 401);
     assert_eq!(keys(&bad), sorted(&["error", "error_description"]));
 
-    bank.advance(3601).await;
+    bank.console.advance_clock(3601).await;
     let (status, gateway) = bank
         .call(
             "customer-authorization",
@@ -152,12 +150,7 @@ async fn merchant_token_raw_or_bearer() {
     let bank = Bank::start().await;
     for merchant in ["sim-merchant-token", "Bearer sim-merchant-token"] {
         let r = bank
-            .http
-            .get(format!(
-                "{}{SIT}/blu-loyalty/1.0.0/redemption-transactions",
-                bank.base
-            ))
-            .bearer_auth(&bank.token)
+            .scoped(reqwest::Method::GET, "redemption-transactions")
             .header("merchantToken", merchant)
             .send()
             .await
@@ -262,13 +255,8 @@ async fn otp_redeem_reverse_and_list_with_the_documented_shapes() {
     );
 
     let list: Value = bank
-        .http
-        .get(format!(
-            "{}{SIT}/blu-loyalty/1.0.0/redemption-transactions?from=0&to=99999999999",
-            bank.base
-        ))
-        .bearer_auth(&bank.token)
-        .header("merchantToken", "sim-merchant-token")
+        .scoped(reqwest::Method::GET, "redemption-transactions")
+        .query(&[("from", "0"), ("to", "99999999999")])
         .send()
         .await
         .unwrap()
@@ -289,9 +277,9 @@ async fn otp_redeem_reverse_and_list_with_the_documented_shapes() {
             assert!(t.get(field).is_some(), "{field}");
         }
     }
-    let books = bank.console("/mokafaa/books").await;
+    let books = bank.console.mokafaa_books().await;
     assert_eq!(
-        books["customers"][0]["points"], 1_000_000,
+        books.customers[0].points, 1_000_000,
         "redeemed then reversed: back to the start"
     );
 }
@@ -299,14 +287,14 @@ async fn otp_redeem_reverse_and_list_with_the_documented_shapes() {
 #[tokio::test]
 async fn answers_in_the_string_spelling_when_switched() {
     let bank = Bank::start().await;
-    let r = bank
-        .http
-        .put(format!("{}/__sim/mokafaa/config", bank.base))
-        .json(&json!({"answer_numbers_as_strings": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let set = bank
+        .console
+        .set_mokafaa_config(&Config {
+            answer_numbers_as_strings: true,
+            ..Config::default()
+        })
+        .await;
+    assert!(set.answer_numbers_as_strings);
     let (_, auth) = bank
         .call(
             "customer-authorization",
@@ -338,155 +326,54 @@ async fn answers_in_the_string_spelling_when_switched() {
 async fn every_documented_error_code_over_http() {
     let bank = Bank::start().await;
     let auth = |mobile: &str| json!({"mobile": mobile, "currency": "SAR", "lang": "en"});
-    let code = |v: &Value| v["errorCode"].as_i64();
-    assert_eq!(
-        code(
-            &bank
-                .call("customer-authorization", json!({"currency": "SAR"}))
-                .await
-                .1
-        ),
-        Some(101)
-    );
-    assert_eq!(
-        code(
-            &bank
-                .call("customer-authorization", auth("0500000000"))
-                .await
-                .1
-        ),
-        Some(209)
-    );
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "customer-authorization",
-                    json!({"mobile": "0501234567", "mappingPosID": "77"})
-                )
-                .await
-                .1
-        ),
-        Some(206)
-    );
+    for (body, expected) in [
+        (json!({"currency": "SAR"}), 101),
+        (auth("0500000000"), 209),
+        (json!({"mobile": "0501234567", "mappingPosID": "77"}), 206),
+    ] {
+        let answer = bank.call("customer-authorization", body.clone()).await;
+        assert_eq!(code(&answer), Some(expected), "{body}");
+    }
 
     bank.call("customer-authorization", auth("0559876543"))
         .await;
-    let (otp, t) = bank.otp_for("0559876543").await;
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "otp-validation",
-                    json!({"OTPValue": otp, "OTPToken": t, "amount": "50"})
-                )
-                .await
-                .1
-        ),
-        Some(204)
-    );
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "otp-validation",
-                    json!({"OTPValue": otp, "OTPToken": t, "amount": "0.50"})
-                )
-                .await
-                .1
-        ),
-        Some(205)
-    );
-    let too_much = bank
-        .call(
-            "otp-validation",
-            json!({"OTPValue": otp, "OTPToken": t, "amount": "200000"}),
-        )
-        .await
-        .1;
+    let poor = bank.otp_for("0559876543").await;
+    for (amount, expected) in [("50", 204), ("0.50", 205)] {
+        let answer = bank.redeem(&poor, amount).await;
+        assert_eq!(code(&answer), Some(expected), "{amount} SAR");
+    }
+    let too_much = bank.redeem(&poor, "200000").await.1;
     assert!(too_much["message"].as_str().unwrap().contains("exceed"));
 
     bank.call("customer-authorization", auth("0533333333"))
         .await;
-    let (otp, t) = bank.otp_for("0533333333").await;
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "otp-validation",
-                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
-                )
-                .await
-                .1
-        ),
-        Some(304)
-    );
+    let blocked = bank.otp_for("0533333333").await;
+    assert_eq!(code(&bank.redeem(&blocked, "10").await), Some(304));
 
     bank.call("customer-authorization", auth("0501234567"))
         .await;
-    assert_eq!(
-        code(
-            &bank
-                .call("customer-authorization", auth("0501234567"))
-                .await
-                .1
-        ),
-        Some(210)
-    );
-    let (otp, t) = bank.otp_for("0501234567").await;
-    let wrong = if otp == "0000" { "1111" } else { "0000" };
+    let again = bank
+        .call("customer-authorization", auth("0501234567"))
+        .await;
+    assert_eq!(code(&again), Some(210));
+    let rich = bank.otp_for("0501234567").await;
+    let wrong = if rich.0 == "0000" { "1111" } else { "0000" };
     for _ in 0..5 {
-        assert_eq!(
-            code(
-                &bank
-                    .call(
-                        "otp-validation",
-                        json!({"OTPValue": wrong, "OTPToken": t, "amount": "10"})
-                    )
-                    .await
-                    .1
-            ),
-            Some(301)
-        );
+        let guess = bank
+            .redeem(&(wrong.to_string(), rich.1.clone()), "10")
+            .await;
+        assert_eq!(code(&guess), Some(301));
     }
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "otp-validation",
-                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
-                )
-                .await
-                .1
-        ),
-        Some(401)
-    );
-    bank.advance(181).await;
+    assert_eq!(code(&bank.redeem(&rich, "10").await), Some(401));
+    bank.console.advance_clock(181).await;
     bank.call("customer-authorization", auth("0501234567"))
         .await;
-    let (otp, t) = bank.otp_for("0501234567").await;
-    bank.advance(181).await;
-    assert_eq!(
-        code(
-            &bank
-                .call(
-                    "otp-validation",
-                    json!({"OTPValue": otp, "OTPToken": t, "amount": "10"})
-                )
-                .await
-                .1
-        ),
-        Some(303)
-    );
+    let late = bank.otp_for("0501234567").await;
+    bank.console.advance_clock(181).await;
+    assert_eq!(code(&bank.redeem(&late, "10").await), Some(303));
     // Malformed JSON gets the documented shape, not a crash.
     let r = bank
-        .http
-        .post(format!(
-            "{}{SIT}/blu-loyalty/1.0.0/otp-validation",
-            bank.base
-        ))
-        .bearer_auth(&bank.token)
-        .header("merchantToken", "sim-merchant-token")
+        .scoped(reqwest::Method::POST, "otp-validation")
         .body("{not json")
         .send()
         .await
@@ -498,30 +385,23 @@ async fn every_documented_error_code_over_http() {
 #[tokio::test]
 async fn each_fault_switches_on_and_off() {
     let bank = Bank::start().await;
-    let list = "redemption-transactions";
-    let get = || {
-        bank.http
-            .get(format!("{}{SIT}/blu-loyalty/1.0.0/{list}", bank.base))
-            .bearer_auth(&bank.token)
-            .header("merchantToken", "sim-merchant-token")
-            .send()
-    };
-    bank.fault("mokafaa.transactions", json!({"latency_ms": 300}))
+    let faults = &bank.console;
+    faults
+        .inject_fault("mokafaa.transactions", FaultConfig::latency(300))
         .await;
     let started = Instant::now();
-    assert_eq!(get().await.unwrap().status(), 200);
+    assert_eq!(bank.list().await.status(), 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
 
-    bank.fault(
-        "mokafaa.transactions",
-        json!({"error_rate_per_mille": 1000}),
-    )
-    .await;
-    assert_eq!(get().await.unwrap().status(), 503);
-
-    bank.fault("mokafaa.transactions", json!({"rate_limit_retry_after": 7}))
+    faults
+        .inject_fault("mokafaa.transactions", FaultConfig::outage())
         .await;
-    let limited = get().await.unwrap();
+    assert_eq!(bank.list().await.status(), 503);
+
+    faults
+        .inject_fault("mokafaa.transactions", FaultConfig::throttled(7))
+        .await;
+    let limited = bank.list().await;
     assert_eq!(
         (
             limited.status().as_u16(),
@@ -530,35 +410,31 @@ async fn each_fault_switches_on_and_off() {
         (429, "7")
     );
 
-    bank.fault("mokafaa.transactions", json!({"unauthorized": true}))
+    faults
+        .inject_fault("mokafaa.transactions", FaultConfig::unauthorized())
         .await;
-    let r = get().await.unwrap();
+    let r = bank.list().await;
     assert_eq!(r.status(), 401);
     assert_eq!(
         keys(&r.json::<Value>().await.unwrap()),
         sorted(&["httpCode", "httpMessage", "moreInformation"])
     );
 
-    bank.clear_faults().await;
-    assert_eq!(get().await.unwrap().status(), 200);
+    faults.clear_faults().await;
+    assert_eq!(bank.list().await.status(), 200);
 
     // Commit, then drop: the caller sees no answer, the books show the redemption.
     bank.call("customer-authorization", json!({"mobile": "0501234567"}))
         .await;
     let (otp, t) = bank.otp_for("0501234567").await;
-    bank.fault(
-        "mokafaa.otp_validation",
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
+    faults
+        .inject_fault(
+            "mokafaa.otp_validation",
+            FaultConfig::lost_answer().times(1),
+        )
+        .await;
     let dropped = bank
-        .http
-        .post(format!(
-            "{}{SIT}/blu-loyalty/1.0.0/otp-validation",
-            bank.base
-        ))
-        .bearer_auth(&bank.token)
-        .header("merchantToken", "sim-merchant-token")
+        .scoped(reqwest::Method::POST, "otp-validation")
         .json(&json!({"OTPValue": otp, "OTPToken": t, "amount": "10"}))
         .send()
         .await;
@@ -567,11 +443,11 @@ async fn each_fault_switches_on_and_off() {
         Ok(r) => r.json::<Value>().await.is_err(),
     };
     assert!(lost, "the answer must not arrive");
-    let books = bank.console("/mokafaa/books").await;
-    assert_eq!(books["transactions"].as_array().unwrap().len(), 1);
-    assert_eq!(books["customers"][0]["points"], 1_000_000 - 2_500);
+    let books = faults.mokafaa_books().await;
+    assert_eq!(books.transactions.len(), 1);
+    assert_eq!(books.customers[0].points, 1_000_000 - 2_500);
     // `times: 1` switched itself off.
-    assert_eq!(bank.console("/faults").await["faults"], json!({}));
+    assert!(faults.faults().await.is_empty());
 }
 
 #[tokio::test]
@@ -603,7 +479,7 @@ async fn email_api_stores_messages_and_refuses_bad_ones() {
         .status(),
         422
     );
-    let outbox = bank.console("/email/outbox?to=a@example.sa").await;
-    assert_eq!(outbox["messages"].as_array().unwrap().len(), 1);
-    assert_eq!(outbox["messages"][0]["Subject"], "Hi");
+    let outbox = bank.console.emails("a@example.sa").await;
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].message.subject, "Hi");
 }

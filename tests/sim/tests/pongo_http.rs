@@ -3,6 +3,8 @@
 //! and faults.
 
 use loyalty_shared::signature::{verify, PayloadLayout};
+use loyalty_sim::console_client::{approval, authorization_code, SimConsole};
+use loyalty_sim::faults::FaultConfig;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -11,40 +13,31 @@ const ALL_SCOPES: &str = "customer.create,customer.read,customer.update,reward.c
 struct Pongo {
     base: String,
     http: reqwest::Client,
+    console: SimConsole,
 }
 
 impl Pongo {
     async fn start() -> Pongo {
         let (addr, _) = loyalty_sim::spawn("127.0.0.1:0", 3).await.unwrap();
+        let base = format!("http://{addr}");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
+        let console = SimConsole::new(&base);
         Pongo {
-            base: format!("http://{addr}"),
+            base,
             http,
+            console,
         }
     }
 
     /// The merchant's browser approves on the form; returns the redirect Location.
     async fn approve(&self, state: &str, scopes: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/pongo/v1/oauth/approve", self.base))
-            .form(&[
-                ("client_id", "sim-pongo-client"),
-                ("state", state),
-                (
-                    "redirect_uri",
-                    "http://127.0.0.1:8787/v1/admin/pongo/callback",
-                ),
-                ("scope", scopes),
-            ])
-            .send()
+        let redirect_uri = "http://127.0.0.1:8787/v1/admin/pongo/callback";
+        self.console
+            .approve_pongo(&approval(state, redirect_uri, scopes))
             .await
-            .unwrap();
-        assert_eq!(r.status(), 302);
-        r.headers()["location"].to_str().unwrap().to_string()
     }
 
     async fn exchange(&self, code: &str) -> reqwest::Response {
@@ -63,14 +56,7 @@ impl Pongo {
 
     async fn connect(&self, scopes: &str) -> String {
         let location = self.approve("s", scopes).await;
-        let code = location
-            .split("code=")
-            .nth(1)
-            .unwrap()
-            .split('&')
-            .next()
-            .unwrap()
-            .to_string();
+        let code = authorization_code(&location).unwrap();
         let token: Value = self.exchange(&code).await.json().await.unwrap();
         token["access_token"].as_str().unwrap().to_string()
     }
@@ -94,15 +80,18 @@ impl Pongo {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn books(&self) -> Value {
+    /// `POST /v1/orders` of [`order`] `F1`, as sent (the test reads the raw answer).
+    async fn post_f1(&self, token: &str) -> reqwest::Result<reqwest::Response> {
         self.http
-            .get(format!("{}/__sim/pongo/books", self.base))
+            .post(format!("{}/pongo/v1/orders", self.base))
+            .bearer_auth(token)
+            .json(&order("F1", 1000))
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+    }
+
+    async fn orders_stored(&self) -> usize {
+        self.console.pongo_orders().await.len()
     }
 }
 
@@ -140,14 +129,8 @@ async fn oauth_connect_end_to_end_and_a_code_works_once() {
     let location = pongo.approve("state-123", ALL_SCOPES).await;
     assert!(location.starts_with("http://127.0.0.1:8787/v1/admin/pongo/callback?code="));
     assert!(location.ends_with("&state=state-123"));
-    let code = location
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
-    let token = pongo.exchange(code).await;
+    let code = authorization_code(&location).unwrap();
+    let token = pongo.exchange(&code).await;
     assert_eq!(token.status(), 200);
     let token: Value = token.json().await.unwrap();
     assert_eq!(token["token_type"], "Bearer");
@@ -156,7 +139,7 @@ async fn oauth_connect_end_to_end_and_a_code_works_once() {
         3,
         "JWT-shaped"
     );
-    let reused = pongo.exchange(code).await;
+    let reused = pongo.exchange(&code).await;
     assert_eq!(reused.status(), 422);
     assert!(reused.json::<Value>().await.unwrap()["errors"]["code"].is_array());
 
@@ -206,12 +189,7 @@ async fn tokens_and_scopes_are_enforced() {
         )
         .await;
     assert_eq!(status, 403);
-    pongo
-        .http
-        .post(format!("{}/__sim/pongo/revoke-tokens", pongo.base))
-        .send()
-        .await
-        .unwrap();
+    pongo.console.revoke_pongo_tokens().await;
     let (status, _) = pongo
         .send(reqwest::Method::GET, &read_only, "/stores", None)
         .await;
@@ -310,10 +288,10 @@ async fn orders_award_the_earn_rule_and_repeat_as_202() {
         (status, again["message"].clone()),
         (202, json!("This order has already been processed."))
     );
-    let books = pongo.books().await;
-    assert_eq!(books["orders"].as_array().unwrap().len(), 4);
-    assert_eq!(books["customers"][0]["points"], 320 + 7 + 29 + 150);
-    let id = books["orders"][3]["id"].as_str().unwrap().to_string();
+    let books = pongo.console.pongo_books().await;
+    assert_eq!(books.orders.len(), 4);
+    assert_eq!(books.customers[0].points, 320 + 7 + 29 + 150);
+    let id = books.orders[3].id.clone();
     // The 202 names the order; reading it back gives the points it earned the first time.
     assert_eq!(again["data"]["id"], json!(id));
     let (status, read) = pongo
@@ -336,7 +314,10 @@ async fn orders_award_the_earn_rule_and_repeat_as_202() {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(pongo.books().await["customers"][0]["points"], 320 + 7 + 29);
+    assert_eq!(
+        pongo.console.pongo_books().await.customers[0].points,
+        320 + 7 + 29
+    );
     let (status, e) = pongo
         .send(
             reqwest::Method::POST,
@@ -402,7 +383,7 @@ async fn rewards_filter_buy_lock_and_use() {
         .await;
     assert_eq!(status, 201);
     let id = won["data"]["id"].as_str().unwrap().to_string();
-    assert_eq!(pongo.books().await["customers"][0]["points"], 70);
+    assert_eq!(pongo.console.pongo_books().await.customers[0].points, 70);
     let (status, e) = pongo
         .send(
             reqwest::Method::POST,
@@ -527,35 +508,12 @@ async fn webhook_deliveries_are_signed() {
 async fn faults_on_orders_including_commit_then_drop() {
     let pongo = Pongo::start().await;
     let t = pongo.connect(ALL_SCOPES).await;
-    let fault = |config: Value| {
-        pongo
-            .http
-            .put(format!("{}/__sim/faults/pongo.orders.create", pongo.base))
-            .json(&config)
-            .send()
-    };
-    fault(json!({"error_rate_per_mille": 1000})).await.unwrap();
-    assert_eq!(
-        pongo
-            .send(
-                reqwest::Method::POST,
-                &t,
-                "/orders",
-                Some(order("F1", 1000))
-            )
-            .await
-            .0,
-        503
-    );
-    fault(json!({"rate_limit_retry_after": 3})).await.unwrap();
-    let r = pongo
-        .http
-        .post(format!("{}/pongo/v1/orders", pongo.base))
-        .bearer_auth(&t)
-        .json(&order("F1", 1000))
-        .send()
-        .await
-        .unwrap();
+    let fault = |config: FaultConfig| pongo.console.inject_fault("pongo.orders.create", config);
+    let status = |r: reqwest::Result<reqwest::Response>| r.unwrap().status().as_u16();
+    fault(FaultConfig::outage()).await;
+    assert_eq!(status(pongo.post_f1(&t).await), 503);
+    fault(FaultConfig::throttled(3)).await;
+    let r = pongo.post_f1(&t).await.unwrap();
     assert_eq!(
         (
             r.status().as_u16(),
@@ -563,53 +521,18 @@ async fn faults_on_orders_including_commit_then_drop() {
         ),
         (429, "3")
     );
-    fault(json!({"unauthorized": true})).await.unwrap();
-    assert_eq!(
-        pongo
-            .send(
-                reqwest::Method::POST,
-                &t,
-                "/orders",
-                Some(order("F1", 1000))
-            )
-            .await
-            .0,
-        401
-    );
-    fault(json!({"drop_after_commit": true, "times": 1}))
-        .await
-        .unwrap();
-    let dropped = pongo
-        .http
-        .post(format!("{}/pongo/v1/orders", pongo.base))
-        .bearer_auth(&t)
-        .json(&order("F1", 1000))
-        .send()
-        .await;
+    fault(FaultConfig::unauthorized()).await;
+    assert_eq!(status(pongo.post_f1(&t).await), 401);
+    fault(FaultConfig::lost_answer().times(1)).await;
     assert!(
-        match dropped {
+        match pongo.post_f1(&t).await {
             Err(_) => true,
             Ok(r) => r.json::<Value>().await.is_err(),
         },
         "no answer arrives"
     );
-    assert_eq!(
-        pongo.books().await["orders"].as_array().unwrap().len(),
-        1,
-        "but the order was stored"
-    );
+    assert_eq!(pongo.orders_stored().await, 1, "but the order was stored");
     // After the outage a resend is Pongo's duplicate: 202, still one order.
-    assert_eq!(
-        pongo
-            .send(
-                reqwest::Method::POST,
-                &t,
-                "/orders",
-                Some(order("F1", 1000))
-            )
-            .await
-            .0,
-        202
-    );
-    assert_eq!(pongo.books().await["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(status(pongo.post_f1(&t).await), 202);
+    assert_eq!(pongo.orders_stored().await, 1);
 }

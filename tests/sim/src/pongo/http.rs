@@ -1,24 +1,19 @@
-//! Pongo loyalty API simulator, following `providers/pongo.md`: OAuth form, code exchange
-//! and scopes; stores; customers keyed by phone with both opt-ins; orders (202 on a repeated
-//! `order_id`, points from `partnerParameters`); checkins with the delay rule; rewards;
-//! signed webhooks; Laravel-style 422 errors. The pure model is [`model`]; HTTP is here.
-//!
-//! [I] field names and paths (Pongo does not publish them) are the constants in [`model`].
+//! Pongo's API over HTTP, as `docs/providers/pongo.md` shows it: the OAuth form, code
+//! exchange and scopes; stores; customers; orders (202 on a repeated `order_id`); checkins;
+//! rewards; signed webhooks; Laravel-style 422s. The rules are in [`super::model`].
 
-pub mod model;
-
-use crate::faults::{dropped_connection, ErrorShape};
-use crate::Sim;
-use axum::extract::{Path, Query, State};
+use super::model::{self, Invalid, Scope};
+use crate::console_api::Data;
+use crate::faults::{AfterCommit, ErrorShape};
+use crate::{Reply, Sim};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use loyalty_shared::signature::{sign, PayloadLayout};
-pub use model::Pongo;
-use model::{Invalid, Scope};
 use rand::Rng;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub fn router() -> Router<Sim> {
@@ -49,17 +44,6 @@ pub fn router() -> Router<Sim> {
         .route("/v1/webhooks", post(subscribe))
 }
 
-pub fn console() -> Router<Sim> {
-    Router::new()
-        .route("/books", get(console_books))
-        .route("/partner-parameters", put(console_partner_parameters))
-        .route("/revoke-tokens", post(console_revoke))
-        .route("/customers", post(console_customer))
-        .route("/rewards", post(console_reward))
-        .route("/customers/{key}/rewards", post(console_buy_reward))
-        .route("/config", put(console_config))
-}
-
 fn unauthenticated() -> Response {
     (
         StatusCode::UNAUTHORIZED,
@@ -69,25 +53,27 @@ fn unauthenticated() -> Response {
 }
 
 /// Laravel's validation answer.
-fn unprocessable(invalid: Invalid) -> Response {
-    let errors: serde_json::Map<String, Value> = invalid
-        .errors
-        .iter()
-        .map(|(field, message)| (field.clone(), json!([message])))
-        .collect();
-    let first = invalid
-        .errors
-        .first()
-        .map(|(_, m)| m.clone())
-        .unwrap_or_else(|| "The given data was invalid.".into());
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({"message": first, "errors": errors})),
-    )
-        .into_response()
+impl From<Invalid> for Response {
+    fn from(invalid: Invalid) -> Response {
+        let errors: serde_json::Map<String, Value> = invalid
+            .errors
+            .iter()
+            .map(|(field, message)| (field.clone(), json!([message])))
+            .collect();
+        let first = invalid
+            .errors
+            .first()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| "The given data was invalid.".into());
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"message": first, "errors": errors})),
+        )
+            .into_response()
+    }
 }
 
-fn not_found(what: &str) -> Response {
+pub(super) fn not_found(what: &str) -> Response {
     (
         StatusCode::NOT_FOUND,
         Json(json!({"message": format!("{what} not found.")})),
@@ -95,17 +81,27 @@ fn not_found(what: &str) -> Response {
         .into_response()
 }
 
-/// Faults, then the bearer token and its scope. `Ok(drop_after_commit)`.
+/// A change of something looked up by key: `None` is a 404 naming `what`, a refusal a 422.
+pub(super) fn found<T>(what: &str, outcome: Option<Result<T, Invalid>>) -> Result<T, Response> {
+    match outcome {
+        None => Err(not_found(what)),
+        Some(result) => result.map_err(Response::from),
+    }
+}
+
+/// Pongo's envelope: `{"data": ...}` with `status`.
+pub(super) fn data<T: Serialize>(status: StatusCode, data: T) -> Response {
+    (status, Json(Data { data })).into_response()
+}
+
+/// Faults, then the bearer token and its scope.
 async fn guard(
     sim: &Sim,
     headers: &HeaderMap,
     operation: &str,
     scope: Scope,
-) -> Result<bool, Response> {
-    let drop_after = match sim.faults().before(operation, ErrorShape::Pongo).await {
-        (Some(response), _) => return Err(response),
-        (None, drop_after) => drop_after,
-    };
+) -> Result<AfterCommit, Response> {
+    let after = sim.faults().before(operation, ErrorShape::Pongo).await?;
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -119,27 +115,28 @@ async fn guard(
             Json(json!({"message": "This action is unauthorized."})),
         )
             .into_response()),
-        Some(_) => Ok(drop_after),
+        Some(_) => Ok(after),
     }
 }
 
-/// A JSON object body, or the 422 a Laravel backend gives for an unreadable one.
-fn object(bytes: &[u8]) -> Result<Value, Response> {
-    serde_json::from_slice::<Value>(bytes)
+/// [`guard`], then the body: a JSON object, or the 422 a Laravel backend gives for anything
+/// else.
+async fn guard_body(
+    sim: &Sim,
+    headers: &HeaderMap,
+    operation: &str,
+    scope: Scope,
+    bytes: &[u8],
+) -> Result<(AfterCommit, Value), Response> {
+    let after = guard(sim, headers, operation, scope).await?;
+    let body = serde_json::from_slice::<Value>(bytes)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| unprocessable(Invalid::field("body", "The body must be a JSON object.")))
+        .ok_or_else(|| Invalid::field("body", "The body must be a JSON object."))?;
+    Ok((after, body))
 }
 
-fn finish(drop_after: bool, response: Response) -> Response {
-    if drop_after && response.status().is_success() {
-        dropped_connection()
-    } else {
-        response
-    }
-}
-
-fn random_id(sim: &Sim) -> String {
+pub(super) fn random_id(sim: &Sim) -> String {
     let bytes: [u8; 12] = sim.rng().gen();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -161,26 +158,25 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-async fn oauth_form(State(sim): State<Sim>, Query(q): Query<FormQuery>) -> Response {
+fn bad_form(page: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Html(page.to_string())).into_response()
+}
+
+/// Never redirect to an address that is not whitelisted.
+fn invalid_client() -> Response {
+    bad_form("<h1>Invalid client or redirect_uri</h1>")
+}
+
+async fn oauth_form(State(sim): State<Sim>, Query(q): Query<FormQuery>) -> Reply {
     let pongo = sim.pongo();
     let (Some(client_id), Some(state), Some(redirect_uri)) = (q.client_id, q.state, q.redirect_uri)
     else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(
-                "<h1>Invalid request</h1><p>client_id, state and redirect_uri are required.</p>"
-                    .to_string(),
-            ),
-        )
-            .into_response();
+        return Err(bad_form(
+            "<h1>Invalid request</h1><p>client_id, state and redirect_uri are required.</p>",
+        ));
     };
     if client_id != pongo.config.client_id || !pongo.redirect_allowed(&redirect_uri) {
-        // Never redirect to an address that is not whitelisted.
-        return (
-            StatusCode::BAD_REQUEST,
-            Html("<h1>Invalid client or redirect_uri</h1>".to_string()),
-        )
-            .into_response();
+        return Err(invalid_client());
     }
     let scope = q.scope.unwrap_or_default();
     let page = format!(
@@ -197,31 +193,25 @@ async fn oauth_form(State(sim): State<Sim>, Query(q): Query<FormQuery>) -> Respo
         redirect = escape(&redirect_uri),
         scope_value = escape(&scope),
     );
-    Html(page).into_response()
+    Ok(Html(page).into_response())
 }
 
-#[derive(Deserialize)]
-struct Approve {
-    client_id: String,
-    state: String,
-    redirect_uri: String,
+/// What the consent form posts to `/pongo/v1/oauth/approve` when the merchant approves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub client_id: String,
+    pub state: String,
+    pub redirect_uri: String,
     #[serde(default)]
-    scope: String,
+    pub scope: String,
 }
 
-async fn oauth_approve(
-    State(sim): State<Sim>,
-    axum::extract::Form(a): axum::extract::Form<Approve>,
-) -> Response {
+async fn oauth_approve(State(sim): State<Sim>, Form(a): Form<Approval>) -> Reply {
     let code = random_id(&sim);
     let now = sim.now();
     let mut pongo = sim.pongo();
     if a.client_id != pongo.config.client_id || !pongo.redirect_allowed(&a.redirect_uri) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html("<h1>Invalid client or redirect_uri</h1>".to_string()),
-        )
-            .into_response();
+        return Err(invalid_client());
     }
     pongo.issue_code(
         code.clone(),
@@ -239,7 +229,7 @@ async fn oauth_approve(
         a.redirect_uri,
         urlencode(&a.state)
     );
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
 fn urlencode(text: &str) -> String {
@@ -266,14 +256,11 @@ async fn oauth_token(
     State(sim): State<Sim>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    if let (Some(response), _) = sim
-        .faults()
+) -> Reply {
+    // The exchange is answered even after a `drop_after_commit`: only refusals are simulated.
+    sim.faults()
         .before("pongo.oauth_token", ErrorShape::Pongo)
-        .await
-    {
-        return response;
-    }
+        .await?;
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -281,18 +268,14 @@ async fn oauth_token(
     let request: Option<TokenRequest> = if json {
         serde_json::from_slice(&bytes).ok()
     } else {
-        serde_urlencoded_parse(&bytes)
+        serde_urlencoded::from_bytes(&bytes).ok()
     };
-    let Some(request) = request else {
-        return unprocessable(Invalid::field("code", "The code field is required."));
-    };
+    let code_required = || Invalid::field("code", "The code field is required.");
+    let request = request.ok_or_else(code_required)?;
     match request.grant_type.as_deref() {
         Some("client_credentials") | Some("authorization_code") => {}
         _ => {
-            return unprocessable(Invalid::field(
-                "grant_type",
-                "The selected grant type is invalid.",
-            ))
+            return Err(Invalid::field("grant_type", "The selected grant type is invalid.").into())
         }
     }
     let now = sim.now();
@@ -301,25 +284,17 @@ async fn oauth_token(
     if request.client_id.as_deref() != Some(pongo.config.client_id.as_str())
         || request.client_secret.as_deref() != Some(pongo.config.client_secret.as_str())
     {
-        return unauthenticated();
+        return Err(unauthenticated());
     }
-    let Some(code) = request.code else {
-        return unprocessable(Invalid::field("code", "The code field is required."));
-    };
-    match pongo.exchange(&code, now) {
-        Err(invalid) => unprocessable(invalid),
-        Ok(scopes) => {
-            let lifetime = pongo.config.token_lifetime_seconds;
-            let jwt = jwt_shaped(&token, now + lifetime, &scopes);
-            pongo.issue_token(jwt.clone(), scopes, now + lifetime);
-            Json(json!({"access_token": jwt, "token_type": "Bearer", "expires_in": lifetime}))
-                .into_response()
-        }
-    }
-}
-
-fn serde_urlencoded_parse(bytes: &[u8]) -> Option<TokenRequest> {
-    serde_urlencoded::from_bytes(bytes).ok()
+    let code = request.code.ok_or_else(code_required)?;
+    let scopes = pongo.exchange(&code, now)?;
+    let lifetime = pongo.config.token_lifetime_seconds;
+    let jwt = jwt_shaped(&token, now + lifetime, &scopes);
+    pongo.issue_token(jwt.clone(), scopes, now + lifetime);
+    Ok(
+        Json(json!({"access_token": jwt, "token_type": "Bearer", "expires_in": lifetime}))
+            .into_response(),
+    )
 }
 
 /// A token shaped like a JWT (`header.payload.signature`, base64url) carrying `exp`, so a
@@ -334,28 +309,17 @@ fn jwt_shaped(id: &str, exp: i64, scopes: &[Scope]) -> String {
     format!("{header}.{payload}.{id}")
 }
 
-async fn me(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.me", Scope::CustomerRead).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn me(State(sim): State<Sim>, headers: HeaderMap) -> Reply {
+    let after = guard(&sim, &headers, "pongo.me", Scope::CustomerRead).await?;
     let pongo = sim.pongo();
-    finish(
-        drop_after,
-        Json(json!({"data": {"id": "merchant-1", "name": pongo.config.merchant_name, "partnerParameters": pongo.config.partner_parameters}}))
-            .into_response(),
-    )
+    let account = json!({"id": "merchant-1", "name": pongo.config.merchant_name, "partnerParameters": pongo.config.partner_parameters});
+    Ok(after.answer(data(StatusCode::OK, account)))
 }
 
-async fn stores(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.stores", Scope::CustomerRead).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    finish(
-        drop_after,
-        Json(json!({"data": sim.pongo().stores})).into_response(),
-    )
+async fn stores(State(sim): State<Sim>, headers: HeaderMap) -> Reply {
+    let after = guard(&sim, &headers, "pongo.stores", Scope::CustomerRead).await?;
+    let stores = sim.pongo().stores.clone();
+    Ok(after.answer(data(StatusCode::OK, stores)))
 }
 
 // ---------------------------------------------------------------- customers
@@ -365,45 +329,40 @@ async fn get_customer(
     method: Method,
     headers: HeaderMap,
     Path(key): Path<String>,
-) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.customers", Scope::CustomerRead).await {
-        return r;
-    }
+) -> Reply {
+    guard(&sim, &headers, "pongo.customers", Scope::CustomerRead).await?;
     let pongo = sim.pongo();
-    match pongo.customer_by_key(&key) {
-        None if method == Method::HEAD => StatusCode::NOT_FOUND.into_response(),
-        None => not_found("Customer"),
-        Some(_) if method == Method::HEAD => StatusCode::OK.into_response(),
-        Some(c) => Json(json!({"data": c})).into_response(),
+    let customer = pongo.customer_by_key(&key);
+    if method == Method::HEAD {
+        let status = match customer {
+            Some(_) => StatusCode::OK,
+            None => StatusCode::NOT_FOUND,
+        };
+        return Ok(status.into_response());
     }
+    let customer = customer.ok_or_else(|| not_found("Customer"))?;
+    Ok(data(StatusCode::OK, customer))
 }
 
 async fn create_customer(
     State(sim): State<Sim>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.customers", Scope::CustomerCreate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.customers",
+        Scope::CustomerCreate,
+        &bytes,
+    )
+    .await?;
     let id = random_id(&sim);
     let now = sim.now();
     let created = sim.pongo().create_customer(&body, id, now);
-    match created {
-        Err(invalid) => unprocessable(invalid),
-        Ok(customer) => {
-            deliver(&sim, "customer.created", json!(customer));
-            finish(
-                drop_after,
-                (StatusCode::CREATED, Json(json!({"data": customer}))).into_response(),
-            )
-        }
-    }
+    let customer = created?;
+    deliver(&sim, "customer.created", json!(customer));
+    Ok(after.answer(data(StatusCode::CREATED, customer)))
 }
 
 async fn update_customer(
@@ -411,24 +370,19 @@ async fn update_customer(
     headers: HeaderMap,
     Path(key): Path<String>,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.customers", Scope::CustomerUpdate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.customers",
+        Scope::CustomerUpdate,
+        &bytes,
+    )
+    .await?;
     let updated = sim.pongo().update_customer(&key, &body);
-    match updated {
-        None => not_found("Customer"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(customer)) => {
-            deliver(&sim, "customer.updated", json!(customer));
-            finish(drop_after, Json(json!({"data": customer})).into_response())
-        }
-    }
+    let customer = found("Customer", updated)?;
+    deliver(&sim, "customer.updated", json!(customer));
+    Ok(after.answer(data(StatusCode::OK, customer)))
 }
 
 // ---------------------------------------------------------------- orders and checkins
@@ -437,45 +391,40 @@ async fn create_order(
     State(sim): State<Sim>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.orders.create", Scope::OrderCreate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.orders.create",
+        Scope::OrderCreate,
+        &bytes,
+    )
+    .await?;
     let id = random_id(&sim);
     let now = sim.now();
     let outcome = sim.pongo().create_order(&body, id, now);
-    match outcome {
-        Err(invalid) => unprocessable(invalid),
-        Ok((order, false)) => (
+    Ok(match outcome? {
+        (order, false) => (
             StatusCode::ACCEPTED,
             Json(json!({"message": "This order has already been processed.", "data": {"id": order.id}})),
         )
             .into_response(),
-        Ok((order, true)) => finish(drop_after, (StatusCode::CREATED, Json(json!({"data": order}))).into_response()),
-    }
+        (order, true) => after.answer(data(StatusCode::CREATED, order)),
+    })
 }
 
 /// `GET /v1/orders/{id}` [path I]: an order by Pongo's id or the partner's `order_id`,
 /// with the points it earned.
-async fn get_order(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.orders.read", Scope::OrderRead).await {
-        return r;
-    }
+async fn get_order(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
+    guard(&sim, &headers, "pongo.orders.read", Scope::OrderRead).await?;
     let found = sim
         .pongo()
         .orders
         .iter()
         .find(|o| o.id == id || o.order_id == id)
         .cloned();
-    match found {
-        None => not_found("Order"),
-        Some(order) => Json(json!({"data": order})).into_response(),
-    }
+    let order = found.ok_or_else(|| not_found("Order"))?;
+    Ok(data(StatusCode::OK, order))
 }
 
 async fn update_order(
@@ -483,51 +432,40 @@ async fn update_order(
     headers: HeaderMap,
     Path(id): Path<String>,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.orders.update", Scope::OrderUpdate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.orders.update",
+        Scope::OrderUpdate,
+        &bytes,
+    )
+    .await?;
     let updated = sim.pongo().update_order_status(&id, &body);
-    match updated {
-        None => not_found("Order"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(order)) => finish(drop_after, Json(json!({"data": order})).into_response()),
-    }
+    Ok(after.answer(data(StatusCode::OK, found("Order", updated)?)))
 }
 
 async fn create_checkin(
     State(sim): State<Sim>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.checkins", Scope::CheckinCreate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.checkins",
+        Scope::CheckinCreate,
+        &bytes,
+    )
+    .await?;
     let (id, customer_id) = (random_id(&sim), random_id(&sim));
     let now = sim.now();
     let outcome = sim.pongo().create_checkin(&body, id, customer_id, now);
-    match outcome {
-        Err(invalid) => unprocessable(invalid),
-        Ok((checkin, created_customer)) => {
-            if let Some(customer) = created_customer {
-                deliver(&sim, "customer.created", json!(customer));
-            }
-            finish(
-                drop_after,
-                (StatusCode::CREATED, Json(json!({"data": checkin}))).into_response(),
-            )
-        }
+    let (checkin, created_customer) = outcome?;
+    if let Some(customer) = created_customer {
+        deliver(&sim, "customer.created", json!(customer));
     }
+    Ok(after.answer(data(StatusCode::CREATED, checkin)))
 }
 
 // ---------------------------------------------------------------- rewards
@@ -544,40 +482,33 @@ async fn rewards(
     State(sim): State<Sim>,
     headers: HeaderMap,
     Query(f): Query<RewardFilter>,
-) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await {
-        return r;
-    }
-    let pongo = sim.pongo();
-    let list = pongo.rewards_filtered(
+) -> Reply {
+    guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await?;
+    let list = sim.pongo().rewards_filtered(
         f.min_points,
         f.max_points,
         f.store_slug.as_deref(),
         f.customer.as_deref(),
     );
-    Json(json!({"data": list})).into_response()
+    Ok(data(StatusCode::OK, list))
 }
 
 async fn customer_rewards(
     State(sim): State<Sim>,
     headers: HeaderMap,
     Path(key): Path<String>,
-) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await {
-        return r;
-    }
+) -> Reply {
+    guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await?;
     let pongo = sim.pongo();
-    match pongo.customer_by_key(&key) {
-        None => not_found("Customer"),
-        Some(c) => {
-            let won: Vec<_> = pongo
-                .customer_rewards
-                .iter()
-                .filter(|r| r.customer_id == c.id)
-                .collect();
-            Json(json!({"data": won})).into_response()
-        }
-    }
+    let customer = pongo
+        .customer_by_key(&key)
+        .ok_or_else(|| not_found("Customer"))?;
+    let won: Vec<_> = pongo
+        .customer_rewards
+        .iter()
+        .filter(|r| r.customer_id == customer.id)
+        .collect();
+    Ok(data(StatusCode::OK, won))
 }
 
 async fn buy_reward(
@@ -585,32 +516,15 @@ async fn buy_reward(
     headers: HeaderMap,
     Path(key): Path<String>,
     bytes: axum::body::Bytes,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.rewards", Scope::RewardCreate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Reply {
+    let (after, body) =
+        guard_body(&sim, &headers, "pongo.rewards", Scope::RewardCreate, &bytes).await?;
     let id = random_id(&sim);
     let bought = sim.pongo().buy_reward(&key, &body, id);
-    match bought {
-        None => not_found("Customer"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(won)) => finish(
-            drop_after,
-            (StatusCode::CREATED, Json(json!({"data": won}))).into_response(),
-        ),
-    }
+    Ok(after.answer(data(StatusCode::CREATED, found("Customer", bought)?)))
 }
 
-async fn lock_reward(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+async fn lock_reward(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
     set_lock(sim, headers, id, true).await
 }
 
@@ -618,59 +532,36 @@ async fn unlock_reward(
     State(sim): State<Sim>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> Reply {
     set_lock(sim, headers, id, false).await
 }
 
-async fn set_lock(sim: Sim, headers: HeaderMap, id: String, locked: bool) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await {
-        return r;
-    }
+async fn set_lock(sim: Sim, headers: HeaderMap, id: String, locked: bool) -> Reply {
+    guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await?;
     let changed = sim.pongo().set_reward_lock(&id, locked);
-    match changed {
-        None => not_found("Reward"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(won)) => Json(json!({"data": won})).into_response(),
-    }
+    Ok(data(StatusCode::OK, found("Reward", changed)?))
 }
 
-async fn use_reward(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let drop_after = match guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn use_reward(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
+    let after = guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await?;
     let used = sim.pongo().use_reward(&id);
-    match used {
-        None => not_found("Reward"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(won)) => finish(drop_after, Json(json!({"data": won})).into_response()),
-    }
+    Ok(after.answer(data(StatusCode::OK, found("Reward", used)?)))
 }
 
 // ---------------------------------------------------------------- webhooks
 
-async fn subscribe(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Response {
-    if let Err(r) = guard(&sim, &headers, "pongo.webhooks", Scope::CustomerRead).await {
-        return r;
-    }
-    let body = match object(&bytes) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+async fn subscribe(State(sim): State<Sim>, headers: HeaderMap, bytes: axum::body::Bytes) -> Reply {
+    let (_, body) = guard_body(
+        &sim,
+        &headers,
+        "pongo.webhooks",
+        Scope::CustomerRead,
+        &bytes,
+    )
+    .await?;
     let (id, secret) = (random_id(&sim), format!("whsec_{}", random_id(&sim)));
     let subscribed = sim.pongo().subscribe(&body, id, secret);
-    match subscribed {
-        Err(invalid) => unprocessable(invalid),
-        Ok(hook) => (StatusCode::CREATED, Json(json!({"data": hook}))).into_response(),
-    }
+    Ok(data(StatusCode::CREATED, subscribed?))
 }
 
 /// Posts `event` to every subscriber, signed `Pongo-Signature: t=..,v1=..` over body + t.
@@ -709,64 +600,4 @@ fn deliver(sim: &Sim, event: &str, data: Value) {
             });
         });
     }
-}
-
-// ---------------------------------------------------------------- console
-
-async fn console_books(State(sim): State<Sim>) -> Json<Value> {
-    let p = sim.pongo();
-    Json(json!({
-        "customers": p.customers, "orders": p.orders, "checkins": p.checkins, "rewards": p.rewards,
-        "customer_rewards": p.customer_rewards, "deliveries": p.deliveries, "points_log": p.points_log,
-        "webhooks": p.webhooks,
-        "config": p.config,
-    }))
-}
-
-async fn console_partner_parameters(
-    State(sim): State<Sim>,
-    Json(parameters): Json<loyalty_shared::PartnerParameters>,
-) -> Json<Value> {
-    sim.pongo().config.partner_parameters = parameters;
-    Json(json!({"partnerParameters": parameters}))
-}
-
-async fn console_revoke(State(sim): State<Sim>) -> StatusCode {
-    sim.pongo().revoke_tokens();
-    StatusCode::NO_CONTENT
-}
-
-async fn console_customer(State(sim): State<Sim>, Json(body): Json<Value>) -> Response {
-    let id = random_id(&sim);
-    let now = sim.now();
-    let created = sim.pongo().create_customer(&body, id, now);
-    match created {
-        Ok(c) => (StatusCode::CREATED, Json(json!({"data": c}))).into_response(),
-        Err(invalid) => unprocessable(invalid),
-    }
-}
-
-async fn console_reward(State(sim): State<Sim>, Json(reward): Json<model::Reward>) -> Response {
-    sim.pongo().rewards.push(reward.clone());
-    (StatusCode::CREATED, Json(json!({"data": reward}))).into_response()
-}
-
-/// A customer buys a reward with their points, as at a till (no token needed here).
-async fn console_buy_reward(
-    State(sim): State<Sim>,
-    Path(key): Path<String>,
-    Json(body): Json<Value>,
-) -> Response {
-    let id = random_id(&sim);
-    let bought = sim.pongo().buy_reward(&key, &body, id);
-    match bought {
-        None => not_found("Customer"),
-        Some(Err(invalid)) => unprocessable(invalid),
-        Some(Ok(won)) => (StatusCode::CREATED, Json(json!({"data": won}))).into_response(),
-    }
-}
-
-async fn console_config(State(sim): State<Sim>, Json(config): Json<model::Config>) -> Json<Value> {
-    sim.pongo().config = config.clone();
-    Json(json!({"config": config}))
 }

@@ -159,7 +159,7 @@ pub struct Customer {
     pub last_checkin_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: String,
     pub order_id: String,
@@ -173,7 +173,7 @@ pub struct Order {
     pub payments: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkin {
     pub id: String,
     pub customer_id: String,
@@ -196,7 +196,7 @@ pub struct Reward {
     pub store_slugs: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerReward {
     pub id: String,
     pub reward_id: String,
@@ -205,7 +205,7 @@ pub struct CustomerReward {
     pub used: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Webhook {
     pub id: String,
     pub url: String,
@@ -213,7 +213,7 @@ pub struct Webhook {
     pub secret: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
     pub event: String,
     pub url: String,
@@ -221,7 +221,7 @@ pub struct Delivery {
 }
 
 /// Every change of a customer's points, so the books can be checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsEntry {
     pub customer_id: String,
     pub delta: i64,

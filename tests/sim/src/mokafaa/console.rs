@@ -1,0 +1,64 @@
+//! `/__sim/mokafaa`: the OTPs the bank texted, its books, and the switches a test may set.
+
+use super::model::{Config, Customer};
+use crate::console::refuse;
+use crate::console_api::{BankBooks, OtpQuery, Settings, TextedOtp};
+use crate::{Reply, Sim};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+
+pub fn router() -> Router<Sim> {
+    Router::new()
+        .route("/otp", get(otp))
+        .route("/books", get(books))
+        .route("/customers", post(add_customer))
+        .route("/config", put(set_config))
+}
+
+async fn otp(State(sim): State<Sim>, Query(q): Query<OtpQuery>) -> Reply {
+    let bank = sim.bank();
+    let otp = bank
+        .last_otp(&q.mobile)
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no OTP was texted to this number"))?;
+    Ok(Json(TextedOtp {
+        mobile: otp.mobile.clone(),
+        otp: otp.otp.clone(),
+        otp_token: otp.otp_token.clone(),
+        expires_at: otp.expires_at,
+    })
+    .into_response())
+}
+
+async fn books(State(sim): State<Sim>) -> Json<BankBooks> {
+    let bank = sim.bank();
+    Json(BankBooks {
+        customers: bank.customers.clone(),
+        transactions: bank.transactions.clone(),
+        config: bank.config.clone(),
+    })
+}
+
+async fn add_customer(State(sim): State<Sim>, Json(customer): Json<Customer>) -> Reply {
+    let added = sim.bank().add_customer(customer);
+    added.map_err(|_| {
+        refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid or duplicate mobile / CIC",
+        )
+    })?;
+    Ok(StatusCode::CREATED.into_response())
+}
+
+async fn set_config(State(sim): State<Sim>, Json(config): Json<Config>) -> Reply {
+    if config.points_per_sar == 0 {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "points_per_sar must be positive",
+        ));
+    }
+    sim.bank().config = config.clone();
+    Ok(Json(Settings { config }).into_response())
+}
