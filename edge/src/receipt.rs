@@ -50,6 +50,7 @@ pub fn verify(key: &[u8], row: &RedemptionRow, signature: &str, now: i64) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loyalty_shared::api::RedemptionState;
 
     const KEY: &[u8] = b"receipt-key";
     const NOW: i64 = 1_700_000_000;

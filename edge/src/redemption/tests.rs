@@ -43,7 +43,7 @@ impl Bank for FakeBank {
     ) -> Result<Option<i64>, BankFailure> {
         assert_eq!(
             otp.as_str(),
-            "123456",
+            "1234",
             "the code reaches the bank as digits"
         );
         self.redeem_calls.set(self.redeem_calls.get() + 1);
@@ -221,7 +221,7 @@ fn run<T>(future: impl std::future::Future<Output = T>) -> T {
 fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() {
     let bank = FakeBank::answering(Ok(Some(77)));
     let books = FakeBooks::with_challenge();
-    let body = request("١٢٣ ٤٥٦", 5_000);
+    let body = request("١٢ ٣٤", 5_000);
     let first = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
     let Redeemed::Now { row, balance_after } = first else {
         panic!("first call redeems")
@@ -244,9 +244,9 @@ fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() 
 fn a_key_reused_with_another_body_is_a_conflict_without_a_bank_call() {
     let bank = FakeBank::answering(Ok(Some(1)));
     let books = FakeBooks::with_challenge();
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
-    let other = request("123456", 6_000);
+    let other = request("1234", 6_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&other, "h2"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::IdempotencyConflict);
     assert_eq!(bank.redeem_calls.get(), 1);
@@ -256,7 +256,7 @@ fn a_key_reused_with_another_body_is_a_conflict_without_a_bank_call() {
 fn a_wrong_code_fails_the_row_counts_the_guess_and_says_the_tries_left() {
     let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::OtpInvalid)));
     let books = FakeBooks::with_challenge();
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpInvalid);
     assert_eq!(err.attempts_left, Some(4));
@@ -278,7 +278,7 @@ fn a_spent_guess_budget_locks_before_the_bank_is_called() {
         guess_budget: 0,
         ..FakeBooks::with_challenge()
     };
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpLocked);
     assert_eq!(err.retry_after_seconds, Some(600));
@@ -293,7 +293,7 @@ fn the_last_guess_of_the_identifier_answers_locked_whatever_the_challenge_allows
         guess_budget: 1,
         ..FakeBooks::with_challenge()
     };
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpLocked);
 }
@@ -302,7 +302,7 @@ fn the_last_guess_of_the_identifier_answers_locked_whatever_the_challenge_allows
 fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_again() {
     let bank = FakeBank::answering(Err(BankFailure::Unknown));
     let books = FakeBooks::with_challenge();
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::UpstreamUnavailable);
     assert_eq!(books.row().state, RedemptionState::Pending);
@@ -320,13 +320,13 @@ fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_aga
 fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_bank() {
     let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::BalanceInsufficient)));
     let books = FakeBooks::with_challenge();
-    let body = request("123456", 5_000);
+    let body = request("1234", 5_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::BalanceInsufficient);
     assert_eq!(books.guesses_taken.get(), 0);
 
     let books = FakeBooks::with_challenge();
-    let over = request("123456", 30_000);
+    let over = request("1234", 30_000);
     let err = run(redeem(&bank, &books, &terms(), &ask(&over, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::AmountOverLimit);
     assert_eq!(err.field.as_deref(), Some("amount"));
