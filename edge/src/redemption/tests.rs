@@ -41,11 +41,7 @@ impl Bank for FakeBank {
         _amount: Money,
         _locale: Locale,
     ) -> Result<Option<i64>, BankFailure> {
-        assert_eq!(
-            otp.as_str(),
-            "1234",
-            "the code reaches the bank as digits"
-        );
+        assert_eq!(otp.as_str(), "1234", "the code reaches the bank as digits");
         self.redeem_calls.set(self.redeem_calls.get() + 1);
         self.answer
     }

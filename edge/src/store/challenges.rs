@@ -1,8 +1,8 @@
 //! OTP challenges as stored; the rules about them live in `domain::challenge`.
 
-use super::{int, statement};
+use super::{first, int, run};
 use crate::domain::challenge::Challenge;
-use crate::http::{internal, ApiResult};
+use crate::http::ApiResult;
 use loyalty_shared::{Currency, Money};
 use serde::Deserialize;
 use worker::D1Database;
@@ -44,31 +44,22 @@ impl ChallengeRow {
 const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used, identity_hash";
 
 pub async fn latest(db: &D1Database, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-    statement(
-        db,
-        &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = ?1 ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
-        &[session_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("challenge query", e))
+    first(db, &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = ?1 ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
+        &[session_id.into()], "challenge query").await
 }
 
 pub async fn get(db: &D1Database, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-    statement(
+    first(
         db,
         &format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = ?1 AND session_id = ?2"),
         &[id.into(), session_id.into()],
-    )?
-    .first(None)
+        "challenge query",
+    )
     .await
-    .map_err(|e| internal("challenge query", e))
 }
 
 pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
-    statement(
-        db,
-        &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+    run(db, &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         &[
             row.id.as_str().into(),
             row.session_id.as_str().into(),
@@ -82,35 +73,29 @@ pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
             int(row.cart_amount_minor),
             int(row.used),
             row.identity_hash.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-        ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("challenge insert", e))?;
+        ], "challenge insert").await?;
     Ok(())
 }
 
 /// Counts a wrong OTP atomically, so concurrent guesses cannot exceed the limit unseen.
 pub async fn record_wrong_attempt(db: &D1Database, id: &str) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "UPDATE otp_challenges SET wrong_attempts = wrong_attempts + 1 WHERE id = ?1",
         &[id.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("challenge update", e))?;
+        "challenge update",
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn mark_used(db: &D1Database, id: &str) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
         &[id.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("challenge update", e))?;
+        "challenge update",
+    )
+    .await?;
     Ok(())
 }

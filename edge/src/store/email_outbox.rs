@@ -1,7 +1,7 @@
 //! Shopper notices waiting to be sent (`email_outbox`), and the session's recipient they
 //! are addressed to.
 
-use super::{int, statement};
+use super::{first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
 use worker::D1Database;
@@ -16,14 +16,8 @@ pub struct Recipient {
 
 /// The recipient of notices about a session's redemptions, if the session exists.
 pub async fn recipient(db: &D1Database, session_id: &str) -> ApiResult<Option<Recipient>> {
-    statement(
-        db,
-        "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
-        &[session_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("notice recipient", e))
+    first(db, "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
+        &[session_id.into()], "notice recipient").await
 }
 
 /// A notice to queue; at most one per redemption and kind.
@@ -38,9 +32,7 @@ pub struct NewNotice<'a> {
 
 /// Queues the notice unless one of its kind is already queued for the redemption.
 pub async fn enqueue(db: &D1Database, notice: NewNotice<'_>, now: i64) -> ApiResult<()> {
-    statement(
-        db,
-        "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
+    run(db, "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (redemption_id, kind) DO NOTHING",
         &[
             notice.id.into(),
@@ -50,11 +42,7 @@ pub async fn enqueue(db: &D1Database, notice: NewNotice<'_>, now: i64) -> ApiRes
             notice.subject.into(),
             notice.text_body.into(),
             int(now),
-        ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("notice insert", e))?;
+        ], "notice insert").await?;
     Ok(())
 }
 

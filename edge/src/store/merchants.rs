@@ -1,28 +1,25 @@
 //! The `merchants` table: a merchant's settings row, and the questions asked of all of them.
 
-use super::statement;
-use crate::http::{internal, ApiResult};
+use super::{first, statement};
+use crate::http::ApiResult;
 use serde::de::DeserializeOwned;
 use worker::D1Database;
 
 /// The settings row of merchant `id`, read into the caller's row type.
 pub async fn row<T: DeserializeOwned>(db: &D1Database, id: &str) -> ApiResult<Option<T>> {
-    statement(db, "SELECT * FROM merchants WHERE id = ?1", &[id.into()])?
-        .first(None)
-        .await
-        .map_err(|e| internal("merchant query", e))
+    first(
+        db,
+        "SELECT * FROM merchants WHERE id = ?1",
+        &[id.into()],
+        "merchant query",
+    )
+    .await
 }
 
 /// Whether any merchant allows `origin` (preflights carry no merchant yet).
 pub async fn any_allows_origin(db: &D1Database, origin: &str) -> ApiResult<bool> {
-    let found: Option<serde_json::Value> = statement(
-        db,
-        "SELECT 1 AS ok FROM merchants, json_each(merchants.allowed_origins) WHERE json_each.value = ?1 LIMIT 1",
-        &[origin.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("cors query", e))?;
+    let found: Option<serde_json::Value> = first(db, "SELECT 1 AS ok FROM merchants, json_each(merchants.allowed_origins) WHERE json_each.value = ?1 LIMIT 1",
+        &[origin.into()], "cors query").await?;
     Ok(found.is_some())
 }
 

@@ -14,6 +14,7 @@ pub mod retention;
 pub mod sessions;
 
 use crate::http::{internal, ApiResult};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -22,6 +23,42 @@ pub fn statement(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<D1
     db.prepare(sql)
         .bind(values)
         .map_err(|e| internal("D1 bind", e))
+}
+
+/// Runs a statement; returns the rows it wrote. `what` names it in the log on failure.
+pub async fn run(db: &D1Database, sql: &str, values: &[JsValue], what: &str) -> ApiResult<usize> {
+    let result = statement(db, sql, values)?
+        .run()
+        .await
+        .map_err(|e| internal(what, e))?;
+    Ok(changes(&result))
+}
+
+/// The first row of a query, if any.
+pub async fn first<T: DeserializeOwned>(
+    db: &D1Database,
+    sql: &str,
+    values: &[JsValue],
+    what: &str,
+) -> ApiResult<Option<T>> {
+    statement(db, sql, values)?
+        .first(None)
+        .await
+        .map_err(|e| internal(what, e))
+}
+
+/// Every row of a query.
+pub async fn all<T: DeserializeOwned>(
+    db: &D1Database,
+    sql: &str,
+    values: &[JsValue],
+    what: &str,
+) -> ApiResult<Vec<T>> {
+    statement(db, sql, values)?
+        .all()
+        .await
+        .and_then(|r| r.results())
+        .map_err(|e| internal(what, e))
 }
 
 /// An integer as D1 wants it (a JS number; every value here is far below 2^53).

@@ -2,7 +2,7 @@
 //! the caller), its stores (`pongo_stores`) and the mapping of its storefronts and
 //! terminals to those stores (`pongo_store_mappings`).
 
-use super::{int, statement};
+use super::{all, first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::{ConnectionState, PongoStore, StoreMapping};
 use serde::Deserialize;
@@ -23,15 +23,9 @@ pub struct ConnectionRow {
 }
 
 pub async fn load(db: &D1Database, merchant_id: &str) -> ApiResult<Option<ConnectionRow>> {
-    statement(
-        db,
-        "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
+    first(db, "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
          FROM pongo_connections WHERE merchant_id = ?1",
-        &[merchant_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo connection", e))
+        &[merchant_id.into()], "pongo connection").await
 }
 
 /// A connection as it is written: secrets already sealed, parameters already JSON.
@@ -76,14 +70,13 @@ pub async fn save(db: &D1Database, new: SealedConnection<'_>, now: i64) -> ApiRe
 }
 
 pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "UPDATE pongo_connections SET state = 'expired', updated_at = ?2 WHERE merchant_id = ?1",
         &[merchant_id.into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo connection expire", e))?;
+        "pongo connection expire",
+    )
+    .await?;
     Ok(())
 }
 
@@ -95,14 +88,8 @@ pub async fn save_account(
     partner_parameters: String,
     now: i64,
 ) -> ApiResult<()> {
-    statement(
-        db,
-        "UPDATE pongo_connections SET account_name = ?2, partner_parameters = ?3, updated_at = ?4 WHERE merchant_id = ?1",
-        &[merchant_id.into(), account_name.into(), partner_parameters.into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo account", e))?;
+    run(db, "UPDATE pongo_connections SET account_name = ?2, partner_parameters = ?3, updated_at = ?4 WHERE merchant_id = ?1",
+        &[merchant_id.into(), account_name.into(), partner_parameters.into(), int(now)], "pongo account").await?;
     Ok(())
 }
 
@@ -111,15 +98,13 @@ pub async fn merchants_connected(db: &D1Database) -> ApiResult<Vec<String>> {
     struct Id {
         merchant_id: String,
     }
-    let rows: Vec<Id> = statement(
+    let rows: Vec<Id> = all(
         db,
         "SELECT merchant_id FROM pongo_connections WHERE state = 'connected'",
         &[],
-    )?
-    .all()
-    .await
-    .and_then(|r| r.results())
-    .map_err(|e| internal("pongo connections", e))?;
+        "pongo connections",
+    )
+    .await?;
     Ok(rows.into_iter().map(|r| r.merchant_id).collect())
 }
 
@@ -159,47 +144,34 @@ pub async fn stores_synced_at(db: &D1Database, merchant_id: &str) -> ApiResult<O
     struct At {
         at: Option<i64>,
     }
-    let row: Option<At> = statement(
+    let row: Option<At> = first(
         db,
         "SELECT MAX(synced_at) AS at FROM pongo_stores WHERE merchant_id = ?1",
         &[merchant_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo stores", e))?;
+        "pongo stores",
+    )
+    .await?;
     Ok(row.and_then(|r| r.at))
 }
 
 pub async fn stores(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<PongoStore>> {
-    statement(
+    all(
         db,
         "SELECT slug, name FROM pongo_stores WHERE merchant_id = ?1 ORDER BY name",
         &[merchant_id.into()],
-    )?
-    .all()
+        "pongo stores",
+    )
     .await
-    .and_then(|r| r.results())
-    .map_err(|e| internal("pongo stores", e))
 }
 
 pub async fn mappings(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<StoreMapping>> {
-    statement(db, "SELECT merchant_id, location_id, store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 ORDER BY location_id", &[merchant_id.into()])?
-        .all()
-        .await
-        .and_then(|r| r.results())
-        .map_err(|e| internal("pongo mappings", e))
+    all(db, "SELECT merchant_id, location_id, store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 ORDER BY location_id", &[merchant_id.into()], "pongo mappings").await
 }
 
 pub async fn save_mapping(db: &D1Database, mapping: &StoreMapping, now: i64) -> ApiResult<()> {
-    statement(
-        db,
-        "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
+    run(db, "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (merchant_id, location_id) DO UPDATE SET store_slug = excluded.store_slug, updated_at = excluded.updated_at",
-        &[mapping.merchant_id.as_str().into(), mapping.location_id.as_str().into(), mapping.store_slug.as_str().into(), int(now)],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo mapping", e))?;
+        &[mapping.merchant_id.as_str().into(), mapping.location_id.as_str().into(), mapping.store_slug.as_str().into(), int(now)], "pongo mapping").await?;
     Ok(())
 }
 
@@ -213,14 +185,8 @@ pub async fn mapped_store(
     struct Slug {
         store_slug: String,
     }
-    let row: Option<Slug> = statement(
-        db,
-        "SELECT m.store_slug FROM pongo_store_mappings m JOIN pongo_stores s ON s.merchant_id = m.merchant_id AND s.slug = m.store_slug
+    let row: Option<Slug> = first(db, "SELECT m.store_slug FROM pongo_store_mappings m JOIN pongo_stores s ON s.merchant_id = m.merchant_id AND s.slug = m.store_slug
          WHERE m.merchant_id = ?1 AND m.location_id = ?2",
-        &[merchant_id.into(), location_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo mapping", e))?;
+        &[merchant_id.into(), location_id.into()], "pongo mapping").await?;
     Ok(row.map(|r| r.store_slug))
 }

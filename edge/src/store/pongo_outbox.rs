@@ -1,7 +1,7 @@
 //! Calls to Pongo waiting to be sent or sent (`pongo_outbox`). Kinds and states read and
 //! write through the shared serde enums: an unknown value is an error, not a default.
 
-use super::{changes, int, statement};
+use super::{all, changes, first, int, run, statement};
 use crate::domain::pongo_delivery::Decision;
 use crate::domain::pongo_orders::PlannedCall;
 use crate::http::{internal, ApiResult};
@@ -46,11 +46,7 @@ fn text<T: Serialize>(value: T) -> ApiResult<JsValue> {
 }
 
 async fn rows(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<Vec<OutboxRow>> {
-    statement(db, sql, values)?
-        .all()
-        .await
-        .and_then(|r| r.results())
-        .map_err(|e| internal("pongo outbox", e))
+    all(db, sql, values, "pongo outbox").await
 }
 
 /// The calls of an order, in the order they were written.
@@ -159,14 +155,8 @@ pub async fn record(
 
 /// Withdraws the order's parts that were not sent yet (orders and checkins).
 pub async fn withdraw_unsent(db: &D1Database, merchant_id: &str, order_id: &str) -> ApiResult<()> {
-    statement(
-        db,
-        "UPDATE pongo_outbox SET state = 'withdrawn' WHERE merchant_id = ?1 AND order_id = ?2 AND state = 'queued' AND kind IN ('order', 'checkin')",
-        &[merchant_id.into(), order_id.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("pongo outbox withdraw", e))?;
+    run(db, "UPDATE pongo_outbox SET state = 'withdrawn' WHERE merchant_id = ?1 AND order_id = ?2 AND state = 'queued' AND kind IN ('order', 'checkin')",
+        &[merchant_id.into(), order_id.into()], "pongo outbox withdraw").await?;
     Ok(())
 }
 
@@ -204,14 +194,8 @@ pub async fn counts(db: &D1Database, merchant_id: &str) -> ApiResult<(u32, u32)>
         queued: Option<i64>,
         failed: Option<i64>,
     }
-    let row: Option<Counts> = statement(
-        db,
-        "SELECT SUM(state = 'queued') AS queued, SUM(state = 'failed') AS failed FROM pongo_outbox WHERE merchant_id = ?1",
-        &[merchant_id.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("pongo outbox counts", e))?;
+    let row: Option<Counts> = first(db, "SELECT SUM(state = 'queued') AS queued, SUM(state = 'failed') AS failed FROM pongo_outbox WHERE merchant_id = ?1",
+        &[merchant_id.into()], "pongo outbox counts").await?;
     let n = |v: Option<i64>| u32::try_from(v.unwrap_or(0).max(0)).unwrap_or(u32::MAX);
     Ok(row.map(|r| (n(r.queued), n(r.failed))).unwrap_or((0, 0)))
 }

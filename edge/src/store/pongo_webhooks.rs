@@ -1,7 +1,7 @@
 //! Pongo webhook deliveries received (`pongo_webhook_events`) and the OAuth `state`s of
 //! connects under way (`pongo_oauth_states`, hashed): what Pongo sends us back.
 
-use super::{changes, int, statement};
+use super::{changes, first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -16,7 +16,7 @@ pub struct WebhookEvent<'a> {
 }
 
 pub async fn record(db: &D1Database, event: WebhookEvent<'_>, now: i64) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "INSERT INTO pongo_webhook_events (merchant_id, event, customer_id, signed_at, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -27,10 +27,9 @@ pub async fn record(db: &D1Database, event: WebhookEvent<'_>, now: i64) -> ApiRe
             int(event.signed_at),
             int(now),
         ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("webhook event", e))?;
+        "webhook event",
+    )
+    .await?;
     Ok(())
 }
 
@@ -44,9 +43,7 @@ pub struct NewOAuthState<'a> {
 }
 
 pub async fn save_state(db: &D1Database, new: NewOAuthState<'_>, now: i64) -> ApiResult<()> {
-    statement(
-        db,
-        "INSERT INTO pongo_oauth_states (state_hash, merchant_id, browser_hash, redirect_uri, created_at, expires_at)
+    run(db, "INSERT INTO pongo_oauth_states (state_hash, merchant_id, browser_hash, redirect_uri, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &[
             new.state_hash.into(),
@@ -55,11 +52,7 @@ pub async fn save_state(db: &D1Database, new: NewOAuthState<'_>, now: i64) -> Ap
             new.redirect_uri.into(),
             int(now),
             int(new.expires_at),
-        ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("oauth state", e))?;
+        ], "oauth state").await?;
     Ok(())
 }
 
@@ -71,14 +64,8 @@ pub struct OAuthStateRow {
 }
 
 pub async fn state(db: &D1Database, state_hash: &str) -> ApiResult<Option<OAuthStateRow>> {
-    statement(
-        db,
-        "SELECT merchant_id, browser_hash, redirect_uri FROM pongo_oauth_states WHERE state_hash = ?1",
-        &[state_hash.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("oauth state", e))
+    first(db, "SELECT merchant_id, browser_hash, redirect_uri FROM pongo_oauth_states WHERE state_hash = ?1",
+        &[state_hash.into()], "oauth state").await
 }
 
 /// Marks a state used; false when it was used already or has expired.

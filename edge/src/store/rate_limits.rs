@@ -1,7 +1,7 @@
 //! The `rate_limits` table: one counter per key and window, counted in one atomic upsert.
 
-use super::{int, statement};
-use crate::http::{internal, ApiResult};
+use super::{first, int, run};
+use crate::http::ApiResult;
 use serde::Deserialize;
 use worker::D1Database;
 
@@ -20,7 +20,7 @@ pub async fn count(
     window_seconds: i64,
     now: i64,
 ) -> ApiResult<Option<Counter>> {
-    statement(
+    first(
         db,
         "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
          ON CONFLICT (key) DO UPDATE SET
@@ -28,21 +28,19 @@ pub async fn count(
              window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
          RETURNING window_start, count",
         &[key.into(), int(now), int(window_seconds)],
-    )?
-    .first(None)
+        "rate limit",
+    )
     .await
-    .map_err(|e| internal("rate limit", e))
 }
 
 /// Takes one counted action back.
 pub async fn uncount(db: &D1Database, key: &str) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0",
         &[key.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("rate limit", e))?;
+        "rate limit",
+    )
+    .await?;
     Ok(())
 }

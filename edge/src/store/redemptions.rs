@@ -2,7 +2,7 @@
 //! applies the domain's state machine, updates the row only from the state it was read in,
 //! and writes the audit event in the same batch (a D1 batch is one transaction).
 
-use super::{changes, int, statement};
+use super::{changes, first, int, run, statement};
 use crate::domain::ledger::{self, Actor, LedgerEvent};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::RedemptionState;
@@ -117,14 +117,8 @@ pub async fn parked(db: &D1Database, limit: u32) -> ApiResult<Vec<RedemptionRow>
 
 /// Counts a retry and schedules the next one.
 pub async fn schedule_retry(db: &D1Database, id: &str, next_attempt_at: i64) -> ApiResult<()> {
-    statement(
-        db,
-        "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1, lease_until = 0 WHERE id = ?2",
-        &[int(next_attempt_at), id.into()],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("redemption retry", e))?;
+    run(db, "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1, lease_until = 0 WHERE id = ?2",
+        &[int(next_attempt_at), id.into()], "redemption retry").await?;
     Ok(())
 }
 
@@ -189,14 +183,13 @@ pub async fn pending_since(
 
 /// Whether a bank transaction id is already in the ledger (reconciliation must not reuse it).
 pub async fn has_transaction(db: &D1Database, transaction_id: i64) -> ApiResult<bool> {
-    let found: Option<serde_json::Value> = statement(
+    let found: Option<serde_json::Value> = first(
         db,
         "SELECT 1 AS found FROM redemptions WHERE bank_transaction_id = ?1",
         &[int(transaction_id)],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("redemption query", e))?;
+        "redemption query",
+    )
+    .await?;
     Ok(found.is_some())
 }
 
@@ -273,27 +266,20 @@ pub async fn by_key(
     session_id: &str,
     key: &str,
 ) -> ApiResult<Option<RedemptionRow>> {
-    statement(
-        db,
-        &format!(
+    first(db, &format!(
             "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
         ),
-        &[session_id.into(), key.into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("redemption query", e))
+        &[session_id.into(), key.into()], "redemption query").await
 }
 
 pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> {
-    statement(
+    first(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
         &[id.into()],
-    )?
-    .first(None)
+        "redemption query",
+    )
     .await
-    .map_err(|e| internal("redemption query", e))
 }
 
 /// What a transition writes besides the state.

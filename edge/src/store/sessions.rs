@@ -1,7 +1,7 @@
 //! Checkout sessions: one per cart view, authenticated by a random bearer token of which
 //! only the SHA-256 is stored.
 
-use super::{int, statement};
+use super::{first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use crate::secure::{random_hex, sha256_hex};
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
@@ -106,14 +106,8 @@ pub async fn authenticate(
     locale: Locale,
 ) -> ApiResult<Session> {
     let token = token.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
-    let session: Option<Session> = statement(
-        db,
-        "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1",
-        &[sha256_hex(token.as_bytes()).into()],
-    )?
-    .first(None)
-    .await
-    .map_err(|e| internal("session query", e))?;
+    let session: Option<Session> = first(db, "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1",
+        &[sha256_hex(token.as_bytes()).into()], "session query").await?;
     let session = session.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
     if now >= session.expires_at {
         return Err(ApiError::new(ErrorCode::SessionExpired, session.locale()));
@@ -123,7 +117,7 @@ pub async fn authenticate(
 
 /// The cart total changed: pending challenges for the old amount stop working.
 pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> ApiResult<()> {
-    statement(
+    run(
         db,
         "UPDATE sessions SET amount_minor = ?1, currency = ?2 WHERE id = ?3",
         &[
@@ -131,10 +125,9 @@ pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> 
             amount.currency.code().into(),
             session_id.into(),
         ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("session update", e))?;
+        "session update",
+    )
+    .await?;
     Ok(())
 }
 
@@ -154,7 +147,7 @@ pub async fn set_pongo_member(
             .map(|b| int(i64::from(b)))
             .unwrap_or(wasm_bindgen::JsValue::NULL)
     };
-    statement(
+    run(
         db,
         "UPDATE sessions SET pongo_phone = ?1, pongo_email_optin = ?2, pongo_sms_optin = ?3,
              pongo_verified = ?4, pongo_answers = ?5 WHERE id = ?6",
@@ -168,10 +161,9 @@ pub async fn set_pongo_member(
                 .unwrap_or(wasm_bindgen::JsValue::NULL),
             session_id.into(),
         ],
-    )?
-    .run()
-    .await
-    .map_err(|e| internal("session pongo member", e))?;
+        "session pongo member",
+    )
+    .await?;
     Ok(())
 }
 
