@@ -23,139 +23,49 @@ impl EdgeClient {
         &self,
         request: &StartSessionRequest,
     ) -> Result<SessionStarted, ApiError> {
-        self.post("/v1/sessions", None, None, request).await
+        let builder = self.request(Request::post, "/v1/sessions", None);
+        self.send(builder, Some(request)).await
     }
 
-    pub async fn send_otp(
-        &self,
-        token: &str,
-        request: &SendOtpRequest,
-    ) -> Result<OtpChallenge, ApiError> {
-        self.post("/v1/mokafaa/otp", Some(token), None, request)
-            .await
-    }
-
-    pub async fn balance(&self, token: &str, challenge_id: &str) -> Result<Balance, ApiError> {
-        let url = self.url(&format!("/v1/mokafaa/balance?challenge_id={challenge_id}"));
-        let response = self
-            .headers(Request::get(&url), Some(token), None)
-            .send()
-            .await
-            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
-        self.read(response).await
-    }
-
-    /// One redemption attempt; `key` makes a retry of the same attempt safe.
-    pub async fn redeem(
-        &self,
-        token: &str,
-        key: &str,
-        request: &RedeemRequest,
-    ) -> Result<Redemption, ApiError> {
-        self.post("/v1/mokafaa/redeem", Some(token), Some(key), request)
-            .await
-    }
-
-    pub async fn undo(&self, token: &str, redemption_id: &str) -> Result<Redemption, ApiError> {
-        let path = format!("/v1/mokafaa/redemptions/{redemption_id}/undo");
-        self.post(&path, Some(token), None, &serde_json::json!({}))
-            .await
-    }
-
-    pub async fn enlist(
-        &self,
-        token: &str,
-        request: &EnlistRequest,
-    ) -> Result<PongoMember, ApiError> {
-        self.post("/v1/pongo/enlist", Some(token), None, request)
-            .await
-    }
-
-    /// Texts a code to the phone enlisted in this session.
-    pub async fn pongo_send_code(&self, token: &str) -> Result<PongoCodeSent, ApiError> {
-        self.post(
-            "/v1/pongo/verify",
-            Some(token),
-            None,
-            &serde_json::json!({}),
-        )
-        .await
-    }
-
-    /// The code the shopper received: right, the member card opens.
-    pub async fn pongo_check_code(&self, token: &str, code: &str) -> Result<PongoMember, ApiError> {
-        let body = PongoCheckCode {
-            code: code.to_string(),
-        };
-        self.post("/v1/pongo/verify/check", Some(token), None, &body)
-            .await
-    }
-
-    /// The host page's cart total changed: the session follows it.
-    pub async fn update_cart(&self, token: &str, amount: Money) -> Result<(), ApiError> {
-        let response = self
-            .headers(
-                Request::patch(&self.url("/v1/sessions/current")),
-                Some(token),
-                None,
-            )
-            .json(&UpdateCartRequest { amount })
-            .map_err(|_| self.error(ErrorCode::Internal))?
-            .send()
-            .await
-            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
-        self.read::<serde_json::Value>(response).await.map(|_| ())
-    }
-
-    /// What the session's cart earns now.
-    pub async fn earn_preview(&self, token: &str) -> Result<EarnPreview, ApiError> {
-        let response = self
-            .headers(
-                Request::get(&self.url("/v1/pongo/earn-preview")),
-                Some(token),
-                None,
-            )
-            .send()
-            .await
-            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
-        self.read(response).await
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base.trim_end_matches('/'))
-    }
-
-    fn headers(
-        &self,
-        builder: RequestBuilder,
-        token: Option<&str>,
-        key: Option<&str>,
-    ) -> RequestBuilder {
-        let mut builder = builder.header("Accept-Language", self.locale.tag());
-        if let Some(token) = token {
-            builder = builder.header("Authorization", &format!("Bearer {token}"));
+    /// The calls a shopper makes in the session `token` opened.
+    pub fn session<'a>(&'a self, token: &'a str) -> Session<'a> {
+        Session {
+            client: self,
+            token,
         }
-        if let Some(key) = key {
-            builder = builder.header("Idempotency-Key", key);
-        }
-        builder
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    /// A request for `path` in the shopper's language, with the session's bearer token.
+    fn request(
         &self,
+        method: fn(&str) -> RequestBuilder,
         path: &str,
         token: Option<&str>,
-        key: Option<&str>,
-        body: &B,
+    ) -> RequestBuilder {
+        let url = format!("{}{path}", self.base.trim_end_matches('/'));
+        let builder = method(&url).header("Accept-Language", self.locale.tag());
+        match token {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    /// Sends the request, with `body` as JSON when there is one, and reads the answer.
+    async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+        body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let request = self
-            .headers(Request::post(&self.url(path)), token, key)
-            .json(body)
-            .map_err(|_| self.error(ErrorCode::Internal))?;
-        let response = request
-            .send()
-            .await
-            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
+        let sent = match body {
+            Some(body) => {
+                let request = builder
+                    .json(body)
+                    .map_err(|_| self.error(ErrorCode::Internal))?;
+                request.send().await
+            }
+            None => builder.send().await,
+        };
+        let response = sent.map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
         self.read(response).await
     }
 
@@ -178,6 +88,89 @@ impl EdgeClient {
 
     fn error(&self, code: ErrorCode) -> ApiError {
         ApiError::new(code, self.locale)
+    }
+}
+
+/// The edge API within one session: every call carries the session's bearer token.
+pub struct Session<'a> {
+    client: &'a EdgeClient,
+    token: &'a str,
+}
+
+impl Session<'_> {
+    /// Asks the bank to text the shopper a code (again, for a resend).
+    pub async fn send_otp(&self, request: &SendOtpRequest) -> Result<OtpChallenge, ApiError> {
+        self.post("/v1/mokafaa/otp", request).await
+    }
+
+    /// What this order can take in points, for the live code.
+    pub async fn balance(&self, challenge_id: &str) -> Result<Balance, ApiError> {
+        let path = format!("/v1/mokafaa/balance?challenge_id={challenge_id}");
+        self.get(&path).await
+    }
+
+    /// One redemption attempt; `key` makes a retry of the same attempt safe.
+    pub async fn redeem(&self, key: &str, request: &RedeemRequest) -> Result<Redemption, ApiError> {
+        let builder = self.request(Request::post, "/v1/mokafaa/redeem");
+        let builder = builder.header("Idempotency-Key", key);
+        self.client.send(builder, Some(request)).await
+    }
+
+    /// The shopper's undo: the points go back.
+    pub async fn undo(&self, redemption_id: &str) -> Result<Redemption, ApiError> {
+        let path = format!("/v1/mokafaa/redemptions/{redemption_id}/undo");
+        self.post(&path, &serde_json::json!({})).await
+    }
+
+    /// Enlists the phone in the merchant's Pongo program (or finds the member).
+    pub async fn enlist(&self, request: &EnlistRequest) -> Result<PongoMember, ApiError> {
+        self.post("/v1/pongo/enlist", request).await
+    }
+
+    /// Texts a code to the phone enlisted in this session.
+    pub async fn send_member_code(&self) -> Result<PongoCodeSent, ApiError> {
+        self.post("/v1/pongo/verify", &serde_json::json!({})).await
+    }
+
+    /// The code the shopper received: right, the member card opens.
+    pub async fn check_member_code(&self, code: &str) -> Result<PongoMember, ApiError> {
+        let body = PongoCheckCode {
+            code: code.to_string(),
+        };
+        self.post("/v1/pongo/verify/check", &body).await
+    }
+
+    /// The host page's cart total changed: the session follows it.
+    pub async fn update_cart(&self, amount: Money) -> Result<(), ApiError> {
+        let builder = self.request(Request::patch, "/v1/sessions/current");
+        let body = UpdateCartRequest { amount };
+        let answer = self
+            .client
+            .send::<_, serde_json::Value>(builder, Some(&body));
+        answer.await.map(|_| ())
+    }
+
+    /// What the session's cart earns now.
+    pub async fn earn_preview(&self) -> Result<EarnPreview, ApiError> {
+        self.get("/v1/pongo/earn-preview").await
+    }
+
+    fn request(&self, method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
+        self.client.request(method, path, Some(self.token))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let builder = self.request(Request::get, path);
+        self.client.send(builder, None::<&()>).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let builder = self.request(Request::post, path);
+        self.client.send(builder, Some(body)).await
     }
 }
 

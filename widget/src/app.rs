@@ -1,11 +1,13 @@
-//! The widget's root: opens the session, keeps the countdown ticking, shows the program
-//! tabs and the chosen program's screens.
+//! The widget's root: holds the state, provides the [`WidgetContext`], opens the session,
+//! keeps the countdown ticking, listens to the host page, and binds the effects to the
+//! views' callbacks. What it shows is drawn by [`crate::view`].
 
-use super::mokafaa::MokafaaView;
-use super::pongo::PongoView;
 use crate::api::EdgeClient;
-use crate::i18n::{t, Text};
+use crate::context::WidgetContext;
+use crate::effects;
+use crate::host;
 use crate::state::{Action, WidgetState};
+use crate::view::{Frame, MokafaaView, PongoView};
 use loyalty_shared::api::{Program, StartSessionRequest, WidgetConfig};
 use yew::prelude::*;
 
@@ -19,96 +21,95 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let config = &props.config;
-    let locale = config.locale;
     let state = {
         let programs = config.programs.clone();
         use_reducer(move || WidgetState::new(&programs))
     };
-    let client = EdgeClient {
-        base: config.api_base.clone(),
-        locale,
+    let context = WidgetContext {
+        client: EdgeClient {
+            base: config.api_base.clone(),
+            locale: config.locale,
+        },
+        locale: config.locale,
+        session: state.session.token.clone(),
+        accepts_iban: state.session.accepts_iban,
+        host: props.host.clone(),
     };
-    {
-        let (client, dispatch) = (client.clone(), state.dispatcher());
-        let request = StartSessionRequest {
-            merchant_id: config.merchant_id.clone(),
-            cart_id: config.cart_id.clone(),
-            amount: config.amount,
-            locale,
-            email: None,
-        };
-        use_effect_with(request, move |request| {
-            let request = request.clone();
-            yew::platform::spawn_local(async move {
-                match client.start_session(&request).await {
-                    Ok(started) => dispatch.dispatch(Action::SessionStarted {
-                        token: started.session_token,
-                        accepts_iban: started.accepts_iban,
-                    }),
-                    Err(error) => dispatch.dispatch(Action::SessionFailed(error)),
-                }
-            });
-        });
+    let dispatch = state.dispatcher().to_callback();
+    use_session(config, &context, &dispatch);
+    use_host_page(config, &context, &dispatch);
+    use_countdown(&state);
+    html! {
+        <ContextProvider<WidgetContext> context={context.clone()}>
+            <Frame programs={state.programs.clone()} program={state.program}
+                on_select={dispatch.reform(Action::SelectProgram)} session_error={state.session.error.clone()}>
+                { program_view(&state, &context, &dispatch) }
+            </Frame>
+        </ContextProvider<WidgetContext>>
     }
-    super::page_events::use_cart_changes(
-        client.clone(),
-        state.session.clone(),
-        config.amount.currency,
-        state.dispatcher(),
-    );
-    super::page_events::use_order_placed(state.dispatcher());
-    {
-        // One tick a second while a code is live; the timer stops with the challenge.
-        let dispatch = state.dispatcher();
-        let live = state
-            .mokafaa
-            .challenge
-            .as_ref()
-            .map(|c| c.challenge_id.clone());
-        use_effect_with(live, move |live| {
-            let timer = live.as_ref().map(|_| {
-                gloo_timers::callback::Interval::new(1_000, move || dispatch.dispatch(Action::Tick))
-            });
-            move || drop(timer)
-        });
-    }
-    let tabs = if state.programs.len() > 1 {
-        let buttons = state.programs.iter().map(|&program| {
-            let dispatch = state.dispatcher();
-            let label = match program {
-                Program::Mokafaa => t(Text::MokafaaTab, locale),
-                Program::Pongo => t(Text::PongoTab, locale),
-            };
-            let selected = state.program == program;
-            html! {
-                <button type="button" role="tab" class={classes!("lc-tab", selected.then_some("lc-tab-selected"))}
-                    aria-selected={selected.to_string()}
-                    onclick={Callback::from(move |_| dispatch.dispatch(Action::SelectProgram(program)))}>
-                    { label }
-                </button>
-            }
-        });
-        html! { <div class="lc-tabs" role="tablist">{ for buttons }</div> }
-    } else {
-        html! {}
+}
+
+/// Opens the session for the host page's cart once.
+#[hook]
+fn use_session(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callback<Action>) {
+    let request = StartSessionRequest {
+        merchant_id: config.merchant_id.clone(),
+        cart_id: config.cart_id.clone(),
+        amount: config.amount,
+        locale: config.locale,
+        email: None,
     };
-    let body = match state.program {
+    let (client, dispatch) = (context.client.clone(), dispatch.clone());
+    use_effect_with(request, move |request| {
+        effects::start_session(&client, request.clone(), dispatch)
+    });
+}
+
+/// The host page's news: a new cart total (the session and the earn preview follow it) and
+/// the points a placed order earned.
+#[hook]
+fn use_host_page(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callback<Action>) {
+    let report = dispatch.reform(Action::Pongo);
+    let on_total = {
+        let (context, report) = (context.clone(), report.clone());
+        Callback::from(move |(token, amount)| {
+            effects::pongo::cart_changed(&context, &report, token, amount)
+        })
+    };
+    host::use_cart_changes(context.session.clone(), config.amount.currency, on_total);
+    host::use_order_placed(report.reform(crate::state::PongoAction::OrderEarned));
+}
+
+/// One tick a second while a code is live; the timer stops with the challenge.
+#[hook]
+fn use_countdown(state: &UseReducerHandle<WidgetState>) {
+    let dispatch = state.dispatcher();
+    let live = state
+        .mokafaa
+        .challenge
+        .as_ref()
+        .map(|c| c.challenge_id.clone());
+    use_effect_with(live, move |live| {
+        let timer = live.as_ref().map(|_| {
+            gloo_timers::callback::Interval::new(1_000, move || dispatch.dispatch(Action::Tick))
+        });
+        move || drop(timer)
+    });
+}
+
+/// The chosen program's view; what it asks of the edge runs on the state it was drawn from.
+fn program_view(state: &WidgetState, context: &WidgetContext, dispatch: &Callback<Action>) -> Html {
+    let on_effect = {
+        let (context, state, dispatch) = (context.clone(), state.clone(), dispatch.clone());
+        Callback::from(move |effect| effects::run(&context, &state, &dispatch, effect))
+    };
+    match state.program {
         Program::Mokafaa => html! {
-            <MokafaaView form={state.mokafaa.clone()} dispatch={state.dispatcher()} {locale} client={client.clone()}
-                session={state.session.clone()} host={props.host.clone()} accepts_iban={state.accepts_iban} />
+            <MokafaaView form={state.mokafaa.clone()}
+                on_change={dispatch.reform(Action::Mokafaa)} {on_effect} />
         },
         Program::Pongo => html! {
-            <PongoView form={state.pongo.clone()} dispatch={state.dispatcher()} {locale} client={client.clone()}
-                session={state.session.clone()} />
+            <PongoView form={state.pongo.clone()} on_change={dispatch.reform(Action::Pongo)} {on_effect} />
         },
-    };
-    html! {
-        <div class="lc-widget" lang={locale.tag()} dir={locale.dir()} data-session={state.session.is_some().to_string()}>
-            { tabs }
-            if let Some(error) = &state.session_error {
-                <p class="lc-alert" role="alert" data-code={error.code.as_str()}>{ &error.message }</p>
-            }
-            { body }
-        </div>
     }
 }

@@ -2,12 +2,16 @@
 //! into a Shadow DOM so the host page's CSS cannot reach it and its CSS cannot leak out.
 
 pub mod api;
+pub mod app;
+pub mod context;
+pub mod effects;
+pub mod host;
 pub mod i18n;
 pub mod state;
 pub mod view;
 
+use app::{App, AppProps};
 use loyalty_shared::api::WidgetConfig;
-use view::app::{App, AppProps};
 use wasm_bindgen::prelude::*;
 
 const STYLE: &str = include_str!("style.css");

@@ -43,6 +43,17 @@ fn text(root: &ShadowRoot, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An attribute of the element at `selector`.
+fn attribute(root: &ShadowRoot, selector: &str, name: &str) -> Option<String> {
+    find::<HtmlElement>(root, selector).get_attribute(name)
+}
+
+/// Clicks the element at `selector`, as a shopper would, and lets the widget re-render.
+async fn click(root: &ShadowRoot, selector: &str) {
+    find::<HtmlElement>(root, selector).click();
+    settle().await;
+}
+
 fn type_into(root: &ShadowRoot, selector: &str, value: &str) {
     let input: HtmlInputElement = find(root, selector);
     input.set_value(value);
@@ -73,8 +84,7 @@ async fn first_screen_offers_mobile_and_customer_number() {
     // Both programs are offered as tabs when the host page names none.
     assert_eq!(root.query_selector_all("[role=tab]").unwrap().length(), 2);
 
-    find::<HtmlElement>(&root, "input[name=lc-method][value=CustomerNumber]").click();
-    settle().await;
+    click(&root, "input[name=lc-method][value=CustomerNumber]").await;
     assert_eq!(
         text(&root, "label[for=lc-identifier]"),
         "Al Rajhi customer number"
@@ -85,8 +95,10 @@ async fn first_screen_offers_mobile_and_customer_number() {
 async fn arabic_locale_is_right_to_left() {
     let root = mount("ar", r#""mokafaa""#);
     settle().await;
-    let widget: HtmlElement = find(&root, ".lc-widget");
-    assert_eq!(widget.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(
+        attribute(&root, ".lc-widget", "dir").as_deref(),
+        Some("rtl")
+    );
     assert_eq!(text(&root, "h2"), "مكافأة مصرف الراجحي");
     // A single program needs no tabs.
     assert_eq!(root.query_selector_all("[role=tab]").unwrap().length(), 0);
@@ -98,14 +110,10 @@ async fn a_wrong_mobile_shows_the_error_and_typing_clears_it() {
     settle().await;
     type_into(&root, "#lc-identifier", "0112345678");
     settle().await;
-    find::<HtmlElement>(&root, "button.lc-primary").click();
-    settle().await;
-    let error: HtmlElement = find(&root, ".lc-error");
-    assert_eq!(
-        error.get_attribute("data-code").as_deref(),
-        Some("invalid_phone")
-    );
-    assert!(error.text_content().unwrap().contains("05XXXXXXXX"));
+    click(&root, "button.lc-primary").await;
+    let code = attribute(&root, ".lc-error", "data-code");
+    assert_eq!(code.as_deref(), Some("invalid_phone"));
+    assert!(text(&root, ".lc-error").contains("05XXXXXXXX"));
     type_into(&root, "#lc-identifier", "05");
     settle().await;
     assert!(root.query_selector(".lc-error").unwrap().is_none());
@@ -116,15 +124,10 @@ async fn pongo_refuses_to_enlist_until_both_optins_are_answered() {
     let root = mount("en", r#""pongo""#);
     settle().await;
     type_into(&root, "#lc-phone", "0501234567");
-    find::<HtmlElement>(&root, "fieldset[data-optin=email] input[value=true]").click();
-    settle().await;
-    find::<HtmlElement>(&root, "button.lc-primary").click();
-    settle().await;
-    let error: HtmlElement = find(&root, ".lc-error");
-    assert_eq!(
-        error.get_attribute("data-code").as_deref(),
-        Some("optin_required")
-    );
+    click(&root, "fieldset[data-optin=email] input[value=true]").await;
+    click(&root, "button.lc-primary").await;
+    let code = attribute(&root, ".lc-error", "data-code");
+    assert_eq!(code.as_deref(), Some("optin_required"));
     // Nothing is pre-answered: the SMS question has neither choice checked.
     let sms_yes: HtmlInputElement = find(&root, "fieldset[data-optin=sms] input[value=true]");
     let sms_no: HtmlInputElement = find(&root, "fieldset[data-optin=sms] input[value=false]");
@@ -141,14 +144,8 @@ async fn an_unreachable_edge_is_said_plainly() {
         }
         settle().await;
     }
-    let alert: HtmlElement = find(&root, ".lc-alert");
-    assert_eq!(
-        alert.get_attribute("data-code").as_deref(),
-        Some("upstream_unavailable")
-    );
-    let widget: HtmlElement = find(&root, ".lc-widget");
-    assert_eq!(
-        widget.get_attribute("data-session").as_deref(),
-        Some("false")
-    );
+    let code = attribute(&root, ".lc-alert", "data-code");
+    assert_eq!(code.as_deref(), Some("upstream_unavailable"));
+    let session = attribute(&root, ".lc-widget", "data-session");
+    assert_eq!(session.as_deref(), Some("false"));
 }

@@ -1,166 +1,44 @@
-//! The widget's own words in English and Arabic. Error messages come from
-//! `loyalty_shared::ErrorCode` so the edge and the widget never disagree.
+//! The widget's own words in English and Arabic, one file per area so each stays short.
+//! Error messages come from `loyalty_shared::ErrorCode` so the edge and the widget never
+//! disagree.
 
+mod mokafaa;
+mod pongo;
+
+pub use mokafaa::MokafaaText;
+pub use pongo::PongoText;
+
+use loyalty_shared::api::Program;
 use loyalty_shared::Locale;
 
-/// Every label the widget shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text {
-    MokafaaTab,
-    PongoTab,
-    MokafaaTitle,
-    VerifyWith,
-    ByMobile,
-    ByCustomerNumber,
-    ByIban,
-    IbanLabel,
-    MobileLabel,
-    CustomerNumberLabel,
-    SendCode,
-    Sending,
-    Checking,
-    CodeSentTo,
-    PongoTitle,
-    PhoneLabel,
-    EmailOptinQuestion,
-    SmsOptinQuestion,
-    Yes,
-    No,
-    Join,
-    YouWillEarn,
-    PointsReturned,
-    CodeExpired,
-    CodeExpiresIn,
-    Balance,
-    CodeLabel,
-    AmountLabel,
-    UpTo,
-    UsePoints,
-    ResendIn,
-    Resend,
-    OtherNumber,
-    YouUsed,
-    Off,
-    Undo,
-    WelcomeMember,
-    WelcomeBack,
-    PointsGoTo,
-    ProveToSee,
-    SendMeACode,
-    CodeTextedTo,
-    Verify,
-    YourPoints,
-    EarnFrom,
-    Rewards,
-    WithinReach,
-    PointsUnit,
-    OrderEarned,
+/// Something the widget says, in each language it speaks: an exhaustive `match` per
+/// language, so a label cannot lack a translation.
+pub trait Label: Copy {
+    fn en(self) -> &'static str;
+    fn ar(self) -> &'static str;
 }
 
-pub fn t(text: Text, locale: Locale) -> &'static str {
-    use Text::*;
+/// `label` in the shopper's language.
+pub fn t(label: impl Label, locale: Locale) -> &'static str {
     match locale {
-        Locale::En => match text {
-            MokafaaTab => "Pay with Mokafaa points",
-            PongoTab => "Earn loyalty points",
-            MokafaaTitle => "Al Rajhi Bank Mokafaa",
-            VerifyWith => "Verify with",
-            ByMobile => "Mobile number",
-            ByCustomerNumber => "Bank account (customer number)",
-            ByIban => "Bank account (IBAN)",
-            IbanLabel => "Your Al Rajhi IBAN (SA…)",
-            MobileLabel => "Mobile number registered with Al Rajhi Bank",
-            CustomerNumberLabel => "Al Rajhi customer number",
-            SendCode => "Send code",
-            Sending => "Sending…",
-            Checking => "Checking…",
-            CodeSentTo => "We sent a code to",
-            PongoTitle => "Join our loyalty program",
-            PhoneLabel => "Mobile number",
-            EmailOptinQuestion => "May we send you offers by email?",
-            SmsOptinQuestion => "May we send you offers by SMS?",
-            Yes => "Yes",
-            No => "No",
-            Join => "Join and see my points",
-            YouWillEarn => "Points this order will earn:",
-            WelcomeMember => "Welcome to the program!",
-            WelcomeBack => "Welcome back!",
-            PointsGoTo => "This order's points will be added to the account of",
-            ProveToSee => "To see your points and rewards, confirm this number is yours.",
-            SendMeACode => "Text me a code",
-            CodeTextedTo => "Enter the code we texted to",
-            Verify => "Confirm",
-            YourPoints => "Your points:",
-            EarnFrom => "Orders from this amount earn points:",
-            Rewards => "Rewards",
-            WithinReach => "within reach",
-            PointsUnit => "points",
-            OrderEarned => "Thank you! This order earned you:",
-            PointsReturned => "Points returned to your balance:",
-            CodeExpired => "The code has expired. Request a new one.",
-            CodeExpiresIn => "Code expires in",
-            Balance => "Your balance:",
-            CodeLabel => "4-digit code",
-            AmountLabel => "Amount to pay with points (SAR)",
-            UpTo => "up to",
-            UsePoints => "Use points",
-            ResendIn => "Resend code in",
-            Resend => "Resend code",
-            OtherNumber => "Use another number",
-            YouUsed => "Points used:",
-            Off => "off your order",
-            Undo => "Undo",
-        },
-        Locale::Ar => match text {
-            MokafaaTab => "ادفع بنقاط مكافأة",
-            PongoTab => "اكسب نقاط الولاء",
-            MokafaaTitle => "مكافأة مصرف الراجحي",
-            VerifyWith => "التحقق عبر",
-            ByMobile => "رقم الجوال",
-            ByCustomerNumber => "الحساب البنكي (رقم العميل)",
-            ByIban => "الحساب البنكي (الآيبان)",
-            IbanLabel => "رقم الآيبان في مصرف الراجحي (SA…)",
-            MobileLabel => "رقم الجوال المسجل لدى مصرف الراجحي",
-            CustomerNumberLabel => "رقم عميل الراجحي",
-            SendCode => "إرسال الرمز",
-            Sending => "جارٍ الإرسال…",
-            Checking => "جارٍ التحقق…",
-            CodeSentTo => "أرسلنا رمزاً إلى",
-            PongoTitle => "انضم إلى برنامج الولاء",
-            PhoneLabel => "رقم الجوال",
-            EmailOptinQuestion => "هل نرسل لك العروض عبر البريد الإلكتروني؟",
-            SmsOptinQuestion => "هل نرسل لك العروض عبر الرسائل النصية؟",
-            Yes => "نعم",
-            No => "لا",
-            Join => "انضم واعرض نقاطي",
-            YouWillEarn => "النقاط التي سيكسبها هذا الطلب:",
-            WelcomeMember => "مرحباً بك في البرنامج!",
-            WelcomeBack => "مرحباً بعودتك!",
-            PointsGoTo => "ستُضاف نقاط هذا الطلب إلى حساب الرقم",
-            ProveToSee => "لرؤية نقاطك ومكافآتك، أكّد أن هذا الرقم لك.",
-            SendMeACode => "أرسل لي رمزاً",
-            CodeTextedTo => "أدخل الرمز المرسل إلى",
-            Verify => "تأكيد",
-            YourPoints => "نقاطك:",
-            EarnFrom => "تكسب الطلبات النقاط ابتداءً من هذا المبلغ:",
-            Rewards => "المكافآت",
-            WithinReach => "في متناولك",
-            PointsUnit => "نقطة",
-            OrderEarned => "شكراً لك! كسبت من هذا الطلب:",
-            PointsReturned => "النقاط المعادة إلى رصيدك:",
-            CodeExpired => "انتهت صلاحية الرمز. اطلب رمزاً جديداً.",
-            CodeExpiresIn => "تنتهي صلاحية الرمز خلال",
-            Balance => "رصيدك:",
-            CodeLabel => "الرمز المكون من 4 أرقام",
-            AmountLabel => "المبلغ المدفوع بالنقاط (ريال)",
-            UpTo => "حتى",
-            UsePoints => "استخدم النقاط",
-            ResendIn => "إعادة الإرسال خلال",
-            Resend => "إعادة إرسال الرمز",
-            OtherNumber => "استخدم رقماً آخر",
-            YouUsed => "النقاط المستخدمة:",
-            Off => "خصم من طلبك",
-            Undo => "تراجع",
-        },
+        Locale::En => label.en(),
+        Locale::Ar => label.ar(),
+    }
+}
+
+/// A program names its own tab.
+impl Label for Program {
+    fn en(self) -> &'static str {
+        match self {
+            Program::Mokafaa => "Pay with Mokafaa points",
+            Program::Pongo => "Earn loyalty points",
+        }
+    }
+
+    fn ar(self) -> &'static str {
+        match self {
+            Program::Mokafaa => "ادفع بنقاط مكافأة",
+            Program::Pongo => "اكسب نقاط الولاء",
+        }
     }
 }

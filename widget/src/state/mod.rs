@@ -19,14 +19,24 @@ use yew::Reducible;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WidgetState {
+    /// The programs the host page offers, in its order: a tab each when there are two.
     pub programs: Vec<Program>,
+    /// The program shown.
     pub program: Program,
-    /// The session token once the edge granted one.
-    pub session: Option<String>,
-    pub accepts_iban: bool,
-    pub session_error: Option<ApiError>,
+    pub session: SessionState,
     pub mokafaa: MokafaaForm,
     pub pongo: PongoForm,
+}
+
+/// The widget's session with the edge: every shopper request needs its token.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionState {
+    /// The session token once the edge granted one.
+    pub token: Option<String>,
+    /// The merchant accepts IBAN verification for Mokafaa: the session's answer says so.
+    pub accepts_iban: bool,
+    /// Why the session could not be opened: said once, above both programs.
+    pub error: Option<ApiError>,
 }
 
 impl WidgetState {
@@ -40,9 +50,7 @@ impl WidgetState {
         WidgetState {
             program: programs[0],
             programs,
-            session: None,
-            accepts_iban: false,
-            session_error: None,
+            session: SessionState::default(),
             mokafaa: MokafaaForm::default(),
             pongo: PongoForm::default(),
         }
@@ -88,11 +96,13 @@ impl Reducible for WidgetState {
                 token,
                 accepts_iban,
             } => {
-                next.session = Some(token);
-                next.accepts_iban = accepts_iban;
-                next.session_error = None;
+                next.session = SessionState {
+                    token: Some(token),
+                    accepts_iban,
+                    error: None,
+                }
             }
-            Action::SessionFailed(error) => next.session_error = Some(error),
+            Action::SessionFailed(error) => next.session.error = Some(error),
             Action::Tick if next.mokafaa.tick() => {}
             Action::Mokafaa(action) => mokafaa::reduce(&mut next.mokafaa, action),
             Action::Pongo(action) => pongo::reduce(&mut next.pongo, action),

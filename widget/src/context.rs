@@ -1,0 +1,31 @@
+//! What the views and effects need from above without every parent handing it down: the
+//! edge client, the shopper's language, the session (and what the merchant accepts in it)
+//! and the host element, in one Yew context that [`crate::app::App`] provides.
+
+use crate::api::EdgeClient;
+use loyalty_shared::Locale;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidgetContext {
+    pub client: EdgeClient,
+    pub locale: Locale,
+    /// The session token once the edge granted one: every shopper request needs it.
+    pub session: Option<String>,
+    /// The merchant lets shoppers verify for Mokafaa by IBAN (the session says so).
+    pub accepts_iban: bool,
+    /// The element hosting the shadow root: where events for the host page are dispatched.
+    pub host: Option<web_sys::Element>,
+}
+
+/// The context App provides. Views render only inside it, so its absence is a bug.
+#[hook]
+pub fn use_widget() -> WidgetContext {
+    use_context::<WidgetContext>().expect("views render inside App's ContextProvider")
+}
+
+/// The shopper's language, for a view to word its labels.
+#[hook]
+pub fn use_locale() -> Locale {
+    use_widget().locale
+}

@@ -1,0 +1,85 @@
+//! The Pongo screens' words in English and Arabic.
+
+use super::Label;
+
+/// Every label the Pongo screens show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PongoText {
+    Title,
+    PhoneLabel,
+    EmailOptinQuestion,
+    SmsOptinQuestion,
+    Yes,
+    No,
+    Join,
+    YouWillEarn,
+    WelcomeMember,
+    WelcomeBack,
+    PointsGoTo,
+    ProveToSee,
+    SendMeACode,
+    CodeTextedTo,
+    Verify,
+    YourPoints,
+    EarnFrom,
+    Rewards,
+    WithinReach,
+    PointsUnit,
+    OrderEarned,
+}
+
+impl Label for PongoText {
+    fn en(self) -> &'static str {
+        use PongoText::*;
+        match self {
+            Title => "Join our loyalty program",
+            PhoneLabel => "Mobile number",
+            EmailOptinQuestion => "May we send you offers by email?",
+            SmsOptinQuestion => "May we send you offers by SMS?",
+            Yes => "Yes",
+            No => "No",
+            Join => "Join and see my points",
+            YouWillEarn => "Points this order will earn:",
+            WelcomeMember => "Welcome to the program!",
+            WelcomeBack => "Welcome back!",
+            PointsGoTo => "This order's points will be added to the account of",
+            ProveToSee => "To see your points and rewards, confirm this number is yours.",
+            SendMeACode => "Text me a code",
+            CodeTextedTo => "Enter the code we texted to",
+            Verify => "Confirm",
+            YourPoints => "Your points:",
+            EarnFrom => "Orders from this amount earn points:",
+            Rewards => "Rewards",
+            WithinReach => "within reach",
+            PointsUnit => "points",
+            OrderEarned => "Thank you! This order earned you:",
+        }
+    }
+
+    fn ar(self) -> &'static str {
+        use PongoText::*;
+        match self {
+            Title => "انضم إلى برنامج الولاء",
+            PhoneLabel => "رقم الجوال",
+            EmailOptinQuestion => "هل نرسل لك العروض عبر البريد الإلكتروني؟",
+            SmsOptinQuestion => "هل نرسل لك العروض عبر الرسائل النصية؟",
+            Yes => "نعم",
+            No => "لا",
+            Join => "انضم واعرض نقاطي",
+            YouWillEarn => "النقاط التي سيكسبها هذا الطلب:",
+            WelcomeMember => "مرحباً بك في البرنامج!",
+            WelcomeBack => "مرحباً بعودتك!",
+            PointsGoTo => "ستُضاف نقاط هذا الطلب إلى حساب الرقم",
+            ProveToSee => "لرؤية نقاطك ومكافآتك، أكّد أن هذا الرقم لك.",
+            SendMeACode => "أرسل لي رمزاً",
+            CodeTextedTo => "أدخل الرمز المرسل إلى",
+            Verify => "تأكيد",
+            YourPoints => "نقاطك:",
+            EarnFrom => "تكسب الطلبات النقاط ابتداءً من هذا المبلغ:",
+            Rewards => "المكافآت",
+            WithinReach => "في متناولك",
+            PointsUnit => "نقطة",
+            OrderEarned => "شكراً لك! كسبت من هذا الطلب:",
+        }
+    }
+}
