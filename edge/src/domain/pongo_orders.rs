@@ -3,6 +3,7 @@
 //! and a use-a-reward call per reward the order cannot carry. Each call has a key Pongo
 //! deduplicates on, so a retry is the same call, never a second one.
 
+use crate::pongo::wire;
 use loyalty_shared::api::{
     DeliveryState, OrderCustomer, OrderLine, PongoCall, PongoCallKind, PongoOrderResult,
 };
@@ -56,7 +57,10 @@ pub(crate) fn safe_id(id: &str) -> bool {
 }
 
 /// The customer as Pongo wants it: international digits without '+', opt-ins as given.
-pub fn pongo_customer(customer: &OrderCustomer, field: &str) -> Result<Value, ApiError> {
+pub fn pongo_customer(
+    customer: &OrderCustomer,
+    field: &str,
+) -> Result<wire::OrderCustomer, ApiError> {
     let phone =
         InternationalPhone::parse(&customer.phone, Some(DEFAULT_CALLING_CODE)).map_err(|_| {
             invalid(
@@ -65,22 +69,21 @@ pub fn pongo_customer(customer: &OrderCustomer, field: &str) -> Result<Value, Ap
                 "The phone number is not valid.",
             )
         })?;
-    let mut value = json!({ "phone": phone.as_digits() });
-    if let Some(v) = customer.email_optin {
-        value["email_optin"] = json!(v);
-    }
-    if let Some(v) = customer.sms_optin {
-        value["sms_optin"] = json!(v);
-    }
-    Ok(value)
+    Ok(wire::OrderCustomer {
+        phone: phone.as_digits().to_string(),
+        email_optin: customer.email_optin,
+        sms_optin: customer.sms_optin,
+    })
 }
 
-pub(crate) fn line_json(line: &OrderLine) -> Value {
-    json!({
-        "sku": line.sku, "name": line.name, "quantity": line.quantity,
-        "unit_price": cents(line.unit_price),
-        "amount": cents(line.unit_price).saturating_mul(u64::from(line.quantity)),
-    })
+pub(crate) fn wire_line(line: &OrderLine) -> wire::OrderLine {
+    wire::OrderLine {
+        sku: line.sku.clone(),
+        name: line.name.clone(),
+        quantity: line.quantity,
+        unit_price: cents(line.unit_price),
+        amount: cents(line.unit_price).saturating_mul(u64::from(line.quantity)),
+    }
 }
 
 pub(crate) fn same_currency(money: Money, of: Money, field: &str) -> Result<(), ApiError> {

@@ -3,9 +3,10 @@
 //! reward used. Every amount and id is checked first, so nothing half-valid is queued.
 
 use super::pongo_orders::{
-    cents, invalid, line_json, part_key, pongo_customer, safe_id, same_currency, PlannedCall,
+    cents, invalid, part_key, pongo_customer, safe_id, same_currency, wire_line, PlannedCall,
     CHANNEL_IN_STORE, CHANNEL_ONLINE, DELIVERY_MODE, DELIVERY_STATUS, KEY_SEPARATOR, PAID,
 };
+use crate::pongo::wire::{self, CheckinRequest, OrderRequest};
 use loyalty_shared::api::{
     OrderCustomer, OrderPayment, PaymentStatus, PongoCallKind, PongoOrderRequest, SplitMode,
 };
@@ -139,8 +140,16 @@ fn payments_add_up(order: &PongoOrderRequest) -> Result<(), ApiError> {
     }
 }
 
-fn payment_json(p: &OrderPayment) -> Value {
-    json!({"method": p.method, "amount": cents(p.amount)})
+fn wire_payment(p: &OrderPayment) -> wire::OrderPayment {
+    wire::OrderPayment {
+        method: p.method.clone(),
+        amount: cents(p.amount),
+    }
+}
+
+/// A typed request as the outbox stores it.
+fn payload<T: serde::Serialize>(request: &T) -> Value {
+    serde_json::to_value(request).unwrap_or(Value::Null)
 }
 
 /// What every call of one order shares.
@@ -148,17 +157,17 @@ struct Planner<'a> {
     order: &'a PongoOrderRequest,
     store_slug: &'a str,
     created_at: &'a str,
-    customer: Option<Value>,
+    customer: Option<wire::OrderCustomer>,
 }
 
 /// One order call's own content.
 struct Part<'a> {
     key: String,
     amount: u64,
-    lines: Vec<Value>,
-    payments: Vec<Value>,
+    lines: Vec<wire::OrderLine>,
+    payments: Vec<wire::OrderPayment>,
     reward_ids: &'a [String],
-    customer: Option<&'a Value>,
+    customer: Option<&'a wire::OrderCustomer>,
     taxes: Option<u64>,
 }
 
@@ -173,24 +182,28 @@ impl Planner<'_> {
     }
 
     fn order_call(&self, part: Part<'_>) -> PlannedCall {
-        let mut payload = json!({
-            "order_id": part.key, "partner_order_id": self.order.order_id, "channel": self.channel(),
-            "delivery_mode": DELIVERY_MODE, "store_slug": self.store_slug, "amount": part.amount,
-            "status": PAID, "created_at": self.created_at, "delivery_status": DELIVERY_STATUS,
-            "lines": part.lines, "reward_ids": part.reward_ids, "payments": part.payments,
-        });
-        if let Some(c) = part.customer {
-            payload["customer"] = c.clone();
-        }
-        if let Some(t) = part.taxes {
-            payload["taxes"] = json!(t);
-        }
+        let request = OrderRequest {
+            order_id: part.key.clone(),
+            partner_order_id: self.order.order_id.clone(),
+            channel: self.channel(),
+            delivery_mode: DELIVERY_MODE,
+            store_slug: self.store_slug.to_string(),
+            amount: part.amount,
+            status: PAID,
+            created_at: self.created_at.to_string(),
+            delivery_status: DELIVERY_STATUS,
+            lines: part.lines,
+            reward_ids: part.reward_ids.to_vec(),
+            payments: part.payments,
+            customer: part.customer.cloned(),
+            taxes: part.taxes,
+        };
         PlannedCall {
             key: part.key,
             kind: PongoCallKind::Order,
             method: "POST",
             path: "/orders".into(),
-            payload,
+            payload: payload(&request),
         }
     }
 
@@ -199,8 +212,8 @@ impl Planner<'_> {
         self.order_call(Part {
             key: order.order_id.clone(),
             amount: cents(order.amount),
-            lines: order.lines.iter().map(line_json).collect(),
-            payments: order.payments.iter().map(payment_json).collect(),
+            lines: order.lines.iter().map(wire_line).collect(),
+            payments: order.payments.iter().map(wire_payment).collect(),
             reward_ids: &order.reward_ids,
             customer: self.customer.as_ref(),
             taxes: order.taxes.map(cents),
@@ -224,24 +237,30 @@ impl Planner<'_> {
                 "An order without lines is sent as a checkin, which needs the shopper's phone.",
             )
         })?;
+        let request = CheckinRequest {
+            store_slug: self.store_slug.to_string(),
+            international_phone_number: customer.phone.clone(),
+            pos_order_id: order.order_id.clone(),
+            amount: cents(order.amount),
+            datetime: self.created_at.to_string(),
+            tags: Vec::new(),
+            enforce_checkin_delay: true,
+        };
         Ok(PlannedCall {
             key: part_key(&order.order_id, "checkin"),
             kind: PongoCallKind::Checkin,
             method: "POST",
             path: "/checkins".into(),
-            payload: json!({
-                "store_slug": self.store_slug, "international_phone_number": customer["phone"],
-                "pos_order_id": order.order_id, "amount": cents(order.amount),
-                "datetime": self.created_at, "tags": [],
-                // A retry after an unseen success is then refused by Pongo instead of
-                // crediting twice (checkins have no idempotency key).
-                "enforce_checkin_delay": true,
-            }),
+            payload: payload(&request),
         })
     }
 
     /// The payer of payment `p`: its own customer, else the order's.
-    fn payer(&self, p: usize, payment: &OrderPayment) -> Result<Option<Value>, ApiError> {
+    fn payer(
+        &self,
+        p: usize,
+        payment: &OrderPayment,
+    ) -> Result<Option<wire::OrderCustomer>, ApiError> {
         match &payment.customer {
             Some(c) => pongo_customer(c, &format!("payments[{p}].customer.phone")).map(Some),
             None => Ok(self.customer.clone()),
@@ -263,9 +282,9 @@ impl Planner<'_> {
                     lines: payment
                         .line_indexes
                         .iter()
-                        .map(|&i| line_json(&order.lines[i]))
+                        .map(|&i| wire_line(&order.lines[i]))
                         .collect(),
-                    payments: vec![payment_json(payment)],
+                    payments: vec![wire_payment(payment)],
                     reward_ids: if p == 0 { &order.reward_ids } else { &[] },
                     customer: payer.as_ref(),
                     taxes: None,
@@ -284,13 +303,18 @@ impl Planner<'_> {
         let mut calls = Vec::with_capacity(count);
         for (p, payment) in order.payments.iter().enumerate() {
             let payer = self.payer(p, payment)?;
-            let line = json!({"sku": "split-payment", "name": format!("Payment {} of {count}", p + 1),
-                "quantity": 1, "unit_price": cents(payment.amount), "amount": cents(payment.amount)});
+            let line = wire::OrderLine {
+                sku: "split-payment".into(),
+                name: format!("Payment {} of {count}", p + 1),
+                quantity: 1,
+                unit_price: cents(payment.amount),
+                amount: cents(payment.amount),
+            };
             calls.push(self.order_call(Part {
                 key: part_key(&order.order_id, p + 1),
                 amount: cents(payment.amount),
                 lines: vec![line],
-                payments: vec![payment_json(payment)],
+                payments: vec![wire_payment(payment)],
                 reward_ids: if p == 0 { &order.reward_ids } else { &[] },
                 customer: payer.as_ref(),
                 taxes: None,

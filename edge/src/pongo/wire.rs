@@ -3,7 +3,6 @@
 
 use loyalty_shared::PartnerParameters;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The code exchange's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -53,21 +52,69 @@ pub struct NewCustomer {
     pub email: Option<String>,
 }
 
-/// `POST /v1/orders`; amounts in cents.
+/// `POST /v1/orders`, as the outbox sends it; amounts in cents. [I] enums such as `channel`
+/// are the constants of `domain::pongo_orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderRequest {
+    /// The key Pongo deduplicates on: the merchant's order id, or `<order>~<part>`.
     pub order_id: String,
-    pub channel: String,
-    pub delivery_mode: String,
+    pub partner_order_id: String,
+    pub channel: &'static str,
+    pub delivery_mode: &'static str,
     pub store_slug: String,
     pub amount: u64,
-    pub status: String,
+    pub status: &'static str,
     pub created_at: String,
-    pub delivery_status: String,
-    pub lines: Vec<Value>,
+    pub delivery_status: &'static str,
+    pub lines: Vec<OrderLine>,
     pub reward_ids: Vec<String>,
-    pub customer: Value,
-    pub payments: Vec<Value>,
+    pub payments: Vec<OrderPayment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<OrderCustomer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxes: Option<u64>,
+}
+
+/// An order line; `unit_price` and `amount` in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: u64,
+    pub amount: u64,
+}
+
+/// A payment of an order, in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderPayment {
+    pub method: String,
+    pub amount: u64,
+}
+
+/// The member an order or checkin credits: international digits without '+'; opt-ins
+/// only as the shopper gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderCustomer {
+    pub phone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_optin: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_optin: Option<bool>,
+}
+
+/// `POST /v1/checkins`: credits an amount to a phone when the items are unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckinRequest {
+    pub store_slug: String,
+    pub international_phone_number: String,
+    pub pos_order_id: String,
+    pub amount: u64,
+    pub datetime: String,
+    pub tags: Vec<String>,
+    /// A retry after an unseen success is then refused by Pongo instead of crediting twice
+    /// (checkins have no idempotency key).
+    pub enforce_checkin_delay: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
