@@ -112,6 +112,23 @@ impl Rules<'_> {
         }
     }
 
+    /// A test function's lines count as test code; any other is measured. Returns whether
+    /// to look inside it.
+    fn counted_fn(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        block: &syn::Block,
+        whole: proc_macro2::Span,
+    ) -> bool {
+        if is_test(attrs) {
+            self.test_lines += lines_of(whole);
+            return false;
+        }
+        self.function(&sig.ident, sig.span().join(block.span()).unwrap_or(whole));
+        true
+    }
+
     fn sql(&mut self, line: usize, what: &str) {
         if self.sql_checked && !self.sql_allowed {
             self.findings.push(Finding {
@@ -133,33 +150,15 @@ impl<'ast> Visit<'ast> for Rules<'_> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        if is_test(&item.attrs) {
-            self.test_lines += lines_of(item.span());
-            return;
+        if self.counted_fn(&item.attrs, &item.sig, &item.block, item.span()) {
+            syn::visit::visit_item_fn(self, item);
         }
-        self.function(
-            &item.sig.ident,
-            item.sig
-                .span()
-                .join(item.block.span())
-                .unwrap_or(item.span()),
-        );
-        syn::visit::visit_item_fn(self, item);
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        if is_test(&item.attrs) {
-            self.test_lines += lines_of(item.span());
-            return;
+        if self.counted_fn(&item.attrs, &item.sig, &item.block, item.span()) {
+            syn::visit::visit_impl_item_fn(self, item);
         }
-        self.function(
-            &item.sig.ident,
-            item.sig
-                .span()
-                .join(item.block.span())
-                .unwrap_or(item.span()),
-        );
-        syn::visit::visit_impl_item_fn(self, item);
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {

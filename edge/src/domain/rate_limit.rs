@@ -9,39 +9,21 @@ pub struct Limit {
 
 /// OTP sends per identifier (a mobile or customer number): the bank texts a person, so
 /// this protects the shopper from being flooded and the merchant from SMS costs.
-pub const OTP_PER_IDENTIFIER: Limit = Limit {
-    max: 5,
-    window_seconds: 15 * 60,
-};
+pub const OTP_PER_IDENTIFIER: Limit = Limit::within(5, 15 * 60);
 /// OTP sends per client IP, across identifiers (number scanning).
-pub const OTP_PER_IP: Limit = Limit {
-    max: 30,
-    window_seconds: 15 * 60,
-};
+pub const OTP_PER_IP: Limit = Limit::within(30, 15 * 60);
 /// Redeem attempts per client IP (OTP guessing across sessions).
-pub const REDEEM_PER_IP: Limit = Limit {
-    max: 60,
-    window_seconds: 15 * 60,
-};
+pub const REDEEM_PER_IP: Limit = Limit::within(60, 15 * 60);
 
 /// Pongo enlist calls per client IP (number scanning), overridable with
 /// `ENLIST_LIMIT_PER_IP`.
-pub const ENLIST_PER_IP: Limit = Limit {
-    max: 30,
-    window_seconds: 15 * 60,
-};
+pub const ENLIST_PER_IP: Limit = Limit::within(30, 15 * 60);
 /// Pongo enlist calls naming one phone number.
-pub const ENLIST_PER_PHONE: Limit = Limit {
-    max: 10,
-    window_seconds: 15 * 60,
-};
+pub const ENLIST_PER_PHONE: Limit = Limit::within(10, 15 * 60);
 
 /// Wrong OTP codes per identifier (mobile, customer number, IBAN) across challenges,
 /// resends and sessions; past it the identifier is locked until the window ends.
-pub const OTP_GUESSES_PER_IDENTIFIER: Limit = Limit {
-    max: 5,
-    window_seconds: 3600,
-};
+pub const OTP_GUESSES_PER_IDENTIFIER: Limit = Limit::within(5, 3600);
 
 /// The key a client IP is counted under: an IPv4 address as is, an IPv6 address by its
 /// /64 prefix, anything unreadable as itself.
@@ -57,6 +39,13 @@ pub fn ip_key(ip: &str) -> String {
 }
 
 impl Limit {
+    pub const fn within(max: u32, window_seconds: i64) -> Limit {
+        Limit {
+            max,
+            window_seconds,
+        }
+    }
+
     /// Reads `max/window_seconds` (e.g. `5/900`), as operators set it in a Worker var.
     pub fn parse(text: &str) -> Option<Limit> {
         let (max, window) = text.trim().split_once('/')?;
