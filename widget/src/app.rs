@@ -6,7 +6,7 @@ use crate::api::EdgeClient;
 use crate::context::WidgetContext;
 use crate::effects;
 use crate::host;
-use crate::state::{Action, WidgetState};
+use crate::state::{Action, PongoAction, WidgetState};
 use crate::view::{Frame, MokafaaView, PongoView};
 use loyalty_shared::api::{Program, StartSessionRequest, WidgetConfig};
 use yew::prelude::*;
@@ -77,7 +77,7 @@ fn use_host_page(config: &WidgetConfig, context: &WidgetContext, dispatch: &Call
         })
     };
     host::use_cart_changes(context.session.clone(), config.amount.currency, on_total);
-    host::use_order_placed(report.reform(crate::state::PongoAction::OrderEarned));
+    host::use_order_placed(report.reform(PongoAction::OrderEarned));
 }
 
 /// One tick a second while a code is live; the timer stops with the challenge.

@@ -5,10 +5,16 @@ use loyalty_shared::ApiError;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// A titled card for one screen; `data-screen` names it for styling and tests.
-pub fn card(screen: &'static str, title: &'static str, body: Html) -> Html {
+/// A titled card for one screen; `data-screen` names it for styling and tests, as
+/// `data-redemption` names the redemption a screen shows.
+pub fn card(
+    screen: &'static str,
+    redemption: Option<String>,
+    title: &'static str,
+    body: Html,
+) -> Html {
     html! {
-        <section class="lc-card" data-screen={screen}>
+        <section class="lc-card" data-screen={screen} data-redemption={redemption}>
             <h2 class="lc-title">{ title }</h2>
             { body }
         </section>

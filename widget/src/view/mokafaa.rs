@@ -47,7 +47,7 @@ fn identify(props: &Props, locale: Locale, accepts_iban: bool) -> Html {
             </button>
         </form>
     </> };
-    card("mokafaa-identify", t(Text::Title, locale), body)
+    card("mokafaa-identify", None, t(Text::Title, locale), body)
 }
 
 /// How to identify: mobile, customer number, and IBAN where the merchant accepts it.
@@ -92,7 +92,7 @@ fn verify(props: &Props, locale: Locale) -> Html {
         { redeem_form(props, challenge, locale) }
         { verify_actions(props, challenge, locale) }
     </> };
-    card("mokafaa-verify", t(Text::Title, locale), body)
+    card("mokafaa-verify", None, t(Text::Title, locale), body)
 }
 
 fn countdown(challenge: &OtpChallenge, locale: Locale) -> Html {
@@ -155,19 +155,19 @@ fn redeemed(props: &Props, locale: Locale) -> Html {
     let Some(redemption) = form.redemption.as_ref() else {
         return html! {};
     };
-    html! {
-        <section class="lc-card" data-screen="mokafaa-redeemed" data-redemption={redemption.redemption_id.clone()}>
-            <h2 class="lc-title">{ t(Text::Title, locale) }</h2>
-            <p class="lc-success" role="status">
-                { format!("{} {} — {} {}", t(Text::YouUsed, locale), redemption.points, redemption.discount, t(Text::Off, locale)) }
+    let body = html! { <>
+        <p class="lc-success" role="status">
+            { format!("{} {} — {} {}", t(Text::YouUsed, locale), redemption.points, redemption.discount, t(Text::Off, locale)) }
+        </p>
+        if let Some(after) = redemption.balance_points_after {
+            <p class="lc-balance" data-points-after={after.to_string()}>
+                { format!("{} {}", t(Text::Balance, locale), after) }
             </p>
-            if let Some(after) = redemption.balance_points_after {
-                <p class="lc-balance" data-points-after={after.to_string()}>
-                    { format!("{} {}", t(Text::Balance, locale), after) }
-                </p>
-            }
-            { error_line(form.error.as_ref()) }
-            <button type="button" class="lc-link" data-action="undo" disabled={form.busy} onclick={on_click(&props.on_effect, Effect::Undo)}>{ t(Text::Undo, locale) }</button>
-        </section>
-    }
+        }
+        { error_line(form.error.as_ref()) }
+        <button type="button" class="lc-link" data-action="undo" disabled={form.busy}
+            onclick={on_click(&props.on_effect, Effect::Undo)}>{ t(Text::Undo, locale) }</button>
+    </> };
+    let id = Some(redemption.redemption_id.clone());
+    card("mokafaa-redeemed", id, t(Text::Title, locale), body)
 }

@@ -28,7 +28,7 @@ pub fn pongo_view(props: &Props) -> Html {
             }
         }
     </> };
-    card("pongo-enlist", t(Text::Title, locale), body)
+    card("pongo-enlist", None, t(Text::Title, locale), body)
 }
 
 fn enlist_form(props: &Props, locale: Locale) -> Html {
