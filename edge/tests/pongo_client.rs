@@ -4,66 +4,47 @@
 
 use loyalty_edge::pongo::client::{exchange_code, OrderOutcome, PongoClient};
 use loyalty_edge::pongo::errors::PongoFailure;
-use loyalty_edge::pongo::wire::{NewCustomer, OrderRequest};
-use serde_json::{json, Value};
+use loyalty_edge::pongo::wire::{
+    NewCustomer, OrderCustomer, OrderLine, OrderPayment, OrderRequest,
+};
+use loyalty_sim::console_client::{approval, authorization_code, SimConsole};
+use loyalty_sim::faults::{Fault, FaultConfig};
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 struct Connected {
-    sim: String,
+    sim: SimConsole,
     client: PongoClient,
 }
 
 async fn connect() -> Connected {
     let (addr, _) = loyalty_sim::spawn("127.0.0.1:0", 11).await.unwrap();
-    let sim = format!("http://{addr}");
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let sim = SimConsole::new(&format!("http://{addr}"));
     // The merchant approves on Pongo's form; Pongo redirects to our callback with a code.
-    let approved = http
-        .post(format!("{sim}/pongo/v1/oauth/approve"))
-        .form(&[
-            ("client_id", "sim-pongo-client"),
-            ("state", "st"),
-            ("redirect_uri", "http://127.0.0.1:8787/cb"),
-            ("scope", loyalty_edge::pongo::client::SCOPES),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = approved.headers()["location"].to_str().unwrap().to_string();
-    let code = location
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
-    let base = format!("{sim}/pongo");
-    let token = exchange_code(
-        &base,
-        "sim-pongo-client",
-        "sim-pongo-secret",
-        &code,
-        TIMEOUT,
-    )
-    .await
-    .unwrap();
-    assert!(token.expires_in.is_some_and(|s| s > 0));
-    // A code works once.
-    assert!(matches!(
+    let location = sim
+        .approve_pongo(&approval(
+            "st",
+            "http://127.0.0.1:8787/cb",
+            loyalty_edge::pongo::client::SCOPES,
+        ))
+        .await;
+    let code = authorization_code(&location).expect("a code in the redirect");
+    let base = format!("{}/pongo", sim.base_url());
+    let exchange = || {
         exchange_code(
             &base,
             "sim-pongo-client",
             "sim-pongo-secret",
             &code,
-            TIMEOUT
+            TIMEOUT,
         )
-        .await,
+    };
+    let token = exchange().await.unwrap();
+    assert!(token.expires_in.is_some_and(|s| s > 0));
+    // A code works once.
+    assert!(matches!(
+        exchange().await,
         Err(PongoFailure::Invalid { .. })
     ));
     Connected {
@@ -75,37 +56,37 @@ async fn connect() -> Connected {
 fn order(order_id: &str, cents: u64) -> OrderRequest {
     OrderRequest {
         order_id: order_id.into(),
-        channel: "online".into(),
-        delivery_mode: "pickup".into(),
+        partner_order_id: order_id.into(),
+        channel: "online",
+        delivery_mode: "pickup",
         store_slug: "riyadh-olaya".into(),
         amount: cents,
-        status: "paid".into(),
+        status: "paid",
         created_at: "2026-11-24T10:00:00+03:00".into(),
-        delivery_status: "delivered".into(),
-        lines: vec![json!({"name": "Coffee", "quantity": 1, "unit_price": cents})],
+        delivery_status: "delivered",
+        lines: vec![OrderLine {
+            sku: "SKU-COFFEE".into(),
+            name: "Coffee".into(),
+            quantity: 1,
+            unit_price: cents,
+            amount: cents,
+        }],
         reward_ids: vec![],
-        customer: json!({"phone": "966501234567"}),
-        payments: vec![json!({"method": "card", "amount": cents})],
+        payments: vec![OrderPayment {
+            method: "card".into(),
+            amount: cents,
+        }],
+        customer: Some(OrderCustomer {
+            phone: "966501234567".into(),
+            email_optin: None,
+            sms_optin: None,
+        }),
+        taxes: None,
     }
 }
 
-async fn orders_at_pongo(sim: &str) -> usize {
-    let books: Value = reqwest::get(format!("{sim}/__sim/pongo/books"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    books["orders"].as_array().unwrap().len()
-}
-
-async fn fault(sim: &str, config: Value) {
-    reqwest::Client::new()
-        .put(format!("{sim}/__sim/faults/pongo.orders.create"))
-        .json(&config)
-        .send()
-        .await
-        .unwrap();
+async fn fault(c: &Connected, config: impl Into<FaultConfig>) {
+    c.sim.inject_fault("pongo.orders.create", config).await;
 }
 
 #[tokio::test]
@@ -171,17 +152,17 @@ async fn customers_are_enlisted_with_the_optins_as_answered() {
 #[tokio::test]
 async fn an_order_survives_an_outage_and_arrives_once() {
     let c = connect().await;
-    fault(&c.sim, json!({"error_rate_per_mille": 1000})).await;
+    fault(&c, Fault::Outage).await;
     let down = c.client.create_order(&order("OUT-1", 2_000)).await;
     assert_eq!(down, Err(PongoFailure::Unavailable));
     assert!(down.unwrap_err().retryable());
-    fault(&c.sim, json!({"rate_limit_retry_after": 9})).await;
+    fault(&c, Fault::Throttled(9)).await;
     assert_eq!(
         c.client.create_order(&order("OUT-1", 2_000)).await,
         Err(PongoFailure::RetryAfter(9))
     );
     // Pongo commits, then the answer is lost: the retry is answered 202, not a second order.
-    fault(&c.sim, json!({"drop_after_commit": true, "times": 1})).await;
+    fault(&c, Fault::LostAnswer.times(1)).await;
     assert_eq!(
         c.client.create_order(&order("OUT-1", 2_000)).await,
         Err(PongoFailure::Unavailable)
@@ -191,7 +172,7 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     else {
         panic!("a resend of a stored order is Pongo's 202");
     };
-    assert_eq!(orders_at_pongo(&c.sim).await, 1);
+    assert_eq!(c.sim.pongo_orders().await.len(), 1);
     // The 202 names the order only: its points are read back (20.00 at 1.5 a unit).
     assert_eq!(c.client.order_points(&id).await, Ok(30));
     assert_eq!(
@@ -207,11 +188,7 @@ async fn an_order_survives_an_outage_and_arrives_once() {
 #[tokio::test]
 async fn a_revoked_token_means_reconnect() {
     let c = connect().await;
-    reqwest::Client::new()
-        .post(format!("{}/__sim/pongo/revoke-tokens", c.sim))
-        .send()
-        .await
-        .unwrap();
+    c.sim.revoke_pongo_tokens().await;
     let e = c.client.stores().await.unwrap_err();
     assert_eq!(e, PongoFailure::NotConnected);
     assert_eq!(e.code(), loyalty_shared::ErrorCode::PongoNotConnected);

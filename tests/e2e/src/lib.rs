@@ -1,9 +1,14 @@
 //! Helpers for tests against the running stack. `cargo xtask test` starts the stack and
-//! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so.
+//! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so. The
+//! simulators' test console is [`sim()`], the typed client `loyalty-sim` exports.
 
 pub mod pongo;
 
 use fantoccini::{Client, ClientBuilder};
+use loyalty_shared::{ApiError, ErrorBody, ErrorCode};
+pub use loyalty_sim::console_client::SimConsole;
+pub use loyalty_sim::faults::{Fault, FaultConfig};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::process::Stdio;
@@ -22,6 +27,11 @@ pub fn sim_url() -> String {
     std::env::var("LOYALTY_SIM_URL").unwrap_or_else(|_| {
         panic!("LOYALTY_SIM_URL is not set: these tests need the running stack; run `cargo xtask test`")
     })
+}
+
+/// The simulators' test console (`/__sim`): clock, faults, texted codes, the providers' books.
+pub fn sim() -> SimConsole {
+    SimConsole::new(&sim_url())
 }
 
 /// The storefront origin the demo merchant allows.
@@ -76,16 +86,58 @@ pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
     request.send().await.expect("edge reachable")
 }
 
-/// The API document the edge serves (`/v1/openapi.json`).
-pub async fn api_document() -> Value {
+/// The JSON answer to `request`, whatever its status.
+pub async fn read_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    let response = request.send().await.expect("edge reachable");
+    let status = response.status();
+    response
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("a JSON answer ({status}): {e}"))
+}
+
+/// The JSON of an answer, read as `T`, or a panic showing what came instead.
+pub async fn answer<T: DeserializeOwned>(response: reqwest::Response) -> T {
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{status} {body}: {e}"))
+}
+
+/// The error an answer carries (the error contract), or a panic showing what came instead.
+pub async fn api_error(response: reqwest::Response) -> ApiError {
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    serde_json::from_str::<ErrorBody>(&body)
+        .unwrap_or_else(|_| panic!("error contract, got {status}: {body}"))
+        .error
+}
+
+/// The stable code of the error an answer carries.
+pub async fn error_code(response: reqwest::Response) -> ErrorCode {
+    api_error(response).await.code
+}
+
+/// A GET of the edge at `path`, as a browser would send it.
+pub async fn edge_get(path: &str) -> reqwest::Response {
     http()
-        .get(format!("{}/v1/openapi.json", edge_url()))
+        .get(format!("{}{path}", edge_url()))
         .send()
         .await
         .expect("edge reachable")
-        .json()
-        .await
-        .expect("the document is JSON")
+}
+
+/// The API document the edge serves (`/v1/openapi.json`).
+pub async fn api_document() -> Value {
+    read_json(http().get(format!("{}/v1/openapi.json", edge_url()))).await
+}
+
+/// The widget's request for what the challenge's shopper may use on this order.
+pub fn balance_request(token: &str, challenge_id: &str) -> reqwest::RequestBuilder {
+    widget(
+        reqwest::Method::GET,
+        &format!("/v1/mokafaa/balance?challenge_id={challenge_id}"),
+        token,
+    )
 }
 
 /// The shopper's undo of a redemption, from the widget.
@@ -96,6 +148,17 @@ pub async fn undo(token: &str, redemption_id: &str) -> reqwest::Response {
         token,
     ))
     .await
+}
+
+/// A code of the same length as `right` that is not it (all zeros, or all ones if `right`
+/// is all zeros).
+pub fn wrong_code(right: &str) -> String {
+    let digit = if right.chars().all(|c| c == '0') {
+        "1"
+    } else {
+        "0"
+    };
+    digit.repeat(right.len())
 }
 
 /// A value no other test in this run uses.
@@ -117,70 +180,6 @@ pub fn widget(method: reqwest::Method, path: &str, token: &str) -> reqwest::Requ
         .bearer_auth(token)
 }
 
-/// The last OTP the simulated bank texted to `mobile` (the simulator's SMS console).
-pub async fn sim_otp(mobile: &str) -> String {
-    let response = http()
-        .get(format!("{}/__sim/mokafaa/otp?mobile={mobile}", sim_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "an OTP was texted to {mobile}");
-    let body: Value = response.json().await.unwrap();
-    body["otp"].as_str().expect("otp").to_string()
-}
-
-/// Moves the simulators' clock (which the local edge reads too) forward.
-pub async fn advance_clock(seconds: u32) {
-    let response = http()
-        .post(format!("{}/__sim/clock/advance", sim_url()))
-        .json(&json!({ "seconds": seconds }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
-/// A JSON page of the simulators' console (`/__sim/...`).
-pub async fn sim_get(path: &str) -> Value {
-    http()
-        .get(format!("{}/__sim{path}", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Sets something in the simulators' console (`/__sim/...`); it must be accepted.
-pub async fn sim_put(path: &str, body: &Value) {
-    let response = http()
-        .put(format!("{}/__sim{path}", sim_url()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "PUT /__sim{path}");
-}
-
-/// The simulated bank's books.
-pub async fn bank_books() -> Value {
-    sim_get("/mokafaa/books").await
-}
-
-/// The simulators' current time (the local edge uses the same clock).
-pub async fn sim_now() -> i64 {
-    let body: Value = http()
-        .get(format!("{}/__sim/clock", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["now"].as_i64().expect("clock now")
-}
-
 /// A merchant-server call signed like a merchant's backend does (`Loyalty-Signature`).
 pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
     let secret = std::env::var("LOYALTY_MERCHANT_SECRET")
@@ -188,7 +187,7 @@ pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
     let bytes = serde_json::to_vec(body).unwrap();
     let header = loyalty_shared::signature::sign(
         secret.as_bytes(),
-        sim_now().await,
+        sim().now().await,
         &bytes,
         loyalty_shared::signature::PayloadLayout::TimestampDotBody,
     );
@@ -200,6 +199,13 @@ pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
             .body(bytes),
     )
     .await
+}
+
+/// The merchant's server reports the order paid by `redemption_id` cancelled, naming no
+/// order.
+pub async fn order_cancelled(redemption_id: &str) -> reqwest::Response {
+    let body = json!({"merchant_id": "demo", "redemption_id": redemption_id});
+    merchant_post("/v1/merchant/orders/cancelled", &body).await
 }
 
 /// Runs the edge's cron once (wrangler dev `--test-scheduled`).
@@ -216,19 +222,6 @@ pub async fn run_cron() {
     );
 }
 
-/// Sets a fault on one simulated operation (see the simulator's README section).
-pub async fn set_fault(operation: &str, fault: Value) {
-    sim_put(&format!("/faults/{operation}"), &fault).await;
-}
-
-pub async fn clear_faults() {
-    http()
-        .delete(format!("{}/__sim/faults", sim_url()))
-        .send()
-        .await
-        .unwrap();
-}
-
 /// Sends an OTP by mobile for the session and returns the challenge.
 pub async fn otp_challenge(token: &str, mobile: &str) -> loyalty_shared::api::OtpChallenge {
     let response = send(
@@ -238,6 +231,32 @@ pub async fn otp_challenge(token: &str, mobile: &str) -> loyalty_shared::api::Ot
     .await;
     assert_eq!(response.status(), 201, "OTP sent");
     response.json().await.unwrap()
+}
+
+/// A shopper's session on a 250 SAR cart, challenged by `mobile`, with the code the bank
+/// texted.
+#[derive(Debug, Clone)]
+pub struct Challenged {
+    pub token: String,
+    pub challenge_id: String,
+    pub otp: String,
+}
+
+pub async fn challenged(mobile: &str) -> Challenged {
+    let token = start_session(25_000).await;
+    let challenge = otp_challenge(&token, mobile).await;
+    Challenged {
+        otp: sim().last_otp(mobile).await,
+        challenge_id: challenge.challenge_id,
+        token,
+    }
+}
+
+impl Challenged {
+    /// Redeems `minor` with `otp` (the texted code or another) under a new key.
+    pub async fn redeem_with(&self, otp: &str, minor: u64) -> reqwest::Response {
+        redeem(&self.token, &unique(), &self.challenge_id, otp, minor).await
+    }
 }
 
 /// A redeem request with an idempotency key.
@@ -264,7 +283,7 @@ pub async fn redeemed(
 ) -> (String, loyalty_shared::api::Redemption) {
     let token = start_session_with(cart_minor, email).await;
     let challenge = otp_challenge(&token, RICH_MOBILE).await;
-    let otp = sim_otp(RICH_MOBILE).await;
+    let otp = sim().last_otp(RICH_MOBILE).await;
     let response = redeem(&token, &unique(), &challenge.challenge_id, &otp, minor).await;
     assert_eq!(response.status(), 201, "redeemed");
     (token, response.json().await.unwrap())
@@ -288,17 +307,15 @@ pub async fn new_shopper(points: i64) -> Shopper {
         mobile: format!("05{n:08}"),
         cic: format!("9{n:08}"),
     };
-    let response = http()
-        .post(format!("{}/__sim/mokafaa/customers", sim_url()))
-        .json(&json!({"mobile": shopper.mobile, "cic": shopper.cic, "points": points}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        201,
-        "shopper created in the simulated bank"
-    );
+    sim()
+        .add_mokafaa_customer(&loyalty_sim::mokafaa::Customer {
+            mobile: shopper.mobile.clone(),
+            cic: shopper.cic.clone(),
+            points,
+            blocked: false,
+            iban: None,
+        })
+        .await;
     shopper
 }
 
@@ -313,19 +330,29 @@ pub const RICH_MOBILE: &str = "0501234567";
 
 /// Number of transactions (redemptions and reversals) in the simulated bank's books.
 pub async fn bank_transaction_count() -> usize {
-    bank_books().await["transactions"]
-        .as_array()
-        .map(Vec::len)
-        .unwrap_or(0)
+    sim().mokafaa_transactions().await.len()
 }
 
 /// Number of transactions of one shopper in the simulated bank's books (robust to what
 /// other tests and the cron do meanwhile).
 pub async fn bank_transaction_count_of(mobile: &str) -> usize {
-    bank_books().await["transactions"]
-        .as_array()
-        .map(|t| t.iter().filter(|t| t["mobile"] == mobile).count())
-        .unwrap_or(0)
+    sim().mokafaa_books().await.transactions_of(mobile).count()
+}
+
+/// Asserts that the simulated bank recorded `moves` transactions (redemptions and reversals)
+/// since it held `before` ([`bank_transaction_count`]).
+pub async fn assert_bank_moved(before: usize, moves: usize, why: &str) {
+    assert_eq!(bank_transaction_count().await, before + moves, "{why}");
+}
+
+/// Points the simulated bank holds for `mobile` (`05XXXXXXXX`).
+pub async fn bank_points(mobile: &str) -> i64 {
+    sim()
+        .mokafaa_books()
+        .await
+        .customer(mobile)
+        .expect("customer in the books")
+        .points
 }
 
 /// Runs SQL on the running stack's local D1 (`LOYALTY_D1_STATE`, set by `cargo xtask test`),
@@ -387,6 +414,17 @@ impl Drop for TempDir {
 }
 
 impl Browser {
+    /// A browser showing the edge's page at `path` (e.g. `/demo/`).
+    pub async fn open(path: &str) -> Browser {
+        let browser = Browser::start().await;
+        browser
+            .client
+            .goto(&format!("{}{path}", edge_url()))
+            .await
+            .unwrap();
+        browser
+    }
+
     pub async fn start() -> Browser {
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());

@@ -1,6 +1,7 @@
 //! Pongo helpers: the admin's connect flow through the simulator's consent form.
 
-use crate::{edge_url, http, sim_url};
+use crate::{edge_url, http, sim};
+use loyalty_sim::pongo::Approval;
 use serde_json::{json, Value};
 
 /// The local stack's admin token.
@@ -46,19 +47,14 @@ pub async fn approve(authorize_url: &str) -> String {
     let field = |name: &str| {
         query_param(authorize_url, name).unwrap_or_else(|| panic!("{name} in the authorize URL"))
     };
-    let response = http()
-        .post(format!("{}/pongo/v1/oauth/approve", sim_url()))
-        .form(&[
-            ("client_id", field("client_id")),
-            ("state", field("state")),
-            ("redirect_uri", field("redirect_uri")),
-            ("scope", field("scope")),
-        ])
-        .send()
+    sim()
+        .approve_pongo(&Approval {
+            client_id: field("client_id"),
+            state: field("state"),
+            redirect_uri: field("redirect_uri"),
+            scope: field("scope"),
+        })
         .await
-        .unwrap();
-    assert_eq!(response.status(), 302);
-    response.headers()["location"].to_str().unwrap().to_string()
 }
 
 /// The browser arrives at the edge's callback; returns where the edge sends it (the admin page).
@@ -82,9 +78,4 @@ pub async fn connect() {
     let back = approve(&url).await;
     let landed = callback(&back, Some(&cookie)).await;
     assert_eq!(landed, "/admin/?pongo=connected&merchant_id=demo");
-}
-
-/// Everything the Pongo simulator holds: customers, orders, checkins, rewards, webhooks.
-pub async fn pongo_books() -> Value {
-    crate::sim_get("/pongo/books").await
 }

@@ -2,7 +2,7 @@
 //! through Pongo's consent form and back, with the browser-binding cookie a real browser keeps.
 
 use loyalty_e2e::pongo::admin_token;
-use loyalty_e2e::{edge_url, Browser};
+use loyalty_e2e::Browser;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -16,12 +16,7 @@ async fn show(browser: &Browser) {
 
 #[tokio::test]
 async fn the_merchant_connects_pongo_from_the_admin_page() {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/admin/", edge_url()))
-        .await
-        .unwrap();
+    let browser = Browser::open("/admin/").await;
     show(&browser).await;
     browser
         .wait_for(

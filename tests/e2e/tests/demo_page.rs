@@ -1,251 +1,222 @@
 //! The demo storefront in a real headless Chromium: the one script tag mounts the widget
 //! into a Shadow DOM, isolated from the store's CSS, and its first screen works.
 
-use loyalty_e2e::{edge_url, Browser};
+use loyalty_e2e::{sim, Browser};
 use serde_json::Value;
 use std::time::Duration;
 
 const SHADOW: &str = "document.querySelector('[data-loyalty-checkout]') && document.querySelector('[data-loyalty-checkout]').shadowRoot";
 
+/// The enlist form's submit button.
+const JOIN: &str = "[data-screen=pongo-enlist] button[type=submit]";
+
+/// The demo page in a browser, read and driven as a shopper would; widget scripts run with
+/// `r` bound to the widget's shadow root.
+#[derive(Clone, Copy)]
+struct Page<'a> {
+    browser: &'a Browser,
+    /// How long a wait may take: 20 s for what goes through the edge, 10 s ([`Page::briefly`])
+    /// for what the page does by itself.
+    patience: Duration,
+}
+
+/// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
+async fn open_checkout(path: &str) -> Browser {
+    let browser = Browser::open(path).await;
+    Page::of(&browser)
+        .shown("a session for the widget", ".lc-widget[data-session=true]")
+        .await;
+    browser
+}
+
+impl<'a> Page<'a> {
+    fn of(browser: &'a Browser) -> Page<'a> {
+        Page {
+            browser,
+            patience: Duration::from_secs(20),
+        }
+    }
+
+    /// The same page with the shorter wait, for what the page does without the edge.
+    fn briefly(self) -> Page<'a> {
+        Page {
+            patience: Duration::from_secs(10),
+            ..self
+        }
+    }
+
+    /// Runs `script` in the page (not in the widget).
+    async fn run_in_page(&self, script: &str) -> Value {
+        self.browser.client.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Runs `script` in the widget.
+    async fn run(&self, script: &str) -> Value {
+        self.run_in_page(&format!("const r = {SHADOW}; {script}"))
+            .await
+    }
+
+    /// Waits until `script` (in the widget) returns something other than null.
+    async fn wait(&self, what: &str, script: &str) -> Value {
+        let script = format!("const r = {SHADOW}; {script}");
+        self.browser.wait_for(what, &script, self.patience).await
+    }
+
+    /// Waits until the widget shows `selector`.
+    async fn shown(&self, what: &str, selector: &str) {
+        let script = format!("return r && r.querySelector('{selector}') ? true : null;");
+        self.wait(what, &script).await;
+    }
+
+    /// Waits until the widget shows `selector` with a `property` (`textContent`,
+    /// `dataset.points`, ...) that is not empty, and returns it.
+    async fn read(&self, what: &str, selector: &str, property: &str) -> Value {
+        let script = format!(
+            "const e = r && r.querySelector('{selector}'); return e && e.{property} ? e.{property} : null;"
+        );
+        self.wait(what, &script).await
+    }
+
+    /// Types into an input in the widget as a shopper would.
+    async fn type_in(&self, selector: &str, value: &str) {
+        self.run(&format!(
+            "const i = r.querySelector('{selector}'); i.value = '{value}';
+             i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
+        ))
+        .await;
+    }
+
+    async fn click(&self, selector: &str) {
+        self.run(&format!(
+            "r.querySelector('{selector}').click(); return true;"
+        ))
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/demo/", edge_url()))
-        .await
-        .unwrap();
-    let title = browser
-        .wait_for(
+    let browser = Browser::open("/demo/").await;
+    let page = Page::of(&browser);
+    let title = page
+        .read(
             "the widget's first screen in the shadow root",
-            &format!("const r = {SHADOW}; const h = r && r.querySelector('[data-screen=mokafaa-identify] h2'); return h ? h.textContent : null;"),
-            Duration::from_secs(20),
+            "[data-screen=mokafaa-identify] h2",
+            "textContent",
         )
         .await;
     assert_eq!(title, Value::from("Al Rajhi Bank Mokafaa"));
 
     // Once the session is open, every way of verifying the demo merchant accepts is offered
     // (mobile, customer number, IBAN), and the widget is not visible to document queries.
-    browser
-        .wait_for(
-            "the session",
-            &format!("const w = {SHADOW}.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
-            Duration::from_secs(20),
-        )
+    page.shown("the session", ".lc-widget[data-session=true]")
         .await;
-    let methods = browser
-        .client
-        .execute(
-            &format!("return {SHADOW}.querySelectorAll('input[name=lc-method]').length"),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let methods = page
+        .run("return r.querySelectorAll('input[name=lc-method]').length")
+        .await;
     assert_eq!(methods, Value::from(3));
-    let leaked = browser
-        .client
-        .execute(
-            "return document.querySelector('[data-screen]') === null",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let leaked = page
+        .run_in_page("return document.querySelector('[data-screen]') === null")
+        .await;
     assert_eq!(leaked, Value::Bool(true));
 
     // The store styles every button hot pink; the widget's button must not inherit that.
-    let background = browser
-        .client
-        .execute(&format!("return getComputedStyle({SHADOW}.querySelector('button.lc-primary')).backgroundColor"), vec![])
-        .await
-        .unwrap();
+    let background = page
+        .run("return getComputedStyle(r.querySelector('button.lc-primary')).backgroundColor")
+        .await;
     assert_eq!(background, Value::from("rgb(10, 92, 54)"));
     browser.close().await;
 }
 
 #[tokio::test]
 async fn a_mistyped_mobile_is_refused_in_the_page_before_any_request() {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/demo/", edge_url()))
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "the identifier input",
-            &format!(
-                "const r = {SHADOW}; return r && r.querySelector('#lc-identifier') ? true : null;"
-            ),
-            Duration::from_secs(20),
-        )
-        .await;
-    browser
-        .client
-        .execute(
-            &format!(
-                "const r = {SHADOW}; const i = r.querySelector('#lc-identifier');
-                 i.value = '0412'; i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
-                 setTimeout(() => r.querySelector('button.lc-primary').click(), 50); return true;"
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
-    let code = browser
-        .wait_for(
-            "the inline error",
-            &format!(
-                "const e = {SHADOW}.querySelector('.lc-error'); return e ? e.dataset.code : null;"
-            ),
-            Duration::from_secs(10),
-        )
+    let browser = Browser::open("/demo/").await;
+    let page = Page::of(&browser);
+    page.shown("the identifier input", "#lc-identifier").await;
+    page.run(
+        "const i = r.querySelector('#lc-identifier');
+         i.value = '0412'; i.dispatchEvent(new InputEvent('input', {bubbles: true}));
+         setTimeout(() => r.querySelector('button.lc-primary').click(), 50); return true;",
+    )
+    .await;
+    let code = page
+        .briefly()
+        .read("the inline error", ".lc-error", "dataset.code")
         .await;
     assert_eq!(code, Value::from("invalid_phone"));
     browser.close().await;
 }
 
-/// Types into an input in the widget's shadow root as a shopper would.
-fn type_script(selector: &str, value: &str) -> String {
-    format!(
-        "const i = {SHADOW}.querySelector('{selector}'); i.value = '{value}';
-         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
-    )
-}
-
-fn click_script(selector: &str) -> String {
-    format!("{SHADOW}.querySelector('{selector}').click(); return true;")
-}
-
-/// Opens the demo checkout and waits for the widget's session.
-async fn open_checkout() -> Browser {
-    open_checkout_at("/demo/").await
-}
-
-/// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
-async fn open_checkout_at(path: &str) -> Browser {
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}{path}", edge_url()))
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "a session for the widget",
-            &format!("const r = {SHADOW}; const w = r && r.querySelector('.lc-widget[data-session=true]'); return w ? true : null;"),
-            Duration::from_secs(20),
-        )
-        .await;
-    browser
-}
-
-async fn run(browser: &Browser, script: String) -> Value {
-    browser.client.execute(&script, vec![]).await.unwrap()
-}
-
 /// A new shopper verifies by mobile and redeems `amount` (SAR, as typed) in the widget.
-async fn redeem_in_widget(browser: &Browser, amount: &str) {
+async fn redeem_in_widget(page: Page<'_>, amount: &str) {
     let shopper = loyalty_e2e::new_shopper(1_000_000).await;
-    run(browser, type_script("#lc-identifier", &shopper.mobile)).await;
-    run(browser, click_script("button.lc-primary")).await;
-    browser
-        .wait_for(
-            "the verify screen with what this order can use",
-            &format!("const s = {SHADOW}.querySelector('[data-screen=mokafaa-verify]'); const a = s && s.querySelector('#lc-amount'); return a && a.value ? a.value : null;"),
-            Duration::from_secs(20),
-        )
-        .await;
-    // The amount is prefilled with the most this order allows.
-    let prefilled = run(
-        browser,
-        format!("return {SHADOW}.querySelector('#lc-amount').value"),
+    page.type_in("#lc-identifier", &shopper.mobile).await;
+    page.click("button.lc-primary").await;
+    page.read(
+        "the verify screen with what this order can use",
+        "[data-screen=mokafaa-verify] #lc-amount",
+        "value",
     )
     .await;
+    // The amount is prefilled with the most this order allows.
+    let prefilled = page.run("return r.querySelector('#lc-amount').value").await;
     assert_eq!(prefilled, Value::from("250.00"));
     // Before the code, the whole balance is not shown: only what this order can use.
-    let balance_shown = run(
-        browser,
-        format!(
-            "return {SHADOW}.querySelector('[data-screen=mokafaa-verify] .lc-balance') !== null"
-        ),
-    )
-    .await;
+    let balance_shown = page
+        .run("return r.querySelector('[data-screen=mokafaa-verify] .lc-balance') !== null")
+        .await;
     assert_eq!(
         balance_shown,
         Value::Bool(false),
         "no balance before the code"
     );
-    browser.screenshot("mokafaa-verify").await;
-    let otp = loyalty_e2e::sim_otp(&shopper.mobile).await;
-    run(browser, type_script("#lc-otp", &otp)).await;
-    run(browser, type_script("#lc-amount", amount)).await;
-    run(browser, click_script("button.lc-primary")).await;
-    browser
-        .wait_for(
-            "the redeemed screen with the balance after",
-            &format!(
-                "const b = {SHADOW}.querySelector('[data-screen=mokafaa-redeemed] .lc-balance'); return b ? b.dataset.pointsAfter : null;"
-            ),
-            Duration::from_secs(20),
-        )
-        .await;
-    browser.screenshot("mokafaa-redeemed").await;
+    page.browser.screenshot("mokafaa-verify").await;
+    let otp = sim().last_otp(&shopper.mobile).await;
+    page.type_in("#lc-otp", &otp).await;
+    page.type_in("#lc-amount", amount).await;
+    page.click("button.lc-primary").await;
+    page.read(
+        "the redeemed screen with the balance after",
+        "[data-screen=mokafaa-redeemed] .lc-balance",
+        "dataset.pointsAfter",
+    )
+    .await;
+    page.browser.screenshot("mokafaa-redeemed").await;
 }
 
 /// Opens the Pongo tab (the second program), types `phone` and answers "yes" to the email
 /// question; the SMS question is left to the test.
-async fn start_enlist(browser: &Browser, phone: &str) {
-    run(
-        browser,
-        format!("const r = {SHADOW}; r.querySelectorAll('[role=tab]')[1].click(); return true;"),
-    )
-    .await;
-    browser
-        .wait_for(
-            "the enlist form",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-screen=pongo-enlist] #lc-phone') ? true : null;"),
-            Duration::from_secs(10),
-        )
+async fn start_enlist(page: Page<'_>, phone: &str) {
+    page.run("r.querySelectorAll('[role=tab]')[1].click(); return true;")
         .await;
-    run(
-        browser,
-        format!(
-            "const r = {SHADOW}; const i = r.querySelector('#lc-phone'); i.value = '{phone}';
+    page.briefly()
+        .shown("the enlist form", "[data-screen=pongo-enlist] #lc-phone")
+        .await;
+    page.run(&format!(
+        "const i = r.querySelector('#lc-phone'); i.value = '{phone}';
          i.dispatchEvent(new InputEvent('input', {{bubbles: true}}));
          r.querySelector('[data-optin=email] input[value=true]').click(); return true;"
-        ),
-    )
+    ))
     .await;
 }
 
 /// Answers the SMS question, waits until the widget shows the answer, then joins: two
 /// steps, as a person cannot click both in one task.
-async fn answer_sms_and_join(browser: &Browser, yes: bool) {
-    run(browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-optin=sms] input[value={yes}]').click(); return true;"
-    ))
-    .await;
-    browser
-        .wait_for(
-            "the SMS answer rendered",
-            &format!("const r = {SHADOW}; return r.querySelector('[data-optin=sms] input[value={yes}]').checked ? true : null;"),
-            Duration::from_secs(10),
-        )
+async fn answer_sms_and_join(page: Page<'_>, yes: bool) {
+    let answer = format!("[data-optin=sms] input[value={yes}]");
+    page.click(&answer).await;
+    page.briefly()
+        .read("the SMS answer rendered", &answer, "checked")
         .await;
-    run(browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
-    ))
-    .await;
+    page.click(JOIN).await;
 }
 
 /// Clicks "Place order" and returns what the page then says.
-async fn place_order(browser: &Browser) -> String {
-    run(
-        browser,
-        "document.getElementById('place-order').click(); return true;".to_string(),
-    )
-    .await;
-    let said = browser
+async fn place_order(page: Page<'_>) -> String {
+    page.run_in_page("document.getElementById('place-order').click(); return true;")
+        .await;
+    let said = page
+        .browser
         .wait_for(
             "the order confirmation",
             "const p = document.getElementById('order-placed'); return p && !p.hidden ? p.textContent : null;",
@@ -255,43 +226,40 @@ async fn place_order(browser: &Browser) -> String {
     said.as_str().unwrap().to_string()
 }
 
+/// What the store's page shows as the order's total.
+async fn order_total(page: Page<'_>) -> Value {
+    page.run_in_page("return document.getElementById('order-total').textContent")
+        .await
+}
+
 #[tokio::test]
 async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
-    let browser = open_checkout().await;
-    redeem_in_widget(&browser, "50").await;
+    let browser = open_checkout("/demo/").await;
+    let page = Page::of(&browser);
+    redeem_in_widget(page, "50").await;
     // The store's page got the event with a receipt, and shows the discount.
-    let total = run(
-        &browser,
-        "return document.getElementById('order-total').textContent".to_string(),
-    )
-    .await;
-    assert_eq!(total, Value::from("200.00 SAR"));
-    let receipt = run(&browser, "return window.loyaltyReceipt".to_string()).await;
+    assert_eq!(order_total(page).await, Value::from("200.00 SAR"));
+    let receipt = page.run_in_page("return window.loyaltyReceipt").await;
     assert!(receipt.as_str().is_some_and(|r| r.contains("v1=")));
 
-    run(&browser, click_script("[data-action=undo]")).await;
-    browser
-        .wait_for(
-            "the points returned",
-            &format!("const s = {SHADOW}.querySelector('[data-screen=mokafaa-identify] .lc-info'); return s ? s.textContent : null;"),
-            Duration::from_secs(20),
-        )
-        .await;
-    let total = run(
-        &browser,
-        "return document.getElementById('order-total').textContent".to_string(),
+    page.click("[data-action=undo]").await;
+    page.read(
+        "the points returned",
+        "[data-screen=mokafaa-identify] .lc-info",
+        "textContent",
     )
     .await;
-    assert_eq!(total, Value::from("250.00 SAR"));
+    assert_eq!(order_total(page).await, Value::from("250.00 SAR"));
     browser.close().await;
 }
 
 #[tokio::test]
 async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
-    let browser = open_checkout().await;
-    redeem_in_widget(&browser, "50").await;
-    let receipt = run(&browser, "return window.loyaltyReceipt".to_string()).await;
-    let said = place_order(&browser).await;
+    let browser = open_checkout("/demo/").await;
+    let page = Page::of(&browser);
+    redeem_in_widget(page, "50").await;
+    let receipt = page.run_in_page("return window.loyaltyReceipt").await;
+    let said = place_order(page).await;
     assert!(
         said.contains("200.00 SAR paid by card")
             && said.contains("50.00 SAR paid with Mokafaa points"),
@@ -299,7 +267,7 @@ async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
     );
     // The store's server captured the redemption: the ledger says so. (The store verified
     // this receipt with the same body: a second later it is not a replay.)
-    loyalty_e2e::advance_clock(1).await;
+    sim().advance_clock(1).await;
     let verified = loyalty_e2e::merchant_post(
         "/v1/merchant/receipts/verify",
         &serde_json::json!({"merchant_id": "demo", "receipt": receipt}),
@@ -311,11 +279,9 @@ async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
         .as_str()
         .is_some_and(|o| said.contains(o)));
     // Placed once: the button is spent.
-    let disabled = run(
-        &browser,
-        "return document.getElementById('place-order').disabled".to_string(),
-    )
-    .await;
+    let disabled = page
+        .run_in_page("return document.getElementById('place-order').disabled")
+        .await;
     assert_eq!(disabled, Value::Bool(true));
     browser.close().await;
 }
@@ -323,24 +289,22 @@ async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
 #[tokio::test]
 async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     loyalty_e2e::pongo::connect().await;
-    let browser = open_checkout().await;
+    let browser = open_checkout("/demo/").await;
+    let page = Page::of(&browser);
     // The Pongo tab, a fresh phone, and both questions answered (one of them "no").
     let digits: String = loyalty_e2e::unique()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
     let phone = format!("05{}", &digits[digits.len() - 8..]);
-    start_enlist(&browser, &phone).await;
+    start_enlist(page, &phone).await;
     // One answer missing: the widget asks for it and sends nothing.
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-screen=pongo-enlist] button[type=submit]').click(); return true;"
-    ))
-    .await;
-    let error = browser
-        .wait_for(
+    page.click(JOIN).await;
+    let error = page
+        .briefly()
+        .wait(
             "the missing-answer message",
-            &format!("const r = {SHADOW}; const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? [e.dataset.code, e.textContent] : null;"),
-            Duration::from_secs(10),
+            "const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? [e.dataset.code, e.textContent] : null;",
         )
         .await;
     assert_eq!(error[0], "optin_required", "{error}");
@@ -348,70 +312,54 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         error[1].as_str().unwrap().contains("SMS"),
         "the message asks for the SMS answer: {error}"
     );
-    answer_sms_and_join(&browser, false).await;
+    answer_sms_and_join(page, false).await;
     // 250.00 SAR at 1.5 points per unit.
-    let earn = browser
-        .wait_for(
-            "the member card",
-            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member'); return m ? m.dataset.earn : null;"),
-            Duration::from_secs(20),
-        )
+    let earn = page
+        .read("the member card", ".lc-member", "dataset.earn")
         .await;
     assert_eq!(earn, Value::from("375"));
-    let message = run(
-        &browser,
-        format!(
-            "return {SHADOW}.querySelector('[data-screen=pongo-enlist] [role=alert]') === null"
-        ),
-    )
-    .await;
+    let message = page
+        .run("return r.querySelector('[data-screen=pongo-enlist] [role=alert]') === null")
+        .await;
     assert_eq!(message, Value::Bool(true), "the answer cleared the message");
-    browser.screenshot("pongo-new-member").await;
+    page.browser.screenshot("pongo-new-member").await;
     // The store adds gift wrap (+15.00): the preview follows the new total.
-    run(
-        &browser,
-        "document.getElementById('gift-wrap').click(); return true;".to_string(),
-    )
-    .await;
-    let earn = browser
-        .wait_for(
+    page.run_in_page("document.getElementById('gift-wrap').click(); return true;")
+        .await;
+    let earn = page
+        .wait(
             "the new preview",
-            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member'); return m && m.dataset.earn !== '375' ? m.dataset.earn : null;"),
-            Duration::from_secs(20),
+            "const m = r.querySelector('.lc-member'); return m && m.dataset.earn !== '375' ? m.dataset.earn : null;",
         )
         .await;
     assert_eq!(earn, Value::from("397"));
     // The order is paid: the store's server reports it, and the shopper earns what the
     // widget previewed, credited to the phone enlisted on this cart.
-    let before = run(
-        &browser,
-        format!("return Number({SHADOW}.querySelector('.lc-member').dataset.points);"),
-    )
-    .await;
-    let said = place_order(&browser).await;
+    let before = page
+        .run("return Number(r.querySelector('.lc-member').dataset.points);")
+        .await;
+    let said = place_order(page).await;
     assert!(said.contains("You earned 397 Pongo points"), "{said}");
     // The page told the widget, which thanks the member with the same number.
-    let earned = browser
-        .wait_for(
+    let earned = page
+        .briefly()
+        .read(
             "the widget's thanks",
-            &format!("const e = {SHADOW}.querySelector('.lc-member [data-earned]'); return e ? e.dataset.earned : null;"),
-            Duration::from_secs(10),
+            ".lc-member [data-earned]",
+            "dataset.earned",
         )
         .await;
     assert_eq!(earned, Value::from("397"));
-    let books = loyalty_e2e::pongo::pongo_books().await;
-    let customer = books["customers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phone"] == format!("966{}", &phone[1..]))
+    let books = sim().pongo_books().await;
+    let customer = books
+        .customer(&format!("966{}", &phone[1..]))
         .expect("the enlisted shopper");
-    assert_eq!(customer["email_optin"], true);
-    assert_eq!(customer["sms_optin"], false);
+    assert!(customer.email_optin);
+    assert!(!customer.sms_optin);
     assert_eq!(
-        customer["points"].as_u64(),
+        Some(customer.points),
         before.as_u64().map(|p| p + 397),
-        "{customer}"
+        "{customer:?}"
     );
     browser.close().await;
 }
@@ -419,88 +367,49 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
 #[tokio::test]
 async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
     loyalty_e2e::pongo::connect().await;
-    let browser = open_checkout_at("/demo/?locale=ar").await;
+    let browser = open_checkout("/demo/?locale=ar").await;
+    let page = Page::of(&browser);
     // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
-    start_enlist(&browser, "٠٥٠١٢٣٤٥٦٧").await;
-    answer_sms_and_join(&browser, true).await;
+    start_enlist(page, "٠٥٠١٢٣٤٥٦٧").await;
+    answer_sms_and_join(page, true).await;
     // A number alone: the order's points go there, nothing of the member shows.
-    browser
-        .wait_for(
-            "the unproved card",
-            &format!("const r = {SHADOW}; return r.querySelector('.lc-member[data-verified=false]') ? true : null;"),
-            Duration::from_secs(20),
-        )
+    page.shown("the unproved card", ".lc-member[data-verified=false]")
         .await;
-    let shown = run(
-        &browser,
-        format!("const m = {SHADOW}.querySelector('.lc-member'); return [m.dataset.points === undefined, m.textContent];"),
-    )
-    .await;
+    let shown = page
+        .run("const m = r.querySelector('.lc-member'); return [m.dataset.points === undefined, m.textContent];")
+        .await;
     assert_eq!(
         shown[0],
         Value::Bool(true),
         "no points before proof: {shown}"
     );
-    browser.screenshot("pongo-unproved-ar").await;
-    run(
-        &browser,
-        format!(
-            "const r = {SHADOW}; r.querySelector('[data-action=send-code]').click(); return true;"
-        ),
-    )
-    .await;
-    browser
-        .wait_for(
-            "the code form",
-            &format!("const r = {SHADOW}; return r.querySelector('#lc-pongo-code') ? true : null;"),
-            Duration::from_secs(20),
-        )
+    page.browser.screenshot("pongo-unproved-ar").await;
+    page.click("[data-action=send-code]").await;
+    page.shown("the code form", "#lc-pongo-code").await;
+    let code = sim().last_sms_code("+966501234567").await;
+    page.type_in("#lc-pongo-code", &code).await;
+    let rendered =
+        format!("return r.querySelector('#lc-pongo-code').value === '{code}' ? true : null;");
+    page.briefly().wait("the code rendered", &rendered).await;
+    page.click("[data-form=pongo-code] button[type=submit]")
         .await;
-    let inbox = loyalty_e2e::sim_get("/sms/inbox?to=%2B966501234567").await;
-    let code = inbox["code"]
-        .as_str()
-        .expect("a code was texted")
-        .to_string();
-    run(
-        &browser,
-        format!(
-            "const r = {SHADOW}; const i = r.querySelector('#lc-pongo-code'); i.value = '{code}';
-         i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
-        ),
-    )
-    .await;
-    browser
-        .wait_for(
-            "the code rendered",
-            &format!("const r = {SHADOW}; return r.querySelector('#lc-pongo-code').value === '{code}' ? true : null;"),
-            Duration::from_secs(10),
-        )
-        .await;
-    run(&browser, format!(
-        "const r = {SHADOW}; r.querySelector('[data-form=pongo-code] button[type=submit]').click(); return true;"
-    ))
-    .await;
-    let points = browser
-        .wait_for(
+    let points = page
+        .read(
             "the member card with the points",
-            &format!("const r = {SHADOW}; const m = r.querySelector('.lc-member[data-verified=true]'); return m ? m.dataset.points : null;"),
-            Duration::from_secs(20),
+            ".lc-member[data-verified=true]",
+            "dataset.points",
         )
         .await;
-    let books = loyalty_e2e::pongo::pongo_books().await;
-    let held = books["customers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phone"] == "966501234567")
-        .expect("the seeded member")["points"]
-        .as_u64()
-        .unwrap();
+    let books = sim().pongo_books().await;
+    let held = books
+        .customer("966501234567")
+        .expect("the seeded member")
+        .points;
     assert_eq!(
         points,
         Value::from(held.to_string()),
         "the member's own points"
     );
-    browser.screenshot("pongo-proved-ar").await;
+    page.browser.screenshot("pongo-proved-ar").await;
     browser.close().await;
 }

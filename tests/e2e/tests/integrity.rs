@@ -4,32 +4,39 @@
 //! test asserts the answer code, the ledger (through the merchant API) and the bank's books.
 
 use loyalty_e2e::{
-    advance_clock, bank_books, bank_transaction_count, clear_faults, edge_url, http, merchant_post,
-    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_get, sim_now, sim_otp,
-    start_session, unique, widget, DEMO_ORIGIN,
+    answer, api_error, assert_bank_moved, balance_request, bank_points, bank_transaction_count,
+    challenged, edge_url, http, merchant_post, new_shopper, order_cancelled, otp_challenge,
+    read_json, redeem, redeemed, run_cron, sim, start_session, unique, widget, wrong_code, Fault,
+    FaultConfig, DEMO_ORIGIN,
 };
 use loyalty_shared::api::{AttentionItem, MerchantRedemption, Redemption, RedemptionState};
 use loyalty_shared::signature::{sign, PayloadLayout};
-use loyalty_shared::{ErrorBody, ErrorCode};
+use loyalty_shared::ErrorCode;
+use loyalty_sim::mokafaa::Transaction;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn error(response: reqwest::Response) -> loyalty_shared::ApiError {
-    let status = response.status();
-    let body = response.text().await.unwrap();
-    serde_json::from_str::<ErrorBody>(&body)
-        .unwrap_or_else(|_| panic!("error contract, got {status}: {body}"))
-        .error
-}
 
 fn paid(redemption_id: &str, order_id: &str, total_minor: u64) -> Value {
     json!({"merchant_id": "demo", "redemption_id": redemption_id, "order_id": order_id,
            "order_total": {"minor": total_minor, "currency": "SAR"}})
 }
 
+/// The merchant's server reports `order_id` paid with a total of `total_minor`.
+async fn pay(redemption_id: &str, order_id: &str, total_minor: u64) -> reqwest::Response {
+    let body = paid(redemption_id, order_id, total_minor);
+    merchant_post("/v1/merchant/orders/paid", &body).await
+}
+
+/// The bank moved `moves` transactions since it held `before`, and the ledger holds the
+/// redemption of `receipt` as `state`.
+async fn assert_books(before: usize, moves: usize, receipt: &str, state: RedemptionState) {
+    assert_bank_moved(before, moves, "the bank's books").await;
+    assert_eq!(ledger_state(receipt).await.state, state, "the ledger");
+}
+
 /// The ledger's view of a redemption, through the merchant's receipt check.
 async fn ledger_state(receipt: &str) -> MerchantRedemption {
-    advance_clock(1).await;
+    sim().advance_clock(1).await;
     let response = merchant_post(
         "/v1/merchant/receipts/verify",
         &json!({"merchant_id": "demo", "receipt": receipt}),
@@ -39,39 +46,19 @@ async fn ledger_state(receipt: &str) -> MerchantRedemption {
     response.json().await.unwrap()
 }
 
-/// Points the simulated bank holds for `mobile`.
-async fn bank_points(mobile: &str) -> i64 {
-    bank_books().await["customers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["mobile"] == mobile)
-        .expect("customer in the books")["points"]
-        .as_i64()
-        .unwrap()
-}
-
 /// Bank transactions (redemptions and reversals) of `mobile`.
-async fn bank_transactions_of(mobile: &str) -> Vec<Value> {
-    bank_books().await["transactions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["mobile"] == mobile)
-        .cloned()
-        .collect()
+async fn bank_transactions_of(mobile: &str) -> Vec<Transaction> {
+    let books = sim().mokafaa_books().await;
+    books.transactions_of(mobile).cloned().collect()
 }
 
 async fn attention() -> Vec<AttentionItem> {
-    http()
-        .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
-        .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    read_json(
+        http()
+            .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
+            .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN")),
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ one redemption, one order
@@ -79,11 +66,7 @@ async fn attention() -> Vec<AttentionItem> {
 #[tokio::test]
 async fn a_redemption_pays_exactly_one_order() {
     let (_, r) = redeemed(25_000, 5_000, None).await;
-    let first = merchant_post(
-        "/v1/merchant/orders/paid",
-        &paid(&r.redemption_id, "A-1", 25_000),
-    )
-    .await;
+    let first = pay(&r.redemption_id, "A-1", 25_000).await;
     assert_eq!(first.status(), 200);
     let m: MerchantRedemption = first.json().await.unwrap();
     assert_eq!(
@@ -92,29 +75,18 @@ async fn a_redemption_pays_exactly_one_order() {
     );
     // The same receipt presented for another order, of any total, discounts nothing.
     for (order, total) in [("B-1", 25_000), ("B-2", 999_999)] {
-        advance_clock(1).await;
-        let again = merchant_post(
-            "/v1/merchant/orders/paid",
-            &paid(&r.redemption_id, order, total),
-        )
-        .await;
+        sim().advance_clock(1).await;
+        let again = pay(&r.redemption_id, order, total).await;
         assert_eq!(again.status(), 409);
-        let e = error(again).await;
+        let e = api_error(again).await;
         assert_eq!(
             (e.code, e.field.as_deref()),
             (ErrorCode::RedemptionAlreadyUsed, Some("redemption_id"))
         );
     }
     // The first order's repeat is answered the same as the first time.
-    advance_clock(1).await;
-    let repeat: MerchantRedemption = merchant_post(
-        "/v1/merchant/orders/paid",
-        &paid(&r.redemption_id, "A-1", 25_000),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    sim().advance_clock(1).await;
+    let repeat: MerchantRedemption = answer(pay(&r.redemption_id, "A-1", 25_000).await).await;
     assert_eq!(repeat, m);
     assert_eq!(
         ledger_state(&r.receipt).await.order_id.as_deref(),
@@ -127,27 +99,21 @@ async fn a_redemption_pays_exactly_one_order() {
         json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "B-1"}),
         json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
     ] {
-        advance_clock(1).await;
+        sim().advance_clock(1).await;
         let refused = merchant_post("/v1/merchant/orders/cancelled", &cancel).await;
-        assert_eq!(error(refused).await.code, ErrorCode::RedemptionAlreadyUsed);
+        assert_eq!(
+            api_error(refused).await.code,
+            ErrorCode::RedemptionAlreadyUsed
+        );
     }
-    assert_eq!(bank_transaction_count().await, before);
-    assert_eq!(
-        ledger_state(&r.receipt).await.state,
-        RedemptionState::Captured
-    );
+    assert_books(before, 0, &r.receipt, RedemptionState::Captured).await;
     // Order A-1's own cancellation does.
-    advance_clock(1).await;
-    let cancelled: MerchantRedemption = merchant_post(
-        "/v1/merchant/orders/cancelled",
-        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "A-1"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    sim().advance_clock(1).await;
+    let own = json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "A-1"});
+    let cancelled: MerchantRedemption =
+        answer(merchant_post("/v1/merchant/orders/cancelled", &own).await).await;
     assert_eq!(cancelled.state, RedemptionState::Reversed);
-    assert_eq!(bank_transaction_count().await, before + 1);
+    assert_bank_moved(before, 1, "the points go back once").await;
 }
 
 #[tokio::test]
@@ -165,7 +131,10 @@ async fn ten_orders_racing_for_one_redemption_capture_it_once() {
         if response.status() == 200 {
             captured.push(response.json::<MerchantRedemption>().await.unwrap());
         } else {
-            assert_eq!(error(response).await.code, ErrorCode::RedemptionAlreadyUsed);
+            assert_eq!(
+                api_error(response).await.code,
+                ErrorCode::RedemptionAlreadyUsed
+            );
         }
     }
     assert_eq!(captured.len(), 1, "exactly one order got the discount");
@@ -181,25 +150,17 @@ async fn a_redemption_given_back_pays_no_order() {
         200
     );
     let before = bank_transaction_count().await;
-    let response = merchant_post(
-        "/v1/merchant/orders/paid",
-        &paid(&r.redemption_id, "U-1", 25_000),
-    )
-    .await;
+    let response = pay(&r.redemption_id, "U-1", 25_000).await;
     assert_eq!(
         response.status(),
         409,
         "never a 2xx for a reversed redemption"
     );
     assert_eq!(
-        error(response).await.code,
+        api_error(response).await.code,
         ErrorCode::RedemptionNotCapturable
     );
-    assert_eq!(bank_transaction_count().await, before);
-    assert_eq!(
-        ledger_state(&r.receipt).await.state,
-        RedemptionState::Reversed
-    );
+    assert_books(before, 0, &r.receipt, RedemptionState::Reversed).await;
 }
 
 #[tokio::test]
@@ -207,23 +168,18 @@ async fn a_capture_refused_for_its_total_is_refused_again_when_repeated() {
     let (_, r) = redeemed(25_000, 20_000, None).await;
     let body = paid(&r.redemption_id, "T-1", 10_000);
     let first = merchant_post("/v1/merchant/orders/paid", &body).await;
-    assert_eq!(error(first).await.code, ErrorCode::AmountOverLimit);
+    assert_eq!(api_error(first).await.code, ErrorCode::AmountOverLimit);
     let after_first = bank_transaction_count().await;
-    advance_clock(1).await;
+    sim().advance_clock(1).await;
     let repeat = merchant_post("/v1/merchant/orders/paid", &body).await;
-    assert_eq!(error(repeat).await.code, ErrorCode::AmountOverLimit);
-    advance_clock(1).await;
-    let other = merchant_post(
-        "/v1/merchant/orders/paid",
-        &paid(&r.redemption_id, "T-2", 25_000),
-    )
-    .await;
-    assert_eq!(error(other).await.code, ErrorCode::RedemptionNotCapturable);
+    assert_eq!(api_error(repeat).await.code, ErrorCode::AmountOverLimit);
+    sim().advance_clock(1).await;
+    let other = pay(&r.redemption_id, "T-2", 25_000).await;
     assert_eq!(
-        bank_transaction_count().await,
-        after_first,
-        "one reversal only"
+        api_error(other).await.code,
+        ErrorCode::RedemptionNotCapturable
     );
+    assert_bank_moved(after_first, 0, "one reversal only").await;
 }
 
 // ------------------------------------------------------------------ reconciliation
@@ -233,39 +189,35 @@ async fn a_capture_refused_for_its_total_is_refused_again_when_repeated() {
 async fn redeem_with_fault(
     mobile: &str,
     minor: u64,
-    fault: Value,
+    fault: impl Into<FaultConfig>,
 ) -> (String, String, String, String) {
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, mobile).await;
-    let otp = sim_otp(mobile).await;
-    set_fault("mokafaa.otp_validation", fault).await;
+    let c = challenged(mobile).await;
+    sim().inject_fault("mokafaa.otp_validation", fault).await;
     let key = unique();
-    let response = redeem(&token, &key, &c.challenge_id, &otp, minor).await;
-    clear_faults().await;
-    assert_eq!(error(response).await.code, ErrorCode::UpstreamUnavailable);
-    (token, key, c.challenge_id, otp)
+    let response = redeem(&c.token, &key, &c.challenge_id, &c.otp, minor).await;
+    sim().clear_faults().await;
+    assert_eq!(
+        api_error(response).await.code,
+        ErrorCode::UpstreamUnavailable
+    );
+    (c.token, key, c.challenge_id, c.otp)
 }
 
 #[tokio::test]
 async fn a_lost_answer_is_never_matched_to_another_shoppers_transaction() {
     // Settle what earlier tests left pending, so only these rows compete.
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
     let (a, b) = (new_shopper(100_000).await, new_shopper(100_000).await);
     // A's request never reached the bank; B's reached it and the answer was lost.
-    let a_try = redeem_with_fault(&a.mobile, 2_000, json!({"error_rate_per_mille": 1000})).await;
-    let b_try = redeem_with_fault(
-        &b.mobile,
-        2_000,
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
+    let a_try = redeem_with_fault(&a.mobile, 2_000, Fault::Outage).await;
+    let b_try = redeem_with_fault(&b.mobile, 2_000, Fault::LostAnswer.times(1)).await;
     assert_eq!(
         bank_points(&b.mobile).await,
         100_000 - 5_000,
         "the bank took B's points"
     );
-    advance_clock(61).await;
+    sim().advance_clock(61).await;
     run_cron().await;
     // B's row is B's transaction; A's row takes nothing.
     let b_answer = redeem(&b_try.0, &b_try.1, &b_try.2, &b_try.3, 2_000).await;
@@ -274,28 +226,25 @@ async fn a_lost_answer_is_never_matched_to_another_shoppers_transaction() {
     assert_eq!(b_redemption.state, RedemptionState::Redeemed);
     let a_answer = redeem(&a_try.0, &a_try.1, &a_try.2, &a_try.3, 2_000).await;
     assert_eq!(
-        error(a_answer).await.code,
+        api_error(a_answer).await.code,
         ErrorCode::RequestInProgress,
         "A waits: nothing of A's is at the bank yet"
     );
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
     let a_final = redeem(&a_try.0, &a_try.1, &a_try.2, &a_try.3, 2_000).await;
     assert_eq!(
-        error(a_final).await.code,
+        api_error(a_final).await.code,
         ErrorCode::UpstreamUnavailable,
         "A failed: no points taken"
     );
     assert_eq!(bank_points(&a.mobile).await, 100_000);
     assert!(bank_transactions_of(&a.mobile).await.is_empty());
     // B's points are held once, for B's row, which the store can capture.
-    let captured = merchant_post(
-        "/v1/merchant/orders/paid",
-        &paid(
-            &b_redemption.redemption_id,
-            &format!("rec-{}", unique()),
-            25_000,
-        ),
+    let captured = pay(
+        &b_redemption.redemption_id,
+        &format!("rec-{}", unique()),
+        25_000,
     )
     .await;
     assert_eq!(captured.status(), 200);
@@ -304,22 +253,19 @@ async fn a_lost_answer_is_never_matched_to_another_shoppers_transaction() {
 
 #[tokio::test]
 async fn two_rows_that_could_own_one_transaction_wait_for_a_person() {
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
     // One shopper, two carts, the same points, both answers lost after the bank committed:
     // each row has two candidate transactions. Nobody guesses which is whose.
     let shopper = new_shopper(100_000).await;
-    let lost = json!({"drop_after_commit": true, "times": 1});
+    let lost = Fault::LostAnswer.times(1);
     let first = redeem_with_fault(&shopper.mobile, 1_000, lost.clone()).await;
     let second = redeem_with_fault(&shopper.mobile, 1_000, lost).await;
-    advance_clock(61).await;
+    sim().advance_clock(61).await;
     run_cron().await;
     let transactions = bank_transactions_of(&shopper.mobile).await;
     assert_eq!(transactions.len(), 2, "two redemptions at the bank");
-    let ids: Vec<String> = transactions
-        .iter()
-        .map(|t| t["transactionID"].as_i64().unwrap().to_string())
-        .collect();
+    let ids: Vec<String> = transactions.iter().map(|t| t.id.to_string()).collect();
     let parked: Vec<AttentionItem> = attention()
         .await
         .into_iter()
@@ -338,7 +284,7 @@ async fn two_rows_that_could_own_one_transaction_wait_for_a_person() {
     // Neither is answered as redeemed: nobody guessed.
     for (token, key, challenge, otp) in [&first, &second] {
         let answer = redeem(token, key, challenge, otp, 1_000).await;
-        assert_eq!(error(answer).await.code, ErrorCode::RequestInProgress);
+        assert_eq!(api_error(answer).await.code, ErrorCode::RequestInProgress);
     }
 }
 
@@ -348,17 +294,11 @@ async fn two_rows_that_could_own_one_transaction_wait_for_a_person() {
 async fn a_reversal_whose_answer_was_lost_is_settled_from_the_banks_list() {
     let email = format!("lost-reversal-{}@example.sa", unique());
     let (_, r) = redeemed(25_000, 2_000, Some(&email)).await;
-    set_fault(
-        "mokafaa.reversal",
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
-    let cancel = merchant_post(
-        "/v1/merchant/orders/cancelled",
-        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
-    )
-    .await;
-    clear_faults().await;
+    sim()
+        .inject_fault("mokafaa.reversal", Fault::LostAnswer.times(1))
+        .await;
+    let cancel = order_cancelled(&r.redemption_id).await;
+    sim().clear_faults().await;
     assert!(
         cancel.status().is_success(),
         "accepted: {}",
@@ -366,39 +306,29 @@ async fn a_reversal_whose_answer_was_lost_is_settled_from_the_banks_list() {
     );
     let after_reversal = bank_transaction_count().await;
     // Any later try meets the bank's "already reversed" refusal: the list settles it.
-    advance_clock(3 * 60).await;
+    sim().advance_clock(3 * 60).await;
     run_cron().await;
     assert_eq!(
         ledger_state(&r.receipt).await.state,
         RedemptionState::Reversed
     );
-    assert_eq!(
-        bank_transaction_count().await,
-        after_reversal,
-        "reversed once"
-    );
+    assert_bank_moved(after_reversal, 0, "reversed once").await;
     run_cron().await; // sends the notice
-    let outbox = sim_get(&format!("/email/outbox?to={email}")).await;
-    let returned = outbox["messages"]
-        .as_array()
-        .unwrap()
+    let outbox = sim().emails(&email).await;
+    let returned = outbox
         .iter()
-        .filter(|m| {
-            m["Subject"]
-                .as_str()
-                .is_some_and(|s| s.contains("returned"))
-        })
+        .filter(|m| m.message.subject.contains("returned"))
         .count();
-    assert_eq!(returned, 1, "the shopper is told once: {outbox}");
+    assert_eq!(returned, 1, "the shopper is told once: {outbox:?}");
 }
 
 #[tokio::test]
 async fn one_bad_row_does_not_stop_the_cron_for_the_others() {
     // Settle what earlier tests left, so the rows below are the only ones due.
-    advance_clock(91 * 60 + 1).await;
+    sim().advance_clock(91 * 60 + 1).await;
     run_cron().await;
     for _ in 0..3 {
-        advance_clock(61 * 60).await;
+        sim().advance_clock(61 * 60).await;
         run_cron().await;
     }
     let (_, bad) = redeemed(25_000, 1_000, None).await;
@@ -408,72 +338,49 @@ async fn one_bad_row_does_not_stop_the_cron_for_the_others() {
         "UPDATE redemptions SET state = 'reversing', bank_transaction_id = NULL, updated_at = 0, next_attempt_at = 0 WHERE id = '{}'",
         bad.redemption_id
     ));
-    set_fault("mokafaa.reversal", json!({"error_rate_per_mille": 1000})).await;
-    let cancel = merchant_post(
-        "/v1/merchant/orders/cancelled",
-        &json!({"merchant_id": "demo", "redemption_id": good.redemption_id}),
-    )
-    .await;
-    clear_faults().await;
+    sim().inject_fault("mokafaa.reversal", Fault::Outage).await;
+    let cancel = order_cancelled(&good.redemption_id).await;
+    sim().clear_faults().await;
     assert_eq!(
         cancel.status(),
         202,
         "reversal started, the bank did not answer"
     );
     let before = bank_transaction_count().await;
-    advance_clock(3 * 60).await;
+    sim().advance_clock(3 * 60).await;
     run_cron().await;
     assert_eq!(
         ledger_state(&good.receipt).await.state,
         RedemptionState::Reversed,
         "the good row was reversed although the bad one failed before it"
     );
-    assert_eq!(bank_transaction_count().await, before + 1);
-    assert_eq!(
-        ledger_state(&bad.receipt).await.state,
-        RedemptionState::Reversing
-    );
+    assert_books(before, 1, &bad.receipt, RedemptionState::Reversing).await;
 }
 
 // ------------------------------------------------------------------ guessing budget
-
-/// A wrong code for `right`.
-fn wrong_for(right: &str) -> &'static str {
-    if right == "0000" {
-        "1111"
-    } else {
-        "0000"
-    }
-}
 
 #[tokio::test]
 async fn wrong_codes_are_budgeted_per_identifier_across_sessions() {
     let shopper = new_shopper(100_000).await;
     let bystander = new_shopper(100_000).await;
     // Two wrong codes in a first session...
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let right = sim_otp(&shopper.mobile).await;
+    let first = challenged(&shopper.mobile).await;
     for _ in 0..2 {
-        let e =
-            error(redeem(&token, &unique(), &c.challenge_id, wrong_for(&right), 1_000).await).await;
+        let e = api_error(first.redeem_with(&wrong_code(&first.otp), 1_000).await).await;
         assert_eq!(e.code, ErrorCode::OtpInvalid);
     }
     // ...then, once that code expired, ten wrong codes at once in another session.
-    advance_clock(181).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let right = sim_otp(&shopper.mobile).await;
+    sim().advance_clock(181).await;
+    let second = challenged(&shopper.mobile).await;
     let tasks: Vec<_> = (0..10)
         .map(|_| {
-            let (token, challenge, wrong) =
-                (token.clone(), c.challenge_id.clone(), wrong_for(&right));
-            tokio::spawn(async move { redeem(&token, &unique(), &challenge, wrong, 1_000).await })
+            let second = second.clone();
+            tokio::spawn(async move { second.redeem_with(&wrong_code(&second.otp), 1_000).await })
         })
         .collect();
     let (mut invalid, mut locked) = (0, 0);
     for task in tasks {
-        let e = error(task.await.unwrap()).await;
+        let e = api_error(task.await.unwrap()).await;
         match e.code {
             ErrorCode::OtpInvalid => invalid += 1,
             ErrorCode::OtpLocked => {
@@ -492,34 +399,18 @@ async fn wrong_codes_are_budgeted_per_identifier_across_sessions() {
     );
     assert_eq!(invalid + locked, 10);
     // Locked means the identifier: even the right code on a fresh challenge is refused.
-    advance_clock(181).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let right = sim_otp(&shopper.mobile).await;
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &right, 1_000).await).await;
+    sim().advance_clock(181).await;
+    let fresh = challenged(&shopper.mobile).await;
+    let e = api_error(fresh.redeem_with(&fresh.otp, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::OtpLocked);
     assert_eq!(bank_points(&shopper.mobile).await, 100_000);
     // Someone else is not affected.
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &bystander.mobile).await;
-    let right_b = sim_otp(&bystander.mobile).await;
-    assert_eq!(
-        redeem(&token, &unique(), &c.challenge_id, &right_b, 1_000)
-            .await
-            .status(),
-        201
-    );
+    let other = challenged(&bystander.mobile).await;
+    assert_eq!(other.redeem_with(&other.otp, 1_000).await.status(), 201);
     // An hour later the identifier may try again (the last code has expired by then).
-    advance_clock(3601).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let right = sim_otp(&shopper.mobile).await;
-    assert_eq!(
-        redeem(&token, &unique(), &c.challenge_id, &right, 1_000)
-            .await
-            .status(),
-        201
-    );
+    sim().advance_clock(3601).await;
+    let later = challenged(&shopper.mobile).await;
+    assert_eq!(later.redeem_with(&later.otp, 1_000).await.status(), 201);
 }
 
 #[tokio::test]
@@ -527,16 +418,12 @@ async fn an_expired_challenge_shows_no_balance() {
     let shopper = new_shopper(100_000).await;
     let token = start_session(25_000).await;
     let c = otp_challenge(&token, &shopper.mobile).await;
-    advance_clock(181).await;
-    let response = widget(
-        Method::GET,
-        &format!("/v1/mokafaa/balance?challenge_id={}", c.challenge_id),
-        &token,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(error(response).await.code, ErrorCode::OtpExpired);
+    sim().advance_clock(181).await;
+    let response = balance_request(&token, &c.challenge_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_error(response).await.code, ErrorCode::OtpExpired);
 }
 
 // ------------------------------------------------------------------ origins, signatures, sizes
@@ -564,7 +451,7 @@ async fn every_widget_route_refuses_a_token_used_from_another_origin() {
                     .json(&json!({})),
             )
             .await;
-            let e = error(response).await;
+            let e = api_error(response).await;
             assert_eq!(e.code, ErrorCode::OriginNotAllowed, "{method} {path}");
             checked.push(format!("{method} {path}"));
         }
@@ -587,7 +474,7 @@ async fn a_signature_re_spelled_is_still_a_replay() {
     let secret = std::env::var("LOYALTY_MERCHANT_SECRET").unwrap();
     let header = sign(
         secret.as_bytes(),
-        sim_now().await,
+        sim().now().await,
         &bytes,
         PayloadLayout::TimestampDotBody,
     );
@@ -608,7 +495,7 @@ async fn a_signature_re_spelled_is_still_a_replay() {
     };
     assert_eq!(send(spellings[0].clone()).await.unwrap().status(), 200);
     for spelling in &spellings[1..] {
-        let e = error(send(spelling.clone()).await.unwrap()).await;
+        let e = api_error(send(spelling.clone()).await.unwrap()).await;
         assert_eq!(e.code, ErrorCode::SignatureReplayed, "{spelling}");
     }
 }
@@ -630,7 +517,7 @@ async fn numbers_too_big_and_bodies_too_large_are_clear_errors() {
             .await
             .unwrap();
         assert_eq!(response.status(), 400, "{minor}");
-        let e = error(response).await;
+        let e = api_error(response).await;
         assert_eq!(
             (e.code, e.field.as_deref()),
             (ErrorCode::InvalidRequest, Some("amount")),
@@ -646,7 +533,7 @@ async fn numbers_too_big_and_bodies_too_large_are_clear_errors() {
         .send()
         .await
         .unwrap();
-    let e = error(response).await;
+    let e = api_error(response).await;
     assert_eq!(
         (e.code, e.field.as_deref()),
         (ErrorCode::InvalidRequest, Some("amount"))
@@ -663,7 +550,7 @@ async fn numbers_too_big_and_bodies_too_large_are_clear_errors() {
         .await
         .unwrap();
     assert_eq!(response.status(), 413);
-    assert_eq!(error(response).await.code, ErrorCode::PayloadTooLarge);
+    assert_eq!(api_error(response).await.code, ErrorCode::PayloadTooLarge);
 }
 
 #[tokio::test]
@@ -685,7 +572,8 @@ async fn an_api_client_types_what_a_shopper_types() {
         .unwrap();
     assert_eq!(sent.status(), 201);
     let c: loyalty_shared::api::OtpChallenge = sent.json().await.unwrap();
-    let otp: String = sim_otp(&shopper.mobile)
+    let otp: String = sim()
+        .last_otp(&shopper.mobile)
         .await
         .chars()
         .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())

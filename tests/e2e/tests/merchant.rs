@@ -2,23 +2,14 @@
 //! abandonment, receipts, signatures, and recovery from a bank that fails or drops answers.
 
 use loyalty_e2e::{
-    advance_clock, bank_transaction_count, clear_faults, edge_url, http, merchant_post,
-    new_shopper, otp_challenge, redeem, redeemed, run_cron, set_fault, sim_now, sim_otp, sim_url,
-    start_session, unique,
+    answer, assert_bank_moved, bank_transaction_count, challenged, edge_url, error_code, http,
+    merchant_post, new_shopper, order_cancelled, read_json, redeem, redeemed, run_cron, sim,
+    unique, Fault,
 };
 use loyalty_shared::api::{MerchantRedemption, Redemption, RedemptionState};
 use loyalty_shared::signature::{sign, PayloadLayout};
-use loyalty_shared::{ErrorBody, ErrorCode};
-use serde_json::{json, Value};
-
-async fn code(response: reqwest::Response) -> ErrorCode {
-    response
-        .json::<ErrorBody>()
-        .await
-        .expect("error contract")
-        .error
-        .code
-}
+use loyalty_shared::ErrorCode;
+use serde_json::json;
 
 #[tokio::test]
 async fn order_paid_captures_once() {
@@ -32,12 +23,9 @@ async fn order_paid_captures_once() {
         (RedemptionState::Captured, Some("100001"))
     );
     // A retry (signed anew a second later, same facts) is answered from the ledger.
-    advance_clock(1).await;
-    let again: MerchantRedemption = merchant_post("/v1/merchant/orders/paid", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    sim().advance_clock(1).await;
+    let again: MerchantRedemption =
+        answer(merchant_post("/v1/merchant/orders/paid", &body).await).await;
     assert_eq!(again.state, RedemptionState::Captured);
 }
 
@@ -50,37 +38,24 @@ async fn a_discount_above_the_paid_total_is_refused_and_reversed() {
         &json!({"merchant_id": "demo", "redemption_id": r.redemption_id, "order_id": "100002", "order_total": {"minor": 15_000, "currency": "SAR"}}),
     )
     .await;
-    assert_eq!(code(response).await, ErrorCode::AmountOverLimit);
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "the points were given back"
-    );
+    assert_eq!(error_code(response).await, ErrorCode::AmountOverLimit);
+    assert_bank_moved(before, 1, "the points were given back").await;
 }
 
 #[tokio::test]
 async fn order_cancelled_twice_reverses_once() {
     let (_, r) = redeemed(25_000, 3_000, None).await;
-    let body = json!({"merchant_id": "demo", "redemption_id": r.redemption_id});
     let before = bank_transaction_count().await;
-    let first: MerchantRedemption = merchant_post("/v1/merchant/orders/cancelled", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: MerchantRedemption = answer(order_cancelled(&r.redemption_id).await).await;
     assert_eq!(first.state, RedemptionState::Reversed);
-    advance_clock(1).await; // a new signature: the same one twice would be a replay
-    let second = merchant_post("/v1/merchant/orders/cancelled", &body).await;
+    sim().advance_clock(1).await; // a new signature: the same one twice would be a replay
+    let second = order_cancelled(&r.redemption_id).await;
     assert_eq!(second.status(), 200);
     assert_eq!(
         second.json::<MerchantRedemption>().await.unwrap().state,
         RedemptionState::Reversed
     );
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "one reversal at the bank"
-    );
+    assert_bank_moved(before, 1, "one reversal at the bank").await;
 }
 
 #[tokio::test]
@@ -90,7 +65,7 @@ async fn forged_stale_and_replayed_signatures_change_nothing() {
     let bytes = serde_json::to_vec(&body).unwrap();
     let url = format!("{}/v1/merchant/orders/cancelled", edge_url());
     let before = bank_transaction_count().await;
-    let now = sim_now().await;
+    let now = sim().now().await;
     let send = |header: Option<String>| {
         let mut request = http()
             .post(&url)
@@ -101,18 +76,10 @@ async fn forged_stale_and_replayed_signatures_change_nothing() {
         }
         request.send()
     };
-    let forged = sign(
-        b"not-the-merchant-secret",
-        now,
-        &bytes,
-        PayloadLayout::TimestampDotBody,
-    );
-    let stale = sign(
-        std::env::var("LOYALTY_MERCHANT_SECRET").unwrap().as_bytes(),
-        now - 301,
-        &bytes,
-        PayloadLayout::TimestampDotBody,
-    );
+    let secret = std::env::var("LOYALTY_MERCHANT_SECRET").unwrap();
+    let signed = |key: &[u8], t: i64| sign(key, t, &bytes, PayloadLayout::TimestampDotBody);
+    let forged = signed(b"not-the-merchant-secret", now);
+    let stale = signed(secret.as_bytes(), now - 301);
     for header in [
         Some(forged),
         Some(stale),
@@ -121,20 +88,15 @@ async fn forged_stale_and_replayed_signatures_change_nothing() {
     ] {
         let response = send(header).await.unwrap();
         assert_eq!(response.status(), 401);
-        assert_eq!(code(response).await, ErrorCode::BadSignature);
+        assert_eq!(error_code(response).await, ErrorCode::BadSignature);
     }
     // A genuine request works once; the same bytes and signature replayed are refused.
-    let genuine = sign(
-        std::env::var("LOYALTY_MERCHANT_SECRET").unwrap().as_bytes(),
-        now,
-        &bytes,
-        PayloadLayout::TimestampDotBody,
-    );
+    let genuine = signed(secret.as_bytes(), now);
     assert_eq!(send(Some(genuine.clone())).await.unwrap().status(), 200);
     let replay = send(Some(genuine)).await.unwrap();
     assert_eq!(replay.status(), 409);
-    assert_eq!(code(replay).await, ErrorCode::SignatureReplayed);
-    assert_eq!(bank_transaction_count().await, before + 1);
+    assert_eq!(error_code(replay).await, ErrorCode::SignatureReplayed);
+    assert_bank_moved(before, 1, "the genuine cancellation only").await;
 }
 
 #[tokio::test]
@@ -157,50 +119,27 @@ async fn receipts_verify_and_forgeries_do_not() {
         &json!({"merchant_id": "demo", "receipt": tampered}),
     )
     .await;
-    assert_eq!(code(bad).await, ErrorCode::BadSignature);
+    assert_eq!(error_code(bad).await, ErrorCode::BadSignature);
 }
 
 #[tokio::test]
 async fn an_abandoned_cart_is_reversed_once_by_the_cron_and_the_shopper_is_emailed() {
     // Let the cron settle what earlier tests left redeemed, so only this cart is abandoned.
-    advance_clock(90 * 60 + 1).await;
+    sim().advance_clock(90 * 60 + 1).await;
     run_cron().await;
     let email = format!("shopper-{}@example.sa", unique());
     let (_, r) = redeemed(25_000, 2_500, Some(&email)).await;
     run_cron().await; // sends the redemption notice
     let before = bank_transaction_count().await;
-    advance_clock(90 * 60 + 1).await;
+    sim().advance_clock(90 * 60 + 1).await;
     run_cron().await;
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "reversed by the cron"
-    );
+    assert_bank_moved(before, 1, "reversed by the cron").await;
     run_cron().await;
-    assert_eq!(bank_transaction_count().await, before + 1, "and only once");
-    let cancel: MerchantRedemption = merchant_post(
-        "/v1/merchant/orders/cancelled",
-        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    assert_bank_moved(before, 1, "and only once").await;
+    let cancel: MerchantRedemption = answer(order_cancelled(&r.redemption_id).await).await;
     assert_eq!(cancel.state, RedemptionState::Reversed);
-    let outbox: Value = http()
-        .get(format!("{}/__sim/email/outbox?to={email}", sim_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let subjects: Vec<&str> = outbox["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|m| m["Subject"].as_str())
-        .collect();
+    let outbox = sim().emails(&email).await;
+    let subjects: Vec<&str> = outbox.iter().map(|m| m.message.subject.as_str()).collect();
     assert_eq!(subjects.len(), 2, "{subjects:?}");
     assert!(subjects
         .iter()
@@ -213,29 +152,25 @@ async fn an_abandoned_cart_is_reversed_once_by_the_cron_and_the_shopper_is_email
 #[tokio::test]
 async fn a_bank_outage_takes_no_points() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let challenge = otp_challenge(&token, &shopper.mobile).await;
-    let otp = sim_otp(&shopper.mobile).await;
-    set_fault(
-        "mokafaa.otp_validation",
-        json!({"error_rate_per_mille": 1000}),
-    )
-    .await;
+    let c = challenged(&shopper.mobile).await;
+    sim()
+        .inject_fault("mokafaa.otp_validation", Fault::Outage)
+        .await;
     let key = unique();
-    let response = redeem(&token, &key, &challenge.challenge_id, &otp, 4_000).await;
-    clear_faults().await;
-    assert_eq!(code(response).await, ErrorCode::UpstreamUnavailable);
+    let response = redeem(&c.token, &key, &c.challenge_id, &c.otp, 4_000).await;
+    sim().clear_faults().await;
+    assert_eq!(error_code(response).await, ErrorCode::UpstreamUnavailable);
     // The answer was lost, so the row waits for reconciliation; the bank's list settles it.
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
     assert_eq!(
         loyalty_e2e::bank_transaction_count_of(&shopper.mobile).await,
         0,
         "no points taken"
     );
-    let retry = redeem(&token, &key, &challenge.challenge_id, &otp, 4_000).await;
+    let retry = redeem(&c.token, &key, &c.challenge_id, &c.otp, 4_000).await;
     assert_eq!(
-        code(retry).await,
+        error_code(retry).await,
         ErrorCode::UpstreamUnavailable,
         "the key's row failed: the shopper starts again"
     );
@@ -244,71 +179,50 @@ async fn a_bank_outage_takes_no_points() {
 #[tokio::test]
 async fn a_bank_that_commits_then_drops_the_answer_is_reconciled_not_redeemed_twice() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let challenge = otp_challenge(&token, &shopper.mobile).await;
-    let otp = sim_otp(&shopper.mobile).await;
+    let c = challenged(&shopper.mobile).await;
     let before = bank_transaction_count().await;
-    set_fault(
-        "mokafaa.otp_validation",
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
+    sim()
+        .inject_fault("mokafaa.otp_validation", Fault::LostAnswer.times(1))
+        .await;
+    // The same key each time, as the widget retries.
     let key = unique();
-    let lost = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
-    clear_faults().await;
-    assert_eq!(code(lost).await, ErrorCode::UpstreamUnavailable);
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "the bank did redeem"
-    );
+    let try_again = || redeem(&c.token, &key, &c.challenge_id, &c.otp, 6_000);
+    let lost = try_again().await;
+    sim().clear_faults().await;
+    assert_eq!(error_code(lost).await, ErrorCode::UpstreamUnavailable);
+    assert_bank_moved(before, 1, "the bank did redeem").await;
     // Retrying before reconciliation never calls the bank again.
-    let early = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
-    assert_eq!(code(early).await, ErrorCode::RequestInProgress);
-    advance_clock(61).await;
+    let early = try_again().await;
+    assert_eq!(error_code(early).await, ErrorCode::RequestInProgress);
+    sim().advance_clock(61).await;
     run_cron().await;
-    let settled = redeem(&token, &key, &challenge.challenge_id, &otp, 6_000).await;
+    let settled = try_again().await;
     assert_eq!(settled.status(), 200);
     let r: Redemption = settled.json().await.unwrap();
     assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 15_000));
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "exactly one redemption at the bank"
-    );
+    assert_bank_moved(before, 1, "exactly one redemption at the bank").await;
 }
 
 #[tokio::test]
 async fn reversals_that_keep_failing_surface_in_the_admin_view() {
     let (_, r) = redeemed(25_000, 1_200, None).await;
-    set_fault("mokafaa.reversal", json!({"error_rate_per_mille": 1000})).await;
-    let cancel = merchant_post(
-        "/v1/merchant/orders/cancelled",
-        &json!({"merchant_id": "demo", "redemption_id": r.redemption_id}),
-    )
-    .await;
+    sim().inject_fault("mokafaa.reversal", Fault::Outage).await;
+    let cancel = order_cancelled(&r.redemption_id).await;
     assert_eq!(cancel.status(), 202, "reversal started, not confirmed");
     // Eight retries with backoff (1, 2, 4 ... 60 minutes), then the row is parked.
     for _ in 0..9 {
-        advance_clock(61 * 60).await;
+        sim().advance_clock(61 * 60).await;
         run_cron().await;
     }
-    clear_faults().await;
+    sim().clear_faults().await;
     let url = format!("{}/v1/admin/redemptions/attention", edge_url());
     let refused = http().get(&url).send().await.unwrap();
     assert_eq!(refused.status(), 401);
-    assert_eq!(code(refused).await, ErrorCode::Unauthorized);
+    assert_eq!(error_code(refused).await, ErrorCode::Unauthorized);
     let token = std::env::var("LOYALTY_ADMIN_TOKEN")
         .expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)");
-    let items: Vec<loyalty_shared::api::AttentionItem> = http()
-        .get(&url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let items: Vec<loyalty_shared::api::AttentionItem> =
+        read_json(http().get(&url).bearer_auth(&token)).await;
     let item = items
         .iter()
         .find(|i| i.redemption.redemption_id == r.redemption_id)

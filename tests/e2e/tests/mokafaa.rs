@@ -6,11 +6,11 @@
 //! shopper so balances and per-number limits never mix. The rate is 250 points per SAR.
 
 use loyalty_e2e::{
-    advance_clock, bank_transaction_count, new_shopper, otp_challenge, redeem, sim_otp,
-    start_session, unique, widget,
+    answer, api_error, assert_bank_moved, balance_request, bank_transaction_count, challenged,
+    new_shopper, otp_challenge, read_json, redeem, sim, start_session, unique, widget, wrong_code,
 };
 use loyalty_shared::api::{OtpChallenge, Redemption, RedemptionState};
-use loyalty_shared::{ErrorBody, ErrorCode};
+use loyalty_shared::ErrorCode;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -18,7 +18,10 @@ const RICH: &str = "0501234567";
 const RICH_CIC: &str = "12345678";
 const POOR: &str = "0559876543";
 
-async fn send_otp(token: &str, body: Value) -> reqwest::Response {
+/// Asks for a code by `method` (`mobile`, `customer_number`, `iban`), typed as `identifier`.
+async fn send_otp(token: &str, method: &str, identifier: &str) -> reqwest::Response {
+    let mut body = json!({ "method": method });
+    body[method] = json!(identifier);
     widget(Method::POST, "/v1/mokafaa/otp", token)
         .json(&body)
         .send()
@@ -26,12 +29,12 @@ async fn send_otp(token: &str, body: Value) -> reqwest::Response {
         .unwrap()
 }
 
-async fn error(response: reqwest::Response) -> loyalty_shared::ApiError {
-    response
-        .json::<ErrorBody>()
-        .await
-        .expect("error contract")
-        .error
+/// Redeems `minor` with the code the bank texted the rich seed shopper (whichever way they
+/// identified); the bank must take `points`.
+async fn redeem_as_rich(token: &str, challenge_id: &str, minor: u64, points: u64) {
+    let otp = sim().last_otp(RICH).await;
+    let r: Redemption = answer(redeem(token, &unique(), challenge_id, &otp, minor).await).await;
+    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, points));
 }
 
 #[tokio::test]
@@ -41,17 +44,7 @@ async fn redeem_by_mobile_then_undo() {
     assert_eq!(c.masked_destination, "05••••4567");
     assert!(c.expires_in_seconds > 170 && c.expires_in_seconds <= 180);
 
-    let balance: Value = widget(
-        Method::GET,
-        &format!("/v1/mokafaa/balance?challenge_id={}", c.challenge_id),
-        &token,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let balance: Value = read_json(balance_request(&token, &c.challenge_id)).await;
     // Before the code, only what this order can use: never the whole balance.
     assert!(
         balance.get("points").is_none() && balance.get("worth").is_none(),
@@ -60,7 +53,7 @@ async fn redeem_by_mobile_then_undo() {
     // The order total (250 SAR) caps what the balance could pay.
     assert_eq!(balance["max_redeemable"]["minor"], 25_000);
 
-    let otp = sim_otp(RICH).await;
+    let otp = sim().last_otp(RICH).await;
     let before = bank_transaction_count().await;
     let response = redeem(&token, &unique(), &c.challenge_id, &otp, 10_000).await;
     assert_eq!(response.status(), 201);
@@ -70,77 +63,47 @@ async fn redeem_by_mobile_then_undo() {
     assert_eq!(r.discount.minor, 10_000);
     assert!(!r.receipt.is_empty());
     // After the code, the whole balance as the bank holds it now.
-    let books = loyalty_e2e::bank_books().await;
-    let held = books["customers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["mobile"] == RICH)
-        .unwrap()["points"]
-        .as_u64();
+    let held = u64::try_from(loyalty_e2e::bank_points(RICH).await).ok();
     assert_eq!(r.balance_points_after, held);
-    assert_eq!(bank_transaction_count().await, before + 1);
+    assert_bank_moved(before, 1, "one redemption at the bank").await;
 
     let undone = loyalty_e2e::undo(&token, &r.redemption_id).await;
     assert_eq!(undone.status(), 200);
     let u: Redemption = undone.json().await.unwrap();
     assert_eq!(u.state, RedemptionState::Reversed);
     // Undoing twice does not reverse twice.
-    let again = widget(
-        Method::POST,
-        &format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id),
-        &token,
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(error(again).await.code, ErrorCode::AlreadyReversed);
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 2,
-        "one redemption and one reversal at the bank"
-    );
+    let again = loyalty_e2e::undo(&token, &r.redemption_id).await;
+    assert_eq!(api_error(again).await.code, ErrorCode::AlreadyReversed);
+    assert_bank_moved(before, 2, "one redemption and one reversal at the bank").await;
 }
 
 #[tokio::test]
 async fn redeem_by_customer_number() {
     let token = start_session(5_000).await;
-    let response = send_otp(
-        &token,
-        json!({"method": "customer_number", "customer_number": RICH_CIC}),
-    )
-    .await;
+    let response = send_otp(&token, "customer_number", RICH_CIC).await;
     assert_eq!(response.status(), 201);
     let c: OtpChallenge = response.json().await.unwrap();
     assert_eq!(c.masked_destination, "••••5678");
     // The bank texts the phone on file for that customer number.
-    let otp = sim_otp(RICH).await;
-    let r: Redemption = redeem(&token, &unique(), &c.challenge_id, &otp, 5_000)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 12_500));
+    redeem_as_rich(&token, &c.challenge_id, 5_000, 12_500).await;
 }
 
 #[tokio::test]
 async fn wrong_otps_count_down_then_lock() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let right = sim_otp(&shopper.mobile).await;
-    let wrong = if right == "0000" { "1111" } else { "0000" };
+    let c = challenged(&shopper.mobile).await;
+    let wrong = &wrong_code(&c.otp);
     for left in (1..=4).rev() {
-        let e = error(redeem(&token, &unique(), &c.challenge_id, wrong, 1_000).await).await;
+        let e = api_error(c.redeem_with(wrong, 1_000).await).await;
         assert_eq!(
             (e.code, e.attempts_left),
             (ErrorCode::OtpInvalid, Some(left))
         );
     }
-    let e = error(redeem(&token, &unique(), &c.challenge_id, wrong, 1_000).await).await;
+    let e = api_error(c.redeem_with(wrong, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::OtpLocked);
     // Locked means locked: even the right code is refused now, without calling the bank.
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &right, 1_000).await).await;
+    let e = api_error(c.redeem_with(&c.otp, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::OtpLocked);
 }
 
@@ -149,18 +112,14 @@ async fn resend_too_early_says_how_long_to_wait() {
     let shopper = new_shopper(1_000).await;
     let token = start_session(25_000).await;
     otp_challenge(&token, &shopper.mobile).await;
-    let response = send_otp(
-        &token,
-        json!({"method": "mobile", "mobile": shopper.mobile}),
-    )
-    .await;
+    let response = send_otp(&token, "mobile", &shopper.mobile).await;
     assert_eq!(response.status(), 429);
     let wait = response.headers()["retry-after"]
         .to_str()
         .unwrap()
         .parse::<u32>()
         .unwrap();
-    let e = error(response).await;
+    let e = api_error(response).await;
     assert_eq!(e.code, ErrorCode::ResendTooEarly);
     assert_eq!(e.retry_after_seconds, Some(wait));
     assert!(wait > 50 && wait <= 60);
@@ -169,47 +128,38 @@ async fn resend_too_early_says_how_long_to_wait() {
 #[tokio::test]
 async fn an_expired_otp_is_refused() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let otp = sim_otp(&shopper.mobile).await;
-    advance_clock(181).await;
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 1_000).await).await;
+    let c = challenged(&shopper.mobile).await;
+    sim().advance_clock(181).await;
+    let e = api_error(c.redeem_with(&c.otp, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::OtpExpired);
 }
 
 #[tokio::test]
 async fn insufficient_balance_and_amount_over_the_order() {
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, POOR).await;
-    let otp = sim_otp(POOR).await;
+    let c = challenged(POOR).await;
     let before = bank_transaction_count().await;
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 30_000).await).await;
+    let e = api_error(c.redeem_with(&c.otp, 30_000).await).await;
     assert_eq!(
         (e.code, e.field.as_deref()),
         (ErrorCode::AmountOverLimit, Some("amount"))
     );
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 10_000).await).await;
+    let e = api_error(c.redeem_with(&c.otp, 10_000).await).await;
     assert_eq!(e.code, ErrorCode::BalanceInsufficient);
-    assert_eq!(bank_transaction_count().await, before, "no points taken");
+    assert_bank_moved(before, 0, "no points taken").await;
 }
 
 #[tokio::test]
 async fn twenty_concurrent_requests_with_one_key_redeem_once() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let otp = sim_otp(&shopper.mobile).await;
+    let c = challenged(&shopper.mobile).await;
     let key = unique();
     let before = bank_transaction_count().await;
     let tasks: Vec<_> = (0..20)
         .map(|_| {
-            let (token, key, id, otp) = (
-                token.clone(),
-                key.clone(),
-                c.challenge_id.clone(),
-                otp.clone(),
-            );
-            tokio::spawn(async move { redeem(&token, &key, &id, &otp, 2_000).await })
+            let (c, key) = (c.clone(), key.clone());
+            tokio::spawn(
+                async move { redeem(&c.token, &key, &c.challenge_id, &c.otp, 2_000).await },
+            )
         })
         .collect();
     let mut ids = std::collections::BTreeSet::new();
@@ -221,7 +171,7 @@ async fn twenty_concurrent_requests_with_one_key_redeem_once() {
         } else {
             // Requests that arrive while the first is at the bank are told to wait and
             // retry with the same key: the provider did not fail them.
-            let e = error(response).await;
+            let e = api_error(response).await;
             assert_eq!(e.code, ErrorCode::RequestInProgress);
             assert!(e.retry_after_seconds.is_some());
         }
@@ -231,21 +181,13 @@ async fn twenty_concurrent_requests_with_one_key_redeem_once() {
         1,
         "one ledger row for one key, answered to the winner and the late: {ids:?}"
     );
-    assert_eq!(
-        bank_transaction_count().await,
-        before + 1,
-        "exactly one bank redemption"
-    );
+    assert_bank_moved(before, 1, "exactly one bank redemption").await;
     // A retry after the dust settles gets the first result.
-    let r: Redemption = redeem(&token, &key, &c.challenge_id, &otp, 2_000)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r: Redemption = answer(redeem(&c.token, &key, &c.challenge_id, &c.otp, 2_000).await).await;
     assert_eq!(r.state, RedemptionState::Redeemed);
     assert_eq!(Some(&r.redemption_id), ids.first());
     // The same key with other content is a conflict, not a second redemption.
-    let e = error(redeem(&token, &key, &c.challenge_id, &otp, 3_000).await).await;
+    let e = api_error(redeem(&c.token, &key, &c.challenge_id, &c.otp, 3_000).await).await;
     assert_eq!(e.code, ErrorCode::IdempotencyConflict);
 }
 
@@ -255,20 +197,16 @@ async fn a_number_gets_a_limited_number_of_codes() {
     let shopper = new_shopper(1_000).await;
     for i in 0..5 {
         if i > 0 {
-            advance_clock(181).await; // let the bank's OTP lapse so it texts a new one
+            sim().advance_clock(181).await; // let the bank's OTP lapse so it texts a new one
         }
         let token = start_session(25_000).await;
         otp_challenge(&token, &shopper.mobile).await;
     }
     // The sixth, within 15 minutes of the first, is refused before reaching the bank.
     let token = start_session(25_000).await;
-    let response = send_otp(
-        &token,
-        json!({"method": "mobile", "mobile": shopper.mobile}),
-    )
-    .await;
+    let response = send_otp(&token, "mobile", &shopper.mobile).await;
     assert_eq!(response.status(), 429);
-    let e = error(response).await;
+    let e = api_error(response).await;
     assert_eq!(e.code, ErrorCode::RateLimited);
     assert!(e.retry_after_seconds.is_some_and(|s| s > 0 && s <= 900));
 }
@@ -276,48 +214,32 @@ async fn a_number_gets_a_limited_number_of_codes() {
 #[tokio::test]
 async fn a_changed_cart_voids_the_code() {
     let shopper = new_shopper(1_000_000).await;
-    let token = start_session(25_000).await;
-    let c = otp_challenge(&token, &shopper.mobile).await;
-    let otp = sim_otp(&shopper.mobile).await;
-    let changed = widget(Method::PATCH, "/v1/sessions/current", &token)
+    let c = challenged(&shopper.mobile).await;
+    let changed = widget(Method::PATCH, "/v1/sessions/current", &c.token)
         .json(&json!({"amount": {"minor": 20_000, "currency": "SAR"}}))
         .send()
         .await
         .unwrap();
     assert_eq!(changed.status(), 200);
     let before = bank_transaction_count().await;
-    let e = error(redeem(&token, &unique(), &c.challenge_id, &otp, 1_000).await).await;
+    let e = api_error(c.redeem_with(&c.otp, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::CartChanged);
-    assert_eq!(bank_transaction_count().await, before);
+    assert_bank_moved(before, 0, "the changed cart reached no bank").await;
 }
 
 #[tokio::test]
 async fn the_demo_merchant_accepts_an_iban_and_refuses_a_typo() {
     let token = start_session(25_000).await;
-    let typo = send_otp(
-        &token,
-        json!({"method": "iban", "iban": "SA03 8000 0000 6080 1016 7518"}),
-    )
-    .await;
-    let e = error(typo).await;
+    let typo = send_otp(&token, "iban", "SA03 8000 0000 6080 1016 7518").await;
+    let e = api_error(typo).await;
     assert_eq!(
         (e.code, e.field.as_deref()),
         (ErrorCode::InvalidAccount, Some("iban"))
     );
-    let response = send_otp(
-        &token,
-        json!({"method": "iban", "iban": "sa03 8000 0000 6080 1016 7519"}),
-    )
-    .await;
+    let response = send_otp(&token, "iban", "sa03 8000 0000 6080 1016 7519").await;
     assert_eq!(response.status(), 201);
     let c: OtpChallenge = response.json().await.unwrap();
     assert_eq!(c.masked_destination, "SA03••••7519");
     // The bank texts the phone on file for that account.
-    let otp = sim_otp(RICH).await;
-    let r: Redemption = redeem(&token, &unique(), &c.challenge_id, &otp, 1_000)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((r.state, r.points), (RedemptionState::Redeemed, 2_500));
+    redeem_as_rich(&token, &c.challenge_id, 1_000, 2_500).await;
 }

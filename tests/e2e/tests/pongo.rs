@@ -6,6 +6,8 @@
 use loyalty_e2e::pongo::*;
 use loyalty_e2e::*;
 use loyalty_shared::signature::{sign, PayloadLayout};
+use loyalty_shared::{EarnRate, PartnerParameters};
+use loyalty_sim::pongo::model::{Customer, Order};
 use serde_json::{json, Value};
 
 async fn status() -> Value {
@@ -22,24 +24,24 @@ async fn status() -> Value {
     response.json().await.unwrap()
 }
 
-fn orders_with_prefix(books: &Value, prefix: &str) -> Vec<Value> {
-    books["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["order_id"].as_str().unwrap().starts_with(prefix))
+/// The orders Pongo holds whose `order_id` starts with `prefix` (an order and its parts).
+async fn orders_at_pongo(prefix: &str) -> Vec<Order> {
+    let books = sim().pongo_books().await;
+    books
+        .orders_with_prefix(prefix)
+        .into_iter()
         .cloned()
         .collect()
 }
 
-fn customer_by_phone(books: &Value, digits: &str) -> Value {
-    books["customers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phone"] == digits)
-        .cloned()
-        .unwrap_or(Value::Null)
+/// The customer Pongo holds with these international digits.
+async fn customer_at_pongo(digits: &str) -> Option<Customer> {
+    sim().pongo_books().await.customer(digits).cloned()
+}
+
+/// Pongo's points for the customer with these digits (`None`: no such customer).
+async fn points_at_pongo(digits: &str) -> Option<u64> {
+    customer_at_pongo(digits).await.map(|c| c.points)
 }
 
 /// A Saudi mobile no other test uses: (as typed, as Pongo stores it).
@@ -72,6 +74,19 @@ async fn enlist(token: &str, body: Value) -> reqwest::Response {
         .unwrap()
 }
 
+/// A shopper as the enlist form (or a paid order's `customer`) sends them: the phone and
+/// both consent answers.
+fn shopper(phone: &str, email_optin: bool, sms_optin: bool) -> Value {
+    json!({"phone": phone, "email_optin": email_optin, "sms_optin": sms_optin})
+}
+
+/// Enlists with `body`, which the edge must accept; returns the member card.
+async fn joins(token: &str, body: Value) -> Value {
+    let joined = enlist(token, body).await;
+    assert_eq!(joined.status(), 200);
+    joined.json().await.unwrap()
+}
+
 fn order(order_id: &str, amount: u64) -> Value {
     json!({
         "merchant_id": "demo", "order_id": order_id, "location_id": "web", "payment_status": "succeeded",
@@ -83,7 +98,7 @@ fn order(order_id: &str, amount: u64) -> Value {
 
 async fn send_order(body: &Value) -> (u16, Value) {
     // Each signature is good once: a second send of the same body waits for a new second.
-    advance_clock(1).await;
+    sim().advance_clock(1).await;
     let response = merchant_post("/v1/merchant/pongo/orders", body).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
@@ -92,7 +107,7 @@ async fn send_order(body: &Value) -> (u16, Value) {
 /// The merchant's server reports the order cancelled; returns the HTTP status.
 async fn cancel_order(order_id: &str) -> u16 {
     // Each signature is good once: a new second for a new one.
-    advance_clock(1).await;
+    sim().advance_clock(1).await;
     merchant_post(
         "/v1/merchant/pongo/orders/cancelled",
         &json!({"merchant_id": "demo", "order_id": order_id}),
@@ -113,7 +128,8 @@ async fn earn_preview(token: &str) -> Value {
         .unwrap()
 }
 
-async fn error_code(response: reqwest::Response) -> (u16, String) {
+/// The status and the error code of an answer.
+async fn status_and_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
     (
@@ -151,7 +167,7 @@ async fn connect_checks_state_once_from_the_same_browser_and_syncs_stores() {
     // An expired link is refused too.
     let (url, cookie) = connect_link().await;
     let back = approve(&url).await;
-    advance_clock(601).await;
+    sim().advance_clock(601).await;
     assert_eq!(
         callback(&back, Some(&cookie)).await,
         "/admin/?pongo_error=oauth_state_invalid"
@@ -180,7 +196,10 @@ async fn connect_checks_state_once_from_the_same_browser_and_syncs_stores() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(anonymous).await, (401, "unauthorized".into()));
+    assert_eq!(
+        status_and_code(anonymous).await,
+        (401, "unauthorized".into())
+    );
 }
 
 #[tokio::test]
@@ -194,7 +213,10 @@ async fn locations_map_to_synced_stores_and_an_unmapped_one_is_refused() {
             .send()
     };
     let refused = map("terminal-7", "no-such-store").await.unwrap();
-    assert_eq!(error_code(refused).await, (400, "invalid_request".into()));
+    assert_eq!(
+        status_and_code(refused).await,
+        (400, "invalid_request".into())
+    );
     let mapped = map("terminal-7", "jeddah-corniche").await.unwrap();
     assert_eq!(mapped.status(), 200);
     let s: Value = mapped.json().await.unwrap();
@@ -208,23 +230,23 @@ async fn locations_map_to_synced_stores_and_an_unmapped_one_is_refused() {
     let (_, phone) = fresh_phone();
     let mut body = order(&id, 2500);
     body["location_id"] = json!("terminal-unknown");
-    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    body["customer"] = shopper(&phone, false, false);
     let (status_code, error) = send_order(&body).await;
     assert_eq!(
         (status_code, error["error"]["code"].as_str().unwrap()),
         (422, "store_not_mapped")
     );
     assert!(
-        orders_with_prefix(&pongo_books().await, &id).is_empty(),
+        orders_at_pongo(&id).await.is_empty(),
         "nothing is sent with a guessed store"
     );
 
     body["location_id"] = json!("terminal-7");
     let (status_code, _) = send_order(&body).await;
     assert_eq!(status_code, 200);
-    let sent = orders_with_prefix(&pongo_books().await, &id);
+    let sent = orders_at_pongo(&id).await;
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0]["store_slug"], "jeddah-corniche");
+    assert_eq!(sent[0].store_slug, "jeddah-corniche");
 }
 
 #[tokio::test]
@@ -241,19 +263,16 @@ async fn enlist_stores_both_answers_as_given_and_refuses_without_them() {
         json!({"phone": "12", "email_optin": true, "sms_optin": true}),
     )
     .await;
-    assert_eq!(error_code(bad_phone).await, (400, "invalid_phone".into()));
+    assert_eq!(
+        status_and_code(bad_phone).await,
+        (400, "invalid_phone".into())
+    );
     assert!(
-        customer_by_phone(&pongo_books().await, &digits).is_null(),
+        customer_at_pongo(&digits).await.is_none(),
         "nobody was enlisted without consent answers"
     );
 
-    let joined = enlist(
-        &token,
-        json!({"phone": typed, "email_optin": true, "sms_optin": false}),
-    )
-    .await;
-    assert_eq!(joined.status(), 200);
-    let member: Value = joined.json().await.unwrap();
+    let member = joins(&token, shopper(&typed, true, false)).await;
     assert_eq!(member["new_member"], true);
     assert_eq!(member["points"], 0);
     assert!(
@@ -263,31 +282,15 @@ async fn enlist_stores_both_answers_as_given_and_refuses_without_them() {
             .contains(&digits[4..8]),
         "the phone is masked"
     );
-    let stored = customer_by_phone(&pongo_books().await, &digits);
-    assert_eq!(
-        (
-            stored["email_optin"].as_bool(),
-            stored["sms_optin"].as_bool()
-        ),
-        (Some(true), Some(false))
-    );
+    let stored = customer_at_pongo(&digits).await.expect("enlisted");
+    assert_eq!((stored.email_optin, stored.sms_optin), (true, false));
 
     // Coming back with other answers: the same member, the new answers stored.
-    let again = enlist(
-        &token,
-        json!({"phone": digits, "email_optin": false, "sms_optin": true}),
-    )
-    .await;
+    let again = enlist(&token, shopper(&digits, false, true)).await;
     let member: Value = again.json().await.unwrap();
     assert_eq!(member["new_member"], false);
-    let stored = customer_by_phone(&pongo_books().await, &digits);
-    assert_eq!(
-        (
-            stored["email_optin"].as_bool(),
-            stored["sms_optin"].as_bool()
-        ),
-        (Some(false), Some(true))
-    );
+    let stored = customer_at_pongo(&digits).await.expect("enlisted");
+    assert_eq!((stored.email_optin, stored.sms_optin), (false, true));
 
     // The rewards come with whether the shopper's points reach them.
     let rewards = member["rewards"].as_array().unwrap();
@@ -304,14 +307,7 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
     for amount in [499u64, 500, 1999, 12_345] {
         let (token, cart) = session(amount).await;
         let (typed, digits) = fresh_phone();
-        let member: Value = enlist(
-            &token,
-            json!({"phone": typed, "email_optin": false, "sms_optin": false}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let member = joins(&token, shopper(&typed, false, false)).await;
         let previewed = member["earn_preview"]["points"].as_u64().unwrap();
         let fetched: Value = earn_preview(&token).await;
         assert_eq!(fetched["points"].as_u64(), Some(previewed));
@@ -331,10 +327,7 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
             Some(previewed),
             "amount {amount}"
         );
-        assert_eq!(
-            customer_by_phone(&pongo_books().await, &digits)["points"].as_u64(),
-            Some(previewed)
-        );
+        assert_eq!(points_at_pongo(&digits).await, Some(previewed));
     }
     // A cart change is previewed again.
     let (token, _) = session(1000).await;
@@ -356,7 +349,15 @@ async fn the_earn_preview_equals_what_the_order_then_earns() {
 #[tokio::test]
 async fn the_earn_rule_follows_a_program_changed_at_pongo() {
     connect().await;
-    let set_rule = |rule: Value| async move { sim_put("/pongo/partner-parameters", &rule).await };
+    // Points per unit, scaled by 10,000; 500 cents at least, rounded down.
+    let set_rule = |scaled: u64| async move {
+        let rule = PartnerParameters {
+            points_per_euro: EarnRate::from_scaled(scaled),
+            min_amount_cents: 500,
+            rounding: Default::default(),
+        };
+        sim().set_partner_parameters(rule).await
+    };
     // A new session each time: advancing the clock may end the previous one.
     let preview = || async {
         let (token, _) = session(10_000).await;
@@ -367,12 +368,12 @@ async fn the_earn_rule_follows_a_program_changed_at_pongo() {
     };
     assert_eq!(preview().await, 150, "100.00 at 1.5 a unit");
     // The merchant doubles the rate at Pongo; within 15 minutes the cron reads it again.
-    set_rule(json!({"points_per_euro": 3, "min_amount_cents": 500, "rounding": "floor"})).await;
-    advance_clock(901).await;
+    set_rule(30_000).await;
+    sim().advance_clock(901).await;
     run_cron().await;
     let doubled = preview().await;
-    set_rule(json!({"points_per_euro": 1.5, "min_amount_cents": 500, "rounding": "floor"})).await;
-    advance_clock(901).await;
+    set_rule(15_000).await;
+    sim().advance_clock(901).await;
     run_cron().await;
     assert_eq!(doubled, 300);
     assert_eq!(preview().await, 150);
@@ -384,14 +385,14 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     let (_, phone) = fresh_phone();
     let id = format!("paid-{}", unique());
     let mut body = order(&id, 3000);
-    body["customer"] = json!({"phone": phone, "email_optin": true, "sms_optin": true});
+    body["customer"] = shopper(&phone, true, true);
     body["payment_status"] = json!("pending");
     let (status_code, error) = send_order(&body).await;
     assert_eq!(
         (status_code, error["error"]["code"].as_str().unwrap()),
         (422, "payment_not_successful")
     );
-    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+    assert!(orders_at_pongo(&id).await.is_empty());
 
     body["payment_status"] = json!("succeeded");
     let (status_code, first) = send_order(&body).await;
@@ -402,7 +403,7 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     let (status_code, again) = send_order(&body).await;
     assert_eq!(status_code, 200);
     assert_eq!(again["points_earned"], 45);
-    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    assert_eq!(orders_at_pongo(&id).await.len(), 1);
     // The same order id with other contents is refused, never sent.
     body["amount"]["minor"] = json!(9000);
     let (status_code, conflict) = send_order(&body).await;
@@ -413,9 +414,9 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
 
     // Cancelled: Pongo takes the points back.
     assert_eq!(cancel_order(&id).await, 200);
-    let books = pongo_books().await;
-    assert_eq!(orders_with_prefix(&books, &id)[0]["status"], "cancelled");
-    assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
+    let books = sim().pongo_books().await;
+    assert_eq!(books.orders_with_prefix(&id)[0].status, "cancelled");
+    assert_eq!(books.customer(&phone).map(|c| c.points), Some(0));
 
     // A shopper Pongo does not know, without their consent answers: Pongo refuses, and the
     // merchant is told so (never a 2xx its system would take for "sent"), every time.
@@ -431,7 +432,7 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
             "{refused}"
         );
     }
-    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+    assert!(orders_at_pongo(&id).await.is_empty());
     // The admin view names the refused order and why.
     let listed = status().await["attention"]
         .as_array()
@@ -457,18 +458,17 @@ async fn split_payments_per_item_and_by_amount() {
     });
     let (status_code, result) = send_order(&per_item).await;
     assert_eq!(status_code, 200, "{result}");
-    let sent = orders_with_prefix(&pongo_books().await, &id);
+    let sent = orders_at_pongo(&id).await;
     assert_eq!(sent.len(), 2, "one order per payment");
     let part = |suffix: &str| {
         sent.iter()
-            .find(|o| o["order_id"] == format!("{id}~{suffix}"))
+            .find(|o| o.order_id == format!("{id}~{suffix}"))
             .unwrap()
-            .clone()
     };
-    assert_eq!(part("1")["amount"], 3000);
-    assert_eq!(part("1")["lines"][0]["sku"], "A");
-    assert_eq!(part("2")["amount"], 2000);
-    assert_eq!(part("2")["lines"][0]["sku"], "B");
+    assert_eq!(part("1").amount, 3000);
+    assert_eq!(part("1").lines[0]["sku"], "A");
+    assert_eq!(part("2").amount, 2000);
+    assert_eq!(part("2").lines[0]["sku"], "B");
     assert_eq!(result["points_earned"], 45 + 30);
 
     let id = format!("split-amount-{}", unique());
@@ -480,12 +480,11 @@ async fn split_payments_per_item_and_by_amount() {
     });
     let (status_code, result) = send_order(&by_amount).await;
     assert_eq!(status_code, 200, "{result}");
-    let sent = orders_with_prefix(&pongo_books().await, &id);
-    let amounts: Vec<u64> = sent.iter().map(|o| o["amount"].as_u64().unwrap()).collect();
+    let sent = orders_at_pongo(&id).await;
+    let amounts: Vec<u64> = sent.iter().map(|o| o.amount).collect();
     assert_eq!(amounts, [1000, 4000]);
     assert!(
-        sent.iter()
-            .all(|o| o["lines"].as_array().unwrap().len() == 1),
+        sent.iter().all(|o| o.lines.as_array().unwrap().len() == 1),
         "amount only"
     );
     // Payments that do not add up are refused.
@@ -512,17 +511,16 @@ async fn unknown_items_are_a_checkin() {
     assert_eq!(status_code, 200, "{result}");
     assert_eq!(result["calls"][0]["kind"], "checkin");
     assert_eq!(result["points_earned"], 30);
-    let books = pongo_books().await;
-    let customer = customer_by_phone(&books, &phone);
-    assert_eq!(customer["points"], 30);
-    let checkins = books["checkins"]
-        .as_array()
-        .unwrap()
+    let books = sim().pongo_books().await;
+    let customer = books.customer(&phone).expect("a customer from the checkin");
+    assert_eq!(customer.points, 30);
+    let checkins = books
+        .checkins
         .iter()
-        .filter(|c| c["customer_id"] == customer["id"])
+        .filter(|c| c.customer_id == customer.id)
         .count();
     assert_eq!(checkins, 1);
-    assert!(orders_with_prefix(&books, &id).is_empty());
+    assert!(books.orders_with_prefix(&id).is_empty());
 }
 
 #[tokio::test]
@@ -530,28 +528,14 @@ async fn a_used_reward_is_confirmed_in_the_order_or_by_its_own_call() {
     connect().await;
     let (_, phone) = fresh_phone();
     let phone = phone.as_str();
-    let member = http()
-        .post(format!("{}/__sim/pongo/customers", sim_url()))
-        .json(&json!({"phone": phone, "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": false, "points_to_add": 300}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(member.status(), 201);
+    sim()
+        .add_pongo_customer(&json!({"phone": phone, "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": false, "points_to_add": 300}))
+        .await;
     // Two coffees of 100 points each, bought at the till.
     let mut won = Vec::new();
     for _ in 0..2 {
-        let response = http()
-            .post(format!(
-                "{}/__sim/pongo/customers/{phone}/rewards",
-                sim_url()
-            ))
-            .json(&json!({"reward_id": "reward-coffee", "store_slug": "riyadh-olaya"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let body: Value = response.json().await.unwrap();
-        won.push(body["data"]["id"].as_str().unwrap().to_string());
+        let coffee = json!({"reward_id": "reward-coffee", "store_slug": "riyadh-olaya"});
+        won.push(sim().buy_pongo_reward(phone, &coffee).await.id);
     }
     let id = format!("rwd-{}", unique());
     let mut body = order(&id, 1500);
@@ -567,19 +551,18 @@ async fn a_used_reward_is_confirmed_in_the_order_or_by_its_own_call() {
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["order", "use_reward"]);
-    let books = pongo_books().await;
+    let books = sim().pongo_books().await;
     assert_eq!(
-        orders_with_prefix(&books, &id)[0]["reward_ids"],
-        json!([won[0]])
+        books.orders_with_prefix(&id)[0].reward_ids,
+        [won[0].clone()]
     );
     for reward in &won {
-        let r = books["customer_rewards"]
-            .as_array()
-            .unwrap()
+        let r = books
+            .customer_rewards
             .iter()
-            .find(|r| &r["id"] == reward)
+            .find(|r| &r.id == reward)
             .unwrap();
-        assert_eq!(r["used"], true, "{reward}");
+        assert!(r.used, "{reward}");
     }
 }
 
@@ -588,62 +571,57 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     connect().await;
     let (_, phone) = fresh_phone();
     // Pongo is down: the order waits in the outbox.
-    set_fault("pongo.orders.create", json!({"error_rate_per_mille": 1000})).await;
+    let orders = "pongo.orders.create";
+    sim().inject_fault(orders, Fault::Outage).await;
     let id = format!("out-{}", unique());
     let mut body = order(&id, 2000);
-    body["customer"] = json!({"phone": phone, "email_optin": true, "sms_optin": false});
+    body["customer"] = shopper(&phone, true, false);
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
     assert_eq!(result["calls"][0]["state"], "queued");
     assert_eq!(result["calls"][0]["last_error"], "upstream_unavailable");
     run_cron().await; // not due yet, and Pongo is still down
-    assert!(orders_with_prefix(&pongo_books().await, &id).is_empty());
+    assert!(orders_at_pongo(&id).await.is_empty());
     assert!(status().await["queued"].as_u64().unwrap() >= 1);
     // Pongo recovers; the cron sends it once.
-    clear_faults().await;
-    advance_clock(61).await;
+    sim().clear_faults().await;
+    sim().advance_clock(61).await;
     run_cron().await;
     run_cron().await;
-    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    assert_eq!(orders_at_pongo(&id).await.len(), 1);
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 200);
     assert_eq!(result["calls"][0]["state"], "sent");
     assert_eq!(result["points_earned"], 30);
 
     // The answer is lost after Pongo stored the order: the retry is Pongo's 202, still one order.
-    set_fault(
-        "pongo.orders.create",
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
+    sim().inject_fault(orders, Fault::LostAnswer.times(1)).await;
     let id = format!("drop-{}", unique());
     let mut body = order(&id, 2000);
     body["customer"] = json!({"phone": phone});
     let (status_code, _) = send_order(&body).await;
     assert_eq!(status_code, 202);
-    advance_clock(61).await;
+    sim().advance_clock(61).await;
     run_cron().await;
-    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    assert_eq!(orders_at_pongo(&id).await.len(), 1);
     let (_, result) = send_order(&body).await;
     assert_eq!(result["calls"][0]["state"], "sent");
     // Pongo's 202 names the order only; the points are read back for the host page.
     assert_eq!(result["points_earned"], 30);
 
     // Throttled: Retry-After is honoured.
-    set_fault(
-        "pongo.orders.create",
-        json!({"rate_limit_retry_after": 30, "times": 1}),
-    )
-    .await;
+    sim()
+        .inject_fault(orders, Fault::Throttled(30).times(1))
+        .await;
     let id = format!("slow-{}", unique());
     let mut body = order(&id, 2000);
     body["customer"] = json!({"phone": phone});
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202);
     assert_eq!(result["calls"][0]["last_error"], "rate_limited");
-    advance_clock(31).await;
+    sim().advance_clock(31).await;
     run_cron().await;
-    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    assert_eq!(orders_at_pongo(&id).await.len(), 1);
 }
 
 #[tokio::test]
@@ -651,161 +629,106 @@ async fn a_cancel_reaches_an_order_whose_answer_was_lost() {
     connect().await;
     let (_, phone) = fresh_phone();
     // Pongo stores the order and credits the points, but the answer never arrives.
-    set_fault(
-        "pongo.orders.create",
-        json!({"drop_after_commit": true, "times": 1}),
-    )
-    .await;
+    sim()
+        .inject_fault("pongo.orders.create", Fault::LostAnswer.times(1))
+        .await;
     let id = format!("lost-{}", unique());
     let mut body = order(&id, 2000);
-    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    body["customer"] = shopper(&phone, false, false);
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
-    assert_eq!(
-        customer_by_phone(&pongo_books().await, &phone)["points"],
-        30
-    );
+    assert_eq!(points_at_pongo(&phone).await, Some(30));
     // Cancelled before any retry: the part is never sent again, and Pongo's copy is
     // cancelled all the same, so the points go back.
     assert_eq!(cancel_order(&id).await, 200);
-    let books = pongo_books().await;
-    let orders = orders_with_prefix(&books, &id);
+    let books = sim().pongo_books().await;
+    let orders = books.orders_with_prefix(&id);
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0]["status"], "cancelled");
-    assert_eq!(customer_by_phone(&books, &phone)["points"], 0);
+    assert_eq!(orders[0].status, "cancelled");
+    assert_eq!(books.customer(&phone).map(|c| c.points), Some(0));
 }
 
 #[tokio::test]
 async fn a_revoked_token_is_shown_and_orders_wait_for_the_reconnect() {
     connect().await;
-    let revoked = http()
-        .post(format!("{}/__sim/pongo/revoke-tokens", sim_url()))
-        .send()
-        .await
-        .unwrap();
-    assert!(revoked.status().is_success());
+    sim().revoke_pongo_tokens().await;
     let (_, phone) = fresh_phone();
     let id = format!("rev-{}", unique());
     let mut body = order(&id, 2000);
-    body["customer"] = json!({"phone": phone, "email_optin": false, "sms_optin": false});
+    body["customer"] = shopper(&phone, false, false);
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
     assert_eq!(result["calls"][0]["last_error"], "pongo_not_connected");
     assert_eq!(status().await["connection"], "expired");
     // Shoppers are told plainly meanwhile.
     let (token, _) = session(2000).await;
-    let refused = enlist(
-        &token,
-        json!({"phone": phone, "email_optin": false, "sms_optin": false}),
-    )
-    .await;
+    let refused = enlist(&token, shopper(&phone, false, false)).await;
     assert_eq!(
-        error_code(refused).await,
+        status_and_code(refused).await,
         (409, "pongo_not_connected".into())
     );
 
     connect().await;
     assert_eq!(status().await["connection"], "connected");
     run_cron().await;
-    assert_eq!(orders_with_prefix(&pongo_books().await, &id).len(), 1);
+    assert_eq!(orders_at_pongo(&id).await.len(), 1);
 }
 
 #[tokio::test]
 async fn webhooks_are_verified_and_forgeries_refused() {
     connect().await;
     let url = format!("{}/v1/pongo/webhooks/demo", edge_url());
-    let books = pongo_books().await;
-    let hook = books["webhooks"]
-        .as_array()
-        .unwrap()
+    let books = sim().pongo_books().await;
+    let hook = books
+        .webhooks
         .iter()
         .rev()
-        .find(|w| w["url"] == url)
-        .expect("the edge subscribed at connect")
-        .clone();
-    let secret = hook["secret"].as_str().unwrap();
+        .find(|w| w.url == url)
+        .expect("the edge subscribed at connect");
+    let secret = hook.secret.as_bytes();
     let body = json!({"event": "customer.updated", "data": {"id": "cust-seed-1"}}).to_string();
-    let post = |signature: String, body: String| {
+    let now = sim().now().await;
+    // `body` signed with `key` at `t`, then `sent` (the signed body, or another).
+    let post = |key: &[u8], t: i64, sent: String| {
+        let signature = sign(key, t, body.as_bytes(), PayloadLayout::BodyThenTimestamp);
         http()
             .post(&url)
             .header("Content-Type", "application/json")
             .header("Pongo-Signature", signature)
-            .body(body)
+            .body(sent)
             .send()
     };
-    let now = sim_now().await;
 
-    let good = post(
-        sign(
-            secret.as_bytes(),
-            now,
-            body.as_bytes(),
-            PayloadLayout::BodyThenTimestamp,
-        ),
-        body.clone(),
-    )
-    .await
-    .unwrap();
+    let good = post(secret, now, body.clone()).await.unwrap();
     assert_eq!(good.status(), 204);
-    let forged = post(
-        sign(
-            b"not-the-secret",
-            now,
-            body.as_bytes(),
-            PayloadLayout::BodyThenTimestamp,
+    let refused = [
+        ("forged", post(b"not-the-secret", now, body.clone())),
+        ("stale", post(secret, now - 600, body.clone())),
+        (
+            "tampered",
+            post(secret, now, body.replace("cust-seed-1", "cust-other")),
         ),
-        body.clone(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(error_code(forged).await, (401, "bad_signature".into()));
-    let stale = post(
-        sign(
-            secret.as_bytes(),
-            now - 600,
-            body.as_bytes(),
-            PayloadLayout::BodyThenTimestamp,
-        ),
-        body.clone(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(error_code(stale).await, (401, "bad_signature".into()));
-    let tampered = post(
-        sign(
-            secret.as_bytes(),
-            now,
-            body.as_bytes(),
-            PayloadLayout::BodyThenTimestamp,
-        ),
-        body.replace("cust-seed-1", "cust-other"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(error_code(tampered).await, (401, "bad_signature".into()));
+    ];
+    for (what, sent) in refused {
+        let answer = status_and_code(sent.await.unwrap()).await;
+        assert_eq!(answer, (401, "bad_signature".into()), "{what}");
+    }
     let unsigned = http().post(&url).body(body.clone()).send().await.unwrap();
-    assert_eq!(error_code(unsigned).await, (401, "bad_signature".into()));
+    assert_eq!(
+        status_and_code(unsigned).await,
+        (401, "bad_signature".into())
+    );
 
     // Pongo's own delivery of an enlist is accepted.
     let (token, _) = session(1000).await;
     let (typed, _) = fresh_phone();
-    assert_eq!(
-        enlist(
-            &token,
-            json!({"phone": typed, "email_optin": true, "sms_optin": true})
-        )
-        .await
-        .status(),
-        200
-    );
+    joins(&token, shopper(&typed, true, true)).await;
     let mut accepted = false;
     for _ in 0..50 {
-        let deliveries = pongo_books().await["deliveries"].clone();
+        let deliveries = sim().pongo_books().await.deliveries;
         accepted = deliveries
-            .as_array()
-            .unwrap()
             .iter()
-            .any(|d| d["url"] == url && d["event"] == "customer.created" && d["status"] == 204);
+            .any(|d| d.url == url && d.event == "customer.created" && d.status == Some(204));
         if accepted {
             break;
         }
@@ -816,11 +739,7 @@ async fn webhooks_are_verified_and_forgeries_refused() {
 
 /// The last code the SMS verification service texted to `digits` (its inbox console).
 async fn texted_code(digits: &str) -> String {
-    let body = sim_get(&format!("/sms/inbox?to=%2B{digits}")).await;
-    body["code"]
-        .as_str()
-        .expect("a code was texted")
-        .to_string()
+    sim().last_sms_code(&format!("+{digits}")).await
 }
 
 async fn send_code(token: &str) -> reqwest::Response {
@@ -868,24 +787,20 @@ async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
     assert!(member.get("points").is_none(), "no points shown: {member}");
     assert_eq!(member["rewards"], json!([]));
     assert_eq!(member["can_verify"], true);
-    let stored = customer_by_phone(&pongo_books().await, &digits);
+    let stored = customer_at_pongo(&digits).await.expect("the member");
     assert_eq!(
         (
-            stored["email"].as_str(),
-            stored["email_optin"].as_bool(),
-            stored["sms_optin"].as_bool()
+            stored.email.as_deref(),
+            stored.email_optin,
+            stored.sms_optin
         ),
-        (Some("owner@example.sa"), Some(true), Some(true)),
+        (Some("owner@example.sa"), true, true),
         "the member's email and consent are untouched"
     );
     // A wrong code proves nothing and says how many tries are left.
     assert_eq!(send_code(&stranger).await.status(), 201);
     let right = texted_code(&digits).await;
-    let wrong = if right == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = &wrong_code(&right);
     let refused = check_code(&stranger, wrong).await;
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["code"], "otp_invalid");
@@ -902,13 +817,10 @@ async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
     assert_eq!(member["verified"], true);
     assert!(member["points"].is_u64());
     assert!(!member["rewards"].as_array().unwrap().is_empty());
-    let stored = customer_by_phone(&pongo_books().await, &digits);
+    let stored = customer_at_pongo(&digits).await.expect("the member");
     assert_eq!(
-        (
-            stored["email_optin"].as_bool(),
-            stored["sms_optin"].as_bool()
-        ),
-        (Some(false), Some(false)),
+        (stored.email_optin, stored.sms_optin),
+        (false, false),
         "proved: the answers given are stored"
     );
 }
@@ -922,21 +834,12 @@ async fn member_codes_are_budgeted_per_number() {
     // Six wrong codes over two sessions: the fifth locks the number, whatever the session.
     for attempt in 0..6 {
         let (token, _) = session(4000).await;
-        let named = enlist(
-            &token,
-            json!({"phone": typed, "email_optin": true, "sms_optin": true}),
-        )
-        .await;
-        assert_eq!(named.status(), 200);
+        joins(&token, shopper(&typed, true, true)).await;
         if attempt % 3 == 0 {
             assert_eq!(send_code(&token).await.status(), 201);
         }
         let right = texted_code(&digits).await;
-        let wrong = if right == "000000" {
-            "111111"
-        } else {
-            "000000"
-        };
+        let wrong = &wrong_code(&right);
         last = check_code(&token, wrong).await.json().await.unwrap();
         if last["error"]["code"] == "otp_locked" {
             locked += 1;
@@ -946,11 +849,7 @@ async fn member_codes_are_budgeted_per_number() {
     assert!(locked >= 1, "locked after five wrong codes: {last}");
     // Even the right code is refused while locked.
     let (token, _) = session(4000).await;
-    enlist(
-        &token,
-        json!({"phone": typed, "email_optin": true, "sms_optin": true}),
-    )
-    .await;
+    enlist(&token, shopper(&typed, true, true)).await;
     let right = texted_code(&digits).await;
     let body: Value = check_code(&token, &right).await.json().await.unwrap();
     assert_eq!(body["error"]["code"], "otp_locked");
@@ -961,15 +860,7 @@ async fn a_cart_two_members_joined_on_is_not_credited_to_either_by_guess() {
     connect().await;
     let (token, cart) = session(4000).await;
     let (first, first_digits) = fresh_phone();
-    assert_eq!(
-        enlist(
-            &token,
-            json!({"phone": first, "email_optin": true, "sms_optin": true})
-        )
-        .await
-        .status(),
-        200
-    );
+    joins(&token, shopper(&first, true, true)).await;
     // A second session on the same cart id (someone who learnt it) enlists another number.
     let response = http()
         .post(format!("{}/v1/sessions", edge_url()))
@@ -981,11 +872,7 @@ async fn a_cart_two_members_joined_on_is_not_credited_to_either_by_guess() {
     let other: Value = response.json().await.unwrap();
     let other = other["session_token"].as_str().unwrap().to_string();
     let (second, second_digits) = fresh_phone();
-    enlist(
-        &other,
-        json!({"phone": second, "email_optin": true, "sms_optin": true}),
-    )
-    .await;
+    enlist(&other, shopper(&second, true, true)).await;
     let order_id = format!("amb-{}", unique());
     let mut body = order(&order_id, 4000);
     body["cart_id"] = json!(cart);
@@ -994,21 +881,15 @@ async fn a_cart_two_members_joined_on_is_not_credited_to_either_by_guess() {
         (status, answer["error"]["code"].as_str()),
         (409, Some("ambiguous_member"))
     );
-    let books = pongo_books().await;
     assert!(
-        orders_with_prefix(&books, &order_id).is_empty(),
+        orders_at_pongo(&order_id).await.is_empty(),
         "nothing sent by guess"
     );
     // Naming the customer who paid settles it.
     body["customer"] = json!({"phone": first_digits});
     let (status, _) = send_order(&body).await;
     assert_eq!(status, 200);
-    let books = pongo_books().await;
-    assert!(
-        customer_by_phone(&books, &first_digits)["points"]
-            .as_u64()
-            .unwrap()
-            > 0
-    );
-    assert_eq!(customer_by_phone(&books, &second_digits)["points"], 0);
+    let books = sim().pongo_books().await;
+    assert!(books.customer(&first_digits).unwrap().points > 0);
+    assert_eq!(books.customer(&second_digits).map(|c| c.points), Some(0));
 }

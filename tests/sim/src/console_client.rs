@@ -130,7 +130,8 @@ impl SimConsole {
 
     /// Switches `fault` on for `operation` (`mokafaa.otp_validation`, `pongo.orders.create`,
     /// ... as the README lists them); all off switches it off.
-    pub async fn inject_fault(&self, operation: &str, fault: FaultConfig) {
+    pub async fn inject_fault(&self, operation: &str, fault: impl Into<FaultConfig>) {
+        let fault: FaultConfig = fault.into();
         let path = format!("/faults/{operation}");
         self.accepted(self.console(Method::PUT, &path).json(&fault))
             .await;
@@ -159,10 +160,7 @@ impl SimConsole {
 
     /// The code of the last OTP the bank texted to `mobile`, which it must have texted.
     pub async fn last_otp(&self, mobile: &str) -> String {
-        self.texted_otp(mobile)
-            .await
-            .unwrap_or_else(|| panic!("no OTP was texted to {mobile}"))
-            .otp
+        texted(self.texted_otp(mobile).await, mobile).otp
     }
 
     /// The bank's customers, transactions and switches.
@@ -280,11 +278,13 @@ impl SimConsole {
 
     /// The last code texted to `to`, which must have been texted one.
     pub async fn last_sms_code(&self, to: &str) -> String {
-        self.sms_inbox(to)
-            .await
-            .unwrap_or_else(|| panic!("no code was texted to {to}"))
-            .code
+        texted(self.sms_inbox(to).await, to).code
     }
+}
+
+/// What was texted to `to`, which a test expects to be there.
+fn texted<T>(inbox: Option<T>, to: &str) -> T {
+    inbox.unwrap_or_else(|| panic!("nothing was texted to {to}"))
 }
 
 /// The authorization `code` in the redirect Pongo sends the browser after the approval.

@@ -33,47 +33,43 @@ pub struct FaultConfig {
     pub times: Option<u32>,
 }
 
-impl FaultConfig {
+/// One fault, as a test names it; [`FaultConfig::from`] switches it on alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
     /// Answers 503 every time: the provider is down.
-    pub fn outage() -> FaultConfig {
-        FaultConfig {
-            error_rate_per_mille: 1000,
-            ..FaultConfig::default()
-        }
-    }
-
+    Outage,
     /// Commits, then drops the connection: the caller never sees the answer.
-    pub fn lost_answer() -> FaultConfig {
-        FaultConfig {
-            drop_after_commit: true,
-            ..FaultConfig::default()
-        }
-    }
-
-    /// Answers 429 with `Retry-After: seconds`.
-    pub fn throttled(seconds: u32) -> FaultConfig {
-        FaultConfig {
-            rate_limit_retry_after: Some(seconds),
-            ..FaultConfig::default()
-        }
-    }
-
+    LostAnswer,
+    /// Answers 429 with this `Retry-After` (seconds).
+    Throttled(u32),
     /// Answers 401, as the gateway does for a bad token.
-    pub fn unauthorized() -> FaultConfig {
-        FaultConfig {
-            unauthorized: true,
-            ..FaultConfig::default()
-        }
-    }
+    Unauthorized,
+    /// Waits this many milliseconds before answering.
+    Latency(u64),
+}
 
-    /// Waits `ms` before answering.
-    pub fn latency(ms: u64) -> FaultConfig {
-        FaultConfig {
-            latency_ms: ms,
-            ..FaultConfig::default()
-        }
+impl Fault {
+    /// This fault for the next `calls` calls only.
+    pub fn times(self, calls: u32) -> FaultConfig {
+        FaultConfig::from(self).times(calls)
     }
+}
 
+impl From<Fault> for FaultConfig {
+    fn from(fault: Fault) -> FaultConfig {
+        let mut config = FaultConfig::default();
+        match fault {
+            Fault::Outage => config.error_rate_per_mille = 1000,
+            Fault::LostAnswer => config.drop_after_commit = true,
+            Fault::Throttled(seconds) => config.rate_limit_retry_after = Some(seconds),
+            Fault::Unauthorized => config.unauthorized = true,
+            Fault::Latency(ms) => config.latency_ms = ms,
+        }
+        config
+    }
+}
+
+impl FaultConfig {
     /// The same, for the next `calls` calls only.
     pub fn times(self, calls: u32) -> FaultConfig {
         FaultConfig {

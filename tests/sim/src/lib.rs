@@ -28,7 +28,10 @@ pub mod pongo;
 pub mod reference_merchant;
 pub mod sms_verify;
 
-use axum::response::Response;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use clock::SimClock;
 use faults::Faults;
@@ -40,6 +43,29 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// What a handler answers. A refusal is an answer too, so the opening checks (faults, auth,
 /// parsing) return it with `?`.
 pub type Reply = Result<Response, Response>;
+
+/// A provider call as its handlers see it: the simulator, the path's one parameter
+/// (Mokafaa's environment, the SMS service's SID) and the request's headers.
+pub(crate) struct Call {
+    pub(crate) sim: Sim,
+    pub(crate) param: String,
+    pub(crate) headers: HeaderMap,
+}
+
+impl FromRequestParts<Sim> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Call, Response> {
+        let Path(param) = Path::<String>::from_request_parts(parts, sim)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Call {
+            sim: sim.clone(),
+            param,
+            headers: parts.headers.clone(),
+        })
+    }
+}
 
 /// Shared simulator state, cheap to clone into handlers.
 #[derive(Clone)]

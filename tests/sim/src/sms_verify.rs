@@ -13,9 +13,10 @@
 use crate::console::refuse;
 use crate::console_api::{InboxQuery, TextedCode};
 use crate::faults::{AfterCommit, ErrorShape};
-use crate::{Reply, Sim};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use crate::{Call, Reply, Sim};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -90,27 +91,32 @@ fn not_found() -> Response {
     )
 }
 
-/// What both calls do first: the faults, HTTP Basic auth, the service, then the form body.
+/// What both calls do first: the faults, HTTP Basic auth, the service ([`Call::param`]),
+/// then the form.
 async fn open<T: for<'de> Deserialize<'de>>(
-    sim: &Sim,
+    call: &Call,
     operation: &str,
-    headers: &HeaderMap,
-    service: &str,
     bytes: &[u8],
 ) -> Result<(AfterCommit, T), Response> {
-    let after = sim.faults().before(operation, ErrorShape::Pongo).await?;
+    let after = call
+        .sim
+        .faults()
+        .before(operation, ErrorShape::Pongo)
+        .await?;
+    let credentials = format!("{ACCOUNT_SID}:{AUTH_TOKEN}");
     let expected = format!(
         "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
+        base64::engine::general_purpose::STANDARD.encode(credentials)
     );
-    if headers.get("Authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+    let authorization = call.headers.get("Authorization");
+    if authorization.and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
         return Err(twilio_error(
             StatusCode::UNAUTHORIZED,
             20003,
             "Authenticate",
         ));
     }
-    if service != SERVICE_SID {
+    if call.param != SERVICE_SID {
         return Err(not_found());
     }
     let form = serde_urlencoded::from_bytes(bytes)
@@ -146,13 +152,9 @@ fn view(v: &Verification) -> serde_json::Value {
     })
 }
 
-async fn send(
-    State(sim): State<Sim>,
-    Path(service): Path<String>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body): (_, SendForm) = open(&sim, "sms.send", &headers, &service, &bytes).await?;
+async fn send(call: Call, bytes: Bytes) -> Reply {
+    let (after, body): (_, SendForm) = open(&call, "sms.send", &bytes).await?;
+    let sim = &call.sim;
     if body.channel != "sms" || !e164(&body.to) {
         return Err(twilio_error(
             StatusCode::BAD_REQUEST,
@@ -195,13 +197,9 @@ async fn send(
     Ok(after.answer((StatusCode::CREATED, Json(answer)).into_response()))
 }
 
-async fn check(
-    State(sim): State<Sim>,
-    Path(service): Path<String>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body): (_, CheckForm) = open(&sim, "sms.check", &headers, &service, &bytes).await?;
+async fn check(call: Call, bytes: Bytes) -> Reply {
+    let (after, body): (_, CheckForm) = open(&call, "sms.check", &bytes).await?;
+    let sim = &call.sim;
     let now = sim.now();
     let mut service = sim.sms();
     let v = service.pending(&body.to, now).ok_or_else(not_found)?;

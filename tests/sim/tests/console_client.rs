@@ -3,7 +3,7 @@
 
 use loyalty_shared::{EarnRate, PartnerParameters};
 use loyalty_sim::console_client::SimConsole;
-use loyalty_sim::faults::FaultConfig;
+use loyalty_sim::faults::{Fault, FaultConfig};
 use loyalty_sim::mokafaa::Customer;
 use loyalty_sim::sms_verify::{ACCOUNT_SID, AUTH_TOKEN, SERVICE_SID};
 use serde_json::json;
@@ -23,7 +23,7 @@ async fn clock_faults_and_reset() {
     assert_eq!(moved.offset_seconds, 90);
     assert!(sim.now().await >= start.now + 90);
 
-    sim.inject_fault("pongo.orders.create", FaultConfig::throttled(3).times(2))
+    sim.inject_fault("pongo.orders.create", Fault::Throttled(3).times(2))
         .await;
     let faults = sim.faults().await;
     assert_eq!(
@@ -37,7 +37,7 @@ async fn clock_faults_and_reset() {
     sim.clear_faults().await;
     assert!(sim.faults().await.is_empty());
 
-    sim.inject_fault("email.send", FaultConfig::outage()).await;
+    sim.inject_fault("email.send", Fault::Outage).await;
     sim.reset().await;
     assert!(sim.faults().await.is_empty(), "reset clears the faults");
     assert_eq!(sim.clock().await.offset_seconds, 0, "and the clock");
@@ -65,7 +65,7 @@ async fn mokafaa_customers_otps_and_books() {
 
     // The bank texts a code when asked for one.
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
+    let granted = http
         .post(format!(
             "{base}/mokafaa/api-factory/sit/loyalty-redemption/oauth2/token"
         ))
@@ -76,10 +76,8 @@ async fn mokafaa_customers_otps_and_books() {
         ])
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let token: serde_json::Value = granted.json().await.unwrap();
     let texted = http
         .post(format!(
             "{base}/mokafaa/api-factory/sit/blu-loyalty/1.0.0/customer-authorization"

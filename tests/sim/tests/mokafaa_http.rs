@@ -3,7 +3,7 @@
 //! against `providers/mokafaa.md`.
 
 use loyalty_sim::console_client::SimConsole;
-use loyalty_sim::faults::FaultConfig;
+use loyalty_sim::faults::Fault;
 use loyalty_sim::mokafaa::Config;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -82,8 +82,10 @@ impl Bank {
         .await
     }
 
-    async fn list(&self) -> reqwest::Response {
+    /// The bank's transaction list, between the times in `range` if any.
+    async fn list(&self, range: &[(&str, &str)]) -> reqwest::Response {
         self.scoped(reqwest::Method::GET, "redemption-transactions")
+            .query(range)
             .send()
             .await
             .unwrap()
@@ -233,36 +235,15 @@ async fn otp_redeem_reverse_and_list_with_the_documented_shapes() {
     assert_eq!((status, reused["errorCode"].clone()), (400, json!(101)));
 
     let id = redeemed["transactionID"].clone();
-    let (status, reversed) = bank
-        .call(
-            "redemption-transaction-reversal",
-            json!({"transactionID": id}),
-        )
-        .await;
-    assert_eq!(
-        (status, reversed["message"].clone()),
-        (200, json!("Success"))
-    );
-    let (status, again) = bank
-        .call(
-            "redemption-transaction-reversal",
-            json!({"transactionID": id}),
-        )
-        .await;
-    assert_eq!(
-        (status, again["message"].clone()),
-        (400, json!("Validation Failed"))
-    );
+    // A redemption is reversed once; again is refused.
+    for expected in [(200, json!("Success")), (400, json!("Validation Failed"))] {
+        let body = json!({"transactionID": id});
+        let (status, answer) = bank.call("redemption-transaction-reversal", body).await;
+        assert_eq!((status, answer["message"].clone()), expected);
+    }
 
-    let list: Value = bank
-        .scoped(reqwest::Method::GET, "redemption-transactions")
-        .query(&[("from", "0"), ("to", "99999999999")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = bank.list(&[("from", "0"), ("to", "99999999999")]).await;
+    let list: Value = list.json().await.unwrap();
     let txns = list["transactions"].as_array().unwrap();
     assert_eq!(txns.len(), 2);
     for t in txns {
@@ -387,21 +368,21 @@ async fn each_fault_switches_on_and_off() {
     let bank = Bank::start().await;
     let faults = &bank.console;
     faults
-        .inject_fault("mokafaa.transactions", FaultConfig::latency(300))
+        .inject_fault("mokafaa.transactions", Fault::Latency(300))
         .await;
     let started = Instant::now();
-    assert_eq!(bank.list().await.status(), 200);
+    assert_eq!(bank.list(&[]).await.status(), 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
 
     faults
-        .inject_fault("mokafaa.transactions", FaultConfig::outage())
+        .inject_fault("mokafaa.transactions", Fault::Outage)
         .await;
-    assert_eq!(bank.list().await.status(), 503);
+    assert_eq!(bank.list(&[]).await.status(), 503);
 
     faults
-        .inject_fault("mokafaa.transactions", FaultConfig::throttled(7))
+        .inject_fault("mokafaa.transactions", Fault::Throttled(7))
         .await;
-    let limited = bank.list().await;
+    let limited = bank.list(&[]).await;
     assert_eq!(
         (
             limited.status().as_u16(),
@@ -411,9 +392,9 @@ async fn each_fault_switches_on_and_off() {
     );
 
     faults
-        .inject_fault("mokafaa.transactions", FaultConfig::unauthorized())
+        .inject_fault("mokafaa.transactions", Fault::Unauthorized)
         .await;
-    let r = bank.list().await;
+    let r = bank.list(&[]).await;
     assert_eq!(r.status(), 401);
     assert_eq!(
         keys(&r.json::<Value>().await.unwrap()),
@@ -421,17 +402,14 @@ async fn each_fault_switches_on_and_off() {
     );
 
     faults.clear_faults().await;
-    assert_eq!(bank.list().await.status(), 200);
+    assert_eq!(bank.list(&[]).await.status(), 200);
 
     // Commit, then drop: the caller sees no answer, the books show the redemption.
     bank.call("customer-authorization", json!({"mobile": "0501234567"}))
         .await;
     let (otp, t) = bank.otp_for("0501234567").await;
     faults
-        .inject_fault(
-            "mokafaa.otp_validation",
-            FaultConfig::lost_answer().times(1),
-        )
+        .inject_fault("mokafaa.otp_validation", Fault::LostAnswer.times(1))
         .await;
     let dropped = bank
         .scoped(reqwest::Method::POST, "otp-validation")

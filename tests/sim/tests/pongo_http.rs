@@ -4,7 +4,9 @@
 
 use loyalty_shared::signature::{verify, PayloadLayout};
 use loyalty_sim::console_client::{approval, authorization_code, SimConsole};
-use loyalty_sim::faults::FaultConfig;
+use loyalty_sim::faults::{Fault, FaultConfig};
+use loyalty_sim::pongo::model::Store;
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -61,7 +63,8 @@ impl Pongo {
         token["access_token"].as_str().unwrap().to_string()
     }
 
-    async fn send(
+    /// A call to Pongo's API with `token`: the status and the JSON answer (null if none).
+    async fn call(
         &self,
         method: reqwest::Method,
         token: &str,
@@ -78,6 +81,14 @@ impl Pongo {
         let r = r.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        self.call(Method::GET, token, path, None).await
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
+        self.call(Method::POST, token, path, Some(body)).await
     }
 
     /// `POST /v1/orders` of [`order`] `F1`, as sent (the test reads the raw answer).
@@ -144,12 +155,7 @@ async fn oauth_connect_end_to_end_and_a_code_works_once() {
     assert!(reused.json::<Value>().await.unwrap()["errors"]["code"].is_array());
 
     let (status, me) = pongo
-        .send(
-            reqwest::Method::GET,
-            token["access_token"].as_str().unwrap(),
-            "/oauth/me",
-            None,
-        )
+        .get(token["access_token"].as_str().unwrap(), "/oauth/me")
         .await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -161,38 +167,21 @@ async fn oauth_connect_end_to_end_and_a_code_works_once() {
 #[tokio::test]
 async fn tokens_and_scopes_are_enforced() {
     let pongo = Pongo::start().await;
-    let (status, body) = pongo
-        .send(reqwest::Method::GET, "nope", "/stores", None)
-        .await;
+    let (status, body) = pongo.get("nope", "/stores").await;
     assert_eq!(
         (status, body),
         (401, json!({"message": "Unauthenticated."}))
     );
     let read_only = pongo.connect("customer.read").await;
-    let (status, stores) = pongo
-        .send(reqwest::Method::GET, &read_only, "/stores", None)
-        .await;
+    let (status, stores) = pongo.get(&read_only, "/stores").await;
     assert_eq!(status, 200);
-    let slugs: Vec<&str> = stores["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["slug"].as_str().unwrap())
-        .collect();
+    let stores: Vec<Store> = serde_json::from_value(stores["data"].clone()).unwrap();
+    let slugs: Vec<&str> = stores.iter().map(|s| s.slug.as_str()).collect();
     assert_eq!(slugs, ["riyadh-olaya", "jeddah-corniche"]);
-    let (status, _) = pongo
-        .send(
-            reqwest::Method::POST,
-            &read_only,
-            "/orders",
-            Some(order("X", 100)),
-        )
-        .await;
+    let (status, _) = pongo.post(&read_only, "/orders", order("X", 100)).await;
     assert_eq!(status, 403);
     pongo.console.revoke_pongo_tokens().await;
-    let (status, _) = pongo
-        .send(reqwest::Method::GET, &read_only, "/stores", None)
-        .await;
+    let (status, _) = pongo.get(&read_only, "/stores").await;
     assert_eq!(status, 401, "a revoked token stops working");
 }
 
@@ -200,32 +189,19 @@ async fn tokens_and_scopes_are_enforced() {
 async fn customers_with_both_optins_and_laravel_errors() {
     let pongo = Pongo::start().await;
     let t = pongo.connect(ALL_SCOPES).await;
-    let head = pongo
-        .http
-        .head(format!("{}/pongo/v1/customers/966501234567", pongo.base))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(head.status(), 200);
-    let head = pongo
-        .http
-        .head(format!("{}/pongo/v1/customers/32470000000", pongo.base))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(head.status(), 404);
+    for (phone, status) in [("966501234567", 200), ("32470000000", 404)] {
+        let path = format!("/customers/{phone}");
+        let (head, _) = pongo.call(Method::HEAD, &t, &path, None).await;
+        assert_eq!(head, status, "HEAD {path}");
+    }
 
-    let (status, e) = pongo
-        .send(reqwest::Method::POST, &t, "/customers", Some(json!({"phone": "+32470123456", "reference_store_slug": "riyadh-olaya", "sms_optin": true, "gender": "robot"})))
+    let (status, e) = pongo.post(&t, "/customers", json!({"phone": "+32470123456", "reference_store_slug": "riyadh-olaya", "sms_optin": true, "gender": "robot"}))
         .await;
     assert_eq!(status, 422);
     assert!(e["message"].is_string());
     assert!(e["errors"]["email_optin"].is_array() && e["errors"]["gender"].is_array());
 
-    let (status, c) = pongo
-        .send(reqwest::Method::POST, &t, "/customers", Some(json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": true, "birthday": "1990-05-01"})))
+    let (status, c) = pongo.post(&t, "/customers", json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": true, "birthday": "1990-05-01"}))
         .await;
     assert_eq!(status, 201);
     assert_eq!(
@@ -236,20 +212,14 @@ async fn customers_with_both_optins_and_laravel_errors() {
         (json!(false), json!(true))
     );
     let id = c["data"]["id"].as_str().unwrap();
-    let (status, u) = pongo
-        .send(
-            reqwest::Method::PUT,
-            &t,
-            &format!("/customers/{id}"),
-            Some(json!({"email_optin": true})),
-        )
-        .await;
+    let path = format!("/customers/{id}");
+    let opt_in = Some(json!({"email_optin": true}));
+    let (status, u) = pongo.call(Method::PUT, &t, &path, opt_in).await;
     assert_eq!(
         (status, u["data"]["email_optin"].clone()),
         (200, json!(true))
     );
-    let (status, dup) = pongo
-        .send(reqwest::Method::POST, &t, "/customers", Some(json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": true, "sms_optin": true})))
+    let (status, dup) = pongo.post(&t, "/customers", json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": true, "sms_optin": true}))
         .await;
     assert_eq!(
         (status, dup["errors"]["phone"][0].clone()),
@@ -266,24 +236,12 @@ async fn orders_award_the_earn_rule_and_repeat_as_202() {
         .enumerate()
     {
         let (status, o) = pongo
-            .send(
-                reqwest::Method::POST,
-                &t,
-                "/orders",
-                Some(order(&format!("A{i}"), amount)),
-            )
+            .post(&t, "/orders", order(&format!("A{i}"), amount))
             .await;
         assert_eq!(status, 201);
         assert_eq!(o["data"]["points_earned"], points, "{amount} cents");
     }
-    let (status, again) = pongo
-        .send(
-            reqwest::Method::POST,
-            &t,
-            "/orders",
-            Some(order("A3", 99_999)),
-        )
-        .await;
+    let (status, again) = pongo.post(&t, "/orders", order("A3", 99_999)).await;
     assert_eq!(
         (status, again["message"].clone()),
         (202, json!("This order has already been processed."))
@@ -294,37 +252,23 @@ async fn orders_award_the_earn_rule_and_repeat_as_202() {
     let id = books.orders[3].id.clone();
     // The 202 names the order; reading it back gives the points it earned the first time.
     assert_eq!(again["data"]["id"], json!(id));
-    let (status, read) = pongo
-        .send(reqwest::Method::GET, &t, &format!("/orders/{id}"), None)
-        .await;
+    let (status, read) = pongo.get(&t, &format!("/orders/{id}")).await;
     assert_eq!(
         (status, read["data"]["points_earned"].clone()),
         (200, json!(150))
     );
-    let (status, _) = pongo
-        .send(reqwest::Method::GET, &t, "/orders/unknown", None)
-        .await;
+    let (status, _) = pongo.get(&t, "/orders/unknown").await;
     assert_eq!(status, 404);
-    let (status, _) = pongo
-        .send(
-            reqwest::Method::PATCH,
-            &t,
-            &format!("/orders/{id}"),
-            Some(json!({"status": "cancelled"})),
-        )
-        .await;
+    let path = format!("/orders/{id}");
+    let cancelled = Some(json!({"status": "cancelled"}));
+    let (status, _) = pongo.call(Method::PATCH, &t, &path, cancelled).await;
     assert_eq!(status, 200);
     assert_eq!(
         pongo.console.pongo_books().await.customers[0].points,
         320 + 7 + 29
     );
     let (status, e) = pongo
-        .send(
-            reqwest::Method::POST,
-            &t,
-            "/orders",
-            Some(json!({"order_id": "B", "lines": []})),
-        )
+        .post(&t, "/orders", json!({"order_id": "B", "lines": []}))
         .await;
     assert_eq!(status, 422);
     for field in [
@@ -346,20 +290,14 @@ async fn checkins_create_customers_and_respect_the_delay() {
     let t = pongo.connect(ALL_SCOPES).await;
     let body = json!({"store_slug": "jeddah-corniche", "international_phone_number": "32470555555", "amount": 2000,
                       "datetime": "2020-01-01T00:00:00+00:00", "enforce_checkin_delay": true});
-    let (status, c) = pongo
-        .send(reqwest::Method::POST, &t, "/checkins", Some(body.clone()))
-        .await;
+    let (status, c) = pongo.post(&t, "/checkins", body.clone()).await;
     assert_eq!(
         (status, c["data"]["points_earned"].clone()),
         (201, json!(30))
     );
-    let (status, _) = pongo
-        .send(reqwest::Method::GET, &t, "/customers/32470555555", None)
-        .await;
+    let (status, _) = pongo.get(&t, "/customers/32470555555").await;
     assert_eq!(status, 200, "the unknown phone became a customer");
-    let (status, e) = pongo
-        .send(reqwest::Method::POST, &t, "/checkins", Some(body))
-        .await;
+    let (status, e) = pongo.post(&t, "/checkins", body).await;
     assert_eq!(status, 422);
     assert!(e["errors"]["enforce_checkin_delay"].is_array());
 }
@@ -368,64 +306,33 @@ async fn checkins_create_customers_and_respect_the_delay() {
 async fn rewards_filter_buy_lock_and_use() {
     let pongo = Pongo::start().await;
     let t = pongo.connect(ALL_SCOPES).await;
-    let (_, cheap) = pongo
-        .send(reqwest::Method::GET, &t, "/rewards?max_points=150", None)
-        .await;
+    let (_, cheap) = pongo.get(&t, "/rewards?max_points=150").await;
     assert_eq!(cheap["data"].as_array().unwrap().len(), 1);
     assert_eq!(cheap["data"][0]["external_id"], "SKU-COFFEE");
-    let (status, won) = pongo
-        .send(
-            reqwest::Method::POST,
-            &t,
-            "/customers/966501234567/rewards",
-            Some(json!({"reward_id": "reward-10-off", "store_slug": "riyadh-olaya"})),
-        )
-        .await;
+    let buy_ten_off = || {
+        let reward = json!({"reward_id": "reward-10-off", "store_slug": "riyadh-olaya"});
+        pongo.post(&t, "/customers/966501234567/rewards", reward)
+    };
+    let (status, won) = buy_ten_off().await;
     assert_eq!(status, 201);
     let id = won["data"]["id"].as_str().unwrap().to_string();
     assert_eq!(pongo.console.pongo_books().await.customers[0].points, 70);
-    let (status, e) = pongo
-        .send(
-            reqwest::Method::POST,
-            &t,
-            "/customers/966501234567/rewards",
-            Some(json!({"reward_id": "reward-10-off", "store_slug": "riyadh-olaya"})),
-        )
-        .await;
+    let (status, e) = buy_ten_off().await;
     assert_eq!(
         (status, e["errors"]["reward_id"].is_array()),
         (422, true),
         "not enough points"
     );
-    let (status, locked) = pongo
-        .send(
-            reqwest::Method::POST,
-            &t,
-            &format!("/customer-rewards/{id}/lock"),
-            None,
-        )
-        .await;
+    let won = format!("/customer-rewards/{id}");
+    let lock = format!("{won}/lock");
+    let (status, locked) = pongo.call(Method::POST, &t, &lock, None).await;
     assert_eq!(
         (status, locked["data"]["locked"].clone()),
         (200, json!(true))
     );
-    let (status, used) = pongo
-        .send(
-            reqwest::Method::PATCH,
-            &t,
-            &format!("/customer-rewards/{id}"),
-            None,
-        )
-        .await;
+    let (status, used) = pongo.call(Method::PATCH, &t, &won, None).await;
     assert_eq!((status, used["data"]["used"].clone()), (200, json!(true)));
-    let (status, _) = pongo
-        .send(
-            reqwest::Method::PATCH,
-            &t,
-            &format!("/customer-rewards/{id}"),
-            None,
-        )
-        .await;
+    let (status, _) = pongo.call(Method::PATCH, &t, &won, None).await;
     assert_eq!(status, 422, "a reward is used once");
 }
 
@@ -450,17 +357,15 @@ async fn webhook_deliveries_are_signed() {
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let (status, hook) = pongo
-        .send(
-            reqwest::Method::POST,
+        .post(
             &t,
             "/webhooks",
-            Some(json!({"url": url, "events": ["customer.created"]})),
+            json!({"url": url, "events": ["customer.created"]}),
         )
         .await;
     assert_eq!(status, 201);
     let secret = hook["data"]["secret"].as_str().unwrap().to_string();
-    pongo
-        .send(reqwest::Method::POST, &t, "/customers", Some(json!({"phone": "32470777777", "reference_store_slug": "riyadh-olaya", "email_optin": true, "sms_optin": true})))
+    pongo.post(&t, "/customers", json!({"phone": "32470777777", "reference_store_slug": "riyadh-olaya", "email_optin": true, "sms_optin": true}))
         .await;
     for _ in 0..50 {
         if !received.lock().unwrap().is_empty() {
@@ -510,9 +415,9 @@ async fn faults_on_orders_including_commit_then_drop() {
     let t = pongo.connect(ALL_SCOPES).await;
     let fault = |config: FaultConfig| pongo.console.inject_fault("pongo.orders.create", config);
     let status = |r: reqwest::Result<reqwest::Response>| r.unwrap().status().as_u16();
-    fault(FaultConfig::outage()).await;
+    fault(Fault::Outage.into()).await;
     assert_eq!(status(pongo.post_f1(&t).await), 503);
-    fault(FaultConfig::throttled(3)).await;
+    fault(Fault::Throttled(3).into()).await;
     let r = pongo.post_f1(&t).await.unwrap();
     assert_eq!(
         (
@@ -521,9 +426,9 @@ async fn faults_on_orders_including_commit_then_drop() {
         ),
         (429, "3")
     );
-    fault(FaultConfig::unauthorized()).await;
+    fault(Fault::Unauthorized.into()).await;
     assert_eq!(status(pongo.post_f1(&t).await), 401);
-    fault(FaultConfig::lost_answer().times(1)).await;
+    fault(Fault::LostAnswer.times(1)).await;
     assert!(
         match pongo.post_f1(&t).await {
             Err(_) => true,

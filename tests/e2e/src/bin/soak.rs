@@ -9,8 +9,8 @@
 //! `soak [--shoppers N] [--concurrency N] [--seed N] [--report DIR]`
 
 use loyalty_e2e::{
-    advance_clock, bank_books, clear_faults, edge_url, http, merchant_post, new_shopper, run_cron,
-    set_fault, sim_get, sim_otp, widget, DEMO_ORIGIN,
+    edge_url, http, merchant_post, new_shopper, run_cron, sim, widget, Fault, FaultConfig,
+    DEMO_ORIGIN,
 };
 use loyalty_shared::api::{MerchantRedemption, Redemption, RedemptionState};
 use serde_json::{json, Value};
@@ -78,6 +78,20 @@ struct Observed {
     server_errors: Vec<String>,
 }
 
+impl Observed {
+    /// One answer of `route` that took since `start`; a 5xx other than the provider's
+    /// `upstream_unavailable` (told as such) is ours, and noted.
+    fn record(&mut self, route: &'static str, start: Instant, status: u16, body: &Value) {
+        self.latencies
+            .entry(route)
+            .or_default()
+            .push(start.elapsed().as_secs_f64() * 1000.0);
+        if status >= 500 && body["error"]["code"] != "upstream_unavailable" {
+            self.server_errors.push(format!("{route}: {status} {body}"));
+        }
+    }
+}
+
 type Shared = Arc<Mutex<Observed>>;
 
 async fn timed(
@@ -90,15 +104,7 @@ async fn timed(
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
     let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
-    let mut o = observed.lock().unwrap();
-    o.latencies
-        .entry(route)
-        .or_default()
-        .push(start.elapsed().as_secs_f64() * 1000.0);
-    // 503 upstream_unavailable is the provider's fault, told as such; anything else 5xx is ours.
-    if status >= 500 && body["error"]["code"] != "upstream_unavailable" {
-        o.server_errors.push(format!("{route}: {status} {body}"));
-    }
+    observed.lock().unwrap().record(route, start, status, &body);
     Some((status, body))
 }
 
@@ -188,14 +194,10 @@ async fn merchant(observed: &Shared, route: &'static str, body: Value) -> Option
             tokio::time::sleep(Duration::from_millis(1100)).await;
             continue;
         }
-        let mut o = observed.lock().unwrap();
-        o.latencies
-            .entry(route)
-            .or_default()
-            .push(start.elapsed().as_secs_f64() * 1000.0);
-        if status >= 500 && answer["error"]["code"] != "upstream_unavailable" {
-            o.server_errors.push(format!("{route}: {status} {answer}"));
-        }
+        observed
+            .lock()
+            .unwrap()
+            .record(route, start, status, &answer);
         return Some((status, answer));
     }
     None
@@ -227,12 +229,8 @@ async fn journey(observed: Shared, run: String, index: usize, seed: u64) -> Opti
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let challenge_id = challenge["challenge_id"].as_str()?.to_string();
-    let otp = sim_otp(&shopper.mobile).await;
-    let balance = widget(
-        reqwest::Method::GET,
-        &format!("/v1/mokafaa/balance?challenge_id={challenge_id}"),
-        &token,
-    );
+    let otp = sim().last_otp(&shopper.mobile).await;
+    let balance = loyalty_e2e::balance_request(&token, &challenge_id);
     timed(&observed, "GET /v1/mokafaa/balance", balance).await;
     let mut j = Journey {
         index,
@@ -251,10 +249,9 @@ async fn journey(observed: Shared, run: String, index: usize, seed: u64) -> Opti
     };
     if dice.roll(4) == 0 {
         // A wrong code first, as shoppers do.
-        let wrong = if otp == "0000" { "1111" } else { "0000" };
         let mut wrong_try = j.clone();
         wrong_try.key = format!("{}-wrong", j.key);
-        wrong_try.otp = wrong.into();
+        wrong_try.otp = loyalty_e2e::wrong_code(&otp);
         redeem_once(&observed, &wrong_try).await;
     }
     let duplicate = dice.roll(5) == 0;
@@ -316,30 +313,28 @@ async fn chaos(stop: Arc<std::sync::atomic::AtomicBool>) {
     use std::sync::atomic::Ordering;
     let mut tick = 0u64;
     while !stop.load(Ordering::Relaxed) {
-        let drop_now = tick.is_multiple_of(3);
-        set_fault(
+        let sim = sim();
+        let flaky = |latency_ms, error_rate_per_mille, drop_after_commit| FaultConfig {
+            latency_ms,
+            error_rate_per_mille,
+            drop_after_commit,
+            ..FaultConfig::default()
+        };
+        sim.inject_fault(
             "mokafaa.otp_validation",
-            json!({"latency_ms": 30, "error_rate_per_mille": 80, "drop_after_commit": drop_now, "times": 1}),
+            flaky(30, 80, tick.is_multiple_of(3)).times(1),
         )
         .await;
-        set_fault(
-            "mokafaa.reversal",
-            json!({"latency_ms": 20, "error_rate_per_mille": 150, "drop_after_commit": tick % 4 == 1, "times": 2}),
-        )
-        .await;
-        set_fault("mokafaa.customer_authorization", json!({"latency_ms": 20})).await;
+        sim.inject_fault("mokafaa.reversal", flaky(20, 150, tick % 4 == 1).times(2))
+            .await;
+        sim.inject_fault("mokafaa.customer_authorization", Fault::Latency(20))
+            .await;
         if tick.is_multiple_of(5) {
-            set_fault(
-                "pongo.orders.create",
-                json!({"rate_limit_retry_after": 1, "times": 1}),
-            )
-            .await;
+            sim.inject_fault("pongo.orders.create", Fault::Throttled(1).times(1))
+                .await;
         } else if tick % 5 == 2 {
-            set_fault(
-                "pongo.orders.create",
-                json!({"error_rate_per_mille": 1000, "times": 1}),
-            )
-            .await;
+            sim.inject_fault("pongo.orders.create", Fault::Outage.times(1))
+                .await;
         }
         tick += 1;
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -383,10 +378,10 @@ async fn main() -> std::process::ExitCode {
             .unwrap_or(0)
     );
     let observed: Shared = Arc::default();
-    clear_faults().await;
+    sim().clear_faults().await;
     loyalty_e2e::pongo::connect().await;
     // Settle what earlier runs left, so only this run's rows are judged.
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
 
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -411,26 +406,26 @@ async fn main() -> std::process::ExitCode {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = chaos_task.await;
-    clear_faults().await;
+    sim().clear_faults().await;
     let journeys_seconds = started.elapsed().as_secs_f64();
 
     // The cron settles everything: lost answers are reconciled, then every journey asks
     // once more with its key (the widget's retry), then abandoned carts and reversal retries.
-    advance_clock(61).await;
+    sim().advance_clock(61).await;
     run_cron().await;
     reask(&observed, &mut journeys).await;
-    advance_clock(16 * 60).await;
+    sim().advance_clock(16 * 60).await;
     run_cron().await;
-    advance_clock(91 * 60).await;
+    sim().advance_clock(91 * 60).await;
     run_cron().await;
     for _ in 0..8 {
-        advance_clock(61 * 60).await;
+        sim().advance_clock(61 * 60).await;
         run_cron().await;
     }
     reask(&observed, &mut journeys).await;
 
-    let books = bank_books().await;
-    let pongo_books = sim_get("/pongo/books").await;
+    let books = sim().mokafaa_books().await;
+    let pongo_books = sim().pongo_books().await;
     let attention: Vec<Value> = match http()
         .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
         .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").unwrap_or_default())
@@ -454,23 +449,14 @@ async fn main() -> std::process::ExitCode {
         (0, 0, 0, 0, 0);
     let mut states: BTreeMap<String, u64> = BTreeMap::new();
     for j in &journeys {
-        let customer = books["customers"]
-            .as_array()
-            .and_then(|c| c.iter().find(|c| c["mobile"] == j.mobile.as_str()));
-        let held = customer
-            .and_then(|c| c["points"].as_i64())
-            .unwrap_or(j.initial_points);
+        let held = books
+            .customer(&j.mobile)
+            .map_or(j.initial_points, |c| c.points);
         let taken = j.initial_points - held;
-        let redemptions_at_bank = books["transactions"]
-            .as_array()
-            .map(|t| {
-                t.iter()
-                    .filter(|t| {
-                        t["mobile"] == j.mobile.as_str() && t["transactionType"] == "Redemption"
-                    })
-                    .count()
-            })
-            .unwrap_or(0);
+        let redemptions_at_bank = books
+            .transactions_of(&j.mobile)
+            .filter(|t| t.kind == "Redemption")
+            .count();
         if redemptions_at_bank > 1 {
             doubled += 1;
             discrepancies.push(format!(
@@ -531,14 +517,11 @@ async fn main() -> std::process::ExitCode {
             ));
         }
         if let Some((order_id, status)) = &j.pongo_order {
-            let sent = pongo_books["orders"]
-                .as_array()
-                .map(|o| {
-                    o.iter()
-                        .filter(|o| o["order_id"].as_str() == Some(order_id.as_str()))
-                        .count()
-                })
-                .unwrap_or(0);
+            let sent = pongo_books
+                .orders
+                .iter()
+                .filter(|o| &o.order_id == order_id)
+                .count();
             if sent != 1 {
                 pongo_duplicates += 1;
                 discrepancies.push(format!(

@@ -6,10 +6,11 @@ use super::model::{
     BankError, Who, CLIENT_ID, CLIENT_SECRET, MERCHANT_NAME, MERCHANT_TOKEN, TOKEN_LIFETIME,
 };
 use crate::faults::{AfterCommit, ErrorShape};
-use crate::{Reply, Sim};
+use crate::{Call, Reply, Sim};
+use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Form, Query};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -72,30 +73,28 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-/// What every call does first: the environment in the path, then the faults.
-async fn open(sim: &Sim, env: &str, operation: &str) -> Result<AfterCommit, Response> {
-    if env != "sit" && env != "prod" {
+/// What every call does first: the environment in the path ([`Call::param`]), then the
+/// faults.
+async fn open(call: &Call, operation: &str) -> Result<AfterCommit, Response> {
+    if call.param != "sit" && call.param != "prod" {
         return Err(gateway(
             StatusCode::NOT_FOUND,
             "No resources match requested URI",
         ));
     }
-    sim.faults()
+    call.sim
+        .faults()
         .before(operation, ErrorShape::MokafaaGateway)
         .await
 }
 
-/// A scoped call's opening: [`open`], then the bearer token and the merchant token (raw or
-/// `Bearer `).
-async fn open_scoped(
-    sim: &Sim,
-    env: &str,
-    operation: &str,
-    headers: &HeaderMap,
-) -> Result<AfterCommit, Response> {
-    let after = open(sim, env, operation).await?;
+/// A scoped call's opening: [`open`], then the bearer token and the merchant
+/// token (raw or `Bearer `).
+async fn open_scoped(call: &Call, operation: &str) -> Result<AfterCommit, Response> {
+    let after = open(call, operation).await?;
+    let sim = &call.sim;
     let header = |name: &str| {
-        headers
+        call.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
@@ -113,6 +112,17 @@ async fn open_scoped(
     Ok(after)
 }
 
+/// [`open_scoped`], then the JSON body: an object, or the bank's validation
+/// error for anything else.
+async fn open_with_body(
+    call: &Call,
+    operation: &str,
+    bytes: &[u8],
+) -> Result<(AfterCommit, Value), Response> {
+    let after = open_scoped(call, operation).await?;
+    Ok((after, body(&call.sim, bytes)?))
+}
+
 #[derive(Deserialize)]
 struct TokenForm {
     grant_type: Option<String>,
@@ -121,12 +131,9 @@ struct TokenForm {
     scope: Option<String>,
 }
 
-async fn token(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    form: Result<Form<TokenForm>, FormRejection>,
-) -> Reply {
-    let after = open(&sim, &env, "mokafaa.token").await?;
+async fn token(call: Call, form: Result<Form<TokenForm>, FormRejection>) -> Reply {
+    let after = open(&call, "mokafaa.token").await?;
+    let sim = &call.sim;
     let Ok(Form(form)) = form else {
         return Err(oauth_error(
             StatusCode::BAD_REQUEST,
@@ -150,7 +157,7 @@ async fn token(
             "Client authentication failed",
         ));
     }
-    let access_token = request_id(&sim).replace('-', "");
+    let access_token = request_id(sim).replace('-', "");
     let now = sim.now();
     sim.bank().issue_token(access_token.clone(), now);
     Ok(after.answer(
@@ -182,14 +189,9 @@ fn text_field(body: &Value, name: &str) -> Option<String> {
     }
 }
 
-async fn authorization(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let after = open_scoped(&sim, &env, "mokafaa.customer_authorization", &headers).await?;
-    let body = body(&sim, &bytes)?;
+async fn authorization(call: Call, bytes: Bytes) -> Reply {
+    let (after, body) = open_with_body(&call, "mokafaa.customer_authorization", &bytes).await?;
+    let sim = &call.sim;
     let who = match (
         text_field(&body, "mobile"),
         text_field(&body, "loyaltyCICNo"),
@@ -198,36 +200,31 @@ async fn authorization(
         (Some(mobile), None, None) => Who::Mobile(mobile),
         (None, Some(cic), None) => Who::Cic(cic),
         (None, None, Some(iban)) => Who::Iban(iban),
-        _ => return Err(business_error(&sim, BankError::ValidationFailed)),
+        _ => return Err(business_error(sim, BankError::ValidationFailed)),
     };
     let pos = text_field(&body, "mappingPosID");
     let code = format!("{:04}", sim.rng().gen_range(0..10_000));
-    let otp_token = request_id(&sim);
+    let otp_token = request_id(sim);
     let now = sim.now();
     let issued = sim
         .bank()
         .authorize(&who, pos.as_deref(), now, code, otp_token);
-    let otp = issued.map_err(|e| business_error(&sim, e))?;
+    let otp = issued.map_err(|e| business_error(sim, e))?;
     Ok(after.answer(
         Json(json!({
-            "requestID": request_id(&sim),
-            "otp": {"currency": "SAR", "otp_token_expired_in_min": spelled(&sim, 3), "otp_token": otp.otp_token},
+            "requestID": request_id(sim),
+            "otp": {"currency": "SAR", "otp_token_expired_in_min": spelled(sim, 3), "otp_token": otp.otp_token},
             "message": "OK",
-            "status": spelled(&sim, 200),
+            "status": spelled(sim, 200),
         }))
         .into_response(),
     ))
 }
 
-async fn validation(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let after = open_scoped(&sim, &env, "mokafaa.otp_validation", &headers).await?;
-    let body = body(&sim, &bytes)?;
-    let invalid = || business_error(&sim, BankError::ValidationFailed);
+async fn validation(call: Call, bytes: Bytes) -> Reply {
+    let (after, body) = open_with_body(&call, "mokafaa.otp_validation", &bytes).await?;
+    let sim = &call.sim;
+    let invalid = || business_error(sim, BankError::ValidationFailed);
     let (Some(otp), Some(token), Some(amount)) = (
         text_field(&body, "OTPValue"),
         text_field(&body, "OTPToken"),
@@ -238,34 +235,30 @@ async fn validation(
     let amount = Money::parse(&amount, Currency::Sar).map_err(|_| invalid())?;
     let now = sim.now();
     let redeemed = sim.bank().redeem(&otp, &token, amount, now);
-    let txn = redeemed.map_err(|e| business_error(&sim, e))?;
+    let txn = redeemed.map_err(|e| business_error(sim, e))?;
     Ok(after.answer(
         Json(json!({
-            "requestID": request_id(&sim),
+            "requestID": request_id(sim),
             "merchant": MERCHANT_NAME,
             "transactionDate": txn.date,
             "transactionID": txn.id,
             "transactionType": txn.kind,
             "pointsAmount": txn.points_amount,
             "message": "Success",
-            "status": spelled(&sim, 200),
+            "status": spelled(sim, 200),
         }))
         .into_response(),
     ))
 }
 
-async fn reversal(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let after = open_scoped(&sim, &env, "mokafaa.reversal", &headers).await?;
+async fn reversal(call: Call, bytes: Bytes) -> Reply {
+    let after = open_scoped(&call, "mokafaa.reversal").await?;
+    let sim = &call.sim;
     // The reversal answers any refusal with its own short shape.
     let failed = || {
-        (StatusCode::BAD_REQUEST, Json(json!({"message": "Validation Failed", "status": spelled(&sim, 400), "requestID": request_id(&sim)}))).into_response()
+        (StatusCode::BAD_REQUEST, Json(json!({"message": "Validation Failed", "status": spelled(sim, 400), "requestID": request_id(sim)}))).into_response()
     };
-    let id = body(&sim, &bytes)
+    let id = body(sim, &bytes)
         .ok()
         .and_then(|b| text_field(&b, "transactionID"))
         .and_then(|t| t.parse::<i64>().ok())
@@ -274,7 +267,7 @@ async fn reversal(
     let reversed = sim.bank().reverse(id, now);
     reversed.map_err(|_| failed())?;
     Ok(after.answer(
-        Json(json!({"message": "Success", "status": spelled(&sim, 200), "requestID": request_id(&sim)}))
+        Json(json!({"message": "Success", "status": spelled(sim, 200), "requestID": request_id(sim)}))
             .into_response(),
     ))
 }
@@ -287,14 +280,10 @@ struct Range {
 }
 
 /// A read commits nothing, so a `drop_after_commit` fault has nothing to drop here.
-async fn transactions(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    headers: HeaderMap,
-    Query(range): Query<Range>,
-) -> Reply {
-    open_scoped(&sim, &env, "mokafaa.transactions", &headers).await?;
-    let list = sim
+async fn transactions(call: Call, Query(range): Query<Range>) -> Reply {
+    open_scoped(&call, "mokafaa.transactions").await?;
+    let list = call
+        .sim
         .bank()
         .transactions_between(range.from.unwrap_or(i64::MIN), range.to.unwrap_or(i64::MAX));
     Ok(Json(json!({ "transactions": list })).into_response())
@@ -306,14 +295,10 @@ struct BalanceQuery {
 }
 
 /// INVENTED EXTENSION, not a documented bank call: the balance behind a live OTP token.
-async fn balance(
-    State(sim): State<Sim>,
-    Path(env): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<BalanceQuery>,
-) -> Reply {
-    open_scoped(&sim, &env, "mokafaa.balance", &headers).await?;
+async fn balance(call: Call, Query(q): Query<BalanceQuery>) -> Reply {
+    open_scoped(&call, "mokafaa.balance").await?;
+    let sim = &call.sim;
     let points = q.otp_token.and_then(|t| sim.bank().balance(&t));
-    let points = points.ok_or_else(|| business_error(&sim, BankError::ValidationFailed))?;
-    Ok(Json(json!({"pointsBalance": points, "currency": "SAR", "message": "OK", "status": spelled(&sim, 200), "requestID": request_id(&sim)})).into_response())
+    let points = points.ok_or_else(|| business_error(sim, BankError::ValidationFailed))?;
+    Ok(Json(json!({"pointsBalance": points, "currency": "SAR", "message": "OK", "status": spelled(sim, 200), "requestID": request_id(sim)})).into_response())
 }

@@ -452,100 +452,59 @@ mod tests {
     #[test]
     fn every_documented_error_is_reachable() {
         let mut bank = Bank::seeded();
-        assert_eq!(
-            bank.authorize(
-                &Who::Mobile("0500000000".into()),
-                None,
-                0,
-                "1".into(),
-                "t".into()
-            ),
-            Err(BankError::UserDoesNotExist)
-        );
-        assert_eq!(
-            bank.authorize(
-                &Who::Mobile("0501234567".into()),
-                Some("9"),
-                0,
-                "1".into(),
-                "t".into()
-            ),
-            Err(BankError::StoreInvalid)
-        );
-        assert_eq!(
-            bank.authorize(&Who::Mobile("12".into()), None, 0, "1".into(), "t".into()),
-            Err(BankError::ValidationFailed)
-        );
+        let mobile = |m: &str| Who::Mobile(m.into());
+        let iban = |i: &str| Who::Iban(i.into());
+        // Refused before any OTP exists.
+        for (who, pos, refusal) in [
+            (mobile("0500000000"), None, BankError::UserDoesNotExist),
+            (mobile("0501234567"), Some("9"), BankError::StoreInvalid),
+            (mobile("12"), None, BankError::ValidationFailed),
+        ] {
+            let answer = bank.authorize(&who, pos, 0, "1".into(), "t".into());
+            assert_eq!(answer, Err(refusal), "{who:?}");
+        }
         let otp = issue(&mut bank, Who::Cic("12345678".into()), 0);
         assert_eq!(otp.mobile, "0501234567", "the CIC texts the phone on file");
-        assert_eq!(
-            bank.authorize(
-                &Who::Iban("sa03 8000 0000 6080 1016 7519".into()),
-                None,
+        // The IBAN finds the same customer, whose code is still valid; a typo finds nobody.
+        for (who, at, refusal) in [
+            (
+                iban("sa03 8000 0000 6080 1016 7519"),
                 1,
-                "1".into(),
-                "t3".into()
+                BankError::OtpStillValid,
             ),
-            Err(BankError::OtpStillValid),
-            "the IBAN finds the same customer"
-        );
-        assert_eq!(
-            bank.authorize(
-                &Who::Iban("SA0380000000608010167518".into()),
-                None,
+            (
+                iban("SA0380000000608010167518"),
                 1,
-                "1".into(),
-                "t4".into()
+                BankError::ValidationFailed,
             ),
-            Err(BankError::ValidationFailed)
-        );
-        assert_eq!(
-            bank.authorize(
-                &Who::Mobile("0501234567".into()),
-                None,
-                10,
-                "1".into(),
-                "t2".into()
-            ),
-            Err(BankError::OtpStillValid)
-        );
-        assert_eq!(
-            bank.redeem("9999", &otp.otp_token, sar(100), 1),
-            Err(BankError::InvalidOtp)
-        );
-        assert_eq!(
-            bank.redeem("1234", &otp.otp_token, sar(50), 1),
-            Err(BankError::LowerThanMinimum)
-        );
-        assert_eq!(
-            bank.redeem("1234", &otp.otp_token, sar(MAX_AMOUNT_MINOR + 1), 1),
-            Err(BankError::AmountExceeds)
-        );
-        assert_eq!(
-            bank.redeem("1234", &otp.otp_token, sar(100), OTP_LIFETIME),
-            Err(BankError::OtpExpired)
-        );
-        let poor = issue(&mut bank, Who::Mobile("0559876543".into()), 0);
-        assert_eq!(
-            bank.redeem("1234", &poor.otp_token, sar(100), 1),
-            Err(BankError::BalanceInsufficient)
-        );
-        let blocked = issue(&mut bank, Who::Mobile("0533333333".into()), 0);
-        assert_eq!(
-            bank.redeem("1234", &blocked.otp_token, sar(100), 1),
-            Err(BankError::TransactionFailed)
-        );
-        let fresh = issue(&mut bank, Who::Mobile("0501234567".into()), 500);
-        for _ in 0..MAX_WRONG_OTPS {
-            assert_eq!(
-                bank.redeem("0000", &fresh.otp_token, sar(100), 501),
-                Err(BankError::InvalidOtp)
-            );
+            (mobile("0501234567"), 10, BankError::OtpStillValid),
+        ] {
+            let answer = bank.authorize(&who, None, at, "1".into(), format!("t{at}"));
+            assert_eq!(answer, Err(refusal), "{who:?}");
         }
-        assert_eq!(
-            bank.redeem("1234", &fresh.otp_token, sar(100), 501),
-            Err(BankError::TimeExceeded)
-        );
+        for (code, minor, at, refusal) in [
+            ("9999", 100, 1, BankError::InvalidOtp),
+            ("1234", 50, 1, BankError::LowerThanMinimum),
+            ("1234", MAX_AMOUNT_MINOR + 1, 1, BankError::AmountExceeds),
+            ("1234", 100, OTP_LIFETIME, BankError::OtpExpired),
+        ] {
+            let answer = bank.redeem(code, &otp.otp_token, sar(minor), at);
+            assert_eq!(answer, Err(refusal), "{code}, {minor} at {at}");
+        }
+        for (who, refusal) in [
+            ("0559876543", BankError::BalanceInsufficient),
+            ("0533333333", BankError::TransactionFailed),
+        ] {
+            let issued = issue(&mut bank, mobile(who), 0);
+            let answer = bank.redeem("1234", &issued.otp_token, sar(100), 1);
+            assert_eq!(answer, Err(refusal), "{who}");
+        }
+        let fresh = issue(&mut bank, mobile("0501234567"), 500);
+        let mut guess = |code: &str| bank.redeem(code, &fresh.otp_token, sar(100), 501);
+        for _ in 0..MAX_WRONG_OTPS {
+            assert_eq!(guess("0000"), Err(BankError::InvalidOtp));
+        }
+        assert_eq!(guess("1234"), Err(BankError::TimeExceeded));
         let codes: Vec<u32> = [
             BankError::ValidationFailed,
             BankError::BalanceInsufficient,

@@ -6,7 +6,9 @@ use super::model::{self, Invalid, Scope};
 use crate::console_api::Data;
 use crate::faults::{AfterCommit, ErrorShape};
 use crate::{Reply, Sim};
-use axum::extract::{Form, Path, Query, State};
+use axum::body::Bytes;
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -15,6 +17,7 @@ use loyalty_shared::signature::{sign, PayloadLayout};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::convert::Infallible;
 
 pub fn router() -> Router<Sim> {
     Router::new()
@@ -94,46 +97,118 @@ pub(super) fn data<T: Serialize>(status: StatusCode, data: T) -> Response {
     (status, Json(Data { data })).into_response()
 }
 
-/// Faults, then the bearer token and its scope.
-async fn guard(
-    sim: &Sim,
-    headers: &HeaderMap,
-    operation: &str,
-    scope: Scope,
-) -> Result<AfterCommit, Response> {
-    let after = sim.faults().before(operation, ErrorShape::Pongo).await?;
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let now = sim.now();
-    match sim.pongo().token_scopes(token, now) {
-        None => Err(unauthenticated()),
-        Some(scopes) if !scopes.contains(&scope) => Err((
-            StatusCode::FORBIDDEN,
-            Json(json!({"message": "This action is unauthorized."})),
-        )
-            .into_response()),
-        Some(_) => Ok(after),
+/// Each call of the API, for its fault switch (`pongo.<name>` in the console) and the scope
+/// its token needs.
+#[derive(Debug, Clone, Copy)]
+enum Operation {
+    Me,
+    Stores,
+    ReadCustomer,
+    CreateCustomer,
+    UpdateCustomer,
+    CreateOrder,
+    ReadOrder,
+    UpdateOrder,
+    CreateCheckin,
+    ReadRewards,
+    BuyReward,
+    ChangeReward,
+    Subscribe,
+}
+
+impl Operation {
+    /// The fault switch it answers to.
+    fn fault(self) -> &'static str {
+        use Operation::*;
+        match self {
+            Me => "pongo.me",
+            Stores => "pongo.stores",
+            ReadCustomer | CreateCustomer | UpdateCustomer => "pongo.customers",
+            CreateOrder => "pongo.orders.create",
+            ReadOrder => "pongo.orders.read",
+            UpdateOrder => "pongo.orders.update",
+            CreateCheckin => "pongo.checkins",
+            ReadRewards | BuyReward | ChangeReward => "pongo.rewards",
+            Subscribe => "pongo.webhooks",
+        }
+    }
+
+    /// The scope its token needs.
+    fn scope(self) -> Scope {
+        use Operation::*;
+        match self {
+            Me | Stores | ReadCustomer | Subscribe => Scope::CustomerRead,
+            CreateCustomer => Scope::CustomerCreate,
+            UpdateCustomer => Scope::CustomerUpdate,
+            CreateOrder => Scope::OrderCreate,
+            ReadOrder => Scope::OrderRead,
+            UpdateOrder => Scope::OrderUpdate,
+            CreateCheckin => Scope::CheckinCreate,
+            ReadRewards => Scope::RewardRead,
+            BuyReward => Scope::RewardCreate,
+            ChangeReward => Scope::RewardUpdate,
+        }
     }
 }
 
-/// [`guard`], then the body: a JSON object, or the 422 a Laravel backend gives for anything
-/// else.
-async fn guard_body(
-    sim: &Sim,
-    headers: &HeaderMap,
-    operation: &str,
-    scope: Scope,
-    bytes: &[u8],
-) -> Result<(AfterCommit, Value), Response> {
-    let after = guard(sim, headers, operation, scope).await?;
-    let body = serde_json::from_slice::<Value>(bytes)
-        .ok()
-        .filter(Value::is_object)
-        .ok_or_else(|| Invalid::field("body", "The body must be a JSON object."))?;
-    Ok((after, body))
+/// Who calls Pongo's API: the simulator and the bearer token the request carries.
+struct Caller {
+    sim: Sim,
+    token: String,
+}
+
+impl FromRequestParts<Sim> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Caller, Infallible> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        Ok(Caller {
+            sim: sim.clone(),
+            token: token.to_string(),
+        })
+    }
+}
+
+impl Caller {
+    /// Faults, then the bearer token and its scope.
+    async fn allowed(&self, operation: Operation) -> Result<AfterCommit, Response> {
+        let sim = &self.sim;
+        let after = sim
+            .faults()
+            .before(operation.fault(), ErrorShape::Pongo)
+            .await?;
+        let scope = operation.scope();
+        let now = sim.now();
+        match sim.pongo().token_scopes(&self.token, now) {
+            None => Err(unauthenticated()),
+            Some(scopes) if !scopes.contains(&scope) => Err((
+                StatusCode::FORBIDDEN,
+                Json(json!({"message": "This action is unauthorized."})),
+            )
+                .into_response()),
+            Some(_) => Ok(after),
+        }
+    }
+
+    /// [`Caller::allowed`], then the body: a JSON object, or the 422 a Laravel backend gives
+    /// for anything else.
+    async fn sending(
+        &self,
+        operation: Operation,
+        bytes: &[u8],
+    ) -> Result<(AfterCommit, Value), Response> {
+        let after = self.allowed(operation).await?;
+        let body = serde_json::from_slice::<Value>(bytes)
+            .ok()
+            .filter(Value::is_object)
+            .ok_or_else(|| Invalid::field("body", "The body must be a JSON object."))?;
+        Ok((after, body))
+    }
 }
 
 pub(super) fn random_id(sim: &Sim) -> String {
@@ -309,29 +384,24 @@ fn jwt_shaped(id: &str, exp: i64, scopes: &[Scope]) -> String {
     format!("{header}.{payload}.{id}")
 }
 
-async fn me(State(sim): State<Sim>, headers: HeaderMap) -> Reply {
-    let after = guard(&sim, &headers, "pongo.me", Scope::CustomerRead).await?;
-    let pongo = sim.pongo();
+async fn me(caller: Caller) -> Reply {
+    let after = caller.allowed(Operation::Me).await?;
+    let pongo = caller.sim.pongo();
     let account = json!({"id": "merchant-1", "name": pongo.config.merchant_name, "partnerParameters": pongo.config.partner_parameters});
     Ok(after.answer(data(StatusCode::OK, account)))
 }
 
-async fn stores(State(sim): State<Sim>, headers: HeaderMap) -> Reply {
-    let after = guard(&sim, &headers, "pongo.stores", Scope::CustomerRead).await?;
-    let stores = sim.pongo().stores.clone();
+async fn stores(caller: Caller) -> Reply {
+    let after = caller.allowed(Operation::Stores).await?;
+    let stores = caller.sim.pongo().stores.clone();
     Ok(after.answer(data(StatusCode::OK, stores)))
 }
 
 // ---------------------------------------------------------------- customers
 
-async fn get_customer(
-    State(sim): State<Sim>,
-    method: Method,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-) -> Reply {
-    guard(&sim, &headers, "pongo.customers", Scope::CustomerRead).await?;
-    let pongo = sim.pongo();
+async fn get_customer(caller: Caller, method: Method, Path(key): Path<String>) -> Reply {
+    caller.allowed(Operation::ReadCustomer).await?;
+    let pongo = caller.sim.pongo();
     let customer = pongo.customer_by_key(&key);
     if method == Method::HEAD {
         let status = match customer {
@@ -344,65 +414,29 @@ async fn get_customer(
     Ok(data(StatusCode::OK, customer))
 }
 
-async fn create_customer(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.customers",
-        Scope::CustomerCreate,
-        &bytes,
-    )
-    .await?;
-    let id = random_id(&sim);
-    let now = sim.now();
-    let created = sim.pongo().create_customer(&body, id, now);
+async fn create_customer(caller: Caller, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::CreateCustomer, &bytes).await?;
+    let (id, now) = (random_id(&caller.sim), caller.sim.now());
+    let created = caller.sim.pongo().create_customer(&body, id, now);
     let customer = created?;
-    deliver(&sim, "customer.created", json!(customer));
+    deliver(&caller.sim, "customer.created", json!(customer));
     Ok(after.answer(data(StatusCode::CREATED, customer)))
 }
 
-async fn update_customer(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.customers",
-        Scope::CustomerUpdate,
-        &bytes,
-    )
-    .await?;
-    let updated = sim.pongo().update_customer(&key, &body);
+async fn update_customer(caller: Caller, Path(key): Path<String>, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::UpdateCustomer, &bytes).await?;
+    let updated = caller.sim.pongo().update_customer(&key, &body);
     let customer = found("Customer", updated)?;
-    deliver(&sim, "customer.updated", json!(customer));
+    deliver(&caller.sim, "customer.updated", json!(customer));
     Ok(after.answer(data(StatusCode::OK, customer)))
 }
 
 // ---------------------------------------------------------------- orders and checkins
 
-async fn create_order(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.orders.create",
-        Scope::OrderCreate,
-        &bytes,
-    )
-    .await?;
-    let id = random_id(&sim);
-    let now = sim.now();
-    let outcome = sim.pongo().create_order(&body, id, now);
+async fn create_order(caller: Caller, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::CreateOrder, &bytes).await?;
+    let (id, now) = (random_id(&caller.sim), caller.sim.now());
+    let outcome = caller.sim.pongo().create_order(&body, id, now);
     Ok(match outcome? {
         (order, false) => (
             StatusCode::ACCEPTED,
@@ -415,55 +449,32 @@ async fn create_order(
 
 /// `GET /v1/orders/{id}` [path I]: an order by Pongo's id or the partner's `order_id`,
 /// with the points it earned.
-async fn get_order(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
-    guard(&sim, &headers, "pongo.orders.read", Scope::OrderRead).await?;
-    let found = sim
-        .pongo()
+async fn get_order(caller: Caller, Path(id): Path<String>) -> Reply {
+    caller.allowed(Operation::ReadOrder).await?;
+    let pongo = caller.sim.pongo();
+    let order = pongo
         .orders
         .iter()
         .find(|o| o.id == id || o.order_id == id)
-        .cloned();
-    let order = found.ok_or_else(|| not_found("Order"))?;
+        .ok_or_else(|| not_found("Order"))?;
     Ok(data(StatusCode::OK, order))
 }
 
-async fn update_order(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.orders.update",
-        Scope::OrderUpdate,
-        &bytes,
-    )
-    .await?;
-    let updated = sim.pongo().update_order_status(&id, &body);
+async fn update_order(caller: Caller, Path(id): Path<String>, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::UpdateOrder, &bytes).await?;
+    let updated = caller.sim.pongo().update_order_status(&id, &body);
     Ok(after.answer(data(StatusCode::OK, found("Order", updated)?)))
 }
 
-async fn create_checkin(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.checkins",
-        Scope::CheckinCreate,
-        &bytes,
-    )
-    .await?;
-    let (id, customer_id) = (random_id(&sim), random_id(&sim));
+async fn create_checkin(caller: Caller, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::CreateCheckin, &bytes).await?;
+    let sim = &caller.sim;
+    let (id, customer_id) = (random_id(sim), random_id(sim));
     let now = sim.now();
     let outcome = sim.pongo().create_checkin(&body, id, customer_id, now);
     let (checkin, created_customer) = outcome?;
     if let Some(customer) = created_customer {
-        deliver(&sim, "customer.created", json!(customer));
+        deliver(sim, "customer.created", json!(customer));
     }
     Ok(after.answer(data(StatusCode::CREATED, checkin)))
 }
@@ -478,13 +489,9 @@ struct RewardFilter {
     customer: Option<String>,
 }
 
-async fn rewards(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Query(f): Query<RewardFilter>,
-) -> Reply {
-    guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await?;
-    let list = sim.pongo().rewards_filtered(
+async fn rewards(caller: Caller, Query(f): Query<RewardFilter>) -> Reply {
+    caller.allowed(Operation::ReadRewards).await?;
+    let list = caller.sim.pongo().rewards_filtered(
         f.min_points,
         f.max_points,
         f.store_slug.as_deref(),
@@ -493,13 +500,9 @@ async fn rewards(
     Ok(data(StatusCode::OK, list))
 }
 
-async fn customer_rewards(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-) -> Reply {
-    guard(&sim, &headers, "pongo.rewards", Scope::RewardRead).await?;
-    let pongo = sim.pongo();
+async fn customer_rewards(caller: Caller, Path(key): Path<String>) -> Reply {
+    caller.allowed(Operation::ReadRewards).await?;
+    let pongo = caller.sim.pongo();
     let customer = pongo
         .customer_by_key(&key)
         .ok_or_else(|| not_found("Customer"))?;
@@ -511,55 +514,39 @@ async fn customer_rewards(
     Ok(data(StatusCode::OK, won))
 }
 
-async fn buy_reward(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-    bytes: axum::body::Bytes,
-) -> Reply {
-    let (after, body) =
-        guard_body(&sim, &headers, "pongo.rewards", Scope::RewardCreate, &bytes).await?;
-    let id = random_id(&sim);
-    let bought = sim.pongo().buy_reward(&key, &body, id);
+async fn buy_reward(caller: Caller, Path(key): Path<String>, bytes: Bytes) -> Reply {
+    let (after, body) = caller.sending(Operation::BuyReward, &bytes).await?;
+    let id = random_id(&caller.sim);
+    let bought = caller.sim.pongo().buy_reward(&key, &body, id);
     Ok(after.answer(data(StatusCode::CREATED, found("Customer", bought)?)))
 }
 
-async fn lock_reward(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
-    set_lock(sim, headers, id, true).await
+async fn lock_reward(caller: Caller, Path(id): Path<String>) -> Reply {
+    set_lock(caller, id, true).await
 }
 
-async fn unlock_reward(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Reply {
-    set_lock(sim, headers, id, false).await
+async fn unlock_reward(caller: Caller, Path(id): Path<String>) -> Reply {
+    set_lock(caller, id, false).await
 }
 
-async fn set_lock(sim: Sim, headers: HeaderMap, id: String, locked: bool) -> Reply {
-    guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await?;
-    let changed = sim.pongo().set_reward_lock(&id, locked);
+async fn set_lock(caller: Caller, id: String, locked: bool) -> Reply {
+    caller.allowed(Operation::ChangeReward).await?;
+    let changed = caller.sim.pongo().set_reward_lock(&id, locked);
     Ok(data(StatusCode::OK, found("Reward", changed)?))
 }
 
-async fn use_reward(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
-    let after = guard(&sim, &headers, "pongo.rewards", Scope::RewardUpdate).await?;
-    let used = sim.pongo().use_reward(&id);
+async fn use_reward(caller: Caller, Path(id): Path<String>) -> Reply {
+    let after = caller.allowed(Operation::ChangeReward).await?;
+    let used = caller.sim.pongo().use_reward(&id);
     Ok(after.answer(data(StatusCode::OK, found("Reward", used)?)))
 }
 
 // ---------------------------------------------------------------- webhooks
 
-async fn subscribe(State(sim): State<Sim>, headers: HeaderMap, bytes: axum::body::Bytes) -> Reply {
-    let (_, body) = guard_body(
-        &sim,
-        &headers,
-        "pongo.webhooks",
-        Scope::CustomerRead,
-        &bytes,
-    )
-    .await?;
-    let (id, secret) = (random_id(&sim), format!("whsec_{}", random_id(&sim)));
+async fn subscribe(caller: Caller, bytes: Bytes) -> Reply {
+    let (_, body) = caller.sending(Operation::Subscribe, &bytes).await?;
+    let sim = &caller.sim;
+    let (id, secret) = (random_id(sim), format!("whsec_{}", random_id(sim)));
     let subscribed = sim.pongo().subscribe(&body, id, secret);
     Ok(data(StatusCode::CREATED, subscribed?))
 }
