@@ -12,36 +12,51 @@ const JOIN: &str = "[data-screen=pongo-enlist] button[type=submit]";
 
 /// The demo page in a browser, read and driven as a shopper would; widget scripts run with
 /// `r` bound to the widget's shadow root.
-#[derive(Clone, Copy)]
-struct Page<'a> {
-    browser: &'a Browser,
-    /// How long a wait may take: 20 s for what goes through the edge, 10 s ([`Page::briefly`])
-    /// for what the page does by itself.
+struct Page {
+    browser: Browser,
+}
+
+/// Waits on a page's widget: 20 s for what goes through the edge ([`Page::wait`]), 10 s for
+/// what the page does by itself ([`Page::briefly`]).
+struct Waits<'a> {
+    page: &'a Page,
     patience: Duration,
 }
 
-/// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
-async fn open_checkout(path: &str) -> Browser {
-    let browser = Browser::open(path).await;
-    Page::of(&browser)
-        .shown("a session for the widget", ".lc-widget[data-session=true]")
-        .await;
-    browser
-}
-
-impl<'a> Page<'a> {
-    fn of(browser: &'a Browser) -> Page<'a> {
+impl Page {
+    /// The page at `path`, as soon as it is loaded.
+    async fn showing(path: &str) -> Page {
         Page {
-            browser,
+            browser: Browser::open(path).await,
+        }
+    }
+
+    /// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
+    async fn checkout(path: &str) -> Page {
+        let page = Page::showing(path).await;
+        page.wait()
+            .shown("a session for the widget", ".lc-widget[data-session=true]")
+            .await;
+        page
+    }
+
+    /// The demo checkout at `path` once Pongo is connected (from the admin API).
+    async fn pongo_checkout(path: &str) -> Page {
+        loyalty_e2e::pongo::connect().await;
+        Page::checkout(path).await
+    }
+
+    fn wait(&self) -> Waits<'_> {
+        Waits {
+            page: self,
             patience: Duration::from_secs(20),
         }
     }
 
-    /// The same page with the shorter wait, for what the page does without the edge.
-    fn briefly(self) -> Page<'a> {
-        Page {
+    fn briefly(&self) -> Waits<'_> {
+        Waits {
+            page: self,
             patience: Duration::from_secs(10),
-            ..self
         }
     }
 
@@ -54,27 +69,6 @@ impl<'a> Page<'a> {
     async fn run(&self, script: &str) -> Value {
         self.run_in_page(&format!("const r = {SHADOW}; {script}"))
             .await
-    }
-
-    /// Waits until `script` (in the widget) returns something other than null.
-    async fn wait(&self, what: &str, script: &str) -> Value {
-        let script = format!("const r = {SHADOW}; {script}");
-        self.browser.wait_for(what, &script, self.patience).await
-    }
-
-    /// Waits until the widget shows `selector`.
-    async fn shown(&self, what: &str, selector: &str) {
-        let script = format!("return r && r.querySelector('{selector}') ? true : null;");
-        self.wait(what, &script).await;
-    }
-
-    /// Waits until the widget shows `selector` with a `property` (`textContent`,
-    /// `dataset.points`, ...) that is not empty, and returns it.
-    async fn read(&self, what: &str, selector: &str, property: &str) -> Value {
-        let script = format!(
-            "const e = r && r.querySelector('{selector}'); return e && e.{property} ? e.{property} : null;"
-        );
-        self.wait(what, &script).await
     }
 
     /// Types into an input in the widget as a shopper would.
@@ -92,27 +86,66 @@ impl<'a> Page<'a> {
         ))
         .await;
     }
+
+    async fn close(self) {
+        self.browser.close().await;
+    }
+}
+
+impl Waits<'_> {
+    /// Until `script` (in the widget) returns something other than null; returns it.
+    async fn until(&self, what: &str, script: &str) -> Value {
+        let script = format!("const r = {SHADOW}; {script}");
+        self.page
+            .browser
+            .wait_for(what, &script, self.patience)
+            .await
+    }
+
+    /// Until the widget shows `selector`.
+    async fn shown(&self, what: &str, selector: &str) {
+        let script = format!("return r && r.querySelector('{selector}') ? true : null;");
+        self.until(what, &script).await;
+    }
+
+    /// Until the widget shows `selector` with a text that is not empty; returns it.
+    async fn text(&self, what: &str, selector: &str) -> Value {
+        self.read(what, selector, "textContent").await
+    }
+
+    /// Until the widget shows `selector` with a `data-` attribute (`key` as the dataset
+    /// names it) that is not empty; returns it.
+    async fn data(&self, what: &str, selector: &str, key: &str) -> Value {
+        self.read(what, selector, &format!("dataset.{key}")).await
+    }
+
+    /// Until the widget shows `selector` with a `property` (`value`, `checked`, ...) that is
+    /// not empty; returns it.
+    async fn read(&self, what: &str, selector: &str, property: &str) -> Value {
+        let script = format!(
+            "const e = r && r.querySelector('{selector}'); return e && e.{property} ? e.{property} : null;"
+        );
+        self.until(what, &script).await
+    }
 }
 
 #[tokio::test]
 async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
-    let browser = Browser::open("/demo/").await;
-    let page = Page::of(&browser);
+    let page = Page::showing("/demo/").await;
     let title = page
-        .read(
-            "the widget's first screen in the shadow root",
-            "[data-screen=mokafaa-identify] h2",
-            "textContent",
-        )
+        .wait()
+        .text("the first screen", "[data-screen=mokafaa-identify] h2")
         .await;
     assert_eq!(title, Value::from("Al Rajhi Bank Mokafaa"));
 
     // Once the session is open, every way of verifying the demo merchant accepts is offered
     // (mobile, customer number, IBAN), and the widget is not visible to document queries.
-    page.shown("the session", ".lc-widget[data-session=true]")
-        .await;
     let methods = page
-        .run("return r.querySelectorAll('input[name=lc-method]').length")
+        .wait()
+        .until(
+            "the session",
+            "return r.querySelector('.lc-widget[data-session=true]') ? r.querySelectorAll('input[name=lc-method]').length : null;",
+        )
         .await;
     assert_eq!(methods, Value::from(3));
     let leaked = page
@@ -125,14 +158,15 @@ async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
         .run("return getComputedStyle(r.querySelector('button.lc-primary')).backgroundColor")
         .await;
     assert_eq!(background, Value::from("rgb(10, 92, 54)"));
-    browser.close().await;
+    page.close().await;
 }
 
 #[tokio::test]
 async fn a_mistyped_mobile_is_refused_in_the_page_before_any_request() {
-    let browser = Browser::open("/demo/").await;
-    let page = Page::of(&browser);
-    page.shown("the identifier input", "#lc-identifier").await;
+    let page = Page::showing("/demo/").await;
+    page.wait()
+        .shown("the identifier input", "#lc-identifier")
+        .await;
     page.run(
         "const i = r.querySelector('#lc-identifier');
          i.value = '0412'; i.dispatchEvent(new InputEvent('input', {bubbles: true}));
@@ -141,23 +175,24 @@ async fn a_mistyped_mobile_is_refused_in_the_page_before_any_request() {
     .await;
     let code = page
         .briefly()
-        .read("the inline error", ".lc-error", "dataset.code")
+        .data("the inline error", ".lc-error", "code")
         .await;
     assert_eq!(code, Value::from("invalid_phone"));
-    browser.close().await;
+    page.close().await;
 }
 
 /// A new shopper verifies by mobile and redeems `amount` (SAR, as typed) in the widget.
-async fn redeem_in_widget(page: Page<'_>, amount: &str) {
+async fn redeem_in_widget(page: &Page, amount: &str) {
     let shopper = loyalty_e2e::new_shopper(1_000_000).await;
     page.type_in("#lc-identifier", &shopper.mobile).await;
     page.click("button.lc-primary").await;
-    page.read(
-        "the verify screen with what this order can use",
-        "[data-screen=mokafaa-verify] #lc-amount",
-        "value",
-    )
-    .await;
+    page.wait()
+        .read(
+            "the verify screen with what this order can use",
+            "[data-screen=mokafaa-verify] #lc-amount",
+            "value",
+        )
+        .await;
     // The amount is prefilled with the most this order allows.
     let prefilled = page.run("return r.querySelector('#lc-amount').value").await;
     assert_eq!(prefilled, Value::from("250.00"));
@@ -175,18 +210,19 @@ async fn redeem_in_widget(page: Page<'_>, amount: &str) {
     page.type_in("#lc-otp", &otp).await;
     page.type_in("#lc-amount", amount).await;
     page.click("button.lc-primary").await;
-    page.read(
-        "the redeemed screen with the balance after",
-        "[data-screen=mokafaa-redeemed] .lc-balance",
-        "dataset.pointsAfter",
-    )
-    .await;
+    page.wait()
+        .data(
+            "the redeemed screen with the balance after",
+            "[data-screen=mokafaa-redeemed] .lc-balance",
+            "pointsAfter",
+        )
+        .await;
     page.browser.screenshot("mokafaa-redeemed").await;
 }
 
 /// Opens the Pongo tab (the second program), types `phone` and answers "yes" to the email
 /// question; the SMS question is left to the test.
-async fn start_enlist(page: Page<'_>, phone: &str) {
+async fn start_enlist(page: &Page, phone: &str) {
     page.run("r.querySelectorAll('[role=tab]')[1].click(); return true;")
         .await;
     page.briefly()
@@ -202,7 +238,7 @@ async fn start_enlist(page: Page<'_>, phone: &str) {
 
 /// Answers the SMS question, waits until the widget shows the answer, then joins: two
 /// steps, as a person cannot click both in one task.
-async fn answer_sms_and_join(page: Page<'_>, yes: bool) {
+async fn answer_sms_and_join(page: &Page, yes: bool) {
     let answer = format!("[data-optin=sms] input[value={yes}]");
     page.click(&answer).await;
     page.briefly()
@@ -212,7 +248,7 @@ async fn answer_sms_and_join(page: Page<'_>, yes: bool) {
 }
 
 /// Clicks "Place order" and returns what the page then says.
-async fn place_order(page: Page<'_>) -> String {
+async fn place_order(page: &Page) -> String {
     page.run_in_page("document.getElementById('place-order').click(); return true;")
         .await;
     let said = page
@@ -227,39 +263,37 @@ async fn place_order(page: Page<'_>) -> String {
 }
 
 /// What the store's page shows as the order's total.
-async fn order_total(page: Page<'_>) -> Value {
+async fn order_total(page: &Page) -> Value {
     page.run_in_page("return document.getElementById('order-total').textContent")
         .await
 }
 
 #[tokio::test]
 async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
-    let browser = open_checkout("/demo/").await;
-    let page = Page::of(&browser);
-    redeem_in_widget(page, "50").await;
+    let page = Page::checkout("/demo/").await;
+    redeem_in_widget(&page, "50").await;
     // The store's page got the event with a receipt, and shows the discount.
-    assert_eq!(order_total(page).await, Value::from("200.00 SAR"));
+    assert_eq!(order_total(&page).await, Value::from("200.00 SAR"));
     let receipt = page.run_in_page("return window.loyaltyReceipt").await;
     assert!(receipt.as_str().is_some_and(|r| r.contains("v1=")));
 
     page.click("[data-action=undo]").await;
-    page.read(
-        "the points returned",
-        "[data-screen=mokafaa-identify] .lc-info",
-        "textContent",
-    )
-    .await;
-    assert_eq!(order_total(page).await, Value::from("250.00 SAR"));
-    browser.close().await;
+    page.wait()
+        .text(
+            "the points returned",
+            "[data-screen=mokafaa-identify] .lc-info",
+        )
+        .await;
+    assert_eq!(order_total(&page).await, Value::from("250.00 SAR"));
+    page.close().await;
 }
 
 #[tokio::test]
 async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
-    let browser = open_checkout("/demo/").await;
-    let page = Page::of(&browser);
-    redeem_in_widget(page, "50").await;
+    let page = Page::checkout("/demo/").await;
+    redeem_in_widget(&page, "50").await;
     let receipt = page.run_in_page("return window.loyaltyReceipt").await;
-    let said = place_order(page).await;
+    let said = place_order(&page).await;
     assert!(
         said.contains("200.00 SAR paid by card")
             && said.contains("50.00 SAR paid with Mokafaa points"),
@@ -283,26 +317,24 @@ async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
         .run_in_page("return document.getElementById('place-order').disabled")
         .await;
     assert_eq!(disabled, Value::Bool(true));
-    browser.close().await;
+    page.close().await;
 }
 
 #[tokio::test]
 async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
-    loyalty_e2e::pongo::connect().await;
-    let browser = open_checkout("/demo/").await;
-    let page = Page::of(&browser);
+    let page = Page::pongo_checkout("/demo/").await;
     // The Pongo tab, a fresh phone, and both questions answered (one of them "no").
     let digits: String = loyalty_e2e::unique()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
     let phone = format!("05{}", &digits[digits.len() - 8..]);
-    start_enlist(page, &phone).await;
+    start_enlist(&page, &phone).await;
     // One answer missing: the widget asks for it and sends nothing.
     page.click(JOIN).await;
     let error = page
         .briefly()
-        .wait(
+        .until(
             "the missing-answer message",
             "const e = r.querySelector('[data-screen=pongo-enlist] [role=alert]'); return e ? [e.dataset.code, e.textContent] : null;",
         )
@@ -312,10 +344,11 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         error[1].as_str().unwrap().contains("SMS"),
         "the message asks for the SMS answer: {error}"
     );
-    answer_sms_and_join(page, false).await;
+    answer_sms_and_join(&page, false).await;
     // 250.00 SAR at 1.5 points per unit.
     let earn = page
-        .read("the member card", ".lc-member", "dataset.earn")
+        .wait()
+        .data("the member card", ".lc-member", "earn")
         .await;
     assert_eq!(earn, Value::from("375"));
     let message = page
@@ -327,7 +360,8 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     page.run_in_page("document.getElementById('gift-wrap').click(); return true;")
         .await;
     let earn = page
-        .wait(
+        .wait()
+        .until(
             "the new preview",
             "const m = r.querySelector('.lc-member'); return m && m.dataset.earn !== '375' ? m.dataset.earn : null;",
         )
@@ -338,16 +372,12 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
     let before = page
         .run("return Number(r.querySelector('.lc-member').dataset.points);")
         .await;
-    let said = place_order(page).await;
+    let said = place_order(&page).await;
     assert!(said.contains("You earned 397 Pongo points"), "{said}");
     // The page told the widget, which thanks the member with the same number.
     let earned = page
         .briefly()
-        .read(
-            "the widget's thanks",
-            ".lc-member [data-earned]",
-            "dataset.earned",
-        )
+        .data("the widget's thanks", ".lc-member [data-earned]", "earned")
         .await;
     assert_eq!(earned, Value::from("397"));
     let books = sim().pongo_books().await;
@@ -361,19 +391,18 @@ async fn a_shopper_enlists_in_pongo_and_sees_the_points_follow_the_cart() {
         before.as_u64().map(|p| p + 397),
         "{customer:?}"
     );
-    browser.close().await;
+    page.close().await;
 }
 
 #[tokio::test]
 async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
-    loyalty_e2e::pongo::connect().await;
-    let browser = open_checkout("/demo/?locale=ar").await;
-    let page = Page::of(&browser);
+    let page = Page::pongo_checkout("/demo/?locale=ar").await;
     // The simulator's seeded member (320 points), typed in Arabic-Indic digits.
-    start_enlist(page, "٠٥٠١٢٣٤٥٦٧").await;
-    answer_sms_and_join(page, true).await;
+    start_enlist(&page, "٠٥٠١٢٣٤٥٦٧").await;
+    answer_sms_and_join(&page, true).await;
     // A number alone: the order's points go there, nothing of the member shows.
-    page.shown("the unproved card", ".lc-member[data-verified=false]")
+    page.wait()
+        .shown("the unproved card", ".lc-member[data-verified=false]")
         .await;
     let shown = page
         .run("const m = r.querySelector('.lc-member'); return [m.dataset.points === undefined, m.textContent];")
@@ -385,19 +414,20 @@ async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
     );
     page.browser.screenshot("pongo-unproved-ar").await;
     page.click("[data-action=send-code]").await;
-    page.shown("the code form", "#lc-pongo-code").await;
+    page.wait().shown("the code form", "#lc-pongo-code").await;
     let code = sim().last_sms_code("+966501234567").await;
     page.type_in("#lc-pongo-code", &code).await;
     let rendered =
         format!("return r.querySelector('#lc-pongo-code').value === '{code}' ? true : null;");
-    page.briefly().wait("the code rendered", &rendered).await;
+    page.briefly().until("the code rendered", &rendered).await;
     page.click("[data-form=pongo-code] button[type=submit]")
         .await;
     let points = page
-        .read(
+        .wait()
+        .data(
             "the member card with the points",
             ".lc-member[data-verified=true]",
-            "dataset.points",
+            "points",
         )
         .await;
     let books = sim().pongo_books().await;
@@ -411,5 +441,5 @@ async fn an_arabic_shopper_proves_a_members_phone_before_seeing_the_points() {
         "the member's own points"
     );
     page.browser.screenshot("pongo-proved-ar").await;
-    browser.close().await;
+    page.close().await;
 }

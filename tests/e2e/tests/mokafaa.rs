@@ -90,8 +90,7 @@ async fn redeem_by_customer_number() {
 
 #[tokio::test]
 async fn wrong_otps_count_down_then_lock() {
-    let shopper = new_shopper(1_000_000).await;
-    let c = challenged(&shopper.mobile).await;
+    let c = challenged(&new_shopper(1_000_000).await.mobile).await;
     let wrong = &wrong_code(&c.otp);
     for left in (1..=4).rev() {
         let e = api_error(c.redeem_with(wrong, 1_000).await).await;
@@ -127,8 +126,7 @@ async fn resend_too_early_says_how_long_to_wait() {
 
 #[tokio::test]
 async fn an_expired_otp_is_refused() {
-    let shopper = new_shopper(1_000_000).await;
-    let c = challenged(&shopper.mobile).await;
+    let c = challenged(&new_shopper(1_000_000).await.mobile).await;
     sim().advance_clock(181).await;
     let e = api_error(c.redeem_with(&c.otp, 1_000).await).await;
     assert_eq!(e.code, ErrorCode::OtpExpired);
@@ -150,8 +148,7 @@ async fn insufficient_balance_and_amount_over_the_order() {
 
 #[tokio::test]
 async fn twenty_concurrent_requests_with_one_key_redeem_once() {
-    let shopper = new_shopper(1_000_000).await;
-    let c = challenged(&shopper.mobile).await;
+    let c = challenged(&new_shopper(1_000_000).await.mobile).await;
     let key = unique();
     let before = bank_transaction_count().await;
     let tasks: Vec<_> = (0..20)
@@ -213,8 +210,7 @@ async fn a_number_gets_a_limited_number_of_codes() {
 
 #[tokio::test]
 async fn a_changed_cart_voids_the_code() {
-    let shopper = new_shopper(1_000_000).await;
-    let c = challenged(&shopper.mobile).await;
+    let c = challenged(&new_shopper(1_000_000).await.mobile).await;
     let changed = widget(Method::PATCH, "/v1/sessions/current", &c.token)
         .json(&json!({"amount": {"minor": 20_000, "currency": "SAR"}}))
         .send()

@@ -24,6 +24,15 @@ async fn status() -> Value {
     response.json().await.unwrap()
 }
 
+/// `field` of every item of the JSON array `list`, as text.
+fn texts<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    let items = list.as_array().expect("a list");
+    items
+        .iter()
+        .map(|item| item[field].as_str().unwrap())
+        .collect()
+}
+
 /// The orders Pongo holds whose `order_id` starts with `prefix` (an order and its parts).
 async fn orders_at_pongo(prefix: &str) -> Vec<Order> {
     let books = sim().pongo_books().await;
@@ -104,6 +113,14 @@ async fn send_order(body: &Value) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
+/// A paid order of `amount` for `customer`, under an id no other test uses: (id, body).
+fn order_for(prefix: &str, amount: u64, customer: Value) -> (String, Value) {
+    let id = format!("{prefix}-{}", unique());
+    let mut body = order(&id, amount);
+    body["customer"] = customer;
+    (id, body)
+}
+
 /// The merchant's server reports the order cancelled; returns the HTTP status.
 async fn cancel_order(order_id: &str) -> u16 {
     // Each signature is good once: a new second for a new one.
@@ -177,12 +194,7 @@ async fn connect_checks_state_once_from_the_same_browser_and_syncs_stores() {
     assert_eq!(s["connection"], "connected");
     assert_eq!(s["account_name"], "Demo Coffee Roasters");
     assert_eq!(s["partner_parameters"]["min_amount_cents"], 500);
-    let slugs: Vec<&str> = s["stores"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["slug"].as_str().unwrap())
-        .collect();
+    let slugs = texts(&s["stores"], "slug");
     assert!(
         slugs.contains(&"riyadh-olaya") && slugs.contains(&"jeddah-corniche"),
         "{slugs:?}"
@@ -383,9 +395,7 @@ async fn the_earn_rule_follows_a_program_changed_at_pongo() {
 async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     connect().await;
     let (_, phone) = fresh_phone();
-    let id = format!("paid-{}", unique());
-    let mut body = order(&id, 3000);
-    body["customer"] = shopper(&phone, true, true);
+    let (id, mut body) = order_for("paid", 3000, shopper(&phone, true, true));
     body["payment_status"] = json!("pending");
     let (status_code, error) = send_order(&body).await;
     assert_eq!(
@@ -421,9 +431,7 @@ async fn a_paid_order_is_sent_once_and_an_unpaid_one_never() {
     // A shopper Pongo does not know, without their consent answers: Pongo refuses, and the
     // merchant is told so (never a 2xx its system would take for "sent"), every time.
     let (_, stranger) = fresh_phone();
-    let id = format!("noconsent-{}", unique());
-    let mut body = order(&id, 3000);
-    body["customer"] = json!({ "phone": stranger });
+    let (id, body) = order_for("noconsent", 3000, json!({ "phone": stranger }));
     for _ in 0..2 {
         let (status_code, refused) = send_order(&body).await;
         assert_eq!(
@@ -537,19 +545,12 @@ async fn a_used_reward_is_confirmed_in_the_order_or_by_its_own_call() {
         let coffee = json!({"reward_id": "reward-coffee", "store_slug": "riyadh-olaya"});
         won.push(sim().buy_pongo_reward(phone, &coffee).await.id);
     }
-    let id = format!("rwd-{}", unique());
-    let mut body = order(&id, 1500);
-    body["customer"] = json!({"phone": phone});
+    let (id, mut body) = order_for("rwd", 1500, json!({"phone": phone}));
     body["reward_ids"] = json!([won[0]]);
     body["used_reward_ids"] = json!([won[1]]);
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 200, "{result}");
-    let kinds: Vec<&str> = result["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&result["calls"], "kind");
     assert_eq!(kinds, ["order", "use_reward"]);
     let books = sim().pongo_books().await;
     assert_eq!(
@@ -573,9 +574,7 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     // Pongo is down: the order waits in the outbox.
     let orders = "pongo.orders.create";
     sim().inject_fault(orders, Fault::Outage).await;
-    let id = format!("out-{}", unique());
-    let mut body = order(&id, 2000);
-    body["customer"] = shopper(&phone, true, false);
+    let (id, body) = order_for("out", 2000, shopper(&phone, true, false));
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
     assert_eq!(result["calls"][0]["state"], "queued");
@@ -596,9 +595,7 @@ async fn an_order_survives_an_outage_and_arrives_once() {
 
     // The answer is lost after Pongo stored the order: the retry is Pongo's 202, still one order.
     sim().inject_fault(orders, Fault::LostAnswer.times(1)).await;
-    let id = format!("drop-{}", unique());
-    let mut body = order(&id, 2000);
-    body["customer"] = json!({"phone": phone});
+    let (id, body) = order_for("drop", 2000, json!({"phone": phone}));
     let (status_code, _) = send_order(&body).await;
     assert_eq!(status_code, 202);
     sim().advance_clock(61).await;
@@ -613,9 +610,7 @@ async fn an_order_survives_an_outage_and_arrives_once() {
     sim()
         .inject_fault(orders, Fault::Throttled(30).times(1))
         .await;
-    let id = format!("slow-{}", unique());
-    let mut body = order(&id, 2000);
-    body["customer"] = json!({"phone": phone});
+    let (id, body) = order_for("slow", 2000, json!({"phone": phone}));
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202);
     assert_eq!(result["calls"][0]["last_error"], "rate_limited");
@@ -632,9 +627,7 @@ async fn a_cancel_reaches_an_order_whose_answer_was_lost() {
     sim()
         .inject_fault("pongo.orders.create", Fault::LostAnswer.times(1))
         .await;
-    let id = format!("lost-{}", unique());
-    let mut body = order(&id, 2000);
-    body["customer"] = shopper(&phone, false, false);
+    let (id, body) = order_for("lost", 2000, shopper(&phone, false, false));
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
     assert_eq!(points_at_pongo(&phone).await, Some(30));
@@ -653,9 +646,7 @@ async fn a_revoked_token_is_shown_and_orders_wait_for_the_reconnect() {
     connect().await;
     sim().revoke_pongo_tokens().await;
     let (_, phone) = fresh_phone();
-    let id = format!("rev-{}", unique());
-    let mut body = order(&id, 2000);
-    body["customer"] = shopper(&phone, false, false);
+    let (id, body) = order_for("rev", 2000, shopper(&phone, false, false));
     let (status_code, result) = send_order(&body).await;
     assert_eq!(status_code, 202, "{result}");
     assert_eq!(result["calls"][0]["last_error"], "pongo_not_connected");
@@ -761,12 +752,9 @@ async fn check_code(token: &str, code: &str) -> reqwest::Response {
 async fn existing_member() -> (String, String) {
     let (typed, digits) = fresh_phone();
     let (token, _) = session(4000).await;
-    let joined = enlist(
-        &token,
-        json!({"phone": typed, "email": "owner@example.sa", "email_optin": true, "sms_optin": true}),
-    )
-    .await;
-    assert_eq!(joined.status(), 200);
+    let mut owner = shopper(&typed, true, true);
+    owner["email"] = json!("owner@example.sa");
+    joins(&token, owner).await;
     (typed, digits)
 }
 
@@ -776,13 +764,9 @@ async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
     let (typed, digits) = existing_member().await;
     // Someone else types the member's number with other answers and another email.
     let (stranger, _) = session(4000).await;
-    let named = enlist(
-        &stranger,
-        json!({"phone": typed, "email": "attacker@example.sa", "email_optin": false, "sms_optin": false}),
-    )
-    .await;
-    assert_eq!(named.status(), 200);
-    let member: Value = named.json().await.unwrap();
+    let mut attacker = shopper(&typed, false, false);
+    attacker["email"] = json!("attacker@example.sa");
+    let member = joins(&stranger, attacker).await;
     assert_eq!(member["verified"], false);
     assert!(member.get("points").is_none(), "no points shown: {member}");
     assert_eq!(member["rewards"], json!([]));

@@ -2,6 +2,7 @@
 //! handlers serialize these and [`crate::console_client::SimConsole`] reads them back.
 
 use crate::faults::FaultConfig;
+use crate::sms_verify::model::Verification;
 use crate::{mokafaa, pongo};
 
 /// `GET /email/outbox`: the email simulator's own record.
@@ -61,6 +62,17 @@ pub struct TextedOtp {
     pub otp: String,
     pub otp_token: String,
     pub expires_at: i64,
+}
+
+impl From<&mokafaa::Otp> for TextedOtp {
+    fn from(otp: &mokafaa::Otp) -> TextedOtp {
+        TextedOtp {
+            mobile: otp.mobile.clone(),
+            otp: otp.otp.clone(),
+            otp_token: otp.otp_token.clone(),
+            expires_at: otp.expires_at,
+        }
+    }
 }
 
 /// `GET /mokafaa/books`.
@@ -144,4 +156,15 @@ pub struct TextedCode {
     pub code: String,
     pub status: String,
     pub sends: u32,
+}
+
+impl From<&Verification> for TextedCode {
+    fn from(texted: &Verification) -> TextedCode {
+        TextedCode {
+            to: texted.to.clone(),
+            code: texted.code.clone(),
+            status: texted.status.clone(),
+            sends: texted.sends,
+        }
+    }
 }

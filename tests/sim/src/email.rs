@@ -9,7 +9,7 @@ use crate::{Reply, Sim};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -50,10 +50,6 @@ pub struct Outbox {
 
 pub fn router() -> Router<Sim> {
     Router::new().route("/email", post(send))
-}
-
-pub fn console() -> Router<Sim> {
-    Router::new().route("/outbox", get(outbox).delete(clear))
 }
 
 /// Postmark-style error: `{ErrorCode, Message}` with 401 or 422.
@@ -116,7 +112,8 @@ async fn send(State(sim): State<Sim>, headers: HeaderMap, body: axum::body::Byte
     ))
 }
 
-async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<Outbox> {
+/// `GET /__sim/email/outbox?to=`.
+pub(crate) async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<Outbox> {
     let messages: Vec<Stored> = sim
         .outbox()
         .messages
@@ -127,7 +124,8 @@ async fn outbox(State(sim): State<Sim>, Query(q): Query<OutboxQuery>) -> Json<Ou
     Json(Outbox { messages })
 }
 
-async fn clear(State(sim): State<Sim>) -> StatusCode {
+/// `DELETE /__sim/email/outbox`.
+pub(crate) async fn clear_outbox(State(sim): State<Sim>) -> StatusCode {
     sim.outbox().messages.clear();
     StatusCode::NO_CONTENT
 }

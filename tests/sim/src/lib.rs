@@ -7,9 +7,9 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`mokafaa`], [`pongo`] | each provider as `model` (rules, no HTTP), `http` (its API), `console` (`/__sim/<provider>`) |
+//! | [`mokafaa`], [`pongo`] | each provider as `model` (rules, no HTTP), `http` (its API), `console` (its `/__sim/<provider>/...` handlers) |
 //! | [`email`], [`sms_verify`] | the transactional email API and the SMS verification service |
-//! | [`console`], [`console_api`], [`console_client`] | the `/__sim` console: its routes, its JSON shapes, and the typed client the tests use |
+//! | [`console`], [`console_api`], [`console_client`] | the `/__sim` console: all its routes, its JSON shapes, and the typed client the tests use |
 //! | [`clock`], [`faults`] | the simulated clock and the per-operation fault switches |
 //! | [`reference_merchant`] | not a provider: the merchant's server (`/shop`), the example merchants copy |
 

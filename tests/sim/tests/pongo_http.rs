@@ -116,21 +116,22 @@ fn order(order_id: &str, amount: u64) -> Value {
 #[tokio::test]
 async fn oauth_connect_end_to_end_and_a_code_works_once() {
     let pongo = Pongo::start().await;
-    let form = pongo
-        .http
-        .get(format!("{}/pongo/v1/oauth/form?client_id=sim-pongo-client&state=abc&redirect_uri=http://127.0.0.1:8787/cb&scope={ALL_SCOPES}", pongo.base))
-        .send()
-        .await
-        .unwrap();
+    // The consent form for a redirect to `redirect_uri`.
+    let form_to = |redirect_uri: &str| {
+        let query = [
+            ("client_id", "sim-pongo-client"),
+            ("state", "abc"),
+            ("redirect_uri", redirect_uri),
+            ("scope", ALL_SCOPES),
+        ];
+        let form = format!("{}/pongo/v1/oauth/form", pongo.base);
+        pongo.http.get(form).query(&query).send()
+    };
+    let form = form_to("http://127.0.0.1:8787/cb").await.unwrap();
     assert_eq!(form.status(), 200);
     let page = form.text().await.unwrap();
     assert!(page.contains("Demo Coffee Roasters") && page.contains("id=\"approve\""));
-    let evil = pongo
-        .http
-        .get(format!("{}/pongo/v1/oauth/form?client_id=sim-pongo-client&state=abc&redirect_uri=https://evil.example/cb", pongo.base))
-        .send()
-        .await
-        .unwrap();
+    let evil = form_to("https://evil.example/cb").await.unwrap();
     assert_eq!(
         evil.status(),
         400,

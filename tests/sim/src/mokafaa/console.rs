@@ -1,38 +1,21 @@
-//! `/__sim/mokafaa`: the OTPs the bank texted, its books, and the switches a test may set.
+//! `/__sim/mokafaa/...` (routed in [`crate::console`]): the OTPs the bank texted, its books,
+//! and the switches a test may set.
 
 use super::model::{Config, Customer};
-use crate::console::refuse;
+use crate::console::{refuse, texted};
 use crate::console_api::{BankBooks, OtpQuery, Settings, TextedOtp};
 use crate::{Reply, Sim};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 
-pub fn router() -> Router<Sim> {
-    Router::new()
-        .route("/otp", get(otp))
-        .route("/books", get(books))
-        .route("/customers", post(add_customer))
-        .route("/config", put(set_config))
-}
-
-async fn otp(State(sim): State<Sim>, Query(q): Query<OtpQuery>) -> Reply {
+pub(crate) async fn otp(State(sim): State<Sim>, Query(q): Query<OtpQuery>) -> Reply {
     let bank = sim.bank();
-    let otp = bank
-        .last_otp(&q.mobile)
-        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no OTP was texted to this number"))?;
-    Ok(Json(TextedOtp {
-        mobile: otp.mobile.clone(),
-        otp: otp.otp.clone(),
-        otp_token: otp.otp_token.clone(),
-        expires_at: otp.expires_at,
-    })
-    .into_response())
+    texted(bank.last_otp(&q.mobile).map(TextedOtp::from), "OTP")
 }
 
-async fn books(State(sim): State<Sim>) -> Json<BankBooks> {
+pub(crate) async fn books(State(sim): State<Sim>) -> Json<BankBooks> {
     let bank = sim.bank();
     Json(BankBooks {
         customers: bank.customers.clone(),
@@ -41,7 +24,7 @@ async fn books(State(sim): State<Sim>) -> Json<BankBooks> {
     })
 }
 
-async fn add_customer(State(sim): State<Sim>, Json(customer): Json<Customer>) -> Reply {
+pub(crate) async fn add_customer(State(sim): State<Sim>, Json(customer): Json<Customer>) -> Reply {
     let added = sim.bank().add_customer(customer);
     added.map_err(|_| {
         refuse(
@@ -52,7 +35,7 @@ async fn add_customer(State(sim): State<Sim>, Json(customer): Json<Customer>) ->
     Ok(StatusCode::CREATED.into_response())
 }
 
-async fn set_config(State(sim): State<Sim>, Json(config): Json<Config>) -> Reply {
+pub(crate) async fn set_config(State(sim): State<Sim>, Json(config): Json<Config>) -> Reply {
     if config.points_per_sar == 0 {
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,

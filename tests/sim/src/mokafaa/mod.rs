@@ -3,13 +3,12 @@
 //! console to read texted OTPs and the bank's books.
 //!
 //! [`model`] is the bank's books and rules with no HTTP (its [I] choices are the constants
-//! and [`Config`] there); `http` is the bank's API over them; `console` is
-//! `/__sim/mokafaa`.
+//! and [`Config`] there); `http` is the bank's API over them; `console` holds
+//! the `/__sim/mokafaa/...` handlers (routed with the whole console in [`crate::console`]).
 
-mod console;
+pub(crate) mod console;
 mod http;
 pub mod model;
 
-pub use console::router as console;
 pub use http::router;
 pub use model::*;

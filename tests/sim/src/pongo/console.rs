@@ -1,4 +1,4 @@
-//! `/__sim/pongo`: the account's books, and what a test changes at Pongo behind the edge's
+//! `/__sim/pongo/...` (routed in [`crate::console`]): the account's books, and what a test changes at Pongo behind the edge's
 //! back (the earn rule, revoked tokens, customers and rewards bought at a till).
 
 use super::http::{data, found, random_id};
@@ -7,23 +7,11 @@ use crate::console_api::{PartnerParametersSet, PongoBooks, Settings};
 use crate::{Reply, Sim};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use loyalty_shared::PartnerParameters;
 use serde_json::Value;
 
-pub fn router() -> Router<Sim> {
-    Router::new()
-        .route("/books", get(books))
-        .route("/partner-parameters", put(set_partner_parameters))
-        .route("/revoke-tokens", post(revoke_tokens))
-        .route("/customers", post(add_customer))
-        .route("/rewards", post(add_reward))
-        .route("/customers/{key}/rewards", post(buy_reward))
-        .route("/config", put(set_config))
-}
-
-async fn books(State(sim): State<Sim>) -> Json<PongoBooks> {
+pub(crate) async fn books(State(sim): State<Sim>) -> Json<PongoBooks> {
     let p = sim.pongo();
     Json(PongoBooks {
         customers: p.customers.clone(),
@@ -38,7 +26,7 @@ async fn books(State(sim): State<Sim>) -> Json<PongoBooks> {
     })
 }
 
-async fn set_partner_parameters(
+pub(crate) async fn set_partner_parameters(
     State(sim): State<Sim>,
     Json(partner_parameters): Json<PartnerParameters>,
 ) -> Json<PartnerParametersSet> {
@@ -46,26 +34,25 @@ async fn set_partner_parameters(
     Json(PartnerParametersSet { partner_parameters })
 }
 
-async fn revoke_tokens(State(sim): State<Sim>) -> StatusCode {
+pub(crate) async fn revoke_tokens(State(sim): State<Sim>) -> StatusCode {
     sim.pongo().revoke_tokens();
     StatusCode::NO_CONTENT
 }
 
 /// A customer as `POST /v1/customers` takes it (no token needed here).
-async fn add_customer(State(sim): State<Sim>, Json(body): Json<Value>) -> Reply {
+pub(crate) async fn add_customer(State(sim): State<Sim>, Json(body): Json<Value>) -> Reply {
     let id = random_id(&sim);
-    let now = sim.now();
-    let created = sim.pongo().create_customer(&body, id, now);
+    let created = sim.pongo().create_customer(&body, id);
     Ok(data(StatusCode::CREATED, created?))
 }
 
-async fn add_reward(State(sim): State<Sim>, Json(reward): Json<Reward>) -> Reply {
+pub(crate) async fn add_reward(State(sim): State<Sim>, Json(reward): Json<Reward>) -> Reply {
     sim.pongo().rewards.push(reward.clone());
     Ok(data(StatusCode::CREATED, reward))
 }
 
 /// A customer buys a reward with their points, as at a till (no token needed here).
-async fn buy_reward(
+pub(crate) async fn buy_reward(
     State(sim): State<Sim>,
     Path(key): Path<String>,
     Json(body): Json<Value>,
@@ -75,7 +62,10 @@ async fn buy_reward(
     Ok(data(StatusCode::CREATED, found("Customer", bought)?))
 }
 
-async fn set_config(State(sim): State<Sim>, Json(config): Json<Config>) -> Json<Settings<Config>> {
+pub(crate) async fn set_config(
+    State(sim): State<Sim>,
+    Json(config): Json<Config>,
+) -> Json<Settings<Config>> {
     sim.pongo().config = config.clone();
     Json(Settings { config })
 }

@@ -416,8 +416,8 @@ async fn get_customer(caller: Caller, method: Method, Path(key): Path<String>) -
 
 async fn create_customer(caller: Caller, bytes: Bytes) -> Reply {
     let (after, body) = caller.sending(Operation::CreateCustomer, &bytes).await?;
-    let (id, now) = (random_id(&caller.sim), caller.sim.now());
-    let created = caller.sim.pongo().create_customer(&body, id, now);
+    let id = random_id(&caller.sim);
+    let created = caller.sim.pongo().create_customer(&body, id);
     let customer = created?;
     deliver(&caller.sim, "customer.created", json!(customer));
     Ok(after.answer(data(StatusCode::CREATED, customer)))
@@ -435,8 +435,8 @@ async fn update_customer(caller: Caller, Path(key): Path<String>, bytes: Bytes) 
 
 async fn create_order(caller: Caller, bytes: Bytes) -> Reply {
     let (after, body) = caller.sending(Operation::CreateOrder, &bytes).await?;
-    let (id, now) = (random_id(&caller.sim), caller.sim.now());
-    let outcome = caller.sim.pongo().create_order(&body, id, now);
+    let id = random_id(&caller.sim);
+    let outcome = caller.sim.pongo().create_order(&body, id);
     Ok(match outcome? {
         (order, false) => (
             StatusCode::ACCEPTED,

@@ -4,12 +4,12 @@
 //! rewards; signed webhooks; Laravel-style 422 errors.
 //!
 //! [`model`] is the account with no HTTP (its [I] field names and paths are the constants
-//! there); `http` is Pongo's API over it; `console` is `/__sim/pongo`.
+//! there); `http` is Pongo's API over it; `console` holds the `/__sim/pongo/...` handlers (routed
+//! with the whole console in [`crate::console`]).
 
-mod console;
+pub(crate) mod console;
 mod http;
 pub mod model;
 
-pub use console::router as console;
 pub use http::{router, Approval};
 pub use model::Pongo;

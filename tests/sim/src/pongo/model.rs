@@ -162,12 +162,12 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: String,
+    pub customer_id: Option<String>,
     pub order_id: String,
     pub store_slug: String,
     pub amount: u64,
     pub status: String,
     pub points_earned: u64,
-    pub customer_id: Option<String>,
     pub reward_ids: Vec<String>,
     pub lines: Value,
     pub payments: Value,
@@ -247,7 +247,6 @@ struct Token {
 
 #[derive(Debug, Default)]
 pub struct Pongo {
-    pub config: Config,
     pub stores: Vec<Store>,
     pub customers: Vec<Customer>,
     pub orders: Vec<Order>,
@@ -259,6 +258,7 @@ pub struct Pongo {
     pub points_log: Vec<PointsEntry>,
     codes: Vec<Code>,
     tokens: Vec<Token>,
+    pub config: Config,
 }
 
 fn text(body: &Value, field: &str) -> Option<String> {
@@ -443,12 +443,7 @@ impl Pongo {
     }
 
     /// `POST /v1/customers`: both opt-ins are mandatory [S].
-    pub fn create_customer(
-        &mut self,
-        body: &Value,
-        id: String,
-        _now: i64,
-    ) -> Result<Customer, Invalid> {
+    pub fn create_customer(&mut self, body: &Value, id: String) -> Result<Customer, Invalid> {
         let mut invalid = Invalid::default();
         let phone = match text(body, "phone").map(|p| InternationalPhone::parse(&p, None)) {
             Some(Ok(p)) => Some(p.as_digits().to_string()),
@@ -600,14 +595,22 @@ impl Pongo {
         }
     }
 
+    /// The `store_slug` (one of the stores) and `amount` (cents) an order or checkin names.
+    fn store_and_amount(&self, body: &Value, invalid: &mut Invalid) -> (String, Option<u64>) {
+        let store_slug = text(body, "store_slug").unwrap_or_default();
+        if !self.stores.iter().any(|s| s.slug == store_slug) {
+            invalid.add("store_slug", "The selected store slug is invalid.");
+        }
+        let amount = body.get("amount").and_then(Value::as_u64);
+        if amount.is_none() {
+            invalid.add("amount", "The amount must be an integer number of cents.");
+        }
+        (store_slug, amount)
+    }
+
     /// `POST /v1/orders`. Returns the order and whether it was created now (`false`: the
     /// `order_id` was already processed, Pongo's 202).
-    pub fn create_order(
-        &mut self,
-        body: &Value,
-        id: String,
-        _now: i64,
-    ) -> Result<(Order, bool), Invalid> {
+    pub fn create_order(&mut self, body: &Value, id: String) -> Result<(Order, bool), Invalid> {
         let Some(order_id) = text(body, "order_id").filter(|o| !o.is_empty()) else {
             return Err(Invalid::field(
                 "order_id",
@@ -622,14 +625,7 @@ impl Pongo {
         Pongo::one_of(body, "delivery_mode", DELIVERY_MODES, &mut invalid);
         let status = Pongo::one_of(body, "status", ORDER_STATUSES, &mut invalid);
         Pongo::one_of(body, "delivery_status", DELIVERY_STATUSES, &mut invalid);
-        let store_slug = text(body, "store_slug").unwrap_or_default();
-        if !self.stores.iter().any(|s| s.slug == store_slug) {
-            invalid.add("store_slug", "The selected store slug is invalid.");
-        }
-        let amount = body.get("amount").and_then(Value::as_u64);
-        if amount.is_none() {
-            invalid.add("amount", "The amount must be an integer number of cents.");
-        }
+        let (store_slug, amount) = self.store_and_amount(body, &mut invalid);
         if body.get("taxes").is_some_and(|t| t.as_u64().is_none()) {
             invalid.add("taxes", "The taxes must be an integer number of cents.");
         }
@@ -696,7 +692,6 @@ impl Pongo {
                         &serde_json::json!({"phone": phone, "reference_store_slug": store_slug,
                             "email_optin": customer["email_optin"], "sms_optin": customer["sms_optin"]}),
                         format!("cust-{id}"),
-                        _now,
                     )?;
                     self.customer_index(&created.id)
                 }
@@ -787,14 +782,7 @@ impl Pongo {
         now: i64,
     ) -> Result<(Checkin, Option<Customer>), Invalid> {
         let mut invalid = Invalid::default();
-        let store_slug = text(body, "store_slug").unwrap_or_default();
-        if !self.stores.iter().any(|s| s.slug == store_slug) {
-            invalid.add("store_slug", "The selected store slug is invalid.");
-        }
-        let amount = body.get("amount").and_then(Value::as_u64);
-        if amount.is_none() {
-            invalid.add("amount", "The amount must be an integer number of cents.");
-        }
+        let (store_slug, amount) = self.store_and_amount(body, &mut invalid);
         match text(body, "datetime").map(|d| parse_datetime(&d)) {
             Some(Some(at)) if at > now => {
                 invalid.add("datetime", "The datetime must not be in the future.")
@@ -968,10 +956,11 @@ impl Pongo {
         Some(Ok(won))
     }
 
-    pub fn set_reward_lock(
+    /// Changes a won reward that was not used yet: `None` if there is no such reward.
+    fn change_reward(
         &mut self,
         id: &str,
-        locked: bool,
+        change: impl FnOnce(&mut CustomerReward),
     ) -> Option<Result<CustomerReward, Invalid>> {
         let won = self.customer_rewards.iter_mut().find(|r| r.id == id)?;
         if won.used {
@@ -980,21 +969,23 @@ impl Pongo {
                 "The reward was already used.",
             )));
         }
-        won.locked = locked;
+        change(won);
         Some(Ok(won.clone()))
     }
 
+    pub fn set_reward_lock(
+        &mut self,
+        id: &str,
+        locked: bool,
+    ) -> Option<Result<CustomerReward, Invalid>> {
+        self.change_reward(id, |won| won.locked = locked)
+    }
+
     pub fn use_reward(&mut self, id: &str) -> Option<Result<CustomerReward, Invalid>> {
-        let won = self.customer_rewards.iter_mut().find(|r| r.id == id)?;
-        if won.used {
-            return Some(Err(Invalid::field(
-                "reward",
-                "The reward was already used.",
-            )));
-        }
-        won.used = true;
-        won.locked = false;
-        Some(Ok(won.clone()))
+        self.change_reward(id, |won| {
+            won.used = true;
+            won.locked = false;
+        })
     }
 
     pub fn subscribe(
@@ -1044,18 +1035,18 @@ mod tests {
     fn orders_earn_by_partner_parameters_and_repeat_as_202() {
         let mut p = Pongo::seeded();
         let (o, created) = p
-            .create_order(&order("A1", 1999, "966501234567"), "o1".into(), 0)
+            .create_order(&order("A1", 1999, "966501234567"), "o1".into())
             .unwrap();
         assert!(created);
         assert_eq!(o.points_earned, 29); // 19.99 EUR * 1.5
         let (again, created) = p
-            .create_order(&order("A1", 5000, "966501234567"), "o2".into(), 0)
+            .create_order(&order("A1", 5000, "966501234567"), "o2".into())
             .unwrap();
         assert!(!created);
         assert_eq!(again.id, "o1");
         assert_eq!(p.customers[0].points, 320 + 29);
         let (small, _) = p
-            .create_order(&order("A2", 499, "966501234567"), "o3".into(), 0)
+            .create_order(&order("A2", 499, "966501234567"), "o3".into())
             .unwrap();
         assert_eq!(small.points_earned, 0, "below the minimum");
         p.update_order_status("o1", &json!({"status": "cancelled"}))
@@ -1067,7 +1058,7 @@ mod tests {
     #[test]
     fn customers_need_both_optins() {
         let mut p = Pongo::seeded();
-        let e = p.create_customer(&json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": true}), "c".into(), 0).unwrap_err();
+        let e = p.create_customer(&json!({"phone": "32470123456", "reference_store_slug": "riyadh-olaya", "email_optin": true}), "c".into()).unwrap_err();
         assert_eq!(
             e.errors,
             vec![(
@@ -1075,7 +1066,7 @@ mod tests {
                 "The sms optin field is required and must be true or false.".to_string()
             )]
         );
-        let c = p.create_customer(&json!({"phone": "+32 470 12 34 56", "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": true}), "c".into(), 0).unwrap();
+        let c = p.create_customer(&json!({"phone": "+32 470 12 34 56", "reference_store_slug": "riyadh-olaya", "email_optin": false, "sms_optin": true}), "c".into()).unwrap();
         assert_eq!(
             (c.phone.as_deref(), c.email_optin, c.sms_optin),
             (Some("32470123456"), false, true)
@@ -1137,7 +1128,7 @@ mod tests {
             let start = p.customers[0].points as i64;
             for (n, op) in ops.into_iter().enumerate() {
                 match op {
-                    Op::Order(i, amount) => { let _ = p.create_order(&order(&format!("O{i}"), amount, "966501234567"), format!("id{n}"), 0); }
+                    Op::Order(i, amount) => { let _ = p.create_order(&order(&format!("O{i}"), amount, "966501234567"), format!("id{n}")); }
                     Op::Cancel(i) => { let _ = p.update_order_status(&format!("O{i}"), &json!({"status": "cancelled"})); }
                     Op::Checkin(amount) => {
                         let _ = p.create_checkin(&json!({"store_slug": "riyadh-olaya", "international_phone_number": "966501234567",
