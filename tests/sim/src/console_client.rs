@@ -54,8 +54,9 @@ impl SimConsole {
             .request(method, format!("{}/__sim{path}", self.base))
     }
 
-    /// Sends `request`; `None` for a 404, a panic naming the call for any other refusal.
-    async fn send(&self, request: RequestBuilder) -> Option<(String, reqwest::Response)> {
+    /// Sends `request`: the call (for messages) and the answer. A refusal other than 404, or
+    /// no answer at all, panics naming the call.
+    async fn send(&self, request: RequestBuilder) -> (String, reqwest::Response) {
         let request = request.build().expect("a console request");
         let call = format!("{} {}", request.method(), request.url());
         let response = self
@@ -64,43 +65,38 @@ impl SimConsole {
             .await
             .unwrap_or_else(|e| panic!("{call}: the simulators did not answer: {e}"));
         let status = response.status();
-        if status == StatusCode::NOT_FOUND {
-            return None;
-        }
-        if !status.is_success() && !status.is_redirection() {
+        if !(status.is_success() || status.is_redirection() || status == StatusCode::NOT_FOUND) {
             let body = response.text().await.unwrap_or_default();
             panic!("{call}: {status} {body}");
         }
-        Some((call, response))
+        (call, response)
+    }
+
+    /// Sends `request`, which must find what it names (no 404).
+    async fn found(&self, request: RequestBuilder) -> (String, reqwest::Response) {
+        let (call, response) = self.send(request).await;
+        assert_ne!(response.status(), StatusCode::NOT_FOUND, "{call}");
+        (call, response)
     }
 
     /// The JSON answer of `request`, or `None` when the console has nothing there (404).
     async fn read_if_any<T: DeserializeOwned>(&self, request: RequestBuilder) -> Option<T> {
-        let (call, response) = self.send(request).await?;
-        let answer = response
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("{call}: not the console's shape: {e}"));
-        Some(answer)
+        let (call, response) = self.send(request).await;
+        if response.status() == StatusCode::NOT_FOUND {
+            return None;
+        }
+        Some(decode(&call, response).await)
     }
 
     /// The JSON answer of `request`, which must be there.
     async fn read<T: DeserializeOwned>(&self, request: RequestBuilder) -> T {
-        let (call, response) = self
-            .send(request)
-            .await
-            .unwrap_or_else(|| panic!("the console answered 404"));
-        response
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("{call}: not the console's shape: {e}"))
+        let (call, response) = self.found(request).await;
+        decode(&call, response).await
     }
 
     /// Sends `request`, which the console must accept; its answer does not matter.
     async fn accepted(&self, request: RequestBuilder) {
-        self.send(request)
-            .await
-            .unwrap_or_else(|| panic!("the console answered 404"));
+        self.found(request).await;
     }
 
     // ------------------------------------------------------------ clock, faults, reset
@@ -245,10 +241,7 @@ impl SimConsole {
             .http
             .post(format!("{}/pongo/v1/oauth/approve", self.base))
             .form(approval);
-        let (call, response) = self
-            .send(request)
-            .await
-            .unwrap_or_else(|| panic!("the consent form answered 404"));
+        let (call, response) = self.found(request).await;
         assert_eq!(response.status(), StatusCode::FOUND, "{call}");
         response.headers()[reqwest::header::LOCATION]
             .to_str()
@@ -285,6 +278,14 @@ impl SimConsole {
 /// What was texted to `to`, which a test expects to be there.
 fn texted<T>(inbox: Option<T>, to: &str) -> T {
     inbox.unwrap_or_else(|| panic!("nothing was texted to {to}"))
+}
+
+/// The JSON of a console answer, in the console's shape `T`.
+async fn decode<T: DeserializeOwned>(call: &str, response: reqwest::Response) -> T {
+    response
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{call}: not the console's shape: {e}"))
 }
 
 /// The authorization `code` in the redirect Pongo sends the browser after the approval.

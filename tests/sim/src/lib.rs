@@ -5,13 +5,14 @@
 //! `/pongo/v1/...`, `/email/...`, `/sms/...`, `/__sim/...`. State is in memory; `POST
 //! /__sim/reset` returns to the seed data written in the README.
 //!
-//! | module | what |
-//! |---|---|
-//! | [`mokafaa`], [`pongo`] | each provider as `model` (rules, no HTTP), `http` (its API), `console` (its `/__sim/<provider>/...` handlers) |
-//! | [`email`], [`sms_verify`] | the transactional email API and the SMS verification service |
-//! | [`console`], [`console_api`], [`console_client`] | the `/__sim` console: all its routes, its JSON shapes, and the typed client the tests use |
-//! | [`clock`], [`faults`] | the simulated clock and the per-operation fault switches |
-//! | [`reference_merchant`] | not a provider: the merchant's server (`/shop`), the example merchants copy |
+//! - [`mokafaa`], [`pongo`], [`sms_verify`]: each provider as `model` (its rules, no HTTP),
+//!   `http` (its API) and `console` (its `/__sim/<provider>/...` handlers); [`email`] is
+//!   small enough to be one file.
+//! - [`console`], [`console_api`], [`console_client`]: the `/__sim` console's routes (all in
+//!   one table), its JSON shapes, and the typed client the tests use.
+//! - [`clock`], [`faults`]: the simulated clock and the per-operation fault switches.
+//! - [`reference_merchant`]: not a provider but the merchant's server (`/shop`), the example
+//!   merchants copy.
 
 // Handlers return `Result<_, Response>` where the error is the HTTP answer itself; boxing
 // it would only add noise to a test server.

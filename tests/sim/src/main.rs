@@ -1,6 +1,7 @@
 //! `loyalty-sim --listen 127.0.0.1:8788 [--seed N]`: the provider simulators for the local
 //! stack and the tests. With `SHOP_MERCHANT_API_SECRET` set (and optionally `SHOP_EDGE_URL`,
-//! `SHOP_MERCHANT_ID`) it also serves the demo store's server (the reference merchant server) under `/shop`.
+//! `SHOP_MERCHANT_ID`) it also serves the demo store's server under `/shop` (see
+//! `loyalty_sim::reference_merchant`).
 
 use std::process::ExitCode;
 

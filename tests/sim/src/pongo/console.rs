@@ -1,5 +1,6 @@
-//! `/__sim/pongo/...` (routed in [`crate::console`]): the account's books, and what a test changes at Pongo behind the edge's
-//! back (the earn rule, revoked tokens, customers and rewards bought at a till).
+//! `/__sim/pongo/...` (routed in [`crate::console`]): the account's books, and what a test
+//! changes at Pongo behind the edge's back (the earn rule, revoked tokens, customers and
+//! rewards bought at a till).
 
 use super::http::{data, found, random_id};
 use super::model::{Config, Reward};
