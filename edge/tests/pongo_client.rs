@@ -2,11 +2,14 @@
 //! with opt-ins, orders (the preview equals what Pongo awards), and outages survived with
 //! exactly one order.
 
-use loyalty_edge::pongo::client::{exchange_code, OrderOutcome, PongoClient};
+use loyalty_edge::domain::pongo_delivery::{decide, Decision, History};
+use loyalty_edge::domain::pongo_orders::cancel_call;
+use loyalty_edge::pongo::client::{exchange_code, PongoClient};
 use loyalty_edge::pongo::errors::PongoFailure;
 use loyalty_edge::pongo::wire::{
     NewCustomer, OrderCustomer, OrderLine, OrderPayment, OrderRequest,
 };
+use loyalty_shared::api::PongoCallKind;
 use loyalty_sim::console_client::{approval, authorization_code, SimConsole};
 use loyalty_sim::faults::{Fault, FaultConfig};
 use std::time::Duration;
@@ -85,6 +88,16 @@ fn order(order_id: &str, cents: u64) -> OrderRequest {
     }
 }
 
+/// Sends an order the way the outbox does (its typed request as the stored payload), and
+/// reads Pongo's answer through the same rule the outbox applies.
+async fn send_order(
+    c: &Connected,
+    request: &OrderRequest,
+) -> Result<(u16, serde_json::Value), PongoFailure> {
+    let payload = serde_json::to_value(request).unwrap();
+    c.client.call("POST", "/orders", &payload).await
+}
+
 async fn fault(c: &Connected, config: impl Into<FaultConfig>) {
     c.sim.inject_fault("pongo.orders.create", config).await;
 }
@@ -96,15 +109,9 @@ async fn the_earn_preview_equals_what_pongo_awards() {
     assert_eq!(account.partner_parameters.min_amount_cents, 500);
     for (i, cents) in [0u64, 499, 500, 1_999, 12_345].into_iter().enumerate() {
         let preview = account.partner_parameters.earn(cents);
-        match c
-            .client
-            .create_order(&order(&format!("P{i}"), cents))
-            .await
-            .unwrap()
-        {
-            OrderOutcome::Created { points_earned, .. } => {
-                assert_eq!(points_earned, preview, "{cents} cents")
-            }
+        let answer = send_order(&c, &order(&format!("P{i}"), cents)).await;
+        match decide(PongoCallKind::Order, History::default(), &answer, 0) {
+            Decision::Sent { points, .. } => assert_eq!(points, preview, "{cents} cents"),
             other => panic!("{other:?}"),
         }
     }
@@ -153,24 +160,30 @@ async fn customers_are_enlisted_with_the_optins_as_answered() {
 async fn an_order_survives_an_outage_and_arrives_once() {
     let c = connect().await;
     fault(&c, Fault::Outage).await;
-    let down = c.client.create_order(&order("OUT-1", 2_000)).await;
+    let request = order("OUT-1", 2_000);
+    let down = send_order(&c, &request).await;
     assert_eq!(down, Err(PongoFailure::Unavailable));
     assert!(down.unwrap_err().retryable());
     fault(&c, Fault::Throttled(9)).await;
     assert_eq!(
-        c.client.create_order(&order("OUT-1", 2_000)).await,
+        send_order(&c, &request).await,
         Err(PongoFailure::RetryAfter(9))
     );
     // Pongo commits, then the answer is lost: the retry is answered 202, not a second order.
     fault(&c, Fault::LostAnswer.times(1)).await;
     assert_eq!(
-        c.client.create_order(&order("OUT-1", 2_000)).await,
+        send_order(&c, &request).await,
         Err(PongoFailure::Unavailable)
     );
-    let Ok(OrderOutcome::AlreadyProcessed { id }) =
-        c.client.create_order(&order("OUT-1", 2_000)).await
+    let again = send_order(&c, &request).await;
+    let Ok((202, _)) = again else {
+        panic!("a resend of a stored order is Pongo's 202: {again:?}");
+    };
+    let Decision::Sent {
+        pongo_id: Some(id), ..
+    } = decide(PongoCallKind::Order, History::default(), &again, 0)
     else {
-        panic!("a resend of a stored order is Pongo's 202");
+        panic!("the 202 names the order");
     };
     assert_eq!(c.sim.pongo_orders().await.len(), 1);
     // The 202 names the order only: its points are read back (20.00 at 1.5 a unit).
@@ -179,8 +192,10 @@ async fn an_order_survives_an_outage_and_arrives_once() {
         c.client.order_points("no-such-order").await,
         Err(PongoFailure::NotFound)
     );
+    // The cancellation the outbox would send for it.
+    let cancel = cancel_call("OUT-1", &id);
     c.client
-        .set_order_status("OUT-1", "cancelled")
+        .call(cancel.method, &cancel.path, &cancel.payload)
         .await
         .unwrap();
 }

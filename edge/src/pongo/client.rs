@@ -3,8 +3,8 @@
 
 use super::errors::{classify, PongoFailure};
 use super::wire::{
-    Account, CreatedOrder, Customer, Data, DuplicateOrder, NewCustomer, OrderRequest, Reward,
-    Store, TokenResponse, WebhookSubscription,
+    Account, CreatedOrder, Customer, Data, NewCustomer, Reward, Store, TokenResponse,
+    WebhookSubscription,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -16,19 +16,6 @@ pub const SCOPES: &str =
 
 /// The webhook events the edge listens to [S].
 pub const WEBHOOK_EVENTS: [&str; 2] = ["customer.created", "customer.updated"];
-
-/// What sending an order achieved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OrderOutcome {
-    Created {
-        id: String,
-        points_earned: u64,
-    },
-    /// Pongo already had this `order_id` (202): a retry of a delivered order, not a failure.
-    AlreadyProcessed {
-        id: String,
-    },
-}
 
 pub struct PongoClient {
     http: reqwest::Client,
@@ -187,25 +174,6 @@ impl PongoClient {
             .data)
     }
 
-    /// Sends a paid order. A 202 (already processed) is success: Pongo's own idempotency.
-    pub async fn create_order(&self, order: &OrderRequest) -> Result<OrderOutcome, PongoFailure> {
-        let (status, body) = self
-            .json::<_, serde_json::Value>(reqwest::Method::POST, "/orders", order)
-            .await?;
-        let data = body.get("data").cloned().unwrap_or_default();
-        if status == 202 {
-            let duplicate: DuplicateOrder =
-                serde_json::from_value(data).map_err(|_| PongoFailure::Unavailable)?;
-            return Ok(OrderOutcome::AlreadyProcessed { id: duplicate.id });
-        }
-        let created: CreatedOrder =
-            serde_json::from_value(data).map_err(|_| PongoFailure::Unavailable)?;
-        Ok(OrderOutcome::Created {
-            id: created.id,
-            points_earned: created.points_earned,
-        })
-    }
-
     /// The points an order earned, by Pongo's id: a retried order is answered 202 with
     /// its id only, and the host page still needs the points [path I: `GET /v1/orders/{id}`,
     /// scope `order.read`].
@@ -268,17 +236,6 @@ impl PongoClient {
             .await?
             .1
             .data)
-    }
-
-    /// `PATCH /v1/orders/{id}` with a new status (a cancellation).
-    pub async fn set_order_status(&self, id: &str, status: &str) -> Result<(), PongoFailure> {
-        self.json::<_, serde_json::Value>(
-            reqwest::Method::PATCH,
-            &format!("/orders/{id}"),
-            &serde_json::json!({ "status": status }),
-        )
-        .await
-        .map(|_| ())
     }
 }
 

@@ -124,12 +124,6 @@ pub struct CreatedOrder {
     pub points_earned: u64,
 }
 
-/// The 202 answer to an `order_id` Pongo already processed.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct DuplicateOrder {
-    pub id: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Reward {
     pub id: String,
