@@ -48,16 +48,21 @@ pub trait Books {
     async fn give_back_guess(&self, key: &str) -> ApiResult<()>;
     async fn challenge_used(&self, challenge_id: &str) -> ApiResult<()>;
     async fn wrong_code(&self, challenge_id: &str) -> ApiResult<()>;
-    /// Applies a ledger event with its audit row; `None` when the row moved meanwhile.
+    /// Applies a ledger step with its audit row; `None` when the row moved meanwhile.
     async fn transition(
         &self,
         row: &RedemptionRow,
-        event: LedgerEvent,
-        reason: &str,
-        changes: Changes<'_>,
+        step: Step<'_>,
     ) -> ApiResult<Option<RedemptionRow>>;
     /// Queues the shopper's "points redeemed" notice (never fails the redemption).
     async fn redeemed(&self, row: &RedemptionRow);
+}
+
+/// One move of the ledger: the event, why (the audit row's reason), and what it records.
+pub struct Step<'a> {
+    pub event: LedgerEvent,
+    pub reason: &'a str,
+    pub changes: Changes<'a>,
 }
 
 /// What the merchant allows.
@@ -238,7 +243,14 @@ async fn confirmed(
         ..Changes::default()
     };
     let row = books
-        .transition(row, LedgerEvent::BankConfirmed, "bank redeemed", changes)
+        .transition(
+            row,
+            Step {
+                event: LedgerEvent::BankConfirmed,
+                reason: "bank redeemed",
+                changes,
+            },
+        )
         .await?
         .ok_or_else(|| internal("redeem", "row changed under us"))?;
     books.redeemed(&row).await;
@@ -289,7 +301,14 @@ pub async fn fail(
         ..Changes::default()
     };
     books
-        .transition(row, LedgerEvent::BankRefused, reason, changes)
+        .transition(
+            row,
+            Step {
+                event: LedgerEvent::BankRefused,
+                reason,
+                changes,
+            },
+        )
         .await?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! `loyaltyCICNo` takes, and a Saudi IBAN for merchants that let shoppers type that instead.
 
 use crate::digits::{ascii_digit, is_separator};
-use crate::mask::mask_middle;
+use crate::mask::{display_masked, mask_middle};
+
+display_masked!(CustomerNumber, SaudiIban);
 use core::fmt;
 use iban::IbanLike;
 
@@ -74,13 +76,6 @@ impl CustomerNumber {
     }
 }
 
-impl fmt::Display for CustomerNumber {
-    /// Masked, so a log line cannot leak it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
 /// A Saudi IBAN in electronic form (`SA0380000000608010167519`), checksum verified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SaudiIban(String);
@@ -134,12 +129,6 @@ impl SaudiIban {
     }
 }
 
-impl fmt::Display for SaudiIban {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,24 +179,17 @@ mod tests {
 
     #[test]
     fn iban_errors_say_what_is_wrong() {
-        assert_eq!(SaudiIban::parse(""), Err(AccountError::Empty));
-        assert_eq!(
-            SaudiIban::parse("DE44500105175407324931"),
-            Err(AccountError::NotSaudi)
-        );
-        assert_eq!(
-            SaudiIban::parse("SA038000000060801016751"),
-            Err(AccountError::WrongLength)
-        );
-        // One digit changed: the mod-97 check catches the typo.
-        assert_eq!(
-            SaudiIban::parse("SA0380000000608010167518"),
-            Err(AccountError::Checksum)
-        );
-        assert_eq!(
-            SaudiIban::parse("SA03#8000000608010167519"),
-            Err(AccountError::InvalidCharacter)
-        );
+        use AccountError::*;
+        for (typed, reason) in [
+            ("", Empty),
+            ("DE44500105175407324931", NotSaudi),
+            ("SA038000000060801016751", WrongLength),
+            // One digit changed: the mod-97 check catches the typo.
+            ("SA0380000000608010167518", Checksum),
+            ("SA03#8000000608010167519", InvalidCharacter),
+        ] {
+            assert_eq!(SaudiIban::parse(typed), Err(reason), "{typed:?}");
+        }
     }
 
     proptest! {

@@ -212,29 +212,23 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-impl From<PhoneError> for ErrorCode {
-    fn from(_: PhoneError) -> Self {
-        ErrorCode::InvalidPhone
-    }
+/// Each validation error of the shared types is one stable code to the caller.
+macro_rules! error_code_of {
+    ($($error:ty => $code:ident),* $(,)?) => {
+        $(impl From<$error> for ErrorCode {
+            fn from(_: $error) -> Self {
+                ErrorCode::$code
+            }
+        })*
+    };
 }
 
-impl From<AccountError> for ErrorCode {
-    fn from(_: AccountError) -> Self {
-        ErrorCode::InvalidAccount
-    }
-}
-
-impl From<MoneyError> for ErrorCode {
-    fn from(_: MoneyError) -> Self {
-        ErrorCode::InvalidAmount
-    }
-}
-
-impl From<PointsError> for ErrorCode {
-    fn from(_: PointsError) -> Self {
-        ErrorCode::InvalidAmount
-    }
-}
+error_code_of!(
+    PhoneError => InvalidPhone,
+    AccountError => InvalidAccount,
+    MoneyError => InvalidAmount,
+    PointsError => InvalidAmount,
+);
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,18 @@ pub fn mask_middle(value: &str, start: usize, end: usize) -> String {
     format!("{head}••••{tail}")
 }
 
+/// Personal identifiers print masked, even through `{}`, so a log line cannot leak one.
+macro_rules! display_masked {
+    ($($kind:ty),* $(,)?) => {
+        $(impl std::fmt::Display for $kind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.masked())
+            }
+        })*
+    };
+}
+pub(crate) use display_masked;
+
 #[cfg(test)]
 mod tests {
     use super::*;

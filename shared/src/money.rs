@@ -272,36 +272,21 @@ mod tests {
 
     #[test]
     fn rejects_bad_amounts_with_a_reason() {
-        assert_eq!(Money::parse("", Currency::Sar), Err(MoneyError::Empty));
-        assert_eq!(Money::parse("-1", Currency::Sar), Err(MoneyError::Negative));
-        assert_eq!(
-            Money::parse("1.234", Currency::Sar),
-            Err(MoneyError::TooManyDecimals { allowed: 2 })
-        );
-        assert_eq!(
-            Money::parse("1.2345", Currency::Kwd),
-            Err(MoneyError::TooManyDecimals { allowed: 3 })
-        );
-        assert_eq!(
-            Money::parse("1e5", Currency::Sar),
-            Err(MoneyError::NotANumber)
-        );
-        assert_eq!(
-            Money::parse("1.2.3", Currency::Sar),
-            Err(MoneyError::NotANumber)
-        );
-        assert_eq!(
-            Money::parse(".", Currency::Sar),
-            Err(MoneyError::NotANumber)
-        );
-        assert_eq!(
-            Money::parse("99999999999999999999999", Currency::Sar),
-            Err(MoneyError::Overflow)
-        );
-        assert_eq!(
-            Money::parse("10000000001", Currency::Sar),
-            Err(MoneyError::Overflow)
-        );
+        use MoneyError::*;
+        let cases = [
+            ("", Currency::Sar, Empty),
+            ("-1", Currency::Sar, Negative),
+            ("1.234", Currency::Sar, TooManyDecimals { allowed: 2 }),
+            ("1.2345", Currency::Kwd, TooManyDecimals { allowed: 3 }),
+            ("1e5", Currency::Sar, NotANumber),
+            ("1.2.3", Currency::Sar, NotANumber),
+            (".", Currency::Sar, NotANumber),
+            ("99999999999999999999999", Currency::Sar, Overflow),
+            ("10000000001", Currency::Sar, Overflow),
+        ];
+        for (text, currency, reason) in cases {
+            assert_eq!(Money::parse(text, currency), Err(reason), "{text:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! by the international number as digits without '+' (`966501234567`).
 
 use crate::digits::{ascii_digit, is_separator};
-use crate::mask::mask_middle;
+use crate::mask::{display_masked, mask_middle};
+
+display_masked!(SaudiMobile, InternationalPhone);
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
@@ -124,13 +126,6 @@ impl SaudiMobile {
     }
 }
 
-impl fmt::Display for SaudiMobile {
-    /// Display is masked on purpose, so a stray `{}` in a log line cannot leak the number.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
 /// An international number as Pongo keys customers: 8 to 15 digits, country code first, no '+'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -176,13 +171,6 @@ impl InternationalPhone {
     }
 }
 
-impl fmt::Display for InternationalPhone {
-    /// Masked, for the same reason as [`SaudiMobile`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
-
 impl TryFrom<String> for InternationalPhone {
     type Error = PhoneError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -224,29 +212,19 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_saudi_mobile() {
-        assert_eq!(SaudiMobile::parse(""), Err(PhoneError::Empty));
-        assert_eq!(SaudiMobile::parse("   "), Err(PhoneError::Empty));
-        assert_eq!(
-            SaudiMobile::parse("0112345678"),
-            Err(PhoneError::NotAMobile)
-        );
-        assert_eq!(SaudiMobile::parse("05012345"), Err(PhoneError::WrongLength));
-        assert_eq!(
-            SaudiMobile::parse("050123456789"),
-            Err(PhoneError::WrongLength)
-        );
-        assert_eq!(
-            SaudiMobile::parse("05O1234567"),
-            Err(PhoneError::InvalidCharacter)
-        );
-        assert_eq!(
-            SaudiMobile::parse("+32470123456"),
-            Err(PhoneError::NotAMobile)
-        );
-        assert_eq!(
-            SaudiMobile::parse("++966501234567"),
-            Err(PhoneError::InvalidCharacter)
-        );
+        use PhoneError::*;
+        for (typed, reason) in [
+            ("", Empty),
+            ("   ", Empty),
+            ("0112345678", NotAMobile),
+            ("05012345", WrongLength),
+            ("050123456789", WrongLength),
+            ("05O1234567", InvalidCharacter),
+            ("+32470123456", NotAMobile),
+            ("++966501234567", InvalidCharacter),
+        ] {
+            assert_eq!(SaudiMobile::parse(typed), Err(reason), "{typed:?}");
+        }
     }
 
     #[test]

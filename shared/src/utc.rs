@@ -61,25 +61,17 @@ mod tests {
 
     #[test]
     fn known_dates() {
-        assert_eq!(
-            UtcDateTime::from_unix(0).iso8601(),
-            "1970-01-01T00:00:00+00:00"
-        );
-        assert_eq!(
-            UtcDateTime::from_unix(1_795_000_000).iso8601(),
-            "2026-11-18T11:06:40+00:00"
-        );
-        assert_eq!(
-            UtcDateTime::from_unix(951_782_400).iso8601(),
-            "2000-02-29T00:00:00+00:00"
-        );
+        for (unix, iso) in [
+            (0, "1970-01-01T00:00:00+00:00"),
+            (1_795_000_000, "2026-11-18T11:06:40+00:00"),
+            (951_782_400, "2000-02-29T00:00:00+00:00"),
+            (-1, "1969-12-31T23:59:59+00:00"),
+        ] {
+            assert_eq!(UtcDateTime::from_unix(unix).iso8601(), iso, "{unix}");
+        }
         assert_eq!(
             UtcDateTime::from_unix(1_707_646_403).date_time_text(),
             "2024-02-11 10:13:23"
-        );
-        assert_eq!(
-            UtcDateTime::from_unix(-1).iso8601(),
-            "1969-12-31T23:59:59+00:00"
         );
     }
 

@@ -90,30 +90,30 @@ mod tests {
             max_per_order: sar(20_000),
         };
         let total = sar(25_000);
-        assert_eq!(
-            check_amount(sar(10_000), total, Some(1_000_000), rate, limits),
-            Ok(25_000)
-        );
-        assert_eq!(
-            check_amount(sar(30_000), total, Some(1_000_000), rate, limits),
-            Err(ErrorCode::AmountOverLimit)
-        );
-        assert_eq!(
-            check_amount(sar(21_000), total, Some(1_000_000), rate, limits),
-            Err(ErrorCode::AmountOverLimit)
-        );
-        assert_eq!(
-            check_amount(sar(400), total, Some(1_000_000), rate, limits),
-            Err(ErrorCode::AmountUnderMinimum)
-        );
-        assert_eq!(
-            check_amount(sar(10_000), total, Some(100), rate, limits),
-            Err(ErrorCode::BalanceInsufficient)
-        );
-        assert_eq!(
-            check_amount(sar(0), total, None, rate, limits),
-            Err(ErrorCode::InvalidAmount)
-        );
+        let cases = [
+            (sar(10_000), Some(1_000_000), Ok(25_000)),
+            (
+                sar(30_000),
+                Some(1_000_000),
+                Err(ErrorCode::AmountOverLimit),
+            ),
+            (
+                sar(21_000),
+                Some(1_000_000),
+                Err(ErrorCode::AmountOverLimit),
+            ),
+            (
+                sar(400),
+                Some(1_000_000),
+                Err(ErrorCode::AmountUnderMinimum),
+            ),
+            (sar(10_000), Some(100), Err(ErrorCode::BalanceInsufficient)),
+            (sar(0), None, Err(ErrorCode::InvalidAmount)),
+        ];
+        for (asked, balance, expected) in cases {
+            let got = check_amount(asked, total, balance, rate, limits);
+            assert_eq!(got, expected, "{asked:?} with balance {balance:?}");
+        }
         let eur = Money::from_minor(100, Currency::Eur).unwrap();
         assert_eq!(
             check_amount(eur, total, None, rate, limits),

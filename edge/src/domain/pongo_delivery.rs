@@ -161,77 +161,32 @@ mod tests {
 
     #[test]
     fn throttling_and_outages_retry_and_never_give_up() {
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(0, false),
-                &Err(PongoFailure::RetryAfter(7)),
-                100
+        let retry = |at, error, may_have_landed| Decision::Retry {
+            at,
+            error,
+            may_have_landed,
+        };
+        let (throttled, down) = (ErrorCode::RateLimited, ErrorCode::UpstreamUnavailable);
+        let cases = [
+            // A 429 is a clean refusal, retried when Pongo says.
+            (0, PongoFailure::RetryAfter(7), retry(107, throttled, false)),
+            // An outage backs off 1, 4 ... minutes, at most an hour, and may have landed.
+            (0, PongoFailure::Unavailable, retry(160, down, true)),
+            (2, PongoFailure::Unavailable, retry(340, down, true)),
+            (50, PongoFailure::Unavailable, retry(3700, down, true)),
+            // A refused token, or a missing scope, waits for the merchant to connect again.
+            (
+                0,
+                PongoFailure::NotConnected,
+                Decision::Expired { at: 3700 },
             ),
-            Decision::Retry {
-                at: 107,
-                error: ErrorCode::RateLimited,
-                may_have_landed: false
-            }
-        );
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(0, false),
-                &Err(PongoFailure::Unavailable),
-                100
-            ),
-            Decision::Retry {
-                at: 160,
-                error: ErrorCode::UpstreamUnavailable,
-                may_have_landed: true
-            }
-        );
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(2, false),
-                &Err(PongoFailure::Unavailable),
-                100
-            ),
-            Decision::Retry {
-                at: 340,
-                error: ErrorCode::UpstreamUnavailable,
-                may_have_landed: true
-            }
-        );
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(50, false),
-                &Err(PongoFailure::Unavailable),
-                100
-            ),
-            Decision::Retry {
-                at: 3700,
-                error: ErrorCode::UpstreamUnavailable,
-                may_have_landed: true
-            }
-        );
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(0, false),
-                &Err(PongoFailure::NotConnected),
-                100
-            ),
-            Decision::Expired { at: 3700 }
-        );
-        // A missing scope, too, waits for the merchant to connect again.
-        assert_eq!(
-            decide(
-                PongoCallKind::Order,
-                tried(0, false),
-                &Err(PongoFailure::Forbidden),
-                100
-            ),
-            Decision::Expired { at: 3700 }
-        );
+            (0, PongoFailure::Forbidden, Decision::Expired { at: 3700 }),
+        ];
+        for (attempts, failure, expected) in cases {
+            let history = tried(attempts, false);
+            let decision = decide(PongoCallKind::Order, history, &Err(failure.clone()), 100);
+            assert_eq!(decision, expected, "{failure:?} after {attempts} tries");
+        }
     }
 
     #[test]

@@ -184,6 +184,17 @@ impl MokafaaClient {
         Err(BankFailure::Unknown)
     }
 
+    /// A POST of `request` to the bank API's `path`.
+    async fn post<Q: serde::Serialize, R: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        request: &Q,
+        now: i64,
+    ) -> Result<R, BankFailure> {
+        self.call(reqwest::Method::POST, self.api(path), Some(request), now)
+            .await
+    }
+
     /// Asks the bank to text an OTP; returns the `otp_token` and its lifetime in minutes.
     pub async fn authorize(
         &self,
@@ -204,13 +215,7 @@ impl MokafaaClient {
             lang: locale.tag().into(),
             mapping_pos_id: self.config.mapping_pos_id.clone(),
         };
-        self.call(
-            reqwest::Method::POST,
-            self.api("customer-authorization"),
-            Some(&request),
-            now,
-        )
-        .await
+        self.post("customer-authorization", &request, now).await
     }
 
     /// Checks the OTP and redeems `amount` (SAR). `Unknown` means: reconcile, never retry.
@@ -228,25 +233,14 @@ impl MokafaaClient {
             amount: amount.to_decimal_string(),
             language: locale.tag().into(),
         };
-        self.call(
-            reqwest::Method::POST,
-            self.api("otp-validation"),
-            Some(&request),
-            now,
-        )
-        .await
+        self.post("otp-validation", &request, now).await
     }
 
     pub async fn reverse(&self, transaction_id: i64, now: i64) -> Result<(), BankFailure> {
         let request = ReversalRequest { transaction_id };
-        self.call::<_, serde_json::Value>(
-            reqwest::Method::POST,
-            self.api("redemption-transaction-reversal"),
-            Some(&request),
-            now,
-        )
-        .await
-        .map(|_| ())
+        self.post::<_, serde_json::Value>("redemption-transaction-reversal", &request, now)
+            .await
+            .map(|_| ())
     }
 
     /// The balance of the customer behind a live `otp_token`. [I] An invented extension: no

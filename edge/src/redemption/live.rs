@@ -1,7 +1,7 @@
 //! The flow's bank and books in production: Mokafaa over HTTP and the D1 store.
 
-use super::{Bank, Books};
-use crate::domain::ledger::{Actor, LedgerEvent};
+use super::{Bank, Books, Step};
+use crate::domain::ledger::Actor;
 use crate::domain::notice::NoticeKind;
 use crate::domain::rate_limit::Limit;
 use crate::http::ApiResult;
@@ -10,7 +10,7 @@ use crate::mokafaa::errors::BankFailure;
 use crate::notify;
 use crate::rate_limit::{self, Taken};
 use crate::store::challenges::{self, ChallengeRow};
-use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::redemptions::{self, RedemptionRow};
 use loyalty_shared::{Locale, Money, Otp};
 use worker::D1Database;
 
@@ -77,20 +77,15 @@ impl Books for D1Books<'_> {
     async fn transition(
         &self,
         row: &RedemptionRow,
-        event: LedgerEvent,
-        reason: &str,
-        changes: Changes<'_>,
+        step: Step<'_>,
     ) -> ApiResult<Option<RedemptionRow>> {
-        redemptions::transition(
-            self.db,
-            row,
+        let Step {
             event,
-            Actor::Shopper,
             reason,
             changes,
-            self.now,
-        )
-        .await
+        } = step;
+        let (actor, now) = (Actor::Shopper, self.now);
+        redemptions::transition(self.db, row, event, actor, reason, changes, now).await
     }
 
     async fn redeemed(&self, row: &RedemptionRow) {

@@ -153,11 +153,10 @@ impl Books for FakeBooks {
     async fn transition(
         &self,
         row: &RedemptionRow,
-        event: LedgerEvent,
-        reason: &str,
-        changes: Changes<'_>,
+        s: Step<'_>,
     ) -> ApiResult<Option<RedemptionRow>> {
-        let to = ledger::transition(row.state, event).map_err(|c| ApiError::new(c, Locale::En))?;
+        let to =
+            ledger::transition(row.state, s.event).map_err(|c| ApiError::new(c, Locale::En))?;
         let mut rows = self.rows.borrow_mut();
         let stored = rows
             .get_mut(&(row.session_id.clone(), row.idempotency_key.clone()))
@@ -166,9 +165,9 @@ impl Books for FakeBooks {
             return Ok(None);
         }
         stored.state = to;
-        stored.bank_transaction_id = changes.bank_transaction_id.or(stored.bank_transaction_id);
-        stored.error_code = changes.error_code.map(str::to_string);
-        self.events.borrow_mut().push((reason.to_string(), to));
+        stored.bank_transaction_id = s.changes.bank_transaction_id.or(stored.bank_transaction_id);
+        stored.error_code = s.changes.error_code.map(str::to_string);
+        self.events.borrow_mut().push((s.reason.to_string(), to));
         Ok(Some(stored.clone()))
     }
 
@@ -213,6 +212,18 @@ fn run<T>(future: impl std::future::Future<Output = T>) -> T {
         .block_on(future)
 }
 
+/// One redeem of `minor` against a bank that answers `answer`: the fakes, and the error.
+fn refused(
+    answer: Result<Option<i64>, BankFailure>,
+    minor: u64,
+) -> (FakeBank, FakeBooks, ApiError) {
+    let bank = FakeBank::answering(answer);
+    let books = FakeBooks::with_challenge();
+    let body = request("1234", minor);
+    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    (bank, books, err)
+}
+
 #[test]
 fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() {
     let bank = FakeBank::answering(Ok(Some(77)));
@@ -250,10 +261,7 @@ fn a_key_reused_with_another_body_is_a_conflict_without_a_bank_call() {
 
 #[test]
 fn a_wrong_code_fails_the_row_counts_the_guess_and_says_the_tries_left() {
-    let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::OtpInvalid)));
-    let books = FakeBooks::with_challenge();
-    let body = request("1234", 5_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let (bank, books, err) = refused(Err(BankFailure::Refused(ErrorCode::OtpInvalid)), 5_000);
     assert_eq!(err.code, ErrorCode::OtpInvalid);
     assert_eq!(err.attempts_left, Some(4));
     assert_eq!(books.challenge.borrow().as_ref().unwrap().wrong_attempts, 1);
@@ -262,6 +270,7 @@ fn a_wrong_code_fails_the_row_counts_the_guess_and_says_the_tries_left() {
     assert_eq!(row.state, RedemptionState::Failed);
     assert_eq!(row.error_code.as_deref(), Some("otp_invalid"));
     // The key's answer from now on is that refusal, without asking the bank again.
+    let body = request("1234", 5_000);
     let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(again.code, ErrorCode::OtpInvalid);
     assert_eq!(bank.redeem_calls.get(), 1);
@@ -296,10 +305,8 @@ fn the_last_guess_of_the_identifier_answers_locked_whatever_the_challenge_allows
 
 #[test]
 fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_again() {
-    let bank = FakeBank::answering(Err(BankFailure::Unknown));
-    let books = FakeBooks::with_challenge();
+    let (bank, books, err) = refused(Err(BankFailure::Unknown), 5_000);
     let body = request("1234", 5_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::UpstreamUnavailable);
     assert_eq!(books.row().state, RedemptionState::Pending);
     let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
@@ -314,10 +321,8 @@ fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_aga
 
 #[test]
 fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_bank() {
-    let bank = FakeBank::answering(Err(BankFailure::Refused(ErrorCode::BalanceInsufficient)));
-    let books = FakeBooks::with_challenge();
-    let body = request("1234", 5_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let refusal = Err(BankFailure::Refused(ErrorCode::BalanceInsufficient));
+    let (bank, books, err) = refused(refusal, 5_000);
     assert_eq!(err.code, ErrorCode::BalanceInsufficient);
     assert_eq!(books.guesses_taken.get(), 0);
 

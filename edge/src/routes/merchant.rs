@@ -48,9 +48,8 @@ fn client(merchant: &Merchant) -> ApiResult<MokafaaClient> {
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error: bad_signature, signature_replayed, not_found, amount_over_limit (the points were returned), redemption_already_used (409: captured by another order_id), redemption_not_capturable (409: reversing, reversed, pending or failed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_paid(
     call: Call,
-    signed: SignedMerchant<OrderPaidRequest>,
+    SignedMerchant { merchant, body }: SignedMerchant<OrderPaidRequest>,
 ) -> ApiResult<Response> {
-    let SignedMerchant { merchant, body } = signed;
     let (db, now) = (&call.db, call.now);
     let row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
     if row.state() == RedemptionState::Redeemed {
@@ -138,9 +137,8 @@ fn capture_answer(row: &RedemptionRow, order_id: &str) -> ApiResult<()> {
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = 202, description = "Reversal started", body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
 pub async fn order_cancelled(
     call: Call,
-    signed: SignedMerchant<OrderCancelledRequest>,
+    SignedMerchant { merchant, body }: SignedMerchant<OrderCancelledRequest>,
 ) -> ApiResult<Response> {
-    let SignedMerchant { merchant, body } = signed;
     let (db, now) = (&call.db, call.now);
     let row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
     // Points that paid an order come back only with that order's cancellation.
@@ -178,9 +176,8 @@ pub async fn order_cancelled(
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn verify_receipt(
     call: Call,
-    signed: SignedMerchant<VerifyReceiptRequest>,
+    SignedMerchant { merchant, body }: SignedMerchant<VerifyReceiptRequest>,
 ) -> ApiResult<Response> {
-    let SignedMerchant { merchant, body } = signed;
     let (db, now) = (&call.db, call.now);
     let invalid = || {
         ApiError::new(ErrorCode::BadSignature, Locale::En).with_message("The receipt is not valid.")

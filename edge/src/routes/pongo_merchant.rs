@@ -27,9 +27,8 @@ fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
         (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_paid(
     call: Call,
-    signed: SignedMerchant<PongoOrderRequest>,
+    SignedMerchant { merchant, body }: SignedMerchant<PongoOrderRequest>,
 ) -> ApiResult<Response> {
-    let SignedMerchant { merchant, body } = signed;
     let (db, now) = (&call.db, call.now);
     // Only a successful payment is ever sent [S], checked before anything else.
     if body.payment_status != PaymentStatus::Succeeded {
@@ -85,9 +84,8 @@ pub async fn order_paid(
         (status = "default", description = "Error (not_found, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
 pub async fn order_cancelled(
     call: Call,
-    signed: SignedMerchant<PongoOrderCancelledRequest>,
+    SignedMerchant { merchant, body }: SignedMerchant<PongoOrderCancelledRequest>,
 ) -> ApiResult<Response> {
-    let SignedMerchant { merchant, body } = signed;
     let (db, now) = (&call.db, call.now);
     let app = PongoApp::from_env(&call.env)?;
     outbox::cancel_order(db, &merchant.id, &body.order_id, now).await?;

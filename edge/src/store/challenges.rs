@@ -79,23 +79,15 @@ pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
 
 /// Counts a wrong OTP atomically, so concurrent guesses cannot exceed the limit unseen.
 pub async fn record_wrong_attempt(db: &D1Database, id: &str) -> ApiResult<()> {
-    run(
-        db,
-        "UPDATE otp_challenges SET wrong_attempts = wrong_attempts + 1 WHERE id = ?1",
-        &[id.into()],
-        "challenge update",
-    )
-    .await?;
-    Ok(())
+    let sql = "UPDATE otp_challenges SET wrong_attempts = wrong_attempts + 1 WHERE id = ?1";
+    run(db, sql, &[id.into()], "challenge update")
+        .await
+        .map(drop)
 }
 
 pub async fn mark_used(db: &D1Database, id: &str) -> ApiResult<()> {
-    run(
-        db,
-        "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
-        &[id.into()],
-        "challenge update",
-    )
-    .await?;
-    Ok(())
+    let sql = "UPDATE otp_challenges SET used = 1 WHERE id = ?1";
+    run(db, sql, &[id.into()], "challenge update")
+        .await
+        .map(drop)
 }

@@ -70,14 +70,16 @@ pub async fn save(db: &D1Database, new: SealedConnection<'_>, now: i64) -> ApiRe
 }
 
 pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiResult<()> {
+    let sql =
+        "UPDATE pongo_connections SET state = 'expired', updated_at = ?2 WHERE merchant_id = ?1";
     run(
         db,
-        "UPDATE pongo_connections SET state = 'expired', updated_at = ?2 WHERE merchant_id = ?1",
+        sql,
         &[merchant_id.into(), int(now)],
         "pongo connection expire",
     )
-    .await?;
-    Ok(())
+    .await
+    .map(drop)
 }
 
 /// The account's name and earn rule (`partner_parameters` as JSON), read again from Pongo.

@@ -35,12 +35,6 @@ pub async fn count(
 
 /// Takes one counted action back.
 pub async fn uncount(db: &D1Database, key: &str) -> ApiResult<()> {
-    run(
-        db,
-        "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0",
-        &[key.into()],
-        "rate limit",
-    )
-    .await?;
-    Ok(())
+    let sql = "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0";
+    run(db, sql, &[key.into()], "rate limit").await.map(drop)
 }
