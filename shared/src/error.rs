@@ -105,6 +105,8 @@ error_codes! {
         "This redemption already paid another order.", "عملية الاستبدال هذه استُخدمت لطلب آخر.";
     RedemptionNotCapturable = "redemption_not_capturable", 409,
         "This redemption was given back or never completed, so it cannot pay an order.", "أُعيدت عملية الاستبدال هذه أو لم تكتمل، فلا يمكن الدفع بها.";
+    CartAlreadyRedeemed = "cart_already_redeemed", 409,
+        "Points were already used for this cart in another window. Undo them there, or reload this page to see them.", "استُخدمت النقاط لهذه السلة في نافذة أخرى. ألغِها هناك أو أعد تحميل هذه الصفحة لرؤيتها.";
     RequestInProgress = "request_in_progress", 409,
         "This request is still being processed. Please try again in a moment.", "ما زال هذا الطلب قيد المعالجة. يرجى المحاولة بعد لحظات.";
     PayloadTooLarge = "payload_too_large", 413,
