@@ -1,5 +1,5 @@
 //! The error vocabulary of the whole API: one stable machine-readable code per situation,
-//! its HTTP status, and a message a shopper can read in English or Arabic.
+//! its HTTP status, and a message a shopper can read in English, Arabic or French.
 //!
 //! Codes are a contract with widgets and merchant servers in the field: add new ones,
 //! never rename or reuse one.
@@ -9,7 +9,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 macro_rules! error_codes {
-    ($( $variant:ident = $code:literal, $status:literal, $en:literal, $ar:literal; )*) => {
+    ($( $variant:ident = $code:literal, $status:literal, $en:literal, $ar:literal, $fr:literal; )*) => {
         /// Every error the API can answer.
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,7 +35,8 @@ macro_rules! error_codes {
             pub const fn message(self, locale: Locale) -> &'static str {
                 match (self, locale) {
                     $( (ErrorCode::$variant, Locale::En) => $en,
-                       (ErrorCode::$variant, Locale::Ar) => $ar, )*
+                       (ErrorCode::$variant, Locale::Ar) => $ar,
+                       (ErrorCode::$variant, Locale::Fr) => $fr, )*
                 }
             }
 
@@ -48,91 +49,177 @@ macro_rules! error_codes {
 
 error_codes! {
     MalformedJson = "malformed_json", 400,
-        "The request body is not valid JSON.", "نص الطلب ليس بصيغة JSON صحيحة.";
+        "The request body is not valid JSON.",
+        "نص الطلب ليس بصيغة JSON صحيحة.",
+        "Le corps de la requête n'est pas un JSON valide.";
     InvalidRequest = "invalid_request", 400,
-        "The request is missing a field or has a wrong value.", "الطلب ينقصه حقل أو يحتوي قيمة غير صحيحة.";
+        "The request is missing a field or has a wrong value.",
+        "الطلب ينقصه حقل أو يحتوي قيمة غير صحيحة.",
+        "Il manque un champ à la requête ou une valeur est incorrecte.";
     InvalidAmount = "invalid_amount", 400,
-        "The amount is not valid.", "المبلغ غير صحيح.";
+        "The amount is not valid. Enter an amount such as 50 or 12.50.",
+        "المبلغ غير صحيح. أدخل مبلغاً مثل 50 أو 12.50.",
+        "Le montant n'est pas valide. Saisissez un montant comme 50 ou 12,50.";
     InvalidPhone = "invalid_phone", 400,
-        "Please enter a valid Saudi mobile number (05XXXXXXXX).", "يرجى إدخال رقم جوال سعودي صحيح (05XXXXXXXX).";
+        "Please enter a valid Saudi mobile number (05XXXXXXXX).",
+        "يرجى إدخال رقم جوال سعودي صحيح (05XXXXXXXX).",
+        "Saisissez un numéro de mobile saoudien valide (05XXXXXXXX).";
     InvalidAccount = "invalid_account", 400,
-        "Please check the account number you entered.", "يرجى التحقق من رقم الحساب المدخل.";
+        "Please check the account number you entered, then try again.",
+        "يرجى التحقق من رقم الحساب المدخل ثم المحاولة مرة أخرى.",
+        "Vérifiez le numéro de compte saisi, puis réessayez.";
     OtpInvalid = "otp_invalid", 400,
-        "The code is not correct.", "رمز التحقق غير صحيح.";
+        "The code is not correct. Check it and try again.",
+        "رمز التحقق غير صحيح. تحقق منه وحاول مرة أخرى.",
+        "Le code n'est pas correct. Vérifiez-le et réessayez.";
     OtpExpired = "otp_expired", 400,
-        "The code has expired. Please request a new one.", "انتهت صلاحية رمز التحقق. يرجى طلب رمز جديد.";
+        "The code has expired. Please request a new one.",
+        "انتهت صلاحية رمز التحقق. يرجى طلب رمز جديد.",
+        "Le code a expiré. Demandez-en un nouveau.";
     OtpLocked = "otp_locked", 423,
-        "Too many wrong codes. Please request a new one.", "محاولات خاطئة كثيرة. يرجى طلب رمز جديد.";
+        "Too many wrong codes. Please request a new one.",
+        "محاولات خاطئة كثيرة. يرجى طلب رمز جديد.",
+        "Trop de codes erronés. Demandez-en un nouveau.";
     OtpAlreadyUsed = "otp_already_used", 409,
-        "This code was already used. Please request a new one.", "تم استخدام هذا الرمز مسبقاً. يرجى طلب رمز جديد.";
+        "This code was already used. Please request a new one.",
+        "تم استخدام هذا الرمز مسبقاً. يرجى طلب رمز جديد.",
+        "Ce code a déjà été utilisé. Demandez-en un nouveau.";
     ResendTooEarly = "resend_too_early", 429,
-        "Please wait before requesting a new code.", "يرجى الانتظار قبل طلب رمز جديد.";
+        "Please wait before requesting a new code.",
+        "يرجى الانتظار قبل طلب رمز جديد.",
+        "Patientez un peu avant de demander un nouveau code.";
     ResendLimit = "resend_limit", 429,
-        "You have requested too many codes for this order.", "لقد طلبت رموزاً كثيرة لهذا الطلب.";
+        "You have requested too many codes for this order. Use the last code you received.",
+        "لقد طلبت رموزاً كثيرة لهذا الطلب. استخدم آخر رمز وصلك.",
+        "Vous avez demandé trop de codes pour cette commande. Utilisez le dernier code reçu.";
     BalanceInsufficient = "balance_insufficient", 422,
-        "Your points balance is not enough for this amount.", "رصيد نقاطك لا يكفي لهذا المبلغ.";
+        "Your points balance is not enough for this amount. Enter a smaller amount.",
+        "رصيد نقاطك لا يكفي لهذا المبلغ. أدخل مبلغاً أقل.",
+        "Votre solde de points ne suffit pas pour ce montant. Saisissez un montant plus faible.";
     AmountOverLimit = "amount_over_limit", 422,
-        "The amount is more than can be paid with points for this order.", "المبلغ أكبر من الحد المسموح دفعه بالنقاط لهذا الطلب.";
+        "The amount is more than can be paid with points for this order. Enter a smaller amount.",
+        "المبلغ أكبر من الحد المسموح دفعه بالنقاط لهذا الطلب. أدخل مبلغاً أقل.",
+        "Ce montant dépasse ce que cette commande accepte en points. Saisissez un montant plus faible.";
     AmountUnderMinimum = "amount_under_minimum", 422,
-        "The amount is less than the minimum that can be paid with points.", "المبلغ أقل من الحد الأدنى للدفع بالنقاط.";
+        "The amount is less than the minimum that can be paid with points. Enter a larger amount.",
+        "المبلغ أقل من الحد الأدنى للدفع بالنقاط. أدخل مبلغاً أكبر.",
+        "Ce montant est inférieur au minimum payable en points. Saisissez un montant plus élevé.";
     CustomerNotFound = "customer_not_found", 404,
-        "No loyalty account was found for this number.", "لم يتم العثور على حساب ولاء لهذا الرقم.";
+        "No loyalty account was found for this number. Check it, or try another number.",
+        "لم يتم العثور على حساب ولاء لهذا الرقم. تحقق منه أو جرّب رقماً آخر.",
+        "Aucun compte de fidélité n'a été trouvé pour ce numéro. Vérifiez-le ou essayez un autre numéro.";
     OptinRequired = "optin_required", 400,
-        "Please answer both the email and the SMS question.", "يرجى الإجابة على سؤالي البريد الإلكتروني والرسائل النصية.";
+        "Please answer both the email and the SMS question.",
+        "يرجى الإجابة على سؤالي البريد الإلكتروني والرسائل النصية.",
+        "Répondez aux deux questions, e-mail et SMS.";
     SessionInvalid = "session_invalid", 401,
-        "Your checkout session is not valid. Please reload the page.", "جلسة الدفع غير صالحة. يرجى إعادة تحميل الصفحة.";
+        "Your checkout session is not valid. Please reload the page.",
+        "جلسة الدفع غير صالحة. يرجى إعادة تحميل الصفحة.",
+        "Votre session de paiement n'est pas valide. Rechargez la page.";
     SessionExpired = "session_expired", 401,
-        "Your checkout session has expired. Please reload the page.", "انتهت جلسة الدفع. يرجى إعادة تحميل الصفحة.";
+        "Your checkout session has expired. Please reload the page.",
+        "انتهت جلسة الدفع. يرجى إعادة تحميل الصفحة.",
+        "Votre session de paiement a expiré. Rechargez la page.";
     CartChanged = "cart_changed", 409,
-        "Your cart changed. Please request a new code.", "تغيرت سلة مشترياتك. يرجى طلب رمز جديد.";
+        "Your cart changed. Please request a new code.",
+        "تغيرت سلة مشترياتك. يرجى طلب رمز جديد.",
+        "Votre panier a changé. Demandez un nouveau code.";
     BadSignature = "bad_signature", 401,
-        "The request signature is missing, wrong or too old.", "توقيع الطلب مفقود أو غير صحيح أو قديم.";
+        "The request signature is missing, wrong or too old.",
+        "توقيع الطلب مفقود أو غير صحيح أو قديم.",
+        "La signature de la requête est absente, incorrecte ou trop ancienne.";
     SignatureReplayed = "signature_replayed", 409,
-        "This signed request was already received. To repeat it, sign it again with a new timestamp.", "تم استلام هذا الطلب الموقّع مسبقاً. لتكراره، وقّعه من جديد بطابع زمني جديد.";
+        "This signed request was already received. To repeat it, sign it again with a new timestamp.",
+        "تم استلام هذا الطلب الموقّع مسبقاً. لتكراره، وقّعه من جديد بطابع زمني جديد.",
+        "Cette requête signée a déjà été reçue. Pour la répéter, signez-la de nouveau avec un nouvel horodatage.";
     Unauthorized = "unauthorized", 401,
-        "Please sign in.", "يرجى تسجيل الدخول.";
+        "Please sign in.",
+        "يرجى تسجيل الدخول.",
+        "Veuillez vous connecter.";
     OriginNotAllowed = "origin_not_allowed", 403,
-        "This website is not allowed to use this merchant's loyalty checkout.", "هذا الموقع غير مسموح له باستخدام خدمة الولاء لهذا التاجر.";
+        "This website is not allowed to use this merchant's loyalty checkout.",
+        "هذا الموقع غير مسموح له باستخدام خدمة الولاء لهذا التاجر.",
+        "Ce site n'est pas autorisé à utiliser le paiement fidélité de ce marchand.";
     MerchantNotFound = "merchant_not_found", 404,
-        "This merchant is not configured.", "هذا التاجر غير مُعد.";
+        "This merchant is not configured.",
+        "هذا التاجر غير مُعد.",
+        "Ce marchand n'est pas configuré.";
     NotFound = "not_found", 404,
-        "Not found.", "غير موجود.";
+        "Not found.",
+        "غير موجود.",
+        "Introuvable.";
     MethodNotAllowed = "method_not_allowed", 405,
-        "This method is not allowed here.", "هذه الطريقة غير مسموحة هنا.";
+        "This method is not allowed here.",
+        "هذه الطريقة غير مسموحة هنا.",
+        "Cette méthode n'est pas autorisée ici.";
     IdempotencyConflict = "idempotency_conflict", 409,
-        "This request key was already used with different content.", "تم استخدام مفتاح الطلب هذا مسبقاً بمحتوى مختلف.";
+        "This request key was already used with different content.",
+        "تم استخدام مفتاح الطلب هذا مسبقاً بمحتوى مختلف.",
+        "Cette clé de requête a déjà été utilisée avec un contenu différent.";
     RedemptionAlreadyUsed = "redemption_already_used", 409,
-        "This redemption already paid another order.", "عملية الاستبدال هذه استُخدمت لطلب آخر.";
+        "This redemption already paid another order.",
+        "عملية الاستبدال هذه استُخدمت لطلب آخر.",
+        "Cette utilisation de points a déjà payé une autre commande.";
     RedemptionNotCapturable = "redemption_not_capturable", 409,
-        "This redemption was given back or never completed, so it cannot pay an order.", "أُعيدت عملية الاستبدال هذه أو لم تكتمل، فلا يمكن الدفع بها.";
+        "This redemption was given back or never completed, so it cannot pay an order.",
+        "أُعيدت عملية الاستبدال هذه أو لم تكتمل، فلا يمكن الدفع بها.",
+        "Cette utilisation de points a été annulée ou n'a jamais abouti : elle ne peut pas payer une commande.";
     CartAlreadyRedeemed = "cart_already_redeemed", 409,
-        "Points were already used for this cart in another window. Undo them there, or reload this page to see them.", "استُخدمت النقاط لهذه السلة في نافذة أخرى. ألغِها هناك أو أعد تحميل هذه الصفحة لرؤيتها.";
+        "Points were already used for this cart in another window. Undo them there, or reload this page to see them.",
+        "استُخدمت النقاط لهذه السلة في نافذة أخرى. ألغِها هناك أو أعد تحميل هذه الصفحة لرؤيتها.",
+        "Des points ont déjà été utilisés pour ce panier dans une autre fenêtre. Annulez-les là-bas, ou rechargez cette page pour les voir.";
     RequestInProgress = "request_in_progress", 409,
-        "This request is still being processed. Please try again in a moment.", "ما زال هذا الطلب قيد المعالجة. يرجى المحاولة بعد لحظات.";
+        "This request is still being processed. Please try again in a moment.",
+        "ما زال هذا الطلب قيد المعالجة. يرجى المحاولة بعد لحظات.",
+        "Cette demande est encore en cours de traitement. Réessayez dans un instant.";
     PayloadTooLarge = "payload_too_large", 413,
-        "The request body is too large.", "نص الطلب كبير جداً.";
+        "The request body is too large.",
+        "نص الطلب كبير جداً.",
+        "Le corps de la requête est trop volumineux.";
     AmbiguousMember = "ambiguous_member", 409,
-        "More than one loyalty member joined on this cart: name the customer in the order.", "انضم أكثر من عضو ولاء على هذه السلة: حدّد العميل في الطلب.";
+        "More than one loyalty member joined on this cart: name the customer in the order.",
+        "انضم أكثر من عضو ولاء على هذه السلة: حدّد العميل في الطلب.",
+        "Plusieurs membres du programme de fidélité ont rejoint ce panier : indiquez le client dans la commande.";
     VerificationUnavailable = "verification_unavailable", 409,
-        "This store cannot text you a code. Your points are still credited to your number.", "لا يستطيع هذا المتجر إرسال رمز إليك. ستُضاف نقاطك إلى رقمك على أي حال.";
+        "This store cannot text you a code. Your points are still credited to your number.",
+        "لا يستطيع هذا المتجر إرسال رمز إليك. ستُضاف نقاطك إلى رقمك على أي حال.",
+        "Ce magasin ne peut pas vous envoyer de code. Vos points sont quand même crédités sur votre numéro.";
     AlreadyReversed = "already_reversed", 409,
-        "This redemption was already reversed.", "تم إلغاء عملية الاستبدال هذه مسبقاً.";
+        "This redemption was already reversed.",
+        "تم إلغاء عملية الاستبدال هذه مسبقاً.",
+        "Cette utilisation de points a déjà été annulée.";
     PaymentNotSuccessful = "payment_not_successful", 422,
-        "Only successfully paid orders can be sent.", "يمكن إرسال الطلبات المدفوعة بنجاح فقط.";
+        "Only successfully paid orders can be sent.",
+        "يمكن إرسال الطلبات المدفوعة بنجاح فقط.",
+        "Seules les commandes payées avec succès peuvent être envoyées.";
     StoreNotMapped = "store_not_mapped", 422,
-        "This store or terminal is not mapped to a loyalty store.", "هذا المتجر أو الجهاز غير مربوط بمتجر ولاء.";
+        "This store or terminal is not mapped to a loyalty store.",
+        "هذا المتجر أو الجهاز غير مربوط بمتجر ولاء.",
+        "Ce magasin ou ce terminal n'est associé à aucun magasin du programme de fidélité.";
     PongoNotConnected = "pongo_not_connected", 409,
-        "The merchant's Pongo account is not connected.", "حساب بونغو الخاص بالتاجر غير مربوط.";
+        "The merchant's Pongo account is not connected.",
+        "حساب بونغو الخاص بالتاجر غير مربوط.",
+        "Le compte Pongo du marchand n'est pas connecté.";
     OauthStateInvalid = "oauth_state_invalid", 400,
-        "This connect link is not valid or was already used. Start connecting again.", "رابط الربط غير صالح أو تم استخدامه. ابدأ الربط من جديد.";
+        "This connect link is not valid or was already used. Start connecting again.",
+        "رابط الربط غير صالح أو تم استخدامه. ابدأ الربط من جديد.",
+        "Ce lien de connexion n'est pas valide ou a déjà été utilisé. Recommencez la connexion.";
     RateLimited = "rate_limited", 429,
-        "Too many requests. Please try again shortly.", "طلبات كثيرة. يرجى المحاولة بعد قليل.";
+        "Too many requests. Please try again shortly.",
+        "طلبات كثيرة. يرجى المحاولة بعد قليل.",
+        "Trop de demandes. Réessayez dans un instant.";
     UpstreamUnavailable = "upstream_unavailable", 503,
-        "The loyalty service is not answering right now. Please try again.", "خدمة الولاء لا تستجيب حالياً. يرجى المحاولة مرة أخرى.";
+        "The loyalty service is not answering right now. Nothing was charged. Please try again.",
+        "خدمة الولاء لا تستجيب حالياً. لم يتم خصم أي شيء. يرجى المحاولة مرة أخرى.",
+        "Le service de fidélité ne répond pas pour le moment. Rien n'a été débité. Réessayez.";
     UpstreamRejected = "upstream_rejected", 502,
-        "The loyalty service refused the request.", "رفضت خدمة الولاء الطلب.";
+        "The loyalty service refused the request. Nothing was charged.",
+        "رفضت خدمة الولاء الطلب. لم يتم خصم أي شيء.",
+        "Le service de fidélité a refusé la demande. Rien n'a été débité.";
     Internal = "internal", 500,
-        "Something went wrong on our side. Nothing was charged.", "حدث خطأ من جانبنا. لم يتم خصم أي شيء.";
+        "Something went wrong on our side. Nothing was charged.",
+        "حدث خطأ من جانبنا. لم يتم خصم أي شيء.",
+        "Une erreur s'est produite de notre côté. Rien n'a été débité.";
 }
 
 impl fmt::Display for ErrorCode {
@@ -238,7 +325,7 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn codes_are_unique_round_trip_and_have_both_languages() {
+    fn codes_are_unique_round_trip_and_have_every_language() {
         let mut seen = HashSet::new();
         for &code in ErrorCode::ALL {
             assert!(seen.insert(code.as_str()), "duplicate {code}");
@@ -247,10 +334,13 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert!((400..600).contains(&code.http_status()));
             assert!(code.message(Locale::En).is_ascii());
-            assert!(code
-                .message(Locale::Ar)
-                .chars()
-                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)));
+            let arabic = |text: &str| text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            assert!(arabic(code.message(Locale::Ar)), "{code}");
+            let french = code.message(Locale::Fr);
+            assert!(
+                !arabic(french) && french != code.message(Locale::En),
+                "{code}"
+            );
         }
     }
 

@@ -1,4 +1,5 @@
-//! The shopper's language. Arabic is a first-class locale, not a translation afterthought.
+//! The shopper's language: Arabic (right to left), English and French. Arabic is a
+//! first-class locale, not a translation afterthought.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,32 +10,36 @@ pub enum Locale {
     #[default]
     En,
     Ar,
+    Fr,
 }
 
 impl Locale {
-    /// Reads a BCP 47 tag as a browser or storefront gives it (`ar`, `ar-SA`, `en_US`);
-    /// anything not Arabic is English.
+    /// Every language the product speaks.
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::Ar, Locale::Fr];
+
+    /// Reads a BCP 47 tag as a browser or storefront gives it (`ar`, `ar-SA`, `fr-CA`,
+    /// `en_US`); anything neither Arabic nor French is English.
     pub fn from_tag(tag: &str) -> Locale {
         let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("ar") {
-            Locale::Ar
-        } else {
-            Locale::En
-        }
+        Locale::ALL
+            .into_iter()
+            .find(|locale| primary.eq_ignore_ascii_case(locale.tag()))
+            .unwrap_or_default()
     }
 
     pub const fn tag(self) -> &'static str {
         match self {
             Locale::En => "en",
             Locale::Ar => "ar",
+            Locale::Fr => "fr",
         }
     }
 
-    /// Text direction for the widget's root element.
+    /// Text direction for the widget's root element: only Arabic is right to left.
     pub const fn dir(self) -> &'static str {
         match self {
-            Locale::En => "ltr",
             Locale::Ar => "rtl",
+            Locale::En | Locale::Fr => "ltr",
         }
     }
 }
@@ -49,6 +54,14 @@ mod tests {
         assert_eq!(Locale::from_tag("AR"), Locale::Ar);
         assert_eq!(Locale::from_tag("en_US"), Locale::En);
         assert_eq!(Locale::from_tag(""), Locale::En);
+        assert_eq!(Locale::from_tag("fr-CA"), Locale::Fr);
+        assert_eq!(Locale::from_tag("FR"), Locale::Fr);
+        assert_eq!(Locale::from_tag("fry"), Locale::En);
+        assert_eq!(Locale::from_tag("de-DE"), Locale::En);
         assert_eq!(Locale::Ar.dir(), "rtl");
+        assert_eq!(Locale::Fr.dir(), "ltr");
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), locale);
+        }
     }
 }
