@@ -1,52 +1,183 @@
 /*
- * Loyalty Checkout loader: the one script tag a storefront adds.
+ * Loyalty Checkout loader: the one script a storefront adds. Three ways to place it:
  *
- *   <script src="https://EDGE/embed.js" data-merchant="MERCHANT_ID" data-cart="CART_ID"
- *           data-amount-minor="25000" data-currency="SAR" async></script>
+ *   1. The script tag itself:
+ *      <script src="https://EDGE/embed.js" data-merchant="MERCHANT_ID" data-cart="CART_ID"
+ *              data-amount-minor="25000" data-currency="SAR" async></script>
+ *   2. The custom element (the script tag without data-merchant only defines it):
+ *      <loyalty-checkout merchant="MERCHANT_ID" cart="CART_ID" amount-minor="25000"
+ *                        currency="SAR"></loyalty-checkout>
+ *      A new `amount-minor` is the cart change; no event needed.
+ *   3. From JS: LoyaltyCheckout.mount(el, {merchant, cart, amount_minor, currency});
+ *      LoyaltyCheckout.update({amount_minor}); LoyaltyCheckout.on("redeemed", fn).
  *
- * It creates a host element (after the script tag, or inside data-target), attaches a
- * Shadow DOM so the store's CSS and the widget's CSS stay apart, loads the WebAssembly
- * widget from the same origin as this file and mounts it. It never throws into the host
+ * Optional everywhere: locale (ar, en, fr; else the page's lang, else the browser),
+ * theme (light, dark, flat), email (the shopper's, for notices), programs (mokafaa,pongo),
+ * api-base. It draws the entry at once without WebAssembly, and loads the widget on the
+ * shopper's first interaction or when the browser is idle. It never throws into the host
  * page: failures are logged and announced as a `loyalty-checkout:error` event.
  */
 (function () {
   "use strict";
+  if (window.LoyaltyCheckout) return;
   var script = document.currentScript;
-  if (!script) { console.error("loyalty checkout: embed.js must be loaded by a classic <script> tag"); return; }
-  var src = new URL(script.src, location.href);
-  var data = script.dataset;
+  var src = new URL(script ? script.src : "/embed.js", location.href);
+  var base = new URL("widget/", src);
+  var EVENT = "loyalty-checkout:";
+  var LABELS = {
+    en: ["Pay with points", "Loading…"],
+    ar: ["ادفع بالنقاط", "جارٍ التحميل…"],
+    fr: ["Payer avec des points", "Chargement…"]
+  };
+  var ENTRY_CSS =
+    ":host{display:block;font-family:var(--lc-font-family,system-ui,sans-serif);color:var(--lc-color-text,#1a1a1a)}" +
+    ".lc-entry-button{min-height:44px;min-width:44px;padding:0 calc(var(--lc-spacing,8px)*2);border:0;" +
+    "border-radius:var(--lc-radius,8px);background:var(--lc-color-primary,#0b5cad);color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
+    ".lc-entry-button:focus-visible{outline:3px solid var(--lc-color-text,#1a1a1a);outline-offset:2px}" +
+    ".lc-entry-button[aria-busy=true]{opacity:.75;cursor:progress}" +
+    ":host([data-theme=dark]) .lc-entry-button{background:var(--lc-color-primary,#6cb4ff);color:#0d1117}" +
+    ":host([data-theme=flat]) .lc-entry-button{border-radius:0}";
+  var widget = null;
+  var mounted = [];
 
   function fail(host, message) {
     console.error("loyalty checkout: " + message);
-    (host || document).dispatchEvent(new CustomEvent("loyalty-checkout:error", { bubbles: true, detail: { message: message } }));
+    (host || document).dispatchEvent(new CustomEvent(EVENT + "error", { bubbles: true, composed: true, detail: { message: message } }));
   }
 
-  var host = document.createElement("div");
-  host.setAttribute("data-loyalty-checkout", "");
-  var target = data.target ? document.querySelector(data.target) : null;
-  if (target) target.appendChild(host); else script.insertAdjacentElement("afterend", host);
+  function pick(tag) {
+    tag = String(tag || "").toLowerCase();
+    return tag.indexOf("ar") === 0 ? "ar" : tag.indexOf("fr") === 0 ? "fr" : tag.indexOf("en") === 0 ? "en" : "";
+  }
 
-  if (!data.merchant || !data.cart) return fail(host, "data-merchant and data-cart are required");
-  if (!/^[0-9]+$/.test(data.amountMinor || "")) return fail(host, "data-amount-minor must be the order total in minor units (25000 for 250.00 SAR)");
+  function chooseLocale(asked) {
+    return pick(asked) || pick(document.documentElement.lang) || pick(navigator.language) || "en";
+  }
 
-  var lang = (data.locale || document.documentElement.lang || navigator.language || "en").toLowerCase();
-  var config = {
-    api_base: data.apiBase || src.origin,
-    merchant_id: data.merchant,
-    cart_id: data.cart,
-    amount: { minor: parseInt(data.amountMinor, 10), currency: (data.currency || "SAR").toUpperCase() },
-    locale: lang.indexOf("ar") === 0 ? "ar" : "en",
-    programs: data.programs ? data.programs.split(",").map(function (p) { return p.trim(); }).filter(Boolean) : []
-  };
+  function adopt(root, css) {
+    if ("adoptedStyleSheets" in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
+    } else {
+      var style = document.createElement("style");
+      style.textContent = css;
+      root.appendChild(style);
+    }
+  }
 
-  var shadow = host.attachShadow({ mode: "open" });
-  var base = new URL("widget/", src);
-  import(new URL("loyalty_widget.js", base).href)
-    .then(function (widget) {
-      return widget.default({ module_or_path: new URL("loyalty_widget_bg.wasm", base) }).then(function () {
-        widget.mount(shadow, JSON.stringify(config));
-        host.dispatchEvent(new CustomEvent("loyalty-checkout:ready", { bubbles: true, detail: { merchant_id: config.merchant_id, cart_id: config.cart_id } }));
-      });
-    })
-    .catch(function (err) { fail(host, String(err && err.message || err)); });
+  function loadWidget() {
+    widget = widget || import(new URL("loyalty_widget.js", base).href).then(function (m) {
+      return m.default({ module_or_path: new URL("loyalty_widget_bg.wasm", base) }).then(function () { return m; });
+    });
+    return widget;
+  }
+
+  // The options a host passes, in the widget's configuration shape.
+  function configOf(o) {
+    var minor = String(o.amount_minor == null ? "" : o.amount_minor);
+    if (!o.merchant || !o.cart) throw new Error("merchant and cart are required");
+    if (!/^[0-9]+$/.test(minor)) throw new Error("amount-minor must be the order total in minor units (25000 for 250.00 SAR)");
+    return {
+      api_base: o.api_base || src.origin,
+      merchant_id: o.merchant,
+      cart_id: o.cart,
+      amount: { minor: parseInt(minor, 10), currency: String(o.currency || "SAR").toUpperCase() },
+      locale: chooseLocale(o.locale),
+      email: o.email || null,
+      programs: o.programs ? String(o.programs).split(",").map(function (p) { return p.trim(); }).filter(Boolean) : []
+    };
+  }
+
+  function mount(host, options) {
+    var config;
+    try { config = configOf(options || {}); } catch (e) { fail(host, e.message); return null; }
+    host.setAttribute("data-loyalty-checkout", "");
+    if (options.theme) host.setAttribute("data-theme", options.theme);
+    var root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    adopt(root, ENTRY_CSS);
+    var labels = LABELS[config.locale];
+    var entry = document.createElement("button");
+    entry.type = "button";
+    entry.className = "lc-entry-button";
+    entry.setAttribute("part", "entry-button");
+    entry.textContent = labels[0];
+    root.appendChild(entry);
+    root.host.setAttribute("dir", config.locale === "ar" ? "rtl" : "ltr");
+    var handle = { host: host, config: config, started: false };
+    function start(byShopper) {
+      if (handle.started) return;
+      handle.started = true;
+      entry.setAttribute("aria-busy", "true");
+      entry.textContent = labels[1];
+      loadWidget().then(function (m) {
+        entry.remove();
+        m.mount(root, JSON.stringify(handle.config));
+        if (byShopper) {
+          var first = root.querySelector("[role=tab],input,button");
+          if (first) first.focus();
+        }
+        host.dispatchEvent(new CustomEvent(EVENT + "ready", { bubbles: true, composed: true, detail: { merchant_id: config.merchant_id, cart_id: config.cart_id } }));
+      }).catch(function (err) { handle.started = false; fail(host, String(err && err.message || err)); });
+    }
+    entry.addEventListener("click", function () { start(true); });
+    ["pointerenter", "focus", "touchstart"].forEach(function (name) {
+      entry.addEventListener(name, function () { loadWidget().catch(function () {}); }, { once: true, passive: true });
+    });
+    (window.requestIdleCallback || function (f) { return setTimeout(f, 200); })(function () { start(false); }, { timeout: 2000 });
+    mounted.push(handle);
+    return handle;
+  }
+
+  // A new total: the widget moves its session to it (and its earn preview follows).
+  function update(changes, host) {
+    if (!changes || changes.amount_minor == null) return;
+    mounted.forEach(function (h) {
+      if (host && h.host !== host) return;
+      h.config.amount.minor = parseInt(changes.amount_minor, 10);
+    });
+    document.dispatchEvent(new CustomEvent(EVENT + "cart", { detail: { amount_minor: parseInt(changes.amount_minor, 10) } }));
+  }
+
+  function on(name, fn) {
+    document.addEventListener(EVENT + name, function (e) { fn(e.detail, e); });
+  }
+
+  var ATTRIBUTES = ["merchant", "cart", "amount-minor", "currency", "locale", "theme", "email", "programs", "api-base"];
+  function optionsOf(read) {
+    var o = {};
+    ATTRIBUTES.forEach(function (a) { var v = read(a); if (v != null && v !== "") o[a.replace("-", "_")] = v; });
+    return o;
+  }
+
+  // The element mounts once it has a merchant, a cart and an amount (a page may set them
+  // after the element is parsed); later, a new amount-minor is the cart change.
+  if (window.customElements && !customElements.get("loyalty-checkout")) {
+    customElements.define("loyalty-checkout", class extends HTMLElement {
+      static get observedAttributes() { return ["merchant", "cart", "amount-minor", "theme"]; }
+      connectedCallback() { this.tryMount(); }
+      tryMount() {
+        if (this.shadowRoot || !this.isConnected) return;
+        if (this.getAttribute("merchant") && this.getAttribute("cart") && this.getAttribute("amount-minor")) {
+          mount(this, optionsOf(this.getAttribute.bind(this)));
+        }
+      }
+      attributeChangedCallback(name, before, after) {
+        if (!this.shadowRoot) return this.tryMount();
+        if (before === after) return;
+        if (name === "theme") this.setAttribute("data-theme", after || "");
+        else if (name === "amount-minor") update({ amount_minor: after }, this);
+      }
+    });
+  }
+
+  window.LoyaltyCheckout = { mount: mount, update: update, on: on };
+
+  if (script && script.dataset.merchant) {
+    var data = script.dataset;
+    var host = document.createElement("div");
+    var target = data.target ? document.querySelector(data.target) : null;
+    if (target) target.appendChild(host); else script.insertAdjacentElement("afterend", host);
+    mount(host, optionsOf(function (a) { return data[a.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); })]; }));
+  }
 })();

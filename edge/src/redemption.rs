@@ -16,7 +16,7 @@ use crate::http::{internal, ApiResult};
 use crate::mokafaa::errors::BankFailure;
 use crate::rate_limit::Taken;
 use crate::store::challenges::ChallengeRow;
-use crate::store::redemptions::{Changes, RedemptionRow};
+use crate::store::redemptions::{Changes, Claimed, RedemptionRow};
 use loyalty_shared::api::{RedeemRequest, RedemptionState};
 use loyalty_shared::{ApiError, ErrorCode, Locale, MokafaaRate, Money, Otp};
 
@@ -41,9 +41,8 @@ pub trait Bank {
 pub trait Books {
     async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>>;
     async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>>;
-    /// Inserts the `pending` row unless the key has one; returns the key's row and whether
-    /// it is the one just inserted.
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<(RedemptionRow, bool)>;
+    /// Inserts the `pending` row unless the key has one or the cart has a redemption.
+    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed>;
     async fn take_guess(&self, key: &str, limit: Limit) -> ApiResult<Taken>;
     async fn give_back_guess(&self, key: &str) -> ApiResult<()>;
     async fn challenge_used(&self, challenge_id: &str) -> ApiResult<()>;
@@ -133,11 +132,14 @@ pub async fn redeem(
     }
     let (challenge, otp, points) = validate(books, terms, ask).await?;
     let candidate = pending_row(terms, ask, &challenge, points);
-    let (row, inserted) = books.claim(&candidate).await?;
-    if !inserted {
+    let row = match books.claim(&candidate).await? {
+        Claimed::New(row) => row,
         // A concurrent request with the same key won the race: it calls the bank, not us.
-        return settled(row, ask);
-    }
+        Claimed::Existing(row) => return settled(row, ask),
+        Claimed::CartTaken => {
+            return Err(ApiError::new(ErrorCode::CartAlreadyRedeemed, ask.locale))
+        }
+    };
     let guess_key = format!(
         "otp:guess:{}",
         challenge.identity_hash.as_deref().unwrap_or(&challenge.id)

@@ -55,6 +55,9 @@ pub struct WidgetConfig {
     /// Programs to offer, in order; empty means every program the merchant enabled.
     #[serde(default)]
     pub programs: Vec<Program>,
+    /// The shopper's email when the store knows it, so the edge's notices reach them.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// `POST /v1/sessions`: the widget opens a session for the cart on the page.
@@ -81,6 +84,16 @@ pub struct SessionStarted {
     /// Whether the merchant lets shoppers verify with a Saudi IBAN.
     #[serde(default)]
     pub accepts_iban: bool,
+    /// The programs the merchant offers at this checkout (set up and connected).
+    #[serde(default)]
+    pub programs: Vec<Program>,
+    /// This session's redemption still standing (redeemed, captured or being reversed): a
+    /// reload or a second tab shows it, with its undo, instead of a new form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redemption: Option<Redemption>,
+    /// What this cart earns with the merchant's Pongo program, before the shopper joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earn_preview: Option<EarnPreview>,
 }
 
 /// `PATCH /v1/sessions/current`: the cart total changed on the page.

@@ -150,6 +150,11 @@ impl Session<'_> {
         answer.await.map(|_| ())
     }
 
+    /// The session again after a reload or in a second tab, with its standing redemption.
+    pub async fn resume(&self) -> Result<SessionStarted, ApiError> {
+        self.get("/v1/sessions/current").await
+    }
+
     /// What the session's cart earns now.
     pub async fn earn_preview(&self) -> Result<EarnPreview, ApiError> {
         self.get("/v1/pongo/earn-preview").await

@@ -57,11 +57,12 @@ fn use_session(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callba
         cart_id: config.cart_id.clone(),
         amount: config.amount,
         locale: config.locale,
-        email: None,
+        email: config.email.clone(),
     };
     let (client, dispatch) = (context.client.clone(), dispatch.clone());
+    let host = context.host.clone();
     use_effect_with(request, move |request| {
-        effects::start_session(&client, request.clone(), dispatch)
+        effects::start_session(&client, host, request.clone(), dispatch)
     });
 }
 

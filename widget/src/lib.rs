@@ -16,6 +16,24 @@ use wasm_bindgen::prelude::*;
 
 const STYLE: &str = include_str!("style.css");
 
+/// Adds the widget's stylesheet to the shadow root as a constructed sheet, so a host page
+/// whose Content-Security-Policy forbids inline styles still renders it; a browser without
+/// constructable stylesheets gets a `<style>` element.
+fn adopt_style(root: &web_sys::ShadowRoot, document: &web_sys::Document) -> Result<(), JsValue> {
+    let adopted = js_sys::Reflect::get(root, &JsValue::from_str("adoptedStyleSheets"))?;
+    if let (Ok(sheet), true) = (web_sys::CssStyleSheet::new(), adopted.is_object()) {
+        sheet.replace_sync(STYLE)?;
+        let sheets = root.adopted_style_sheets();
+        sheets.push(&sheet);
+        root.set_adopted_style_sheets(&sheets);
+        return Ok(());
+    }
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    root.append_child(&style)?;
+    Ok(())
+}
+
 /// Mounts the widget into `root` (a shadow root the loader created) with the host page's
 /// configuration as JSON. Errors are returned to the loader, which reports them on the
 /// console and in a DOM event, and never break the host page.
@@ -26,9 +44,7 @@ pub fn mount(root: web_sys::ShadowRoot, config_json: &str) -> Result<(), JsValue
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("loyalty widget: no document"))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE));
-    root.append_child(&style)?;
+    adopt_style(&root, &document)?;
     let host = document.create_element("div")?;
     host.set_class_name("lc-root");
     root.append_child(&host)?;

@@ -27,8 +27,15 @@ pub fn compose(
     discount: Money,
 ) -> (String, String) {
     let amount = discount.to_string();
-    match (kind, locale) {
-        (NoticeKind::Redeemed, Locale::En) => (
+    match kind {
+        NoticeKind::Redeemed => redeemed(locale, merchant, points, &amount),
+        NoticeKind::Reversed => reversed(locale, merchant, points, &amount),
+    }
+}
+
+fn redeemed(locale: Locale, merchant: &str, points: u64, amount: &str) -> (String, String) {
+    match locale {
+        Locale::En => (
             format!("You used {points} Mokafaa points at {merchant}"),
             format!(
                 "You used {points} Al Rajhi Bank Mokafaa points for a discount of {amount} at {merchant}.\n\n\
@@ -36,7 +43,7 @@ pub fn compose(
                  If you did not make this redemption, contact Al Rajhi Bank."
             ),
         ),
-        (NoticeKind::Redeemed, Locale::Ar) => (
+        Locale::Ar => (
             format!("استخدمت {points} نقطة مكافأة لدى {merchant}"),
             format!(
                 "استخدمت {points} نقطة من نقاط مكافأة مصرف الراجحي للحصول على خصم {amount} لدى {merchant}.\n\n\
@@ -44,18 +51,38 @@ pub fn compose(
                  إذا لم تقم بهذه العملية، يرجى التواصل مع مصرف الراجحي."
             ),
         ),
-        (NoticeKind::Reversed, Locale::En) => (
+        Locale::Fr => (
+            format!("Vous avez utilisé {points} points Mokafaa chez {merchant}"),
+            format!(
+                "Vous avez utilisé {points} points Mokafaa d'Al Rajhi Bank pour une remise de {amount} chez {merchant}.\n\n\
+                 Si la commande n'aboutit pas, les points vous sont rendus automatiquement.\n\
+                 Si vous n'êtes pas à l'origine de cette opération, contactez Al Rajhi Bank."
+            ),
+        ),
+    }
+}
+
+fn reversed(locale: Locale, merchant: &str, points: u64, amount: &str) -> (String, String) {
+    match locale {
+        Locale::En => (
             format!("{points} Mokafaa points were returned to you"),
             format!(
                 "The redemption of {points} Al Rajhi Bank Mokafaa points ({amount}) at {merchant} was reversed.\n\
                  The points are back in your Mokafaa balance."
             ),
         ),
-        (NoticeKind::Reversed, Locale::Ar) => (
+        Locale::Ar => (
             format!("أُعيدت إليك {points} نقطة مكافأة"),
             format!(
                 "تم إلغاء استبدال {points} نقطة من نقاط مكافأة مصرف الراجحي ({amount}) لدى {merchant}.\n\
                  أُعيدت النقاط إلى رصيدك في مكافأة."
+            ),
+        ),
+        Locale::Fr => (
+            format!("{points} points Mokafaa vous ont été rendus"),
+            format!(
+                "L'utilisation de {points} points Mokafaa d'Al Rajhi Bank ({amount}) chez {merchant} a été annulée.\n\
+                 Les points sont de retour sur votre solde Mokafaa."
             ),
         ),
     }

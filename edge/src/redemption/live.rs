@@ -10,7 +10,7 @@ use crate::mokafaa::errors::BankFailure;
 use crate::notify;
 use crate::rate_limit::{self, Taken};
 use crate::store::challenges::{self, ChallengeRow};
-use crate::store::redemptions::{self, RedemptionRow};
+use crate::store::redemptions::{self, Claimed, RedemptionRow};
 use loyalty_shared::{Locale, Money, Otp};
 use worker::D1Database;
 
@@ -54,7 +54,7 @@ impl Books for D1Books<'_> {
         challenges::get(self.db, id, session_id).await
     }
 
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<(RedemptionRow, bool)> {
+    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed> {
         redemptions::claim(self.db, candidate, Actor::Shopper).await
     }
 

@@ -107,17 +107,27 @@ impl Books for FakeBooks {
             .filter(|c| c.id == id && c.session_id == session_id))
     }
 
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<(RedemptionRow, bool)> {
+    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed> {
         let key = (
             candidate.session_id.clone(),
             candidate.idempotency_key.clone(),
         );
         let mut rows = self.rows.borrow_mut();
         if let Some(existing) = rows.get(&key) {
-            return Ok((existing.clone(), false));
+            return Ok(Claimed::Existing(existing.clone()));
+        }
+        let standing = [
+            RedemptionState::Pending,
+            RedemptionState::Redeemed,
+            RedemptionState::Captured,
+            RedemptionState::Reversing,
+        ];
+        // One session, one cart, in these fakes.
+        if rows.values().any(|r| standing.contains(&r.state)) {
+            return Ok(Claimed::CartTaken);
         }
         rows.insert(key, candidate.clone());
-        Ok((candidate.clone(), true))
+        Ok(Claimed::New(candidate.clone()))
     }
 
     async fn take_guess(&self, _key: &str, _limit: Limit) -> ApiResult<Taken> {
@@ -245,6 +255,23 @@ fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() 
     assert!(matches!(again, Redeemed::Before(ref r) if r.id == row.id));
     assert_eq!(bank.redeem_calls.get(), 1, "a retry never reaches the bank");
     assert_eq!(books.notices.borrow().len(), 1);
+}
+
+#[test]
+fn a_cart_is_paid_with_points_once_whatever_the_key() {
+    let bank = FakeBank::answering(Ok(Some(1)));
+    let books = FakeBooks::with_challenge();
+    let body = request("1234", 5_000);
+    run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    // Another tab of the same cart, verified with its own code.
+    books.challenge.borrow_mut().as_mut().unwrap().used = 0;
+    let second = Ask {
+        key: "key-2",
+        ..ask(&body, "h1")
+    };
+    let err = run(redeem(&bank, &books, &terms(), &second)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::CartAlreadyRedeemed);
+    assert_eq!(bank.redeem_calls.get(), 1, "the bank is asked once");
 }
 
 #[test]

@@ -55,6 +55,7 @@ const ROUTE_ERRORS: &[RouteErrors] = &[
         BODY,
         &[OriginNotAllowed, MerchantNotFound, InvalidAmount],
     ),
+    ("get", "/v1/sessions/current", WIDGET, &[MerchantNotFound]),
     ("patch", "/v1/sessions/current", WIDGET, &[InvalidAmount]),
     (
         "post",
@@ -100,6 +101,7 @@ const ROUTE_ERRORS: &[RouteErrors] = &[
             BalanceInsufficient,
             InvalidAmount,
             IdempotencyConflict,
+            CartAlreadyRedeemed,
             RequestInProgress,
             RateLimited,
             CustomerNotFound,

@@ -124,6 +124,7 @@ pub fn table() -> Vec<Route> {
         route!(Public Get "/v1/health" => health::get),
         route!(Public Get "/v1/openapi.json" => openapi::get),
         route!(Public Post "/v1/sessions" => sessions::start),
+        route!(Widget Get "/v1/sessions/current" => sessions::current),
         route!(Widget Patch "/v1/sessions/current" => sessions::update_cart),
         route!(Widget Post "/v1/mokafaa/otp" => mokafaa::send_otp),
         route!(Widget Get "/v1/mokafaa/balance" => mokafaa::balance),

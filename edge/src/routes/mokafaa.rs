@@ -232,7 +232,7 @@ fn receipt(env: &Env, row: &RedemptionRow, now: i64) -> String {
     }
 }
 
-fn redemption_view(
+pub(crate) fn redemption_view(
     env: &Env,
     row: &RedemptionRow,
     balance_after: Option<u64>,
@@ -255,7 +255,7 @@ fn redemption_view(
 #[utoipa::path(post, path = "/v1/mokafaa/redeem", tag = "widget", request_body = loyalty_shared::api::RedeemRequest, security(("session" = [])),
     params(("Idempotency-Key" = String, Header, description = "One redemption per key and session")),
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
-              (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+              (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
 pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();

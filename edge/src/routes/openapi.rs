@@ -14,6 +14,7 @@ use worker::Response;
         super::health::get,
         get,
         super::sessions::start,
+        super::sessions::current,
         super::sessions::update_cart,
         super::mokafaa::send_otp,
         super::mokafaa::balance,

@@ -1,13 +1,20 @@
-//! `POST /v1/sessions` and `PATCH /v1/sessions/current`: the widget's session for a cart.
+//! `POST /v1/sessions`, `GET` and `PATCH /v1/sessions/current`: the widget's session for a
+//! cart, what it offers, and the redemption a reload resumes.
 
 use crate::cors;
 use crate::domain::notice::optional_email;
+use crate::domain::pongo_orders::earn_preview;
 use crate::guards::WidgetCaller;
 use crate::http::{internal, ApiResult};
-use crate::merchant;
+use crate::merchant::{self, Merchant};
+use crate::pongo::connection::{self, PongoApp};
 use crate::routes::call::{reply, Call};
-use crate::store::sessions::{self, NewSession, SESSION_TTL_SECONDS};
-use loyalty_shared::api::{SessionStarted, StartSessionRequest, UpdateCartRequest};
+use crate::routes::mokafaa::redemption_view;
+use crate::store::redemptions;
+use crate::store::sessions::{self, NewSession, Session};
+use loyalty_shared::api::{
+    Program, Redemption, SessionStarted, StartSessionRequest, UpdateCartRequest,
+};
 use loyalty_shared::{ApiError, ErrorCode};
 use worker::Response;
 
@@ -27,7 +34,7 @@ pub async fn start(mut call: Call) -> ApiResult<Response> {
         return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("cart_id"));
     }
     let email = optional_email(body.email.as_deref(), body.locale)?;
-    let (_, token) = sessions::create(
+    let (session, token) = sessions::create(
         db,
         NewSession {
             merchant_id: &merchant.id,
@@ -40,16 +47,61 @@ pub async fn start(mut call: Call) -> ApiResult<Response> {
         call.now,
     )
     .await?;
-    let response = reply(
-        &SessionStarted {
-            session_token: token,
-            expires_in_seconds: SESSION_TTL_SECONDS as u32,
-            merchant_name: merchant.name.clone(),
-            accepts_iban: merchant.accept_iban,
-        },
-        201,
-    )?;
+    let started = offer(&call, &merchant, &session, token, None).await;
+    let response = reply(&started, 201)?;
     cors::grant(response, origin).map_err(|e| internal("cors", e))
+}
+
+/// What a session offers: the programs set up for this merchant (Pongo only while its
+/// connection works), the cart's earn preview, and the redemption to resume.
+async fn offer(
+    call: &Call,
+    merchant: &Merchant,
+    session: &Session,
+    token: String,
+    redemption: Option<Redemption>,
+) -> SessionStarted {
+    let pongo = match PongoApp::from_env(&call.env) {
+        Ok(app) => connection::load(&call.db, &app, &merchant.id)
+            .await
+            .ok()
+            .flatten()
+            .filter(|c| c.usable(call.now)),
+        Err(_) => None,
+    };
+    let mut programs = Vec::new();
+    if merchant.mokafaa.is_some() {
+        programs.push(Program::Mokafaa);
+    }
+    if pongo.is_some() {
+        programs.push(Program::Pongo);
+    }
+    SessionStarted {
+        session_token: token,
+        expires_in_seconds: u32::try_from(session.expires_at - call.now).unwrap_or(0),
+        merchant_name: merchant.name.clone(),
+        accepts_iban: merchant.accept_iban,
+        programs,
+        redemption,
+        earn_preview: pongo.map(|c| earn_preview(&c.partner_parameters, session.amount())),
+    }
+}
+
+/// `GET /v1/sessions/current`: the session again, for a reload, a second tab or the way
+/// back from the payment page: the widget shows the redemption still standing, with its
+/// undo, instead of a new form.
+#[utoipa::path(get, path = "/v1/sessions/current", tag = "widget", security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (session_invalid, session_expired, origin_not_allowed)", body = loyalty_shared::ErrorBody)))]
+pub async fn current(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+    let WidgetCaller { session } = caller;
+    let merchant =
+        merchant::load(&call.db, &call.env, &session.merchant_id, session.locale()).await?;
+    let redemption = redemptions::standing_of_session(&call.db, &session.id)
+        .await?
+        .map(|row| redemption_view(&call.env, &row, None, call.now));
+    let token = crate::http::bearer(&call.req).unwrap_or_default();
+    let started = offer(&call, &merchant, &session, token, redemption).await;
+    reply(&started, 200)
 }
 
 #[utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),

@@ -213,18 +213,32 @@ async fn rows(
     result.results().map_err(|e| internal("redemption rows", e))
 }
 
-/// Inserts a `pending` row unless one exists for (session, idempotency key); returns the
-/// row that holds the key and whether it is the one just inserted. The UNIQUE constraint
-/// makes concurrent requests with one key agree on a single row.
-pub async fn claim(
-    db: &D1Database,
-    row: &RedemptionRow,
-    actor: Actor,
-) -> ApiResult<(RedemptionRow, bool)> {
+/// What claiming a key found.
+#[derive(Debug)]
+pub enum Claimed {
+    /// The `pending` row just inserted: this request calls the bank.
+    New(RedemptionRow),
+    /// The key's row, from an earlier or concurrent request with the same key.
+    Existing(RedemptionRow),
+    /// The cart already has a redemption standing or pending (any session, any key): one
+    /// cart is paid with points once.
+    CartTaken,
+}
+
+/// Inserts a `pending` row unless the key has one or the session's cart has a redemption
+/// that stands or may still stand. One statement decides both, so concurrent requests —
+/// the same key twice, or two tabs of one cart — agree on a single row.
+pub async fn claim(db: &D1Database, row: &RedemptionRow, actor: Actor) -> ApiResult<Claimed> {
     let insert = statement(
         db,
         &format!(
-            "INSERT INTO redemptions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', NULL, NULL, ?10, ?10)
+            "INSERT INTO redemptions ({COLUMNS})
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', NULL, NULL, ?10, ?10
+             WHERE NOT EXISTS (
+               SELECT 1 FROM redemptions r JOIN sessions s ON s.id = r.session_id
+               JOIN sessions me ON me.id = ?2
+               WHERE s.merchant_id = me.merchant_id AND s.cart_id = me.cart_id
+                 AND r.state IN ('pending', 'redeemed', 'captured', 'reversing'))
              ON CONFLICT (session_id, idempotency_key) DO NOTHING"
         ),
         &[
@@ -255,10 +269,16 @@ pub async fn claim(
         .await
         .map_err(|e| internal("redemption claim", e))?;
     let inserted = results.first().map(changes).unwrap_or(0) == 1;
-    let stored = by_key(db, &row.session_id, &row.idempotency_key)
-        .await?
-        .ok_or_else(|| internal("redemption claim", "row missing after insert"))?;
-    Ok((stored, inserted))
+    Ok(
+        match by_key(db, &row.session_id, &row.idempotency_key).await? {
+            Some(stored) if inserted => Claimed::New(stored),
+            Some(stored) => Claimed::Existing(stored),
+            None if inserted => {
+                return Err(internal("redemption claim", "row missing after insert"))
+            }
+            None => Claimed::CartTaken,
+        },
+    )
 }
 
 pub async fn by_key(
@@ -270,6 +290,18 @@ pub async fn by_key(
             "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
         ),
         &[session_id.into(), key.into()], "redemption query").await
+}
+
+/// The session's latest redemption still standing (redeemed, captured, being reversed).
+pub async fn standing_of_session(
+    db: &D1Database,
+    session_id: &str,
+) -> ApiResult<Option<RedemptionRow>> {
+    let sql = format!(
+        "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1
+         AND state IN ('redeemed', 'captured', 'reversing') ORDER BY created_at DESC LIMIT 1"
+    );
+    first(db, &sql, &[session_id.into()], "redemption query").await
 }
 
 pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> {

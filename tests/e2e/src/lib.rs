@@ -2,6 +2,7 @@
 //! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so. The
 //! simulators' test console is [`sim()`], the typed client `loyalty-sim` exports.
 
+pub mod page;
 pub mod pongo;
 
 use fantoccini::{Client, ClientBuilder};
@@ -45,6 +46,11 @@ pub async fn start_session(amount_minor: u64) -> String {
 /// As [`start_session`], with the shopper's email when the store knows it.
 pub async fn start_session_with(amount_minor: u64, email: Option<&str>) -> String {
     let cart = format!("cart-{}", unique());
+    session_for_cart(&cart, amount_minor, email).await
+}
+
+/// A session for the demo merchant's cart `cart` (a second tab of one cart, say).
+pub async fn session_for_cart(cart: &str, amount_minor: u64, email: Option<&str>) -> String {
     let response = send(
         http()
             .post(format!("{}/v1/sessions", edge_url()))

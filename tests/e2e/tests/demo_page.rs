@@ -1,133 +1,13 @@
 //! The demo storefront in a real headless Chromium: the one script tag mounts the widget
 //! into a Shadow DOM, isolated from the store's CSS, and its first screen works.
 
-use loyalty_e2e::{sim, Browser};
+use loyalty_e2e::page::Page;
+use loyalty_e2e::sim;
 use serde_json::Value;
 use std::time::Duration;
 
-const SHADOW: &str = "document.querySelector('[data-loyalty-checkout]') && document.querySelector('[data-loyalty-checkout]').shadowRoot";
-
 /// The enlist form's submit button.
 const JOIN: &str = "[data-screen=pongo-enlist] button[type=submit]";
-
-/// The demo page in a browser, read and driven as a shopper would; widget scripts run with
-/// `r` bound to the widget's shadow root.
-struct Page {
-    browser: Browser,
-}
-
-/// Waits on a page's widget: 20 s for what goes through the edge ([`Page::wait`]), 10 s for
-/// what the page does by itself ([`Page::briefly`]).
-struct Waits<'a> {
-    page: &'a Page,
-    patience: Duration,
-}
-
-impl Page {
-    /// The page at `path`, as soon as it is loaded.
-    async fn showing(path: &str) -> Page {
-        Page {
-            browser: Browser::open(path).await,
-        }
-    }
-
-    /// The demo checkout at `path` (e.g. `/demo/?locale=ar`), once its widget has a session.
-    async fn checkout(path: &str) -> Page {
-        let page = Page::showing(path).await;
-        page.wait()
-            .shown("a session for the widget", ".lc-widget[data-session=true]")
-            .await;
-        page
-    }
-
-    /// The demo checkout at `path` once Pongo is connected (from the admin API).
-    async fn pongo_checkout(path: &str) -> Page {
-        loyalty_e2e::pongo::connect().await;
-        Page::checkout(path).await
-    }
-
-    fn wait(&self) -> Waits<'_> {
-        Waits {
-            page: self,
-            patience: Duration::from_secs(20),
-        }
-    }
-
-    fn briefly(&self) -> Waits<'_> {
-        Waits {
-            page: self,
-            patience: Duration::from_secs(10),
-        }
-    }
-
-    /// Runs `script` in the page (not in the widget).
-    async fn run_in_page(&self, script: &str) -> Value {
-        self.browser.client.execute(script, vec![]).await.unwrap()
-    }
-
-    /// Runs `script` in the widget.
-    async fn run(&self, script: &str) -> Value {
-        self.run_in_page(&format!("const r = {SHADOW}; {script}"))
-            .await
-    }
-
-    /// Types into an input in the widget as a shopper would.
-    async fn type_in(&self, selector: &str, value: &str) {
-        self.run(&format!(
-            "const i = r.querySelector('{selector}'); i.value = '{value}';
-             i.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
-        ))
-        .await;
-    }
-
-    async fn click(&self, selector: &str) {
-        self.run(&format!(
-            "r.querySelector('{selector}').click(); return true;"
-        ))
-        .await;
-    }
-
-    async fn close(self) {
-        self.browser.close().await;
-    }
-}
-
-impl Waits<'_> {
-    /// Until `script` (in the widget) returns something other than null; returns it.
-    async fn until(&self, what: &str, script: &str) -> Value {
-        let script = format!("const r = {SHADOW}; {script}");
-        self.page
-            .browser
-            .wait_for(what, &script, self.patience)
-            .await
-    }
-
-    /// Until the widget shows `selector`.
-    async fn shown(&self, what: &str, selector: &str) {
-        let script = format!("return r && r.querySelector('{selector}') ? true : null;");
-        self.until(what, &script).await;
-    }
-
-    /// Until the widget shows `selector` with a text that is not empty; returns it.
-    async fn text(&self, what: &str, selector: &str) -> Value {
-        self.read(what, selector, "textContent").await
-    }
-
-    /// Until the widget shows `selector` with a `data-` attribute (`key` as the dataset
-    /// names it) that is not empty; returns it.
-    async fn data(&self, what: &str, selector: &str, key: &str) -> Value {
-        self.read(what, selector, &format!("dataset.{key}")).await
-    }
-
-    /// Until the widget shows `selector` with a `property` (`value`, `checked`, ...) that is
-    /// not empty; returns it.
-    async fn read(&self, what: &str, selector: &str, property: &str) -> Value {
-        let script = format!(
-            "const e = r && r.querySelector('{selector}'); return e && e.{property} ? e.{property} : null;"
-        );
-        self.until(what, &script).await
-    }
-}
 
 #[tokio::test]
 async fn demo_checkout_mounts_the_widget_from_the_script_tag() {
@@ -181,45 +61,6 @@ async fn a_mistyped_mobile_is_refused_in_the_page_before_any_request() {
     page.close().await;
 }
 
-/// A new shopper verifies by mobile and redeems `amount` (SAR, as typed) in the widget.
-async fn redeem_in_widget(page: &Page, amount: &str) {
-    let shopper = loyalty_e2e::new_shopper(1_000_000).await;
-    page.type_in("#lc-identifier", &shopper.mobile).await;
-    page.click("button.lc-primary").await;
-    page.wait()
-        .read(
-            "the verify screen with what this order can use",
-            "[data-screen=mokafaa-verify] #lc-amount",
-            "value",
-        )
-        .await;
-    // The amount is prefilled with the most this order allows.
-    let prefilled = page.run("return r.querySelector('#lc-amount').value").await;
-    assert_eq!(prefilled, Value::from("250.00"));
-    // Before the code, the whole balance is not shown: only what this order can use.
-    let balance_shown = page
-        .run("return r.querySelector('[data-screen=mokafaa-verify] .lc-balance') !== null")
-        .await;
-    assert_eq!(
-        balance_shown,
-        Value::Bool(false),
-        "no balance before the code"
-    );
-    page.browser.screenshot("mokafaa-verify").await;
-    let otp = sim().last_otp(&shopper.mobile).await;
-    page.type_in("#lc-otp", &otp).await;
-    page.type_in("#lc-amount", amount).await;
-    page.click("button.lc-primary").await;
-    page.wait()
-        .data(
-            "the redeemed screen with the balance after",
-            "[data-screen=mokafaa-redeemed] .lc-balance",
-            "pointsAfter",
-        )
-        .await;
-    page.browser.screenshot("mokafaa-redeemed").await;
-}
-
 /// Opens the Pongo tab (the second program), types `phone` and answers "yes" to the email
 /// question; the SMS question is left to the test.
 async fn start_enlist(page: &Page, phone: &str) {
@@ -271,7 +112,7 @@ async fn order_total(page: &Page) -> Value {
 #[tokio::test]
 async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
     let page = Page::checkout("/demo/").await;
-    redeem_in_widget(&page, "50").await;
+    page.redeem_in_widget("50").await;
     // The store's page got the event with a receipt, and shows the discount.
     assert_eq!(order_total(&page).await, Value::from("200.00 SAR"));
     let receipt = page.run_in_page("return window.loyaltyReceipt").await;
@@ -291,7 +132,7 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
 #[tokio::test]
 async fn a_shopper_pays_part_with_points_and_the_store_captures_them() {
     let page = Page::checkout("/demo/").await;
-    redeem_in_widget(&page, "50").await;
+    page.redeem_in_widget("50").await;
     let receipt = page.run_in_page("return window.loyaltyReceipt").await;
     let said = place_order(&page).await;
     assert!(

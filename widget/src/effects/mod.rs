@@ -50,18 +50,69 @@ pub fn run(
     }
 }
 
-/// Opens the widget's session for the host page's cart.
-pub fn start_session(client: &EdgeClient, request: StartSessionRequest, report: Callback<Action>) {
+/// Opens the widget's session for the host page's cart, or takes up the one this browser
+/// opened for it before (a reload, a second tab, back from the payment page), so a standing
+/// redemption shows with its undo instead of a new form. The token is kept in the
+/// storefront's `localStorage`, so only this browser can take the session up.
+pub fn start_session(
+    client: &EdgeClient,
+    host: Option<web_sys::Element>,
+    request: StartSessionRequest,
+    report: Callback<Action>,
+) {
     let client = client.clone();
     yew::platform::spawn_local(async move {
-        report.emit(match client.start_session(&request).await {
-            Ok(started) => Action::SessionStarted {
-                token: started.session_token,
-                accepts_iban: started.accepts_iban,
-            },
-            Err(error) => Action::SessionFailed(error),
-        });
+        let key = resume_key(&request);
+        let resumed = match stored_token(&key) {
+            Some(token) => client.session(&token).resume().await.ok(),
+            None => None,
+        };
+        let started = match resumed {
+            Some(started) => Ok(started),
+            None => client.start_session(&request).await,
+        };
+        match started {
+            Ok(started) => {
+                store_token(&key, &started.session_token);
+                let redemption = started.redemption.clone();
+                report.emit(Action::SessionStarted {
+                    token: started.session_token,
+                    accepts_iban: started.accepts_iban,
+                });
+                if let Some(redemption) = redemption {
+                    // The host page forgot the discount on reload: it hears it again.
+                    crate::host::announce(host.as_ref(), crate::host::REDEEMED_EVENT, &redemption);
+                    report.emit(Action::SelectProgram(loyalty_shared::api::Program::Mokafaa));
+                    report.emit(Action::Mokafaa(MokafaaAction::Redeemed(redemption)));
+                }
+            }
+            Err(error) => report.emit(Action::SessionFailed(error)),
+        }
     });
+}
+
+/// Where this browser keeps the session of one merchant's cart.
+fn resume_key(request: &StartSessionRequest) -> String {
+    format!(
+        "loyalty-checkout:{}:{}",
+        request.merchant_id, request.cart_id
+    )
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn stored_token(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Best effort: a browser that refuses storage (private mode, policy) just opens a new
+/// session on reload.
+fn store_token(key: &str, token: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, token);
+    }
 }
 
 /// The actions through which a provider's form hears how its request went.
