@@ -29,22 +29,25 @@ pub fn bench() -> Result<ExitCode> {
 
     println!("\nsizes (raw / gzip -9):");
     let widget = build::widget_out_dir();
-    let mut widget_total = 0;
+    let (raw, loader) = gzip_len(&root().join("www").join("embed.js"))?;
+    println!(
+        "  loader embed.js{:<21} {:>8.1} KB {:>8.1} KB",
+        "",
+        kb(raw),
+        kb(loader)
+    );
+    let mut widget_total = loader;
     for file in ["loyalty_widget_bg.wasm", "loyalty_widget.js"] {
         let (raw, gz) = gzip_len(&widget.join(file))?;
         widget_total += gz;
         println!("  widget {file:<28} {:>8.1} KB {:>8.1} KB", kb(raw), kb(gz));
     }
-    let (raw, gz) = gzip_len(&root().join("www").join("embed.js"))?;
-    widget_total += gz;
     println!(
-        "  loader embed.js{:<21} {:>8.1} KB {:>8.1} KB",
-        "",
-        kb(raw),
-        kb(gz)
+        "  before interaction (the loader)     {:>8.1} KB   (target <= 4 KB)",
+        kb(loader)
     );
     println!(
-        "  shopper download total (gzip)       {:>8.1} KB",
+        "  whole widget, all files (gzip)      {:>8.1} KB   (target <= 90 KB)",
         kb(widget_total)
     );
     let worker_dir = root().join("edge").join("build");
