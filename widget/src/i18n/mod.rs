@@ -1,11 +1,19 @@
-//! The widget's own words in English and Arabic, one file per area so each stays short.
-//! Error messages come from `loyalty_shared::ErrorCode` so the edge and the widget never
-//! disagree.
+//! The widget's own words in English, Arabic and French, one file per area so each stays
+//! short, and numbers as each language writes them ([`Lang`]). Error sentences are the
+//! widget's own ([`errors`]): they say what to do next, with the attempts left and the wait.
 
+mod error_words;
+pub mod errors;
+mod frame;
 mod mokafaa;
+mod numbers;
+mod plural;
 mod pongo;
 
+pub use frame::FrameText;
 pub use mokafaa::MokafaaText;
+pub use numbers::Digits;
+pub use plural::Unit;
 pub use pongo::PongoText;
 
 use loyalty_shared::api::Program;
@@ -16,6 +24,7 @@ use loyalty_shared::Locale;
 pub trait Label: Copy {
     fn en(self) -> &'static str;
     fn ar(self) -> &'static str;
+    fn fr(self) -> &'static str;
 }
 
 /// `label` in the shopper's language.
@@ -23,6 +32,31 @@ pub fn t(label: impl Label, locale: Locale) -> &'static str {
     match locale {
         Locale::En => label.en(),
         Locale::Ar => label.ar(),
+        Locale::Fr => label.fr(),
+    }
+}
+
+/// How the widget speaks to one shopper: their language, and the digits the store wants
+/// numbers written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lang {
+    pub locale: Locale,
+    pub digits: Digits,
+}
+
+impl Lang {
+    pub fn new(locale: Locale, digits: Digits) -> Self {
+        Lang { locale, digits }
+    }
+
+    /// `label` in this language.
+    pub fn t(self, label: impl Label) -> &'static str {
+        t(label, self.locale)
+    }
+
+    /// `label`, a template, with `{n}` and `{b}` filled in.
+    pub fn fill(self, label: impl Label, n: &str, b: &str) -> String {
+        self.t(label).replace("{n}", n).replace("{b}", b)
     }
 }
 
@@ -40,5 +74,27 @@ impl Label for Program {
             Program::Mokafaa => "ادفع بنقاط مكافأة",
             Program::Pongo => "اكسب نقاط الولاء",
         }
+    }
+
+    fn fr(self) -> &'static str {
+        match self {
+            Program::Mokafaa => "Payer avec les points Mokafaa",
+            Program::Pongo => "Gagner des points de fidélité",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_in_each_language() {
+        let fr = Lang::new(Locale::Fr, Digits::Latin);
+        assert_eq!(fr.t(Program::Pongo), "Gagner des points de fidélité");
+        assert_eq!(
+            fr.fill(MokafaaText::CapLine, "250,00\u{a0}SAR", "x"),
+            "Jusqu’à 250,00\u{a0}SAR\u{a0}: x"
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The Pongo screens' words in English and Arabic.
+//! The Pongo screens' words in English, Arabic and French.
 
 use super::Label;
 
@@ -18,6 +18,8 @@ pub enum PongoText {
     PointsGoTo,
     ProveToSee,
     SendMeACode,
+    /// A second code, from the code form.
+    SendNewCode,
     CodeTextedTo,
     Verify,
     YourPoints,
@@ -45,6 +47,7 @@ impl Label for PongoText {
             PointsGoTo => "This order's points will be added to the account of",
             ProveToSee => "To see your points and rewards, confirm this number is yours.",
             SendMeACode => "Text me a code",
+            SendNewCode => "Text me a new code",
             CodeTextedTo => "Enter the code we texted to",
             Verify => "Confirm",
             YourPoints => "Your points:",
@@ -72,6 +75,7 @@ impl Label for PongoText {
             PointsGoTo => "ستُضاف نقاط هذا الطلب إلى حساب الرقم",
             ProveToSee => "لرؤية نقاطك ومكافآتك، أكّد أن هذا الرقم لك.",
             SendMeACode => "أرسل لي رمزاً",
+            SendNewCode => "أرسل لي رمزاً جديداً",
             CodeTextedTo => "أدخل الرمز المرسل إلى",
             Verify => "تأكيد",
             YourPoints => "نقاطك:",
@@ -80,6 +84,36 @@ impl Label for PongoText {
             WithinReach => "في متناولك",
             PointsUnit => "نقطة",
             OrderEarned => "شكراً لك! كسبت من هذا الطلب:",
+        }
+    }
+
+    fn fr(self) -> &'static str {
+        use PongoText::*;
+        match self {
+            Title => "Rejoignez notre programme de fidélité",
+            PhoneLabel => "Numéro de mobile",
+            EmailOptinQuestion => "Pouvons-nous vous envoyer des offres par e-mail\u{a0}?",
+            SmsOptinQuestion => "Pouvons-nous vous envoyer des offres par SMS\u{a0}?",
+            Yes => "Oui",
+            No => "Non",
+            Join => "Rejoindre et voir mes points",
+            YouWillEarn => "Points que cette commande rapportera\u{a0}:",
+            WelcomeMember => "Bienvenue dans le programme\u{a0}!",
+            WelcomeBack => "Bon retour parmi nous\u{a0}!",
+            PointsGoTo => "Les points de cette commande seront ajoutés au compte du",
+            ProveToSee => {
+                "Pour voir vos points et vos récompenses, confirmez que ce numéro est le vôtre."
+            }
+            SendMeACode => "M’envoyer un code par SMS",
+            SendNewCode => "M’envoyer un nouveau code",
+            CodeTextedTo => "Saisissez le code envoyé au",
+            Verify => "Confirmer",
+            YourPoints => "Vos points\u{a0}:",
+            EarnFrom => "Les commandes rapportent des points à partir de\u{a0}:",
+            Rewards => "Récompenses",
+            WithinReach => "à votre portée",
+            PointsUnit => "points",
+            OrderEarned => "Merci\u{a0}! Cette commande vous a rapporté\u{a0}:",
         }
     }
 }

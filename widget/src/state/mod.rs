@@ -4,16 +4,20 @@
 //! ([`mokafaa`], [`pongo`]); this module holds what they share (program tabs, the session,
 //! the clock) and routes each action to its reducer.
 
+pub mod fields;
 pub mod mokafaa;
 pub mod pongo;
+pub mod verify;
 
+pub use fields::Field;
 pub use mokafaa::{
     mokafaa_request, redeem_request, Method, MokafaaAction, MokafaaForm, MokafaaScreen,
 };
 pub use pongo::{pongo_request, PongoAction, PongoForm};
+pub use verify::{countdown_notice, Cap, CapReason, CountdownNotice};
 
 use loyalty_shared::api::Program;
-use loyalty_shared::ApiError;
+use loyalty_shared::{ApiError, Money};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -67,6 +71,8 @@ pub enum Action {
     SessionFailed(ApiError),
     /// One second passed: countdowns move.
     Tick,
+    /// The host page's order total (at mount, and whenever its cart changes).
+    CartTotal(Money),
     Mokafaa(MokafaaAction),
     Pongo(PongoAction),
 }
@@ -103,6 +109,7 @@ impl Reducible for WidgetState {
                 }
             }
             Action::SessionFailed(error) => next.session.error = Some(error),
+            Action::CartTotal(total) => next.mokafaa.order_total = Some(total),
             Action::Tick if next.mokafaa.tick() => {}
             Action::Mokafaa(action) => mokafaa::reduce(&mut next.mokafaa, action),
             Action::Pongo(action) => pongo::reduce(&mut next.pongo, action),

@@ -39,6 +39,8 @@ pub struct MokafaaForm {
     pub attempt: Option<(RedeemRequest, String)>,
     /// The edge is settling an attempt whose answer was lost: "checking...".
     pub checking: bool,
+    /// The order total, as the host page last said: one of the caps on the amount.
+    pub order_total: Option<Money>,
 }
 
 /// Which Mokafaa screen to show, derived from the form so it can never disagree with it.
@@ -95,6 +97,8 @@ pub enum MokafaaAction {
     Failed(ApiError),
     EditOtp(String),
     EditAmount(String),
+    /// "Use maximum": the most this order can take in points.
+    UseMaximum,
     BalanceLoaded(Balance),
     Redeemed(Redemption),
     /// The shopper's undo finished (or was accepted and is finishing).
@@ -116,6 +120,11 @@ pub fn reduce(form: &mut MokafaaForm, action: MokafaaAction) {
         EditIdentifier(value) => edited(form, |f| f.identifier = value),
         EditOtp(value) => edited(form, |f| f.otp = value),
         EditAmount(value) => edited(form, |f| f.amount = value),
+        UseMaximum => {
+            if let Some(max) = form.balance.as_ref().map(|b| b.max_redeemable) {
+                edited(form, |f| f.amount = max.to_decimal_string());
+            }
+        }
         Invalid(error) | Failed(error) => {
             form.error = Some(error);
             form.busy = false;
@@ -161,10 +170,11 @@ fn edited(form: &mut MokafaaForm, change: impl FnOnce(&mut MokafaaForm)) {
     form.error = None;
 }
 
-/// The first screen again, keeping the chosen method.
+/// The first screen again, keeping the chosen method and the order total.
 fn start_over(form: &mut MokafaaForm, returned_points: Option<u64>) {
     *form = MokafaaForm {
         method: form.method,
+        order_total: form.order_total,
         returned_points,
         ..MokafaaForm::default()
     };
@@ -371,6 +381,11 @@ mod tests {
             &[OtpSent(challenge()).into(), BalanceLoaded(balance).into()],
         );
         assert_eq!(s.mokafaa.amount, "250.00");
+        let s = reduce(s, &[EditAmount("12".into()).into(), UseMaximum.into()]);
+        assert_eq!(s.mokafaa.amount, "250.00");
+        // Without a balance answer there is no maximum to use.
+        let s = reduce(WidgetState::new(&[]), &[UseMaximum.into()]);
+        assert_eq!(s.mokafaa.amount, "");
     }
 
     #[test]

@@ -1,21 +1,36 @@
-//! Small pieces every program's screens use.
+//! Small pieces every program's screens use: the screen's card, radio choices, text fields
+//! with their error tied to them, and the input/submit/click callbacks.
 
+use crate::context::use_locale;
 use crate::effects::Effect;
-use loyalty_shared::ApiError;
+use crate::i18n::errors::{sentence, Facts};
+use crate::i18n::{Digits, Lang};
+use crate::state::Field;
+use loyalty_shared::{ApiError, ErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// How to speak to this shopper: the widget's language, and the digits the store asked
+/// for (a `Digits` context where the root provides one, else 0-9).
+#[hook]
+pub fn use_lang() -> Lang {
+    let digits = use_context::<Digits>().unwrap_or_default();
+    Lang::new(use_locale(), digits)
+}
+
 /// A titled card for one screen; `data-screen` names it for styling and tests, as
-/// `data-redemption` names the redemption a screen shows.
+/// `data-redemption` names the redemption a screen shows. The title takes focus (`heading`)
+/// when the screen changes, so it can be focused but is not a tab stop.
 pub fn card(
     screen: &'static str,
     redemption: Option<String>,
     title: &'static str,
+    heading: NodeRef,
     body: Html,
 ) -> Html {
     html! {
         <section class="lc-card" data-screen={screen} data-redemption={redemption}>
-            <h2 class="lc-title">{ title }</h2>
+            <h2 class="lc-title" tabindex="-1" ref={heading}>{ title }</h2>
             { body }
         </section>
     }
@@ -31,22 +46,99 @@ pub fn choice(
 ) -> Html {
     html! {
         <label class="lc-choice">
-            <input type="radio" {name} {value} {checked} {onchange} />
-            { label }
+            <input type="radio" part="input" {name} {value} {checked} {onchange} />
+            <span>{ label }</span>
         </label>
     }
 }
 
-/// An error under a form, with its stable code for styling and tests.
-pub fn error_line(error: Option<&ApiError>) -> Html {
-    match error {
-        Some(error) => html! {
-            <p class="lc-error" role="alert" data-code={error.code.as_str()}>
-                { &error.message }
-                if let Some(left) = error.attempts_left { { format!(" ({left})") } }
-            </p>
-        },
-        None => html! {},
+/// Where a form's error goes: beside the field it is about, or once for the whole form.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorSpot<'a> {
+    error: Option<&'a ApiError>,
+    field: Option<Field>,
+    lang: Lang,
+    facts: Facts,
+}
+
+impl<'a> ErrorSpot<'a> {
+    /// `error`, placed by `field_of`, worded with what the screen knows (`facts`).
+    pub fn new(
+        error: Option<&'a ApiError>,
+        field_of: impl FnOnce(ErrorCode) -> Option<Field>,
+        lang: Lang,
+        facts: Facts,
+    ) -> Self {
+        let field = error.and_then(|e| field_of(e.code));
+        ErrorSpot {
+            error,
+            field,
+            lang,
+            facts,
+        }
+    }
+
+    /// Whether the error is about `field`.
+    pub fn at(&self, field: Field) -> bool {
+        self.error.is_some() && self.field == Some(field)
+    }
+
+    /// The error line for `field`, or for the whole form (`None`), if the error is there.
+    pub fn line(&self, field: Option<Field>) -> Html {
+        match self.error {
+            Some(error) if self.field == field => {
+                let id = field.map(Field::error_id);
+                let said = sentence(error, self.lang, self.facts);
+                html! {
+                    <p class="lc-error" part="error" role="alert" {id} data-code={error.code.as_str()}>{ said }</p>
+                }
+            }
+            _ => html! {},
+        }
+    }
+
+    /// The `aria-describedby` of `field`'s input: its `hints`, then its error.
+    pub fn described_by(&self, field: Field, hints: &[&str]) -> Option<AttrValue> {
+        let error = self.at(field).then(|| field.error_id());
+        let ids: Vec<&str> = hints.iter().copied().chain(error).collect();
+        (!ids.is_empty()).then(|| AttrValue::from(ids.join(" ")))
+    }
+}
+
+/// A text input with its label, its hints and its error, tied together for assistive
+/// technology (`for`, `aria-describedby`, `aria-invalid`).
+pub struct TextField<'a> {
+    pub field: Field,
+    pub name: &'static str,
+    pub label: Html,
+    pub value: String,
+    pub inputmode: &'static str,
+    pub autocomplete: &'static str,
+    pub maxlength: Option<&'static str>,
+    pub oninput: Callback<InputEvent>,
+    /// Ids of the lines under the input that describe it.
+    pub hints: &'a [&'a str],
+    /// What follows the input inside the field: a button, the hint lines.
+    pub after: Html,
+    /// The element focused when the screen changes, if it is this input.
+    pub focus: Option<NodeRef>,
+}
+
+impl TextField<'_> {
+    pub fn render(self, errors: &ErrorSpot) -> Html {
+        let id = self.field.id();
+        let invalid = errors.at(self.field).to_string();
+        let described = errors.described_by(self.field, self.hints);
+        html! {
+            <div class="lc-field" part="field">
+                <label for={id}>{ self.label }</label>
+                <input {id} name={self.name} part="input" inputmode={self.inputmode} autocomplete={self.autocomplete}
+                    maxlength={self.maxlength} dir="ltr" value={self.value} oninput={self.oninput}
+                    aria-invalid={invalid} aria-describedby={described} ref={self.focus.unwrap_or_default()} />
+                { self.after }
+                { errors.line(Some(self.field)) }
+            </div>
+        }
     }
 }
 

@@ -1,10 +1,12 @@
-//! The widget's frame: its language and direction, the program tabs, the session's error,
-//! and the chosen program's screens inside.
+//! The widget's frame: its language and direction, the program tabs and their panel, the
+//! session's error, and the chosen program's screens inside.
 
+use super::common::use_lang;
+use super::tabs::{tab_id, tabs, PANEL_ID};
 use crate::context::use_widget;
-use crate::i18n::t;
+use crate::i18n::errors::{sentence, Facts};
 use loyalty_shared::api::Program;
-use loyalty_shared::{ApiError, Locale};
+use loyalty_shared::ApiError;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,32 +22,26 @@ pub struct FrameProps {
 #[function_component(Frame)]
 pub fn frame(props: &FrameProps) -> Html {
     let context = use_widget();
-    let locale = context.locale;
+    let lang = use_lang();
+    let locale = lang.locale;
+    let tabbed = props.programs.len() > 1;
+    let alert = props.session_error.as_ref().map(|error| {
+        let said = sentence(error, lang, Facts::default());
+        html! { <p class="lc-alert" part="error" role="alert" data-code={error.code.as_str()}>{ said }</p> }
+    });
     html! {
-        <div class="lc-widget" lang={locale.tag()} dir={locale.dir()} data-session={context.session.is_some().to_string()}>
-            { tabs(props, locale) }
-            if let Some(error) = &props.session_error {
-                <p class="lc-alert" role="alert" data-code={error.code.as_str()}>{ &error.message }</p>
+        <div class="lc-widget" part="container" lang={locale.tag()} dir={locale.dir()}
+            data-session={context.session.is_some().to_string()}>
+            if tabbed { { tabs(&props.programs, props.program, &props.on_select, lang) } }
+            { alert }
+            if tabbed {
+                <div class="lc-panel" part="panel" role="tabpanel" id={PANEL_ID}
+                    aria-labelledby={tab_id(props.program)}>
+                    { props.children.clone() }
+                </div>
+            } else {
+                <div class="lc-panel" part="panel">{ props.children.clone() }</div>
             }
-            { props.children.clone() }
         </div>
     }
-}
-
-/// One tab a program, when there is more than one to choose from.
-fn tabs(props: &FrameProps, locale: Locale) -> Html {
-    if props.programs.len() < 2 {
-        return html! {};
-    }
-    let tab = |program: Program| {
-        let selected = props.program == program;
-        html! {
-            <button type="button" role="tab" class={classes!("lc-tab", selected.then_some("lc-tab-selected"))}
-                aria-selected={selected.to_string()}
-                onclick={props.on_select.reform(move |_| program)}>
-                { t(program, locale) }
-            </button>
-        }
-    };
-    html! { <div class="lc-tabs" role="tablist">{ for props.programs.iter().copied().map(tab) }</div> }
 }

@@ -1,57 +1,93 @@
 //! The Mokafaa screens: identify (mobile or bank account), verify (code, countdown, resend,
-//! balance, amount), redeemed (with undo). The state machine decides which one shows.
+//! balance, amount), redeemed (with undo). The state machine decides which one shows;
+//! focus moves to a screen's heading when it appears.
 
-use super::common::{card, choice, error_line, on_click, on_input, on_submit};
+use super::amount::amount_field;
+use super::common::{card, choice, on_click, on_input, on_submit, use_lang, ErrorSpot, TextField};
+use super::countdown::countdown;
+use super::focus::use_focus_on_change;
 use super::ProgramProps;
 use crate::context::use_widget;
 use crate::effects::Effect;
-use crate::i18n::{t, MokafaaText as Text};
-use crate::state::{Method, MokafaaAction, MokafaaForm, MokafaaScreen};
-use loyalty_shared::api::OtpChallenge;
-use loyalty_shared::Locale;
+use crate::i18n::errors::Facts;
+use crate::i18n::{Lang, MokafaaText as Text, Unit};
+use crate::state::{Field, Method, MokafaaAction, MokafaaForm, MokafaaScreen};
+use loyalty_shared::api::{OtpChallenge, Program};
 use yew::prelude::*;
 
 type Props = ProgramProps<MokafaaForm, MokafaaAction>;
 
 #[function_component(MokafaaView)]
 pub fn mokafaa_view(props: &Props) -> Html {
-    let context = use_widget();
-    let locale = context.locale;
-    match props.form.screen() {
-        MokafaaScreen::Identify => identify(props, locale, context.accepts_iban),
-        MokafaaScreen::Verify => verify(props, locale),
-        MokafaaScreen::Redeemed => redeemed(props, locale),
+    let accepts_iban = use_widget().accepts_iban;
+    let lang = use_lang();
+    let screen = props.form.screen();
+    let heading = use_focus_on_change(screen);
+    match screen {
+        MokafaaScreen::Identify => identify(props, lang, accepts_iban, heading),
+        MokafaaScreen::Verify => verify(props, lang, heading),
+        MokafaaScreen::Redeemed => redeemed(props, lang, heading),
     }
 }
 
-fn identify(props: &Props, locale: Locale, accepts_iban: bool) -> Html {
+/// What the screen knows to word an error: the order's cap and minimum.
+fn facts(form: &MokafaaForm) -> Facts {
+    Facts {
+        program: Some(Program::Mokafaa),
+        min: form.balance.as_ref().map(|b| b.min_per_order),
+        max: form.balance.as_ref().map(|b| b.max_redeemable),
+    }
+}
+
+fn errors(form: &MokafaaForm, lang: Lang) -> ErrorSpot<'_> {
+    let verifying = form.screen() == MokafaaScreen::Verify;
+    let field_of = |code| Field::of_mokafaa(code, verifying);
+    ErrorSpot::new(form.error.as_ref(), field_of, lang, facts(form))
+}
+
+fn identify(props: &Props, lang: Lang, accepts_iban: bool, heading: NodeRef) -> Html {
     let form = &props.form;
     let (label, autocomplete) = match form.method {
-        Method::Mobile => (t(Text::MobileLabel, locale), "tel"),
-        Method::CustomerNumber => (t(Text::CustomerNumberLabel, locale), "off"),
-        Method::Iban => (t(Text::IbanLabel, locale), "off"),
+        Method::Mobile => (Text::MobileLabel, "tel"),
+        Method::CustomerNumber => (Text::CustomerNumberLabel, "off"),
+        Method::Iban => (Text::IbanLabel, "off"),
+    };
+    let errors = errors(form, lang);
+    let identifier = TextField {
+        field: Field::Identifier,
+        name: "identifier",
+        label: html! { { lang.t(label) } },
+        value: form.identifier.clone(),
+        inputmode: if form.method == Method::Iban {
+            "text"
+        } else {
+            "numeric"
+        },
+        autocomplete,
+        maxlength: None,
+        oninput: on_input(&props.on_change, MokafaaAction::EditIdentifier),
+        hints: &[],
+        after: html! {},
+        focus: None,
     };
     let body = html! { <>
         if let Some(points) = form.returned_points {
-            <p class="lc-info" role="status">{ format!("{} {points}", t(Text::PointsReturned, locale)) }</p>
+            <p class="lc-info" role="status">{ format!("{} {}", lang.t(Text::PointsReturned), lang.int(points)) }</p>
         }
-        { methods(props, locale, accepts_iban) }
+        { methods(props, lang, accepts_iban) }
         <form class="lc-form" onsubmit={on_submit(&props.on_effect, Effect::SendOtp)} novalidate=true>
-            <label for="lc-identifier">{ label }</label>
-            <input id="lc-identifier" name="identifier" inputmode="numeric" {autocomplete}
-                dir="ltr" value={form.identifier.clone()} oninput={on_input(&props.on_change, MokafaaAction::EditIdentifier)}
-                aria-invalid={form.error.is_some().to_string()} />
-            { error_line(form.error.as_ref()) }
-            <button type="submit" class="lc-primary" disabled={form.busy}>
-                { if form.busy { t(Text::Sending, locale) } else { t(Text::SendCode, locale) } }
+            { identifier.render(&errors) }
+            { errors.line(None) }
+            <button type="submit" class="lc-primary" part="button primary-button" disabled={form.busy}>
+                { lang.t(if form.busy { Text::Sending } else { Text::SendCode }) }
             </button>
         </form>
     </> };
-    card("mokafaa-identify", None, t(Text::Title, locale), body)
+    card("mokafaa-identify", None, lang.t(Text::Title), heading, body)
 }
 
 /// How to identify: mobile, customer number, and IBAN where the merchant accepts it.
-fn methods(props: &Props, locale: Locale, accepts_iban: bool) -> Html {
+fn methods(props: &Props, lang: Lang, accepts_iban: bool) -> Html {
     let method_choice = |method: Method, text: Text| {
         let onchange = props
             .on_change
@@ -62,12 +98,12 @@ fn methods(props: &Props, locale: Locale, accepts_iban: bool) -> Html {
             format!("{method:?}"),
             checked,
             onchange,
-            t(text, locale),
+            lang.t(text),
         )
     };
     html! {
         <fieldset class="lc-methods">
-            <legend>{ t(Text::VerifyWith, locale) }</legend>
+            <legend>{ lang.t(Text::VerifyWith) }</legend>
             { method_choice(Method::Mobile, Text::ByMobile) }
             { method_choice(Method::CustomerNumber, Text::ByCustomerNumber) }
             if accepts_iban { { method_choice(Method::Iban, Text::ByIban) } }
@@ -75,99 +111,102 @@ fn methods(props: &Props, locale: Locale, accepts_iban: bool) -> Html {
     }
 }
 
-fn verify(props: &Props, locale: Locale) -> Html {
-    let Some(challenge) = props.form.challenge.as_ref() else {
+fn verify(props: &Props, lang: Lang, heading: NodeRef) -> Html {
+    let form = &props.form;
+    let Some(challenge) = form.challenge.as_ref() else {
         return html! {};
     };
+    let balance = form.balance.as_ref().and_then(|b| b.points.zip(b.worth));
     let body = html! { <>
         <p class="lc-info" role="status">
-            { t(Text::CodeSentTo, locale) }{" "}<bdi dir="ltr">{ &challenge.masked_destination }</bdi>
+            { lang.t(Text::CodeSentTo) }{" "}<bdi dir="ltr">{ &challenge.masked_destination }</bdi>
         </p>
-        { countdown(challenge, locale) }
-        if let Some((points, worth)) = props.form.balance.as_ref().and_then(|b| b.points.zip(b.worth)) {
-            <p class="lc-balance" data-points={points.to_string()}>
-                { format!("{} {} ({})", t(Text::Balance, locale), points, worth) }
+        { countdown(challenge.expires_in_seconds, lang) }
+        if let Some((points, worth)) = balance {
+            <p class="lc-balance" part="balance" data-points={points.to_string()}>
+                { format!("{} {} ({})", lang.t(Text::Balance), lang.count(Unit::Points, points), lang.money(worth)) }
             </p>
         }
-        { redeem_form(props, challenge, locale) }
-        { verify_actions(props, challenge, locale) }
+        { redeem_form(props, challenge, lang) }
+        { verify_actions(props, challenge, lang) }
     </> };
-    card("mokafaa-verify", None, t(Text::Title, locale), body)
-}
-
-fn countdown(challenge: &OtpChallenge, locale: Locale) -> Html {
-    let seconds = challenge.expires_in_seconds;
-    html! {
-        <p class="lc-countdown" data-seconds={seconds.to_string()}>
-            if seconds == 0 { { t(Text::CodeExpired, locale) } }
-            else { { t(Text::CodeExpiresIn, locale) }{" "}<bdi dir="ltr">{ mm_ss(seconds) }</bdi> }
-        </p>
-    }
-}
-
-fn mm_ss(seconds: u32) -> String {
-    format!("{}:{:02}", seconds / 60, seconds % 60)
+    card("mokafaa-verify", None, lang.t(Text::Title), heading, body)
 }
 
 /// The code and the amount to pay with points.
-fn redeem_form(props: &Props, challenge: &OtpChallenge, locale: Locale) -> Html {
+fn redeem_form(props: &Props, challenge: &OtpChallenge, lang: Lang) -> Html {
     let form = &props.form;
     let expired = challenge.expires_in_seconds == 0;
+    let errors = errors(form, lang);
+    let code = TextField {
+        field: Field::Otp,
+        name: "otp",
+        label: html! { { lang.t(Text::CodeLabel) } },
+        value: form.otp.clone(),
+        inputmode: "numeric",
+        autocomplete: "one-time-code",
+        maxlength: Some("4"),
+        oninput: on_input(&props.on_change, MokafaaAction::EditOtp),
+        hints: &[],
+        after: html! {},
+        focus: None,
+    };
     html! {
         <form class="lc-form" onsubmit={on_submit(&props.on_effect, Effect::Redeem)} novalidate=true>
-            <label for="lc-otp">{ t(Text::CodeLabel, locale) }</label>
-            <input id="lc-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="4" dir="ltr"
-                value={form.otp.clone()} oninput={on_input(&props.on_change, MokafaaAction::EditOtp)} />
-            <label for="lc-amount">
-                { t(Text::AmountLabel, locale) }
-                if let Some(balance) = &form.balance { { format!(" ({} {})", t(Text::UpTo, locale), balance.max_redeemable) } }
-            </label>
-            <input id="lc-amount" name="amount" inputmode="decimal" dir="ltr"
-                value={form.amount.clone()} oninput={on_input(&props.on_change, MokafaaAction::EditAmount)} />
-            { error_line(form.error.as_ref()) }
-            <button type="submit" class="lc-primary" disabled={form.busy || expired}>
-                { if form.checking { t(Text::Checking, locale) } else { t(Text::UsePoints, locale) } }
+            { code.render(&errors) }
+            { amount_field(form, &props.on_change, &errors, lang) }
+            { errors.line(None) }
+            <button type="submit" class="lc-primary" part="button primary-button" disabled={form.busy || expired}>
+                { lang.t(if form.checking { Text::Checking } else { Text::UsePoints }) }
             </button>
         </form>
     }
 }
 
 /// Resend the code (once its wait is over), or start over with another number.
-fn verify_actions(props: &Props, challenge: &OtpChallenge, locale: Locale) -> Html {
+fn verify_actions(props: &Props, challenge: &OtpChallenge, lang: Lang) -> Html {
     let wait = challenge.resend_after_seconds;
     let start_over = props.on_change.reform(|_| MokafaaAction::StartOver);
     html! {
         <div class="lc-secondary-actions">
-            <button type="button" class="lc-link" data-action="resend"
+            <button type="button" class="lc-link" part="button" data-action="resend"
                 disabled={props.form.busy || wait > 0 || challenge.resends_left == 0}
                 onclick={on_click(&props.on_effect, Effect::SendOtp)}>
                 if wait > 0 {
-                    { format!("{} {wait}s", t(Text::ResendIn, locale)) }
-                } else { { t(Text::Resend, locale) } }
+                    { format!("{} {}", lang.t(Text::ResendIn), lang.count(Unit::Seconds, u64::from(wait))) }
+                } else { { lang.t(Text::Resend) } }
             </button>
-            <button type="button" class="lc-link" onclick={start_over}>{ t(Text::OtherNumber, locale) }</button>
+            <button type="button" class="lc-link" part="button" data-action="start-over" onclick={start_over}>
+                { lang.t(Text::OtherNumber) }
+            </button>
         </div>
     }
 }
 
-fn redeemed(props: &Props, locale: Locale) -> Html {
+fn redeemed(props: &Props, lang: Lang, heading: NodeRef) -> Html {
     let form = &props.form;
     let Some(redemption) = form.redemption.as_ref() else {
         return html! {};
     };
+    let used = format!(
+        "{} {} — {} {}",
+        lang.t(Text::YouUsed),
+        lang.int(redemption.points),
+        lang.money(redemption.discount),
+        lang.t(Text::Off)
+    );
+    let errors = errors(form, lang);
     let body = html! { <>
-        <p class="lc-success" role="status">
-            { format!("{} {} — {} {}", t(Text::YouUsed, locale), redemption.points, redemption.discount, t(Text::Off, locale)) }
-        </p>
+        <p class="lc-success" role="status">{ used }</p>
         if let Some(after) = redemption.balance_points_after {
-            <p class="lc-balance" data-points-after={after.to_string()}>
-                { format!("{} {}", t(Text::Balance, locale), after) }
+            <p class="lc-balance" part="balance" data-points-after={after.to_string()}>
+                { format!("{} {}", lang.t(Text::Balance), lang.count(Unit::Points, after)) }
             </p>
         }
-        { error_line(form.error.as_ref()) }
-        <button type="button" class="lc-link" data-action="undo" disabled={form.busy}
-            onclick={on_click(&props.on_effect, Effect::Undo)}>{ t(Text::Undo, locale) }</button>
+        { errors.line(None) }
+        <button type="button" class="lc-link" part="button" data-action="undo" disabled={form.busy}
+            onclick={on_click(&props.on_effect, Effect::Undo)}>{ lang.t(Text::Undo) }</button>
     </> };
     let id = Some(redemption.redemption_id.clone());
-    card("mokafaa-redeemed", id, t(Text::Title, locale), body)
+    card("mokafaa-redeemed", id, lang.t(Text::Title), heading, body)
 }

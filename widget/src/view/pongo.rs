@@ -1,49 +1,86 @@
 //! Pongo: the enlist form (phone and the two consent questions, neither answered in
 //! advance), then the member card, or for an existing member named by phone only, the
-//! card that asks them to prove the phone first.
+//! card that asks them to prove the phone first. Focus moves to the card, or to the code
+//! field, when it appears.
 
-use super::common::{card, choice, error_line, on_click, on_input, on_submit};
+use super::common::{card, choice, on_click, on_input, on_submit, use_lang, ErrorSpot, TextField};
+use super::focus::use_focus_on_change;
 use super::ProgramProps;
-use crate::context::use_locale;
 use crate::effects::Effect;
-use crate::i18n::{t, PongoText as Text};
-use crate::state::{PongoAction, PongoForm};
-use loyalty_shared::api::{PongoCodeSent, PongoMember};
-use loyalty_shared::Locale;
+use crate::i18n::errors::Facts;
+use crate::i18n::{Lang, PongoText as Text};
+use crate::state::{Field, PongoAction, PongoForm};
+use loyalty_shared::api::{PongoCodeSent, PongoMember, Program};
 use yew::prelude::*;
 
 type Props = ProgramProps<PongoForm, PongoAction>;
 
 #[function_component(PongoView)]
 pub fn pongo_view(props: &Props) -> Html {
-    let locale = use_locale();
+    let lang = use_lang();
     let form = &props.form;
+    let stage = (
+        form.member.as_ref().map(|m| m.verified),
+        form.code_sent.is_some(),
+    );
+    let focus = use_focus_on_change(stage);
+    let code_sent = form.code_sent.is_some();
+    let facts = Facts {
+        program: Some(Program::Pongo),
+        ..Facts::default()
+    };
+    let field_of = |code| Field::of_pongo(code, code_sent);
+    let errors = ErrorSpot::new(form.error.as_ref(), field_of, lang, facts);
     let body = html! { <>
-        { enlist_form(props, locale) }
+        { enlist_form(props, &errors, lang) }
         if let Some(member) = &form.member {
             if member.verified {
-                { member_card(member, form.earned, locale) }
+                { member_card(member, form.earned, lang, focus) }
             } else {
-                { unproved_card(props, member, locale) }
+                { unproved_card(props, member, &errors, lang, focus) }
             }
         }
     </> };
-    card("pongo-enlist", None, t(Text::Title, locale), body)
+    card(
+        "pongo-enlist",
+        None,
+        lang.t(Text::Title),
+        NodeRef::default(),
+        body,
+    )
 }
 
-fn enlist_form(props: &Props, locale: Locale) -> Html {
+fn enlist_form(props: &Props, errors: &ErrorSpot, lang: Lang) -> Html {
     let form = &props.form;
     let question =
-        |name, text, answer, make| optin_question(props, locale, name, text, answer, make);
+        |name, text, answer, make| optin_question(props, errors, lang, (name, text), answer, make);
+    let phone = TextField {
+        field: Field::Phone,
+        name: "phone",
+        label: html! { { lang.t(Text::PhoneLabel) } },
+        value: form.phone.clone(),
+        inputmode: "tel",
+        autocomplete: "tel",
+        maxlength: None,
+        oninput: on_input(&props.on_change, PongoAction::EditPhone),
+        hints: &[],
+        after: html! {},
+        focus: None,
+    };
+    // Once a code was sent, its errors belong to the code form.
+    let form_error = if form.code_sent.is_none() {
+        errors.line(None)
+    } else {
+        html! {}
+    };
     html! {
         <form class="lc-form" onsubmit={on_submit(&props.on_effect, Effect::Enlist)} novalidate=true>
-            <label for="lc-phone">{ t(Text::PhoneLabel, locale) }</label>
-            <input id="lc-phone" name="phone" inputmode="tel" autocomplete="tel" dir="ltr"
-                value={form.phone.clone()} oninput={on_input(&props.on_change, PongoAction::EditPhone)} />
+            { phone.render(errors) }
             { question("email", Text::EmailOptinQuestion, form.email_optin, PongoAction::AnswerEmailOptin) }
             { question("sms", Text::SmsOptinQuestion, form.sms_optin, PongoAction::AnswerSmsOptin) }
-            { error_line(form.error.as_ref()) }
-            <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Join, locale) }</button>
+            { errors.line(Some(Field::Optins)) }
+            { form_error }
+            <button type="submit" class="lc-primary" part="button primary-button" disabled={form.busy}>{ lang.t(Text::Join) }</button>
         </form>
     }
 }
@@ -51,9 +88,9 @@ fn enlist_form(props: &Props, locale: Locale) -> Html {
 /// A consent question, yes or no, unanswered until the shopper picks one.
 fn optin_question(
     props: &Props,
-    locale: Locale,
-    name: &'static str,
-    text: Text,
+    errors: &ErrorSpot,
+    lang: Lang,
+    (name, text): (&'static str, Text),
     answer: Option<bool>,
     make: fn(bool) -> PongoAction,
 ) -> Html {
@@ -64,12 +101,15 @@ fn optin_question(
             value.to_string(),
             answer == Some(value),
             onchange,
-            t(label, locale),
+            lang.t(label),
         )
     };
+    let unanswered = errors.at(Field::Optins) && answer.is_none();
+    let described = unanswered.then_some(Field::Optins.error_id());
     html! {
-        <fieldset class="lc-optin" data-optin={name}>
-            <legend>{ t(text, locale) }</legend>
+        <fieldset class="lc-optin" role="radiogroup" data-optin={name}
+            aria-invalid={unanswered.to_string()} aria-describedby={described}>
+            <legend>{ lang.t(text) }</legend>
             { answer_choice(true, Text::Yes) }
             { answer_choice(false, Text::No) }
         </fieldset>
@@ -78,80 +118,115 @@ fn optin_question(
 
 /// An existing member named by phone only: the order's points go to that number; the card
 /// opens once a code texted to it is typed back.
-fn unproved_card(props: &Props, member: &PongoMember, locale: Locale) -> Html {
+fn unproved_card(
+    props: &Props,
+    member: &PongoMember,
+    errors: &ErrorSpot,
+    lang: Lang,
+    focus: NodeRef,
+) -> Html {
     let form = &props.form;
     let preview = &member.earn_preview;
+    let (intro_focus, code_focus) = match form.code_sent {
+        Some(_) => (NodeRef::default(), focus),
+        None => (focus, NodeRef::default()),
+    };
     html! {
-        <div class="lc-member" role="status" data-verified="false" data-earn={preview.points.to_string()}>
-            <p class="lc-info">{ t(Text::PointsGoTo, locale) }{" "}<bdi dir="ltr">{ &member.masked_phone }</bdi></p>
-            { will_earn(preview.points, locale) }
+        <div class="lc-member" part="member-card" role="status" data-verified="false" data-earn={preview.points.to_string()}>
+            <p class="lc-info" tabindex="-1" ref={intro_focus}>{ lang.t(Text::PointsGoTo) }{" "}<bdi dir="ltr">{ &member.masked_phone }</bdi></p>
+            { will_earn(preview.points, lang) }
             if member.can_verify {
                 if let Some(sent) = &form.code_sent {
-                    { code_form(props, sent, locale) }
+                    { code_form(props, sent, errors, lang, code_focus) }
                 } else {
-                    <p>{ t(Text::ProveToSee, locale) }</p>
-                    <button type="button" class="lc-link" data-action="send-code" disabled={form.busy}
-                        onclick={on_click(&props.on_effect, Effect::SendMemberCode)}>{ t(Text::SendMeACode, locale) }</button>
+                    <p>{ lang.t(Text::ProveToSee) }</p>
+                    <button type="button" class="lc-link" part="button" data-action="send-code" disabled={form.busy}
+                        onclick={on_click(&props.on_effect, Effect::SendMemberCode)}>{ lang.t(Text::SendMeACode) }</button>
                 }
             }
         </div>
     }
 }
 
-/// The texted code, typed back.
-fn code_form(props: &Props, sent: &PongoCodeSent, locale: Locale) -> Html {
+/// The texted code, typed back; a new code can be asked for from here.
+fn code_form(
+    props: &Props,
+    sent: &PongoCodeSent,
+    errors: &ErrorSpot,
+    lang: Lang,
+    focus: NodeRef,
+) -> Html {
     let form = &props.form;
+    let code = TextField {
+        field: Field::MemberCode,
+        name: "code",
+        label: html! { <>{ lang.t(Text::CodeTextedTo) }{" "}<bdi dir="ltr">{ &sent.masked_phone }</bdi></> },
+        value: form.code.clone(),
+        inputmode: "numeric",
+        autocomplete: "one-time-code",
+        maxlength: None,
+        oninput: on_input(&props.on_change, PongoAction::EditCode),
+        hints: &[],
+        after: html! {},
+        focus: Some(focus),
+    };
     html! {
         <form class="lc-form" data-form="pongo-code" onsubmit={on_submit(&props.on_effect, Effect::CheckMemberCode)} novalidate=true>
-            <label for="lc-pongo-code">{ t(Text::CodeTextedTo, locale) }{" "}<bdi dir="ltr">{ &sent.masked_phone }</bdi></label>
-            <input id="lc-pongo-code" name="code" inputmode="numeric" autocomplete="one-time-code" dir="ltr"
-                value={form.code.clone()} oninput={on_input(&props.on_change, PongoAction::EditCode)} />
-            <button type="submit" class="lc-primary" disabled={form.busy}>{ t(Text::Verify, locale) }</button>
+            { code.render(errors) }
+            { errors.line(None) }
+            <button type="submit" class="lc-primary" part="button primary-button" disabled={form.busy}>{ lang.t(Text::Verify) }</button>
+            <button type="button" class="lc-link" part="button" data-action="resend-code" disabled={form.busy}
+                onclick={on_click(&props.on_effect, Effect::SendMemberCode)}>{ lang.t(Text::SendNewCode) }</button>
         </form>
     }
 }
 
-fn will_earn(points: u64, locale: Locale) -> Html {
-    html! { <p class="lc-earn">{ t(Text::YouWillEarn, locale) }{" "}<strong>{ points }</strong></p> }
+fn will_earn(points: u64, lang: Lang) -> Html {
+    html! { <p class="lc-earn">{ lang.t(Text::YouWillEarn) }{" "}<strong>{ lang.int(points) }</strong></p> }
 }
 
 /// The shopper's standing once enlisted: points, what this order earns, rewards.
-fn member_card(member: &PongoMember, earned: Option<u64>, locale: Locale) -> Html {
+fn member_card(member: &PongoMember, earned: Option<u64>, lang: Lang, focus: NodeRef) -> Html {
     let preview = &member.earn_preview;
     let below_minimum = preview
         .minimum
         .is_some_and(|m| preview.points == 0 && preview.amount.minor < m.minor);
+    let points = member.points.unwrap_or_default();
+    let welcome = if member.new_member {
+        Text::WelcomeMember
+    } else {
+        Text::WelcomeBack
+    };
     html! {
-        <div class="lc-member" role="status" data-verified="true" data-points={member.points.unwrap_or_default().to_string()}
+        <div class="lc-member" part="member-card" role="status" data-verified="true" data-points={points.to_string()}
             data-earn={preview.points.to_string()}>
-            <p class="lc-info">{ t(if member.new_member { Text::WelcomeMember } else { Text::WelcomeBack }, locale) }
-                {" "}<span dir="ltr">{ &member.masked_phone }</span></p>
-            <p>{ t(Text::YourPoints, locale) }{" "}<strong>{ member.points.unwrap_or_default() }</strong></p>
+            <p class="lc-info" tabindex="-1" ref={focus}>{ lang.t(welcome) }{" "}<bdi dir="ltr">{ &member.masked_phone }</bdi></p>
+            <p>{ lang.t(Text::YourPoints) }{" "}<strong>{ lang.int(points) }</strong></p>
             if let Some(points) = earned {
-                <p class="lc-earn lc-earned" data-earned={points.to_string()}>{ t(Text::OrderEarned, locale) }{" "}
-                    <strong>{ points }</strong>{" "}{ t(Text::PointsUnit, locale) }</p>
+                <p class="lc-earn lc-earned" data-earned={points.to_string()}>{ lang.t(Text::OrderEarned) }{" "}
+                    <strong>{ lang.int(points) }</strong>{" "}{ lang.t(Text::PointsUnit) }</p>
             } else if below_minimum {
-                <p class="lc-earn">{ t(Text::EarnFrom, locale) }{" "}
-                    <strong dir="ltr">{ preview.minimum.map(|m| m.to_string()).unwrap_or_default() }</strong></p>
+                <p class="lc-earn">{ lang.t(Text::EarnFrom) }{" "}
+                    <strong>{ preview.minimum.map(|m| lang.money(m)).unwrap_or_default() }</strong></p>
             } else {
-                { will_earn(preview.points, locale) }
+                { will_earn(preview.points, lang) }
             }
-            { rewards(member, locale) }
+            { rewards(member, lang) }
         </div>
     }
 }
 
-fn rewards(member: &PongoMember, locale: Locale) -> Html {
+fn rewards(member: &PongoMember, lang: Lang) -> Html {
     if member.rewards.is_empty() {
         return html! {};
     }
     html! { <>
-        <h3 class="lc-subtitle">{ t(Text::Rewards, locale) }</h3>
+        <h3 class="lc-subtitle">{ lang.t(Text::Rewards) }</h3>
         <ul class="lc-rewards">
             { for member.rewards.iter().map(|r| html! {
                 <li data-reward={r.id.clone()} class={classes!(r.within_reach.then_some("lc-reachable"))}>
-                    { &r.name }{" · "}{ r.points }{" "}{ t(Text::PointsUnit, locale) }
-                    if r.within_reach { {" · "}{ t(Text::WithinReach, locale) } }
+                    { &r.name }{" · "}{ lang.int(r.points) }{" "}{ lang.t(Text::PointsUnit) }
+                    if r.within_reach { {" · "}{ lang.t(Text::WithinReach) } }
                 </li>
             }) }
         </ul>
