@@ -32,3 +32,6 @@ pub struct ProgramProps<Form: PartialEq, A: PartialEq> {
     /// What the shopper asked of the edge.
     pub on_effect: Callback<Effect>,
 }
+
+#[cfg(test)]
+mod theme_tests;
