@@ -1,151 +1,350 @@
 //! The widget in a real (headless) Chromium: mounted into a shadow root exactly as
-//! `embed.js` does, driven through DOM events as a shopper would.
+//! `embed.js` does, driven through DOM events as a shopper would, against an in-browser
+//! fake edge where a test needs answers (see `support`).
 
-use loyalty_shared::api::WidgetConfig;
-use std::time::Duration;
-use wasm_bindgen::JsCast;
+mod support;
+
+use serde_json::json;
+use support::{
+    edge_calls, error, fake_edge, happy_edge, hold_clock, mount, settle, tick, EDGE, NO_EDGE,
+};
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount(locale: &str, programs: &str) -> ShadowRoot {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let shadow = host
-        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-        .unwrap();
-    let config = format!(
-        r#"{{"api_base":"http://127.0.0.1:9","merchant_id":"demo","cart_id":"c1","amount":{{"minor":25000,"currency":"SAR"}},"locale":"{locale}","programs":[{programs}]}}"#
-    );
-    // The config must be a valid WidgetConfig: the same type embed.js's JSON is read into.
-    serde_json::from_str::<WidgetConfig>(&config).unwrap();
-    loyalty_widget::mount(shadow.clone(), &config).unwrap();
-    shadow
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-fn find<T: JsCast>(root: &ShadowRoot, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element for {selector}"))
-        .dyn_into::<T>()
-        .unwrap_or_else(|_| panic!("{selector} has another type"))
-}
-
-fn text(root: &ShadowRoot, selector: &str) -> String {
-    find::<HtmlElement>(root, selector)
-        .text_content()
-        .unwrap_or_default()
-}
-
-/// An attribute of the element at `selector`.
-fn attribute(root: &ShadowRoot, selector: &str, name: &str) -> Option<String> {
-    find::<HtmlElement>(root, selector).get_attribute(name)
-}
-
-/// Clicks the element at `selector`, as a shopper would, and lets the widget re-render.
-async fn click(root: &ShadowRoot, selector: &str) {
-    find::<HtmlElement>(root, selector).click();
-    settle().await;
-}
-
-fn type_into(root: &ShadowRoot, selector: &str, value: &str) {
-    let input: HtmlInputElement = find(root, selector);
-    input.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
-    input.dispatch_event(&event).unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn first_screen_offers_mobile_and_customer_number() {
-    let root = mount("en", "");
+    let w = mount(NO_EDGE, "en", "");
     settle().await;
     assert_eq!(
-        text(&root, "[data-screen=mokafaa-identify] h2"),
+        w.text("[data-screen=mokafaa-identify] h2"),
         "Al Rajhi Bank Mokafaa"
     );
+    assert_eq!(w.count("input[name=lc-method]"), 2);
     assert_eq!(
-        root.query_selector_all("input[name=lc-method]")
-            .unwrap()
-            .length(),
-        2
-    );
-    assert_eq!(
-        text(&root, "label[for=lc-identifier]"),
+        w.text("label[for=lc-identifier]"),
         "Mobile number registered with Al Rajhi Bank"
     );
     // Both programs are offered as tabs when the host page names none.
-    assert_eq!(root.query_selector_all("[role=tab]").unwrap().length(), 2);
+    assert_eq!(w.count("[role=tab]"), 2);
 
-    click(&root, "input[name=lc-method][value=CustomerNumber]").await;
+    w.click("input[name=lc-method][value=CustomerNumber]").await;
     assert_eq!(
-        text(&root, "label[for=lc-identifier]"),
+        w.text("label[for=lc-identifier]"),
         "Al Rajhi customer number"
     );
 }
 
 #[wasm_bindgen_test]
 async fn arabic_locale_is_right_to_left() {
-    let root = mount("ar", r#""mokafaa""#);
+    let w = mount(NO_EDGE, "ar", r#""mokafaa""#);
     settle().await;
-    assert_eq!(
-        attribute(&root, ".lc-widget", "dir").as_deref(),
-        Some("rtl")
-    );
-    assert_eq!(text(&root, "h2"), "مكافأة مصرف الراجحي");
+    assert_eq!(w.attribute(".lc-widget", "dir").as_deref(), Some("rtl"));
+    assert_eq!(w.attribute(".lc-widget", "lang").as_deref(), Some("ar"));
+    assert_eq!(w.text("h2"), "مكافأة مصرف الراجحي");
     // A single program needs no tabs.
-    assert_eq!(root.query_selector_all("[role=tab]").unwrap().length(), 0);
+    assert_eq!(w.count("[role=tab]"), 0);
 }
 
 #[wasm_bindgen_test]
-async fn a_wrong_mobile_shows_the_error_and_typing_clears_it() {
-    let root = mount("en", "");
+async fn french_is_left_to_right_with_french_labels() {
+    let w = mount(NO_EDGE, "fr", "");
     settle().await;
-    type_into(&root, "#lc-identifier", "0112345678");
+    assert_eq!(w.attribute(".lc-widget", "lang").as_deref(), Some("fr"));
+    assert_eq!(w.attribute(".lc-widget", "dir").as_deref(), Some("ltr"));
+    assert_eq!(w.text("h2"), "Mokafaa d’Al Rajhi Bank");
+    assert_eq!(
+        w.text("label[for=lc-identifier]"),
+        "Numéro de mobile enregistré chez Al Rajhi Bank"
+    );
+    assert_eq!(w.text("#lc-tab-pongo"), "Gagner des points de fidélité");
+    assert_eq!(w.text("button.lc-primary"), "Envoyer le code");
+    // Its error sentences are French too, and say what to do next.
+    w.type_into("#lc-identifier", "0112345678").await;
+    w.click("button.lc-primary").await;
+    assert_eq!(
+        w.text("#lc-identifier-error"),
+        "Ce n’est pas un numéro de mobile saoudien. Saisissez-le sous la forme 05XXXXXXXX."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_mobile_is_tied_to_its_field_and_typing_clears_it() {
+    let w = mount(NO_EDGE, "en", "");
     settle().await;
-    click(&root, "button.lc-primary").await;
-    let code = attribute(&root, ".lc-error", "data-code");
-    assert_eq!(code.as_deref(), Some("invalid_phone"));
-    assert!(text(&root, ".lc-error").contains("05XXXXXXXX"));
-    type_into(&root, "#lc-identifier", "05");
-    settle().await;
-    assert!(root.query_selector(".lc-error").unwrap().is_none());
+    w.type_into("#lc-identifier", "0112345678").await;
+    w.click("button.lc-primary").await;
+    assert_eq!(
+        w.attribute(".lc-error", "data-code").as_deref(),
+        Some("invalid_phone")
+    );
+    assert!(w.text(".lc-error").contains("05XXXXXXXX"));
+    // The error is the field's description, and the field says it is invalid.
+    assert_eq!(
+        w.attribute(".lc-error", "id").as_deref(),
+        Some("lc-identifier-error")
+    );
+    let field = |name| w.attribute("#lc-identifier", name);
+    assert_eq!(
+        field("aria-describedby").as_deref(),
+        Some("lc-identifier-error")
+    );
+    assert_eq!(field("aria-invalid").as_deref(), Some("true"));
+    w.type_into("#lc-identifier", "05").await;
+    assert!(!w.has(".lc-error"));
+    assert_eq!(field("aria-invalid").as_deref(), Some("false"));
+    assert_eq!(field("aria-describedby"), None);
 }
 
 #[wasm_bindgen_test]
 async fn pongo_refuses_to_enlist_until_both_optins_are_answered() {
-    let root = mount("en", r#""pongo""#);
+    let w = mount(NO_EDGE, "en", r#""pongo""#);
     settle().await;
-    type_into(&root, "#lc-phone", "0501234567");
-    click(&root, "fieldset[data-optin=email] input[value=true]").await;
-    click(&root, "button.lc-primary").await;
-    let code = attribute(&root, ".lc-error", "data-code");
-    assert_eq!(code.as_deref(), Some("optin_required"));
-    // Nothing is pre-answered: the SMS question has neither choice checked.
-    let sms_yes: HtmlInputElement = find(&root, "fieldset[data-optin=sms] input[value=true]");
-    let sms_no: HtmlInputElement = find(&root, "fieldset[data-optin=sms] input[value=false]");
+    w.type_into("#lc-phone", "0501234567").await;
+    w.click("fieldset[data-optin=email] input[value=true]")
+        .await;
+    w.click("button.lc-primary").await;
+    assert_eq!(
+        w.attribute(".lc-error", "data-code").as_deref(),
+        Some("optin_required")
+    );
+    assert!(w.text(".lc-error").contains("SMS"));
+    // Nothing is pre-answered: the SMS question has neither choice checked, and it is the
+    // question the error describes.
+    let sms_yes: HtmlInputElement = w.find("fieldset[data-optin=sms] input[value=true]");
+    let sms_no: HtmlInputElement = w.find("fieldset[data-optin=sms] input[value=false]");
     assert!(!sms_yes.checked() && !sms_no.checked());
+    let sms = |name| w.attribute("fieldset[data-optin=sms]", name);
+    assert_eq!(sms("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(sms("aria-describedby").as_deref(), Some("lc-optins-error"));
+    assert_eq!(
+        w.attribute("fieldset[data-optin=email]", "aria-invalid")
+            .as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_unreachable_edge_is_said_plainly() {
     // The test config points at a closed port, so opening the session fails.
-    let root = mount("en", "");
-    for _ in 0..100 {
-        if root.query_selector(".lc-alert").unwrap().is_some() {
-            break;
+    let w = mount(NO_EDGE, "en", "");
+    w.until(".lc-alert").await;
+    assert_eq!(
+        w.attribute(".lc-alert", "data-code").as_deref(),
+        Some("upstream_unavailable")
+    );
+    assert!(w.text(".lc-alert").ends_with("Try again in a moment."));
+    assert_eq!(
+        w.attribute(".lc-widget", "data-session").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_tabs_follow_the_keyboard_pattern() {
+    let w = mount(NO_EDGE, "en", "");
+    settle().await;
+    assert_eq!(
+        w.attribute("[role=tablist]", "aria-label").as_deref(),
+        Some("Loyalty programs")
+    );
+    let tab = |id: &str, name: &str| w.attribute(&format!("#{id}"), name);
+    assert_eq!(
+        tab("lc-tab-mokafaa", "aria-selected").as_deref(),
+        Some("true")
+    );
+    assert_eq!(tab("lc-tab-mokafaa", "tabindex").as_deref(), Some("0"));
+    assert_eq!(tab("lc-tab-pongo", "tabindex").as_deref(), Some("-1"));
+    assert_eq!(
+        tab("lc-tab-pongo", "aria-controls").as_deref(),
+        Some("lc-panel")
+    );
+    assert_eq!(
+        w.attribute("[role=tabpanel]", "aria-labelledby").as_deref(),
+        Some("lc-tab-mokafaa")
+    );
+
+    // Right arrow: the next tab is selected, focused, and the only tab stop.
+    w.press("#lc-tab-mokafaa", "ArrowRight").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
+    assert_eq!(
+        tab("lc-tab-pongo", "aria-selected").as_deref(),
+        Some("true")
+    );
+    assert_eq!(tab("lc-tab-pongo", "tabindex").as_deref(), Some("0"));
+    assert_eq!(tab("lc-tab-mokafaa", "tabindex").as_deref(), Some("-1"));
+    assert!(w.has("[role=tabpanel][aria-labelledby=lc-tab-pongo] [data-screen=pongo-enlist]"));
+    // Past the last tab it wraps; Home and End go to the ends; other keys do nothing.
+    w.press("#lc-tab-pongo", "ArrowRight").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-mokafaa"));
+    w.press("#lc-tab-mokafaa", "End").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
+    w.press("#lc-tab-pongo", "Home").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-mokafaa"));
+    w.press("#lc-tab-mokafaa", "ArrowLeft").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
+    w.press("#lc-tab-pongo", "a").await;
+    assert_eq!(
+        tab("lc-tab-pongo", "aria-selected").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn in_arabic_the_left_arrow_moves_to_the_next_tab() {
+    let w = mount(NO_EDGE, "ar", "");
+    settle().await;
+    w.press("#lc-tab-mokafaa", "ArrowLeft").await;
+    assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
+    assert_eq!(
+        w.attribute("#lc-tab-pongo", "aria-selected").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn focus_moves_to_the_new_screens_heading() {
+    fake_edge(&happy_edge(180, 1_000_000, 25_000));
+    let w = mount(EDGE, "en", "");
+    w.until(".lc-widget[data-session=true]").await;
+    // Mounting never takes focus from the host page.
+    assert_eq!(w.focused(), None);
+    w.to_verify_screen().await;
+    assert_eq!(w.focused().as_deref(), Some("h2"));
+    assert_eq!(
+        w.attribute("[data-screen=mokafaa-verify] h2", "tabindex")
+            .as_deref(),
+        Some("-1")
+    );
+    // Back to the first screen: its heading.
+    w.click("[data-action=start-over]").await;
+    assert!(w.has("[data-screen=mokafaa-identify]"));
+    assert_eq!(w.focused().as_deref(), Some("h2"));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_code_says_the_tries_left_beside_the_code() {
+    let mut routes = happy_edge(180, 1_000_000, 25_000);
+    let wrong =
+        json!({"code": "otp_invalid", "message": "The code is not correct.", "attempts_left": 3});
+    routes["POST /v1/mokafaa/redeem"] = json!([error(400, wrong)]);
+    fake_edge(&routes);
+    let w = mount(EDGE, "en", "");
+    w.to_verify_screen().await;
+    w.type_into("#lc-otp", "1111").await;
+    w.click("button.lc-primary").await;
+    w.until("#lc-otp-error").await;
+    assert_eq!(
+        w.text("#lc-otp-error"),
+        "That code is not right. 3 tries left."
+    );
+    assert_eq!(
+        w.attribute("#lc-otp-error", "role").as_deref(),
+        Some("alert")
+    );
+    assert_eq!(
+        w.attribute("#lc-otp", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        w.attribute("#lc-otp", "aria-describedby").as_deref(),
+        Some("lc-otp-error")
+    );
+    // The amount field is not blamed for it.
+    assert_eq!(
+        w.attribute("#lc-amount", "aria-invalid").as_deref(),
+        Some("false")
+    );
+    assert!(edge_calls().contains(&"POST /v1/mokafaa/redeem".to_string()));
+}
+
+#[wasm_bindgen_test]
+async fn the_countdown_is_announced_at_one_minute_and_at_expiry_only() {
+    fake_edge(&happy_edge(62, 1_000_000, 25_000));
+    hold_clock(true);
+    let w = mount(EDGE, "en", "");
+    w.to_verify_screen().await;
+    let notice = "#lc-countdown-notice";
+    assert_eq!(w.attribute(notice, "aria-live").as_deref(), Some("polite"));
+    let mut heard = vec![w.text(notice)];
+    for _ in 0..62 {
+        tick().await;
+        let now = w.text(notice);
+        if heard.last() != Some(&now) {
+            heard.push(now);
         }
-        settle().await;
     }
-    let code = attribute(&root, ".lc-alert", "data-code");
-    assert_eq!(code.as_deref(), Some("upstream_unavailable"));
-    let session = attribute(&root, ".lc-widget", "data-session");
-    assert_eq!(session.as_deref(), Some("false"));
+    hold_clock(false);
+    assert_eq!(
+        w.attribute(".lc-countdown", "data-seconds").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        heard,
+        [
+            "",
+            "The code expires in 1 minute.",
+            "The code has expired. Press “Resend code” for a new one."
+        ]
+    );
+    // The visible countdown is not a live region: it would speak every second.
+    assert_eq!(w.attribute(".lc-countdown", "aria-live"), None);
+    assert_eq!(w.attribute(".lc-countdown", "role"), None);
+}
+
+#[wasm_bindgen_test]
+async fn use_maximum_fills_the_cap_and_the_points_follow() {
+    // 50,000 points are worth 200.00 SAR: the balance is the cap.
+    fake_edge(&happy_edge(180, 50_000, 20_000));
+    let w = mount(EDGE, "en", "");
+    w.to_verify_screen().await;
+    assert_eq!(
+        w.text("#lc-amount-cap"),
+        "Up to 200.00\u{a0}SAR: your points balance"
+    );
+    w.type_into("#lc-amount", "10").await;
+    assert_eq!(w.text("#lc-amount-cost"), "This uses 2,500 points.");
+    w.click("[data-action=use-max]").await;
+    let amount: HtmlInputElement = w.find("#lc-amount");
+    assert_eq!(amount.value(), "200.00");
+    assert_eq!(w.text("#lc-amount-cost"), "This uses 50,000 points.");
+    let described = w.attribute("#lc-amount", "aria-describedby");
+    assert_eq!(described.as_deref(), Some("lc-amount-cap lc-amount-cost"));
+    // The cap is also what the over-limit sentence offers.
+    w.type_into("#lc-amount", "٣٠٠").await;
+    w.type_into("#lc-otp", "1234").await;
+    w.click("button.lc-primary").await;
+    assert_eq!(
+        w.text("#lc-amount-error"),
+        "That is more than this order can take in points. Enter 200.00\u{a0}SAR or less, or press “Use maximum”."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn no_element_carries_a_style_attribute() {
+    let mut routes = happy_edge(180, 1_000_000, 25_000);
+    routes["POST /v1/mokafaa/redeem"] =
+        json!([error(400, json!({"code": "otp_invalid", "message": "x"}))]);
+    fake_edge(&routes);
+    let w = mount(EDGE, "en", "");
+    let mut screens = 0;
+    let mut check = || {
+        assert_eq!(
+            w.count("[style]"),
+            0,
+            "a style attribute on screen {screens}"
+        );
+        screens += 1;
+    };
+    check();
+    w.to_verify_screen().await;
+    check();
+    w.type_into("#lc-otp", "1111").await;
+    w.click("button.lc-primary").await;
+    w.until(".lc-error").await;
+    check();
+    w.click("#lc-tab-pongo").await;
+    w.click("button.lc-primary").await;
+    check();
 }

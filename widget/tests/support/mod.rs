@@ -1,0 +1,266 @@
+//! The browser tests' harness: the widget mounted into a shadow root exactly as `embed.js`
+//! does, an in-browser fake edge (`window.fetch` answers `http://edge.test` from a table,
+//! no port is opened), a controllable clock for the countdown (`setInterval` held while it
+//! is on), and the DOM helpers a test drives the widget with, as a shopper would.
+
+#![allow(dead_code)]
+
+use loyalty_shared::api::{Balance, OtpChallenge, SessionStarted, WidgetConfig};
+use loyalty_shared::ErrorBody;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::cell::Cell;
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// The fake edge's origin.
+pub const EDGE: &str = "http://edge.test";
+/// A closed port: nothing answers there.
+pub const NO_EDGE: &str = "http://127.0.0.1:9";
+
+thread_local! {
+    static CARTS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A mounted widget: its host element and shadow root.
+pub struct Widget {
+    pub host: Element,
+    pub root: ShadowRoot,
+}
+
+/// Mounts a widget in `locale` offering `programs` (JSON names, comma separated; empty for
+/// every program) against the edge at `api_base`, for a cart of its own (a session kept by
+/// an earlier test is never taken up).
+pub fn mount(api_base: &str, locale: &str, programs: &str) -> Widget {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let root = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    let cart = CARTS.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let config = json!({
+        "api_base": api_base, "merchant_id": "demo", "cart_id": format!("browser-{}-{cart}", js_now()),
+        "amount": {"minor": 25000, "currency": "SAR"}, "locale": locale,
+        "programs": serde_json::from_str::<Value>(&format!("[{programs}]")).unwrap(),
+    });
+    // The config must be a valid WidgetConfig: the same type embed.js's JSON is read into.
+    checked::<WidgetConfig>(&config);
+    loyalty_widget::mount(root.clone(), &config.to_string()).unwrap();
+    Widget { host, root }
+}
+
+fn js_now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// `value`, after checking it reads as the shared type `T` (so the fake edge answers what
+/// the real one would).
+pub fn checked<T: DeserializeOwned>(value: &Value) -> Value {
+    serde_json::from_value::<T>(value.clone())
+        .unwrap_or_else(|e| panic!("{value} is not a {}: {e}", std::any::type_name::<T>()));
+    value.clone()
+}
+
+/// Runs `body` as a JavaScript function of `args` (named `a`, `b`, ...).
+pub fn js(body: &str, args: &[&JsValue]) -> JsValue {
+    let names = ["a", "b", "c"][..args.len()].join(",");
+    let function = js_sys::Function::new_with_args(&names, body);
+    let array: js_sys::Array = args.iter().copied().collect();
+    function.apply(&JsValue::NULL, &array).unwrap()
+}
+
+/// One answer of the fake edge.
+pub fn answer(status: u16, body: Value) -> Value {
+    json!({"status": status, "body": body})
+}
+
+/// An error answer, as the edge's error contract has it.
+pub fn error(status: u16, error: Value) -> Value {
+    answer(status, checked::<ErrorBody>(&json!({ "error": error })))
+}
+
+/// The answers of a shopper's happy path: a session offering both programs, a code that
+/// lives `expires` seconds (resend allowed at once), and a balance shown with its worth
+/// (`points` at 250 per SAR, capped at `max_minor`).
+pub fn happy_edge(expires: u32, points: u64, max_minor: u64) -> Value {
+    let session = json!({
+        "session_token": "token-1", "expires_in_seconds": 1800, "merchant_name": "Demo",
+        "accepts_iban": false, "programs": ["mokafaa", "pongo"],
+    });
+    let challenge = json!({
+        "challenge_id": "ch-1", "masked_destination": "05••••4567",
+        "expires_in_seconds": expires, "resend_after_seconds": 0, "resends_left": 3,
+    });
+    let balance = json!({
+        "points": points, "worth": {"minor": points * 100 / 250, "currency": "SAR"},
+        "max_redeemable": {"minor": max_minor, "currency": "SAR"},
+        "min_per_order": {"minor": 100, "currency": "SAR"},
+    });
+    json!({
+        "POST /v1/sessions": [answer(201, checked::<SessionStarted>(&session))],
+        "POST /v1/mokafaa/otp": [answer(201, checked::<OtpChallenge>(&challenge))],
+        "GET /v1/mokafaa/balance": [answer(200, checked::<Balance>(&balance))],
+    })
+}
+
+/// Installs the fake edge (once per page) with `routes`: `"METHOD /path"` to a list of
+/// answers, given in turn, the last one repeated. Anything not in the table is a 404.
+pub fn fake_edge(routes: &Value) {
+    let install = r#"
+        if (!window.__lcEdge) {
+            const realFetch = window.fetch.bind(window);
+            window.__lcEdge = { routes: {}, calls: [] };
+            window.fetch = async (input, init) => {
+                const request = new Request(input, init);
+                const url = new URL(request.url);
+                if (url.origin !== 'http://edge.test') return realFetch(input, init);
+                const key = request.method + ' ' + url.pathname;
+                window.__lcEdge.calls.push({ key, body: await request.text() });
+                const answers = window.__lcEdge.routes[key] || [];
+                const found = answers.length > 1 ? answers.shift() : answers[0];
+                const reply = found || { status: 404, body: { error: { code: 'not_found', message: 'Not found.' } } };
+                return new Response(JSON.stringify(reply.body),
+                    { status: reply.status, headers: { 'content-type': 'application/json' } });
+            };
+        }
+        window.__lcEdge.routes = JSON.parse(a);
+        window.__lcEdge.calls = [];
+    "#;
+    js(install, &[&JsValue::from_str(&routes.to_string())]);
+}
+
+/// The requests the fake edge received since it was last set up, as `METHOD /path`.
+pub fn edge_calls() -> Vec<String> {
+    let calls = js("return window.__lcEdge.calls.map(c => c.key)", &[]);
+    serde_wasm(&calls)
+}
+
+fn serde_wasm<T: DeserializeOwned>(value: &JsValue) -> T {
+    let text = js_sys::JSON::stringify(value).unwrap().as_string().unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Holds `setInterval` callbacks (the widget's one-second tick) while on, so a test moves
+/// the countdown itself; off, timers run as usual.
+pub fn hold_clock(on: bool) {
+    let install = r#"
+        if (!window.__lcClock) {
+            const realSet = window.setInterval.bind(window), realClear = window.clearInterval.bind(window);
+            const clock = window.__lcClock = { on: false, timers: new Map(), next: 1e9 };
+            window.setInterval = (f, ms, ...rest) => {
+                if (!clock.on) return realSet(f, ms, ...rest);
+                const id = clock.next++;
+                clock.timers.set(id, f);
+                return id;
+            };
+            window.clearInterval = (id) => clock.timers.delete(id) || realClear(id);
+        }
+        window.__lcClock.on = a;
+        if (!a) window.__lcClock.timers.clear();
+    "#;
+    js(install, &[&JsValue::from_bool(on)]);
+}
+
+/// One second passes on the held clock.
+pub async fn tick() {
+    js(
+        "for (const f of [...window.__lcClock.timers.values()]) f();",
+        &[],
+    );
+    settle().await;
+}
+
+/// Lets the widget react and re-render.
+pub async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+impl Widget {
+    pub fn find<T: JsCast>(&self, selector: &str) -> T {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no element for {selector}"))
+            .dyn_into::<T>()
+            .unwrap_or_else(|_| panic!("{selector} has another type"))
+    }
+
+    pub fn has(&self, selector: &str) -> bool {
+        self.root.query_selector(selector).unwrap().is_some()
+    }
+
+    pub fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).unwrap().length()
+    }
+
+    pub fn text(&self, selector: &str) -> String {
+        self.find::<HtmlElement>(selector)
+            .text_content()
+            .unwrap_or_default()
+    }
+
+    /// An attribute of the element at `selector`.
+    pub fn attribute(&self, selector: &str, name: &str) -> Option<String> {
+        self.find::<Element>(selector).get_attribute(name)
+    }
+
+    /// The id of the element focused inside the widget, or its tag when it has none.
+    pub fn focused(&self) -> Option<String> {
+        let active = js("return a.activeElement", &[&self.root]);
+        let element = active.dyn_into::<Element>().ok()?;
+        Some(match element.id() {
+            id if id.is_empty() => element.tag_name().to_lowercase(),
+            id => id,
+        })
+    }
+
+    /// Waits (up to 3 s) until the widget shows `selector`.
+    pub async fn until(&self, selector: &str) {
+        for _ in 0..100 {
+            if self.has(selector) {
+                return;
+            }
+            settle().await;
+        }
+        panic!("the widget never showed {selector}");
+    }
+
+    /// Clicks the element at `selector`, as a shopper would, and lets the widget re-render.
+    pub async fn click(&self, selector: &str) {
+        self.find::<HtmlElement>(selector).click();
+        settle().await;
+    }
+
+    /// Types `value` into the input at `selector` (one input event, as a paste).
+    pub async fn type_into(&self, selector: &str, value: &str) {
+        let input: HtmlInputElement = self.find(selector);
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+        input.dispatch_event(&event).unwrap();
+        settle().await;
+    }
+
+    /// Presses `key` on the element at `selector` (a `keydown` that bubbles).
+    pub async fn press(&self, selector: &str, key: &str) {
+        let element: Element = self.find(selector);
+        let press = "a.dispatchEvent(new KeyboardEvent('keydown', { key: b, bubbles: true, cancelable: true }))";
+        js(press, &[&element, &JsValue::from_str(key)]);
+        settle().await;
+    }
+
+    /// Opens the verify screen: a session, a mobile typed, "Send code".
+    pub async fn to_verify_screen(&self) {
+        self.until(".lc-widget[data-session=true]").await;
+        self.type_into("#lc-identifier", "0501234567").await;
+        self.click("button.lc-primary").await;
+        self.until("[data-screen=mokafaa-verify] #lc-amount").await;
+        settle().await;
+    }
+}
