@@ -348,3 +348,80 @@ async fn no_element_carries_a_style_attribute() {
     w.click("button.lc-primary").await;
     check();
 }
+
+/// The targets (buttons, inputs, tabs) smaller than 24 x 24 CSS px, and whether the widget
+/// is wider than its box.
+fn small_targets_and_overflow(w: &support::Widget) -> (Vec<String>, bool) {
+    let measure = "const small = [...a.querySelectorAll('button, input, [role=tab]')]
+            .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+            .map(e => e.outerHTML.slice(0, 80));
+        const box = a.querySelector('.lc-widget');
+        return JSON.stringify([small, box.scrollWidth > box.clientWidth]);";
+    let measured = support::js(measure, &[&w.root]).as_string().unwrap();
+    serde_json::from_str(&measured).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn at_320_px_nothing_overflows_and_every_target_is_at_least_24_px() {
+    fake_edge(&happy_edge(180, 1_000_000, 25_000));
+    // French has the longest labels; the store's page gives the widget 320 px.
+    let w = mount(EDGE, "fr", "");
+    w.host
+        .set_attribute("style", "display: block; width: 320px")
+        .unwrap();
+    w.until(".lc-widget[data-session=true]").await;
+    assert_eq!(small_targets_and_overflow(&w), (vec![], false), "identify");
+    w.to_verify_screen().await;
+    assert_eq!(small_targets_and_overflow(&w), (vec![], false), "verify");
+    w.click("#lc-tab-pongo").await;
+    assert_eq!(small_targets_and_overflow(&w), (vec![], false), "pongo");
+}
+
+#[wasm_bindgen_test]
+async fn arabic_counts_and_amounts_in_its_own_words() {
+    let mut routes = happy_edge(180, 50_000, 20_000);
+    let wrong = json!({"code": "otp_invalid", "message": "x", "attempts_left": 2});
+    routes["POST /v1/mokafaa/redeem"] = json!([error(400, wrong)]);
+    fake_edge(&routes);
+    let w = mount(EDGE, "ar", "");
+    w.to_verify_screen().await;
+    assert_eq!(w.text("#lc-amount-cap"), "حتى 200.00\u{a0}ر.س: رصيد نقاطك");
+    assert_eq!(w.text("#lc-amount-cost"), "يستخدم هذا 50,000 نقطة.");
+    w.type_into("#lc-otp", "١١١١").await;
+    w.click("button.lc-primary").await;
+    w.until("#lc-otp-error").await;
+    assert_eq!(w.text("#lc-otp-error"), "الرمز غير صحيح. بقيت محاولتان.");
+}
+
+#[wasm_bindgen_test]
+async fn a_members_card_takes_focus_when_it_opens() {
+    let mut routes = happy_edge(180, 1_000_000, 25_000);
+    let member = json!({
+        "masked_phone": "9665••••4567", "points": 320, "verified": true, "can_verify": true,
+        "earn_preview": {"amount": {"minor": 25000, "currency": "SAR"}, "points": 375},
+        "new_member": false, "rewards": [],
+    });
+    let member = support::checked::<loyalty_shared::api::PongoMember>(&member);
+    routes["POST /v1/pongo/enlist"] = json!([support::answer(200, member)]);
+    fake_edge(&routes);
+    let w = mount(EDGE, "en", r#""pongo""#);
+    w.until(".lc-widget[data-session=true]").await;
+    w.type_into("#lc-phone", "0501234567").await;
+    w.click("[data-optin=email] input[value=true]").await;
+    w.click("[data-optin=sms] input[value=false]").await;
+    w.click("button.lc-primary").await;
+    w.until(".lc-member[data-verified=true]").await;
+    settle().await;
+    let focused = support::js(
+        "return a.activeElement && a.activeElement.textContent",
+        &[&w.root],
+    );
+    assert_eq!(
+        focused.as_string().as_deref(),
+        Some("Welcome back! 9665••••4567")
+    );
+    assert_eq!(
+        w.attribute(".lc-member", "part").as_deref(),
+        Some("member-card")
+    );
+}
