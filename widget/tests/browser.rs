@@ -40,8 +40,8 @@ async fn first_screen_offers_mobile_and_customer_number() {
 async fn arabic_locale_is_right_to_left() {
     let w = mount(NO_EDGE, "ar", r#""mokafaa""#);
     settle().await;
-    assert_eq!(w.attribute(".lc-widget", "dir").as_deref(), Some("rtl"));
-    assert_eq!(w.attribute(".lc-widget", "lang").as_deref(), Some("ar"));
+    w.assert_attribute(".lc-widget", "dir", Some("rtl"));
+    w.assert_attribute(".lc-widget", "lang", Some("ar"));
     assert_eq!(w.text("h2"), "مكافأة مصرف الراجحي");
     // A single program needs no tabs.
     assert_eq!(w.count("[role=tab]"), 0);
@@ -51,8 +51,8 @@ async fn arabic_locale_is_right_to_left() {
 async fn french_is_left_to_right_with_french_labels() {
     let w = mount(NO_EDGE, "fr", "");
     settle().await;
-    assert_eq!(w.attribute(".lc-widget", "lang").as_deref(), Some("fr"));
-    assert_eq!(w.attribute(".lc-widget", "dir").as_deref(), Some("ltr"));
+    w.assert_attribute(".lc-widget", "lang", Some("fr"));
+    w.assert_attribute(".lc-widget", "dir", Some("ltr"));
     assert_eq!(w.text("h2"), "Mokafaa d’Al Rajhi Bank");
     assert_eq!(
         w.text("label[for=lc-identifier]"),
@@ -75,26 +75,20 @@ async fn a_wrong_mobile_is_tied_to_its_field_and_typing_clears_it() {
     settle().await;
     w.type_into("#lc-identifier", "0112345678").await;
     w.click("button.lc-primary").await;
-    assert_eq!(
-        w.attribute(".lc-error", "data-code").as_deref(),
-        Some("invalid_phone")
-    );
+    w.assert_attribute(".lc-error", "data-code", Some("invalid_phone"));
     assert!(w.text(".lc-error").contains("05XXXXXXXX"));
     // The error is the field's description, and the field says it is invalid.
-    assert_eq!(
-        w.attribute(".lc-error", "id").as_deref(),
-        Some("lc-identifier-error")
+    w.assert_attribute(".lc-error", "id", Some("lc-identifier-error"));
+    w.assert_attribute(
+        "#lc-identifier",
+        "aria-describedby",
+        Some("lc-identifier-error"),
     );
-    let field = |name| w.attribute("#lc-identifier", name);
-    assert_eq!(
-        field("aria-describedby").as_deref(),
-        Some("lc-identifier-error")
-    );
-    assert_eq!(field("aria-invalid").as_deref(), Some("true"));
+    w.assert_attribute("#lc-identifier", "aria-invalid", Some("true"));
     w.type_into("#lc-identifier", "05").await;
     assert!(!w.has(".lc-error"));
-    assert_eq!(field("aria-invalid").as_deref(), Some("false"));
-    assert_eq!(field("aria-describedby"), None);
+    w.assert_attribute("#lc-identifier", "aria-invalid", Some("false"));
+    w.assert_attribute("#lc-identifier", "aria-describedby", None);
 }
 
 #[wasm_bindgen_test]
@@ -105,19 +99,19 @@ async fn pongo_refuses_to_enlist_until_both_optins_are_answered() {
     w.click("fieldset[data-optin=email] input[value=true]")
         .await;
     w.click("button.lc-primary").await;
-    assert_eq!(
-        w.attribute(".lc-error", "data-code").as_deref(),
-        Some("optin_required")
-    );
+    w.assert_attribute(".lc-error", "data-code", Some("optin_required"));
     assert!(w.text(".lc-error").contains("SMS"));
     // Nothing is pre-answered: the SMS question has neither choice checked, and it is the
     // question the error describes.
     let sms_yes: HtmlInputElement = w.find("fieldset[data-optin=sms] input[value=true]");
     let sms_no: HtmlInputElement = w.find("fieldset[data-optin=sms] input[value=false]");
     assert!(!sms_yes.checked() && !sms_no.checked());
-    let sms = |name| w.attribute("fieldset[data-optin=sms]", name);
-    assert_eq!(sms("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(sms("aria-describedby").as_deref(), Some("lc-optins-error"));
+    w.assert_attribute("fieldset[data-optin=sms]", "aria-invalid", Some("true"));
+    w.assert_attribute(
+        "fieldset[data-optin=sms]",
+        "aria-describedby",
+        Some("lc-optins-error"),
+    );
     assert_eq!(
         w.attribute("fieldset[data-optin=email]", "aria-invalid")
             .as_deref(),
@@ -130,50 +124,28 @@ async fn an_unreachable_edge_is_said_plainly() {
     // The test config points at a closed port, so opening the session fails.
     let w = mount(NO_EDGE, "en", "");
     w.until(".lc-alert").await;
-    assert_eq!(
-        w.attribute(".lc-alert", "data-code").as_deref(),
-        Some("upstream_unavailable")
-    );
+    w.assert_attribute(".lc-alert", "data-code", Some("upstream_unavailable"));
     assert!(w.text(".lc-alert").ends_with("Try again in a moment."));
-    assert_eq!(
-        w.attribute(".lc-widget", "data-session").as_deref(),
-        Some("false")
-    );
+    w.assert_attribute(".lc-widget", "data-session", Some("false"));
 }
 
 #[wasm_bindgen_test]
 async fn the_tabs_follow_the_keyboard_pattern() {
     let w = mount(NO_EDGE, "en", "");
     settle().await;
-    assert_eq!(
-        w.attribute("[role=tablist]", "aria-label").as_deref(),
-        Some("Loyalty programs")
-    );
-    let tab = |id: &str, name: &str| w.attribute(&format!("#{id}"), name);
-    assert_eq!(
-        tab("lc-tab-mokafaa", "aria-selected").as_deref(),
-        Some("true")
-    );
-    assert_eq!(tab("lc-tab-mokafaa", "tabindex").as_deref(), Some("0"));
-    assert_eq!(tab("lc-tab-pongo", "tabindex").as_deref(), Some("-1"));
-    assert_eq!(
-        tab("lc-tab-pongo", "aria-controls").as_deref(),
-        Some("lc-panel")
-    );
-    assert_eq!(
-        w.attribute("[role=tabpanel]", "aria-labelledby").as_deref(),
-        Some("lc-tab-mokafaa")
-    );
+    w.assert_attribute("[role=tablist]", "aria-label", Some("Loyalty programs"));
+    w.assert_attribute("#lc-tab-mokafaa", "aria-selected", Some("true"));
+    w.assert_attribute("#lc-tab-mokafaa", "tabindex", Some("0"));
+    w.assert_attribute("#lc-tab-pongo", "tabindex", Some("-1"));
+    w.assert_attribute("#lc-tab-pongo", "aria-controls", Some("lc-panel"));
+    w.assert_attribute("[role=tabpanel]", "aria-labelledby", Some("lc-tab-mokafaa"));
 
     // Right arrow: the next tab is selected, focused, and the only tab stop.
     w.press("#lc-tab-mokafaa", "ArrowRight").await;
     assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
-    assert_eq!(
-        tab("lc-tab-pongo", "aria-selected").as_deref(),
-        Some("true")
-    );
-    assert_eq!(tab("lc-tab-pongo", "tabindex").as_deref(), Some("0"));
-    assert_eq!(tab("lc-tab-mokafaa", "tabindex").as_deref(), Some("-1"));
+    w.assert_attribute("#lc-tab-pongo", "aria-selected", Some("true"));
+    w.assert_attribute("#lc-tab-pongo", "tabindex", Some("0"));
+    w.assert_attribute("#lc-tab-mokafaa", "tabindex", Some("-1"));
     assert!(w.has("[role=tabpanel][aria-labelledby=lc-tab-pongo] [data-screen=pongo-enlist]"));
     // Past the last tab it wraps; Home and End go to the ends; other keys do nothing.
     w.press("#lc-tab-pongo", "ArrowRight").await;
@@ -185,10 +157,7 @@ async fn the_tabs_follow_the_keyboard_pattern() {
     w.press("#lc-tab-mokafaa", "ArrowLeft").await;
     assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
     w.press("#lc-tab-pongo", "a").await;
-    assert_eq!(
-        tab("lc-tab-pongo", "aria-selected").as_deref(),
-        Some("true")
-    );
+    w.assert_attribute("#lc-tab-pongo", "aria-selected", Some("true"));
 }
 
 #[wasm_bindgen_test]
@@ -197,10 +166,7 @@ async fn in_arabic_the_left_arrow_moves_to_the_next_tab() {
     settle().await;
     w.press("#lc-tab-mokafaa", "ArrowLeft").await;
     assert_eq!(w.focused().as_deref(), Some("lc-tab-pongo"));
-    assert_eq!(
-        w.attribute("#lc-tab-pongo", "aria-selected").as_deref(),
-        Some("true")
-    );
+    w.assert_attribute("#lc-tab-pongo", "aria-selected", Some("true"));
 }
 
 #[wasm_bindgen_test]
@@ -239,23 +205,11 @@ async fn a_wrong_code_says_the_tries_left_beside_the_code() {
         w.text("#lc-otp-error"),
         "That code is not right. 3 tries left."
     );
-    assert_eq!(
-        w.attribute("#lc-otp-error", "role").as_deref(),
-        Some("alert")
-    );
-    assert_eq!(
-        w.attribute("#lc-otp", "aria-invalid").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        w.attribute("#lc-otp", "aria-describedby").as_deref(),
-        Some("lc-otp-error")
-    );
+    w.assert_attribute("#lc-otp-error", "role", Some("alert"));
+    w.assert_attribute("#lc-otp", "aria-invalid", Some("true"));
+    w.assert_attribute("#lc-otp", "aria-describedby", Some("lc-otp-error"));
     // The amount field is not blamed for it.
-    assert_eq!(
-        w.attribute("#lc-amount", "aria-invalid").as_deref(),
-        Some("false")
-    );
+    w.assert_attribute("#lc-amount", "aria-invalid", Some("false"));
     assert!(edge_calls().contains(&"POST /v1/mokafaa/redeem".to_string()));
 }
 
@@ -266,7 +220,7 @@ async fn the_countdown_is_announced_at_one_minute_and_at_expiry_only() {
     let w = mount(EDGE, "en", "");
     w.to_verify_screen().await;
     let notice = "#lc-countdown-notice";
-    assert_eq!(w.attribute(notice, "aria-live").as_deref(), Some("polite"));
+    w.assert_attribute(notice, "aria-live", Some("polite"));
     let mut heard = vec![w.text(notice)];
     for _ in 0..62 {
         tick().await;
@@ -276,10 +230,7 @@ async fn the_countdown_is_announced_at_one_minute_and_at_expiry_only() {
         }
     }
     hold_clock(false);
-    assert_eq!(
-        w.attribute(".lc-countdown", "data-seconds").as_deref(),
-        Some("0")
-    );
+    w.assert_attribute(".lc-countdown", "data-seconds", Some("0"));
     assert_eq!(
         heard,
         [
@@ -289,8 +240,8 @@ async fn the_countdown_is_announced_at_one_minute_and_at_expiry_only() {
         ]
     );
     // The visible countdown is not a live region: it would speak every second.
-    assert_eq!(w.attribute(".lc-countdown", "aria-live"), None);
-    assert_eq!(w.attribute(".lc-countdown", "role"), None);
+    w.assert_attribute(".lc-countdown", "aria-live", None);
+    w.assert_attribute(".lc-countdown", "role", None);
 }
 
 #[wasm_bindgen_test]
@@ -420,8 +371,5 @@ async fn a_members_card_takes_focus_when_it_opens() {
         focused.as_string().as_deref(),
         Some("Welcome back! 9665••••4567")
     );
-    assert_eq!(
-        w.attribute(".lc-member", "part").as_deref(),
-        Some("member-card")
-    );
+    w.assert_attribute(".lc-member", "part", Some("member-card"));
 }

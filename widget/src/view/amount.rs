@@ -45,18 +45,10 @@ pub fn amount_field(
     } else {
         &[COST_ID]
     };
-    TextField {
-        field: Field::Amount,
-        name: "amount",
-        label: html! { lang.t(Text::AmountLabel) },
-        value: form.amount.clone(),
-        inputmode: "decimal",
-        autocomplete: "off",
-        maxlength: None,
-        oninput: on_input(on_change, MokafaaAction::EditAmount),
-        hints,
-        after,
-        focus: None,
-    }
-    .render(errors)
+    let oninput = on_input(on_change, MokafaaAction::EditAmount);
+    let label = lang.t(Text::AmountLabel).into();
+    TextField::new(Field::Amount, "amount", label, &form.amount, oninput)
+        .keyboard("decimal", "off")
+        .with(after, hints)
+        .render(errors)
 }

@@ -108,23 +108,68 @@ impl<'a> ErrorSpot<'a> {
 /// A text input with its label, its hints and its error, tied together for assistive
 /// technology (`for`, `aria-describedby`, `aria-invalid`).
 pub struct TextField<'a> {
-    pub field: Field,
-    pub name: &'static str,
-    pub label: Html,
-    pub value: String,
-    pub inputmode: &'static str,
-    pub autocomplete: &'static str,
-    pub maxlength: Option<&'static str>,
-    pub oninput: Callback<InputEvent>,
+    field: Field,
+    name: &'static str,
+    label: Html,
+    value: String,
+    oninput: Callback<InputEvent>,
+    inputmode: &'static str,
+    autocomplete: &'static str,
+    maxlength: Option<&'static str>,
     /// Ids of the lines under the input that describe it.
-    pub hints: &'a [&'a str],
+    hints: &'a [&'a str],
     /// What follows the input inside the field: a button, the hint lines.
-    pub after: Html,
-    /// The element focused when the screen changes, if it is this input.
-    pub focus: Option<NodeRef>,
+    after: Html,
+    /// Where the screen's focus goes, if it is this input.
+    focus: NodeRef,
 }
 
-impl TextField<'_> {
+impl<'a> TextField<'a> {
+    /// A field typed with the numeric keyboard, without autocomplete; the methods below
+    /// change that.
+    pub fn new(
+        field: Field,
+        name: &'static str,
+        label: Html,
+        value: &str,
+        oninput: Callback<InputEvent>,
+    ) -> Self {
+        TextField {
+            field,
+            name,
+            label,
+            value: value.to_string(),
+            oninput,
+            inputmode: "numeric",
+            autocomplete: "off",
+            maxlength: None,
+            hints: &[],
+            after: Html::default(),
+            focus: NodeRef::default(),
+        }
+    }
+
+    pub fn keyboard(mut self, inputmode: &'static str, autocomplete: &'static str) -> Self {
+        (self.inputmode, self.autocomplete) = (inputmode, autocomplete);
+        self
+    }
+
+    pub fn max_length(mut self, length: &'static str) -> Self {
+        self.maxlength = Some(length);
+        self
+    }
+
+    /// `after` follows the input; `hints` are the ids of its lines that describe it.
+    pub fn with(mut self, after: Html, hints: &'a [&'a str]) -> Self {
+        (self.after, self.hints) = (after, hints);
+        self
+    }
+
+    pub fn focus(mut self, node: NodeRef) -> Self {
+        self.focus = node;
+        self
+    }
+
     pub fn render(self, errors: &ErrorSpot) -> Html {
         let id = self.field.id();
         let invalid = errors.at(self.field).to_string();
@@ -134,7 +179,7 @@ impl TextField<'_> {
                 <label for={id}>{ self.label }</label>
                 <input {id} name={self.name} part="input" inputmode={self.inputmode} autocomplete={self.autocomplete}
                     maxlength={self.maxlength} dir="ltr" value={self.value} oninput={self.oninput}
-                    aria-invalid={invalid} aria-describedby={described} ref={self.focus.unwrap_or_default()} />
+                    aria-invalid={invalid} aria-describedby={described} ref={self.focus} />
                 { self.after }
                 { errors.line(Some(self.field)) }
             </div>

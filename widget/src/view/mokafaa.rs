@@ -47,29 +47,16 @@ fn errors(form: &MokafaaForm, lang: Lang) -> ErrorSpot<'_> {
 
 fn identify(props: &Props, lang: Lang, accepts_iban: bool, heading: NodeRef) -> Html {
     let form = &props.form;
-    let (label, autocomplete) = match form.method {
-        Method::Mobile => (Text::MobileLabel, "tel"),
-        Method::CustomerNumber => (Text::CustomerNumberLabel, "off"),
-        Method::Iban => (Text::IbanLabel, "off"),
+    let (label, inputmode, autocomplete) = match form.method {
+        Method::Mobile => (Text::MobileLabel, "numeric", "tel"),
+        Method::CustomerNumber => (Text::CustomerNumberLabel, "numeric", "off"),
+        Method::Iban => (Text::IbanLabel, "text", "off"),
     };
     let errors = errors(form, lang);
-    let identifier = TextField {
-        field: Field::Identifier,
-        name: "identifier",
-        label: html! { { lang.t(label) } },
-        value: form.identifier.clone(),
-        inputmode: if form.method == Method::Iban {
-            "text"
-        } else {
-            "numeric"
-        },
-        autocomplete,
-        maxlength: None,
-        oninput: on_input(&props.on_change, MokafaaAction::EditIdentifier),
-        hints: &[],
-        after: html! {},
-        focus: None,
-    };
+    let oninput = on_input(&props.on_change, MokafaaAction::EditIdentifier);
+    let (field, value) = (Field::Identifier, &form.identifier);
+    let identifier = TextField::new(field, "identifier", lang.t(label).into(), value, oninput)
+        .keyboard(inputmode, autocomplete);
     let body = html! { <>
         if let Some(points) = form.returned_points {
             <p class="lc-info" role="status">{ format!("{} {}", lang.t(Text::PointsReturned), lang.int(points)) }</p>
@@ -138,19 +125,11 @@ fn redeem_form(props: &Props, challenge: &OtpChallenge, lang: Lang) -> Html {
     let form = &props.form;
     let expired = challenge.expires_in_seconds == 0;
     let errors = errors(form, lang);
-    let code = TextField {
-        field: Field::Otp,
-        name: "otp",
-        label: html! { { lang.t(Text::CodeLabel) } },
-        value: form.otp.clone(),
-        inputmode: "numeric",
-        autocomplete: "one-time-code",
-        maxlength: Some("4"),
-        oninput: on_input(&props.on_change, MokafaaAction::EditOtp),
-        hints: &[],
-        after: html! {},
-        focus: None,
-    };
+    let oninput = on_input(&props.on_change, MokafaaAction::EditOtp);
+    let label = lang.t(Text::CodeLabel).into();
+    let code = TextField::new(Field::Otp, "otp", label, &form.otp, oninput)
+        .keyboard("numeric", "one-time-code")
+        .max_length("4");
     html! {
         <form class="lc-form" onsubmit={on_submit(&props.on_effect, Effect::Redeem)} novalidate=true>
             { code.render(&errors) }

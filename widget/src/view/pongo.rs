@@ -54,19 +54,10 @@ fn enlist_form(props: &Props, errors: &ErrorSpot, lang: Lang) -> Html {
     let form = &props.form;
     let question =
         |name, text, answer, make| optin_question(props, errors, lang, (name, text), answer, make);
-    let phone = TextField {
-        field: Field::Phone,
-        name: "phone",
-        label: html! { { lang.t(Text::PhoneLabel) } },
-        value: form.phone.clone(),
-        inputmode: "tel",
-        autocomplete: "tel",
-        maxlength: None,
-        oninput: on_input(&props.on_change, PongoAction::EditPhone),
-        hints: &[],
-        after: html! {},
-        focus: None,
-    };
+    let oninput = on_input(&props.on_change, PongoAction::EditPhone);
+    let label = lang.t(Text::PhoneLabel).into();
+    let phone =
+        TextField::new(Field::Phone, "phone", label, &form.phone, oninput).keyboard("tel", "tel");
     // Once a code was sent, its errors belong to the code form.
     let form_error = if form.code_sent.is_none() {
         errors.line(None)
@@ -157,19 +148,11 @@ fn code_form(
     focus: NodeRef,
 ) -> Html {
     let form = &props.form;
-    let code = TextField {
-        field: Field::MemberCode,
-        name: "code",
-        label: html! { <>{ lang.t(Text::CodeTextedTo) }{" "}<bdi dir="ltr">{ &sent.masked_phone }</bdi></> },
-        value: form.code.clone(),
-        inputmode: "numeric",
-        autocomplete: "one-time-code",
-        maxlength: None,
-        oninput: on_input(&props.on_change, PongoAction::EditCode),
-        hints: &[],
-        after: html! {},
-        focus: Some(focus),
-    };
+    let label = html! { <>{ lang.t(Text::CodeTextedTo) }{" "}<bdi dir="ltr">{ &sent.masked_phone }</bdi></> };
+    let oninput = on_input(&props.on_change, PongoAction::EditCode);
+    let code = TextField::new(Field::MemberCode, "code", label, &form.code, oninput)
+        .keyboard("numeric", "one-time-code")
+        .focus(focus);
     html! {
         <form class="lc-form" data-form="pongo-code" onsubmit={on_submit(&props.on_effect, Effect::CheckMemberCode)} novalidate=true>
             { code.render(errors) }

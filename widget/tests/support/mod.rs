@@ -209,6 +209,13 @@ impl Widget {
         self.find::<Element>(selector).get_attribute(name)
     }
 
+    /// Asserts the attribute `name` of the element at `selector` is `expected`.
+    #[track_caller]
+    pub fn assert_attribute(&self, selector: &str, name: &str, expected: Option<&str>) {
+        let found = self.attribute(selector, name);
+        assert_eq!(found.as_deref(), expected, "{selector} [{name}]");
+    }
+
     /// The id of the element focused inside the widget, or its tag when it has none.
     pub fn focused(&self) -> Option<String> {
         let active = js("return a.activeElement", &[&self.root]);
