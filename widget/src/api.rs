@@ -1,7 +1,11 @@
 //! Calls to the edge. Every failure, including a network error or a body that is not the
 //! error contract, becomes an [`ApiError`] the view can show.
+//!
+//! JSON goes through the browser's own `JSON` and `fetch` (`serde-wasm-bindgen` turns the
+//! shared types into JS values and back), so no JSON library or HTTP client is compiled
+//! into the widget.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::JSON;
 use loyalty_shared::api::{
     Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoCheckCode, PongoCodeSent, PongoMember,
     RedeemRequest, Redemption, SendOtpRequest, SessionStarted, StartSessionRequest,
@@ -10,6 +14,22 @@ use loyalty_shared::api::{
 use loyalty_shared::{ApiError, ErrorBody, ErrorCode, Locale, Money};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+/// A shared type as the JS value `JSON.stringify` writes (maps as objects, integers as
+/// numbers: every amount is far below 2^53).
+pub fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+}
+
+/// A JS value (from `JSON.parse` or an event's `detail`) read as a shared type.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value).ok()
+}
 
 /// The edge API as seen from one widget instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +38,26 @@ pub struct EdgeClient {
     pub locale: Locale,
 }
 
+/// One request to the edge: method, path, optional bearer, optional extra header.
+struct Call<'a> {
+    method: &'static str,
+    path: &'a str,
+    token: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+}
+
 impl EdgeClient {
     pub async fn start_session(
         &self,
         request: &StartSessionRequest,
     ) -> Result<SessionStarted, ApiError> {
-        let builder = self.request(Request::post, "/v1/sessions", None);
-        self.send(builder, Some(request)).await
+        let call = Call {
+            method: "POST",
+            path: "/v1/sessions",
+            token: None,
+            idempotency_key: None,
+        };
+        self.send(call, Some(request)).await
     }
 
     /// The calls a shopper makes in the session `token` opened.
@@ -35,55 +68,61 @@ impl EdgeClient {
         }
     }
 
-    /// A request for `path` in the shopper's language, with the session's bearer token.
-    fn request(
-        &self,
-        method: fn(&str) -> RequestBuilder,
-        path: &str,
-        token: Option<&str>,
-    ) -> RequestBuilder {
-        let url = format!("{}{path}", self.base.trim_end_matches('/'));
-        let builder = method(&url).header("Accept-Language", self.locale.tag());
-        match token {
-            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-            None => builder,
-        }
-    }
-
-    /// Sends the request, with `body` as JSON when there is one, and reads the answer.
+    /// Sends the call, with `body` as JSON when there is one, and reads the answer.
     async fn send<B: Serialize, T: DeserializeOwned>(
         &self,
-        builder: RequestBuilder,
+        call: Call<'_>,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let sent = match body {
-            Some(body) => {
-                let request = builder
-                    .json(body)
-                    .map_err(|_| self.error(ErrorCode::Internal))?;
-                request.send().await
-            }
-            None => builder.send().await,
+        let response = self
+            .fetch(call, body)
+            .await
+            .map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
+        let json = match response.json() {
+            Ok(promise) => JsFuture::from(promise).await.ok(),
+            Err(_) => None,
         };
-        let response = sent.map_err(|_| self.error(ErrorCode::UpstreamUnavailable))?;
-        self.read(response).await
-    }
-
-    async fn read<T: DeserializeOwned>(&self, response: Response) -> Result<T, ApiError> {
         if response.ok() {
-            return response
-                .json::<T>()
-                .await
-                .map_err(|_| self.error(ErrorCode::UpstreamRejected));
+            return json
+                .and_then(from_js)
+                .ok_or_else(|| self.error(ErrorCode::UpstreamRejected));
         }
-        match response.json::<ErrorBody>().await {
+        match json.and_then(from_js::<ErrorBody>) {
             // Show the message in the shopper's language for the code, whatever the server wrote.
-            Ok(body) => Err(ApiError {
+            Some(body) => Err(ApiError {
                 message: body.error.code.message(self.locale).to_string(),
                 ..body.error
             }),
-            Err(_) => Err(self.error(ErrorCode::UpstreamUnavailable)),
+            None => Err(self.error(ErrorCode::UpstreamUnavailable)),
         }
+    }
+
+    /// `fetch` in the shopper's language, with the session's bearer token.
+    async fn fetch<B: Serialize>(
+        &self,
+        call: Call<'_>,
+        body: Option<&B>,
+    ) -> Result<Response, JsValue> {
+        let headers = Headers::new()?;
+        headers.append("Accept-Language", self.locale.tag())?;
+        if let Some(token) = call.token {
+            headers.append("Authorization", &format!("Bearer {token}"))?;
+        }
+        if let Some(key) = call.idempotency_key {
+            headers.append("Idempotency-Key", key)?;
+        }
+        let init = RequestInit::new();
+        init.set_method(call.method);
+        if let Some(body) = body {
+            let value = to_js(body).ok_or_else(|| JsValue::from_str("body"))?;
+            headers.append("Content-Type", "application/json")?;
+            init.set_body(&JSON::stringify(&value)?.into());
+        }
+        init.set_headers(&headers);
+        let url = format!("{}{}", self.base.trim_end_matches('/'), call.path);
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let answer = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await?;
+        answer.dyn_into::<Response>()
     }
 
     fn error(&self, code: ErrorCode) -> ApiError {
@@ -111,15 +150,17 @@ impl Session<'_> {
 
     /// One redemption attempt; `key` makes a retry of the same attempt safe.
     pub async fn redeem(&self, key: &str, request: &RedeemRequest) -> Result<Redemption, ApiError> {
-        let builder = self.request(Request::post, "/v1/mokafaa/redeem");
-        let builder = builder.header("Idempotency-Key", key);
-        self.client.send(builder, Some(request)).await
+        let call = Call {
+            idempotency_key: Some(key),
+            ..self.call("POST", "/v1/mokafaa/redeem")
+        };
+        self.client.send(call, Some(request)).await
     }
 
     /// The shopper's undo: the points go back.
     pub async fn undo(&self, redemption_id: &str) -> Result<Redemption, ApiError> {
         let path = format!("/v1/mokafaa/redemptions/{redemption_id}/undo");
-        self.post(&path, &serde_json::json!({})).await
+        self.post(&path, &Empty {}).await
     }
 
     /// Enlists the phone in the merchant's Pongo program (or finds the member).
@@ -129,7 +170,7 @@ impl Session<'_> {
 
     /// Texts a code to the phone enlisted in this session.
     pub async fn send_member_code(&self) -> Result<PongoCodeSent, ApiError> {
-        self.post("/v1/pongo/verify", &serde_json::json!({})).await
+        self.post("/v1/pongo/verify", &Empty {}).await
     }
 
     /// The code the shopper received: right, the member card opens.
@@ -142,12 +183,11 @@ impl Session<'_> {
 
     /// The host page's cart total changed: the session follows it.
     pub async fn update_cart(&self, amount: Money) -> Result<(), ApiError> {
-        let builder = self.request(Request::patch, "/v1/sessions/current");
+        let call = self.call("PATCH", "/v1/sessions/current");
         let body = UpdateCartRequest { amount };
-        let answer = self
-            .client
-            .send::<_, serde_json::Value>(builder, Some(&body));
-        answer.await.map(|_| ())
+        let answer: Result<serde::de::IgnoredAny, ApiError> =
+            self.client.send(call, Some(&body)).await;
+        answer.map(|_| ())
     }
 
     /// The session again after a reload or in a second tab, with its standing redemption.
@@ -160,13 +200,17 @@ impl Session<'_> {
         self.get("/v1/pongo/earn-preview").await
     }
 
-    fn request(&self, method: fn(&str) -> RequestBuilder, path: &str) -> RequestBuilder {
-        self.client.request(method, path, Some(self.token))
+    fn call<'a>(&'a self, method: &'static str, path: &'a str) -> Call<'a> {
+        Call {
+            method,
+            path,
+            token: Some(self.token),
+            idempotency_key: None,
+        }
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let builder = self.request(Request::get, path);
-        self.client.send(builder, None::<&()>).await
+        self.client.send(self.call("GET", path), None::<&()>).await
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(
@@ -174,10 +218,13 @@ impl Session<'_> {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        let builder = self.request(Request::post, path);
-        self.client.send(builder, Some(body)).await
+        self.client.send(self.call("POST", path), Some(body)).await
     }
 }
+
+/// `{}`: the body of a POST that carries nothing.
+#[derive(Serialize)]
+struct Empty {}
 
 /// A fresh idempotency key for one redemption attempt: 128 bits from the browser's CSPRNG.
 pub fn new_idempotency_key() -> String {

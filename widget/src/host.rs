@@ -34,10 +34,7 @@ pub const ORDER_PLACED_EVENT: &str = "loyalty-checkout:order-placed";
 /// Tells the host page about `redemption` with the event `name` (nothing without a host).
 pub fn announce(host: Option<&web_sys::Element>, name: &str, redemption: &Redemption) {
     let Some(host) = host else { return };
-    let Ok(json) = serde_json::to_string(redemption) else {
-        return;
-    };
-    let Ok(detail) = js_sys::JSON::parse(&json) else {
+    let Some(detail) = crate::api::to_js(redemption) else {
         return;
     };
     let init = CustomEventInit::new();
@@ -113,9 +110,7 @@ fn listen<T: DeserializeOwned>(
 
 /// An event's `detail`, read as `T`.
 fn detail<T: DeserializeOwned>(event: &web_sys::Event) -> Option<T> {
-    let detail = event.dyn_ref::<CustomEvent>()?.detail();
-    let json = js_sys::JSON::stringify(&detail).ok()?.as_string()?;
-    serde_json::from_str(&json).ok()
+    crate::api::from_js(event.dyn_ref::<CustomEvent>()?.detail())
 }
 
 /// A listener on `document`, removed when dropped.

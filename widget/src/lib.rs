@@ -39,8 +39,10 @@ fn adopt_style(root: &web_sys::ShadowRoot, document: &web_sys::Document) -> Resu
 /// console and in a DOM event, and never break the host page.
 #[wasm_bindgen]
 pub fn mount(root: web_sys::ShadowRoot, config_json: &str) -> Result<(), JsValue> {
-    let config: WidgetConfig = serde_json::from_str(config_json)
-        .map_err(|e| JsValue::from_str(&format!("loyalty widget: bad configuration: {e}")))?;
+    let config: WidgetConfig = js_sys::JSON::parse(config_json)
+        .ok()
+        .and_then(api::from_js)
+        .ok_or_else(|| JsValue::from_str("loyalty widget: bad configuration"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("loyalty widget: no document"))?;
