@@ -373,3 +373,23 @@ async fn a_members_card_takes_focus_when_it_opens() {
     );
     w.assert_attribute(".lc-member", "part", Some("member-card"));
 }
+
+#[wasm_bindgen_test]
+async fn before_joining_the_pongo_tab_says_what_the_order_earns() {
+    let mut routes = happy_edge(180, 1_000_000, 25_000);
+    routes["PATCH /v1/sessions/current"] = json!([support::answer(200, json!({}))]);
+    let preview = json!({"amount": {"minor": 26500, "currency": "SAR"}, "points": 397});
+    let preview = support::checked::<loyalty_shared::api::EarnPreview>(&preview);
+    routes["GET /v1/pongo/earn-preview"] = json!([support::answer(200, preview)]);
+    fake_edge(&routes);
+    let w = mount(EDGE, "en", r#""pongo""#);
+    w.until(".lc-widget[data-session=true]").await;
+    // The store's page says its cart total changed.
+    let cart = "document.dispatchEvent(new CustomEvent('loyalty-checkout:cart', { detail: { amount_minor: 26500 } }))";
+    support::js(cart, &[]);
+    w.until("[data-earn-preview]").await;
+    assert_eq!(
+        w.text("[data-earn-preview]"),
+        "Join and earn 397 points on this order."
+    );
+}

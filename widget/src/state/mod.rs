@@ -59,6 +59,24 @@ impl WidgetState {
             pongo: PongoForm::default(),
         }
     }
+
+    /// Keeps the programs that are `offered`, in the host page's order, showing the first
+    /// when the one shown is gone. An answer naming none of them (an older edge) changes
+    /// nothing: the edge still refuses what is not set up.
+    fn offer_only(&mut self, offered: &[Program]) {
+        let kept: Vec<Program> = self
+            .programs
+            .iter()
+            .copied()
+            .filter(|p| offered.contains(p))
+            .collect();
+        if let Some(&first) = kept.first() {
+            if !kept.contains(&self.program) {
+                self.program = first;
+            }
+            self.programs = kept;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +91,9 @@ pub enum Action {
     Tick,
     /// The host page's order total (at mount, and whenever its cart changes).
     CartTotal(Money),
+    /// The programs the merchant offers at this checkout, as the session says: only those
+    /// of the host page's that are also offered stay.
+    ProgramsOffered(Vec<Program>),
     Mokafaa(MokafaaAction),
     Pongo(PongoAction),
 }
@@ -110,6 +131,7 @@ impl Reducible for WidgetState {
             }
             Action::SessionFailed(error) => next.session.error = Some(error),
             Action::CartTotal(total) => next.mokafaa.order_total = Some(total),
+            Action::ProgramsOffered(offered) => next.offer_only(&offered),
             Action::Tick if next.mokafaa.tick() => {}
             Action::Mokafaa(action) => mokafaa::reduce(&mut next.mokafaa, action),
             Action::Pongo(action) => pongo::reduce(&mut next.pongo, action),
@@ -144,6 +166,33 @@ pub(crate) mod tests {
             &[Action::SelectProgram(Program::Mokafaa)],
         );
         assert_eq!(s.program, Program::Pongo);
+    }
+
+    #[test]
+    fn only_the_programs_the_session_offers_stay() {
+        use Program::*;
+        let cases = [
+            (vec![Mokafaa, Pongo], vec![Pongo], vec![Pongo], Pongo),
+            (
+                vec![Pongo, Mokafaa],
+                vec![Mokafaa, Pongo],
+                vec![Pongo, Mokafaa],
+                Pongo,
+            ),
+            (vec![Mokafaa], vec![Pongo], vec![Mokafaa], Mokafaa),
+            (vec![Mokafaa, Pongo], vec![], vec![Mokafaa, Pongo], Mokafaa),
+        ];
+        for (page, offered, programs, shown) in cases {
+            let s = reduce(
+                WidgetState::new(&page),
+                &[Action::ProgramsOffered(offered.clone())],
+            );
+            assert_eq!(
+                (s.programs, s.program),
+                (programs, shown),
+                "{page:?} {offered:?}"
+            );
+        }
     }
 
     #[test]

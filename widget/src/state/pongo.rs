@@ -22,6 +22,8 @@ pub struct PongoForm {
     pub code_sent: Option<PongoCodeSent>,
     /// The code as typed.
     pub code: String,
+    /// What this cart earns, before the shopper joins (the reason to join).
+    pub preview: Option<EarnPreview>,
 }
 
 /// What can happen to the Pongo form: the shopper's input, the edge's answers and the
@@ -39,7 +41,7 @@ pub enum PongoAction {
     /// A code was texted to the member's phone.
     CodeSent(PongoCodeSent),
     EditCode(String),
-    /// The cart changed and the edge computed what it earns now.
+    /// What the cart earns, from the session or after the cart changed.
     EarnPreviewUpdated(EarnPreview),
     /// The host page placed the order; Pongo credited these points.
     OrderEarned(u64),
@@ -79,8 +81,9 @@ pub fn reduce(form: &mut PongoForm, action: PongoAction) {
         OrderEarned(_) => {}
         EarnPreviewUpdated(preview) => {
             if let Some(member) = form.member.as_mut() {
-                member.earn_preview = preview;
+                member.earn_preview = preview.clone();
             }
+            form.preview = Some(preview);
         }
     }
 }
@@ -121,12 +124,13 @@ mod tests {
             points,
             minimum: None,
         };
-        // Before enlisting there is nothing to update.
+        // Before enlisting, what the cart would earn.
         let s = reduce(
             WidgetState::new(&[Program::Pongo]),
             &[EarnPreviewUpdated(preview(1000, 15)).into()],
         );
         assert_eq!(s.pongo.member, None);
+        assert_eq!(s.pongo.preview.as_ref().map(|p| p.points), Some(15));
         let member = PongoMember {
             masked_phone: "9665••••4567".into(),
             points: Some(10),

@@ -8,7 +8,7 @@ use super::focus::use_focus_on_change;
 use super::ProgramProps;
 use crate::effects::Effect;
 use crate::i18n::errors::Facts;
-use crate::i18n::{Lang, PongoText as Text};
+use crate::i18n::{Lang, PongoText as Text, Unit};
 use crate::state::{Field, PongoAction, PongoForm};
 use loyalty_shared::api::{PongoCodeSent, PongoMember, Program};
 use yew::prelude::*;
@@ -32,6 +32,7 @@ pub fn pongo_view(props: &Props) -> Html {
     let field_of = |code| Field::of_pongo(code, code_sent);
     let errors = ErrorSpot::new(form.error.as_ref(), field_of, lang, facts);
     let body = html! { <>
+        if form.member.is_none() { { join_and_earn(form, lang) } }
         { enlist_form(props, &errors, lang) }
         if let Some(member) = &form.member {
             if member.verified {
@@ -48,6 +49,21 @@ pub fn pongo_view(props: &Props) -> Html {
         NodeRef::default(),
         body,
     )
+}
+
+/// The reason to join: what this order earns, before any member data.
+fn join_and_earn(form: &PongoForm, lang: Lang) -> Html {
+    match form.preview.as_ref().filter(|p| p.points > 0) {
+        Some(preview) => {
+            let points = lang.count(Unit::Points, preview.points);
+            html! {
+                <p class="lc-earn lc-join-earn" data-earn-preview={preview.points.to_string()}>
+                    { lang.fill(Text::JoinAndEarn, &points, "") }
+                </p>
+            }
+        }
+        None => html! {},
+    }
 }
 
 fn enlist_form(props: &Props, errors: &ErrorSpot, lang: Lang) -> Html {
