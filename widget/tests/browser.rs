@@ -176,6 +176,7 @@ async fn focus_moves_to_the_new_screens_heading() {
     w.until(".lc-widget[data-session=true]").await;
     // Mounting never takes focus from the host page.
     assert_eq!(w.focused(), None);
+    // The shopper sends the code (the click focuses the button): the new screen's heading.
     w.to_verify_screen().await;
     assert_eq!(w.focused().as_deref(), Some("h2"));
     assert_eq!(
@@ -392,4 +393,34 @@ async fn before_joining_the_pongo_tab_says_what_the_order_earns() {
         w.text("[data-earn-preview]"),
         "Join and earn 397 points on this order."
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_redemption_found_again_after_a_reload_does_not_take_focus() {
+    let mut routes = happy_edge(180, 1_000_000, 25_000);
+    let redemption = json!({
+        "redemption_id": "r-1", "state": "redeemed", "points": 12500,
+        "discount": {"minor": 5000, "currency": "SAR"}, "receipt": "r-1.t=1,v1=00",
+    });
+    let session = json!({
+        "session_token": "token-1", "expires_in_seconds": 1800, "merchant_name": "Demo",
+        "programs": ["mokafaa", "pongo"], "redemption": redemption,
+    });
+    let session = support::checked::<loyalty_shared::api::SessionStarted>(&session);
+    routes["GET /v1/sessions/current"] = json!([support::answer(200, session)]);
+    fake_edge(&routes);
+    let cart = support::new_cart();
+    let first = support::mount_cart(EDGE, "en", "", &cart);
+    first.until(".lc-widget[data-session=true]").await;
+    // The shopper is typing in the store's own form when the page comes back.
+    let field = "const i = document.createElement('input'); i.id = 'store-field';
+        document.body.appendChild(i); i.focus();";
+    support::js(field, &[]);
+    let reloaded = support::mount_cart(EDGE, "en", "", &cart);
+    reloaded.until("[data-screen=mokafaa-redeemed]").await;
+    settle().await;
+    assert_eq!(reloaded.focused(), None);
+    let focused = support::js("return document.activeElement.id", &[]);
+    assert_eq!(focused.as_string().as_deref(), Some("store-field"));
+    assert!(reloaded.text(".lc-success").contains("12,500"));
 }

@@ -33,18 +33,28 @@ pub struct Widget {
 /// every program) against the edge at `api_base`, for a cart of its own (a session kept by
 /// an earlier test is never taken up).
 pub fn mount(api_base: &str, locale: &str, programs: &str) -> Widget {
+    mount_cart(api_base, locale, programs, &new_cart())
+}
+
+/// A cart id no other test uses.
+pub fn new_cart() -> String {
+    let n = CARTS.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    format!("browser-{}-{n}", js_now())
+}
+
+/// Mounts a widget for `cart`: a second one for the same cart is the page reloaded.
+pub fn mount_cart(api_base: &str, locale: &str, programs: &str, cart: &str) -> Widget {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let root = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .unwrap();
-    let cart = CARTS.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
-    });
     let config = json!({
-        "api_base": api_base, "merchant_id": "demo", "cart_id": format!("browser-{}-{cart}", js_now()),
+        "api_base": api_base, "merchant_id": "demo", "cart_id": cart,
         "amount": {"minor": 25000, "currency": "SAR"}, "locale": locale,
         "programs": serde_json::from_str::<Value>(&format!("[{programs}]")).unwrap(),
     });
@@ -237,9 +247,12 @@ impl Widget {
         panic!("the widget never showed {selector}");
     }
 
-    /// Clicks the element at `selector`, as a shopper would, and lets the widget re-render.
+    /// Clicks the element at `selector` as a shopper would (a click focuses what it hits),
+    /// and lets the widget re-render.
     pub async fn click(&self, selector: &str) {
-        self.find::<HtmlElement>(selector).click();
+        let element = self.find::<HtmlElement>(selector);
+        element.focus().unwrap();
+        element.click();
         settle().await;
     }
 
