@@ -85,6 +85,7 @@
       amount: { minor: parseInt(minor, 10), currency: String(o.currency || "SAR").toUpperCase() },
       locale: chooseLocale(o.locale),
       email: o.email || null,
+      arabic_digits: o.arabic_digits === "true" || o.arabic_digits === true,
       programs: o.programs ? String(o.programs).split(",").map(function (p) { return p.trim(); }).filter(Boolean) : []
     };
   }
@@ -143,10 +144,10 @@
     document.addEventListener(EVENT + name, function (e) { fn(e.detail, e); });
   }
 
-  var ATTRIBUTES = ["merchant", "cart", "amount-minor", "currency", "locale", "theme", "email", "programs", "api-base"];
+  var ATTRIBUTES = ["merchant", "cart", "amount-minor", "currency", "locale", "theme", "email", "programs", "api-base", "arabic-digits"];
   function optionsOf(read) {
     var o = {};
-    ATTRIBUTES.forEach(function (a) { var v = read(a); if (v != null && v !== "") o[a.replace("-", "_")] = v; });
+    ATTRIBUTES.forEach(function (a) { var v = read(a); if (v != null && v !== "") o[a.replace(/-/g, "_")] = v; });
     return o;
   }
 

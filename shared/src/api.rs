@@ -58,6 +58,9 @@ pub struct WidgetConfig {
     /// The shopper's email when the store knows it, so the edge's notices reach them.
     #[serde(default)]
     pub email: Option<String>,
+    /// Numbers in Arabic-Indic digits on an Arabic page, where the store asks.
+    #[serde(default)]
+    pub arabic_digits: bool,
 }
 
 /// `POST /v1/sessions`: the widget opens a session for the cart on the page.
@@ -117,6 +120,25 @@ pub struct Balance {
     /// The most this order accepts: the smallest of order total, balance and merchant limit.
     pub max_redeemable: Money,
     pub min_per_order: Money,
+    /// Which of the three sets `max_redeemable`, so the widget can say why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped_by: Option<CapReason>,
+    /// The merchant's rate, so the widget shows what a typed amount costs in points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_per_sar: Option<u32>,
+}
+
+/// Why the most an order can take in points is what it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapReason {
+    /// The order total: points cannot pay more than the order.
+    OrderTotal,
+    /// The shopper's balance at the merchant's rate.
+    Balance,
+    /// The merchant's maximum per order.
+    StoreLimit,
 }
 
 /// How the shopper proves they own the Mokafaa account.

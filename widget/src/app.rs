@@ -6,6 +6,7 @@ use crate::api::EdgeClient;
 use crate::context::WidgetContext;
 use crate::effects;
 use crate::host;
+use crate::i18n::Digits;
 use crate::state::{Action, PongoAction, WidgetState};
 use crate::view::{Frame, MokafaaView, PongoView};
 use loyalty_shared::api::{Program, StartSessionRequest, WidgetConfig};
@@ -39,12 +40,15 @@ pub fn app(props: &AppProps) -> Html {
     use_session(config, &context, &dispatch);
     use_host_page(config, &context, &dispatch);
     use_countdown(&state);
+    let digits = Digits::from_flag(config.arabic_digits);
     html! {
         <ContextProvider<WidgetContext> context={context.clone()}>
+        <ContextProvider<Digits> context={digits}>
             <Frame programs={state.programs.clone()} program={state.program}
                 on_select={dispatch.reform(Action::SelectProgram)} session_error={state.session.error.clone()}>
                 { program_view(&state, &context, &dispatch) }
             </Frame>
+        </ContextProvider<Digits>>
         </ContextProvider<WidgetContext>>
     }
 }
@@ -71,9 +75,17 @@ fn use_session(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callba
 #[hook]
 fn use_host_page(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callback<Action>) {
     let report = dispatch.reform(Action::Pongo);
+    // The order total the page started with: the amount's cap can say "your order total".
+    {
+        let (dispatch, amount) = (dispatch.clone(), config.amount);
+        use_effect_with(amount, move |amount| {
+            dispatch.emit(Action::CartTotal(*amount))
+        });
+    }
     let on_total = {
-        let (context, report) = (context.clone(), report.clone());
+        let (context, report, dispatch) = (context.clone(), report.clone(), dispatch.clone());
         Callback::from(move |(token, amount)| {
+            dispatch.emit(Action::CartTotal(amount));
             effects::pongo::cart_changed(&context, &report, token, amount)
         })
     };

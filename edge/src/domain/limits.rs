@@ -2,6 +2,7 @@
 //! merchant's minimum and maximum per order. Enforced here, in the edge, whatever the
 //! widget shows.
 
+use loyalty_shared::api::CapReason;
 use loyalty_shared::{Currency, ErrorCode, MokafaaRate, Money};
 
 /// A merchant's redemption limits per order, in SAR.
@@ -27,18 +28,27 @@ impl Default for MerchantLimits {
     }
 }
 
-/// The most the shopper can redeem on this order right now.
+/// The most the shopper can redeem on this order right now, and which limit sets it (the
+/// order total first when several are equal, then the balance).
 pub fn max_redeemable(
     order_total: Money,
     balance_points: u64,
     rate: MokafaaRate,
     limits: MerchantLimits,
-) -> Result<Money, ErrorCode> {
+) -> Result<(Money, CapReason), ErrorCode> {
     if order_total.currency != Currency::Sar {
         return Err(ErrorCode::InvalidAmount);
     }
     let by_balance = rate.max_discount_for(balance_points)?;
-    Ok(order_total.min(by_balance)?.min(limits.max_per_order)?)
+    let max = order_total.min(by_balance)?.min(limits.max_per_order)?;
+    let reason = if max == order_total {
+        CapReason::OrderTotal
+    } else if max == by_balance {
+        CapReason::Balance
+    } else {
+        CapReason::StoreLimit
+    };
+    Ok((max, reason))
 }
 
 /// Checks a requested discount and returns the points it costs, or the code the shopper
@@ -128,18 +138,16 @@ mod tests {
             min_per_order: sar(100),
             max_per_order: sar(20_000),
         };
-        assert_eq!(
-            max_redeemable(sar(25_000), 1_000_000, rate, limits),
-            Ok(sar(20_000))
-        );
-        assert_eq!(
-            max_redeemable(sar(5_000), 1_000_000, rate, limits),
-            Ok(sar(5_000))
-        );
-        assert_eq!(
-            max_redeemable(sar(25_000), 2_500, rate, limits),
-            Ok(sar(1_000))
-        );
+        for (total, balance, max, reason) in [
+            (25_000, 1_000_000, 20_000, CapReason::StoreLimit),
+            (5_000, 1_000_000, 5_000, CapReason::OrderTotal),
+            (25_000, 2_500, 1_000, CapReason::Balance),
+            // A tie names the order total: what the shopper can see on the page.
+            (20_000, 1_000_000, 20_000, CapReason::OrderTotal),
+        ] {
+            let got = max_redeemable(sar(total), balance, rate, limits);
+            assert_eq!(got, Ok((sar(max), reason)), "{total} {balance}");
+        }
     }
 
     proptest! {
@@ -148,7 +156,7 @@ mod tests {
         fn the_offered_maximum_is_exactly_redeemable(total in 100u64..10_000_000, balance in 0u64..100_000_000, rate in 1u32..1_000) {
             let rate = MokafaaRate::new(rate).unwrap();
             let limits = MerchantLimits { min_per_order: sar(1), max_per_order: sar(5_000_000) };
-            let max = max_redeemable(sar(total), balance, rate, limits).unwrap();
+            let (max, _) = max_redeemable(sar(total), balance, rate, limits).unwrap();
             if max.minor >= 1 {
                 prop_assert!(check_amount(max, sar(total), Some(balance), rate, limits).is_ok());
             }

@@ -205,7 +205,7 @@ pub async fn balance(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
         .rate
         .max_discount_for(points)
         .map_err(|c| ApiError::new(c.into(), locale))?;
-    let max = max_redeemable(
+    let (max, capped_by) = max_redeemable(
         shopper.session.amount(),
         points,
         merchant.rate,
@@ -217,6 +217,8 @@ pub async fn balance(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
         worth: show.then_some(worth),
         max_redeemable: max,
         min_per_order: merchant.limits.min_per_order,
+        capped_by: Some(capped_by),
+        points_per_sar: Some(merchant.rate.points_per_sar),
     };
     reply(&body, 200)
 }

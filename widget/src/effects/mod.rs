@@ -79,6 +79,13 @@ pub fn start_session(
                     token: started.session_token,
                     accepts_iban: started.accepts_iban,
                 });
+                // An older edge lists nothing: then every program the page asked for stays.
+                if !started.programs.is_empty() {
+                    report.emit(Action::ProgramsOffered(started.programs));
+                }
+                if let Some(preview) = started.earn_preview {
+                    report.emit(Action::Pongo(PongoAction::EarnPreviewUpdated(preview)));
+                }
                 if let Some(redemption) = redemption {
                     // The host page forgot the discount on reload: it hears it again.
                     crate::host::announce(host.as_ref(), crate::host::REDEEMED_EVENT, &redemption);

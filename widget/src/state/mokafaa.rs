@@ -375,6 +375,8 @@ mod tests {
             worth: None,
             max_redeemable: sar(25_000),
             min_per_order: sar(100),
+            capped_by: None,
+            points_per_sar: None,
         };
         let s = reduce(
             WidgetState::new(&[]),
@@ -395,6 +397,8 @@ mod tests {
             worth: Some(sar(400)),
             max_redeemable: sar(400),
             min_per_order: sar(100),
+            capped_by: None,
+            points_per_sar: None,
         };
         let mut form = MokafaaForm {
             challenge: Some(challenge()),

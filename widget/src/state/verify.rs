@@ -5,13 +5,7 @@ use super::MokafaaForm;
 use loyalty_shared::api::Balance;
 use loyalty_shared::{Currency, MokafaaRate, Money};
 
-/// Why the most this order can take in points is what it is: the smallest of the three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CapReason {
-    OrderTotal,
-    Balance,
-    StoreLimit,
-}
+pub use loyalty_shared::api::CapReason;
 
 /// The most the shopper can pay with points on this order, and which limit sets it when
 /// the widget can tell (it knows the order total and, where the store shows it, the
@@ -42,7 +36,10 @@ impl MokafaaForm {
     pub fn cap(&self) -> Option<Cap> {
         let balance = self.balance.as_ref()?;
         let amount = balance.max_redeemable;
-        let reason = if self.order_total == Some(amount) {
+        // The edge says which limit it is; an older edge does not, and the form guesses.
+        let reason = if balance.capped_by.is_some() {
+            balance.capped_by
+        } else if self.order_total == Some(amount) {
             Some(CapReason::OrderTotal)
         } else if balance.worth == Some(amount) {
             Some(CapReason::Balance)
@@ -69,6 +66,9 @@ impl MokafaaForm {
 /// number of points per SAR for which the balance is worth exactly that (the worth is
 /// rounded down to the halala). None when the balance is not shown or several rates fit.
 pub fn rate_of(balance: &Balance) -> Option<MokafaaRate> {
+    if let Some(rate) = balance.points_per_sar {
+        return MokafaaRate::new(rate).ok();
+    }
     let (points, worth) = (balance.points?, balance.worth?);
     if worth.currency != Currency::Sar || worth.minor == 0 {
         return None;
@@ -97,6 +97,8 @@ mod tests {
             worth: points.map(|p| MokafaaRate::default().max_discount_for(p).unwrap()),
             max_redeemable: sar(max),
             min_per_order: sar(100),
+            capped_by: None,
+            points_per_sar: None,
         }
     }
 
@@ -168,6 +170,8 @@ mod tests {
                 worth: Some(worth),
                 max_redeemable: worth,
                 min_per_order: sar(100),
+                capped_by: None,
+                points_per_sar: None,
             };
             assert_eq!(rate_of(&shown), Some(rate));
         }
