@@ -136,6 +136,10 @@ pub async fn redeem(
         Claimed::New(row) => row,
         // A concurrent request with the same key won the race: it calls the bank, not us.
         Claimed::Existing(row) => return settled(row, ask),
+        // This session's other attempt is with the bank: ask again once it answered.
+        Claimed::InProgress => {
+            return Err(ApiError::new(ErrorCode::RequestInProgress, ask.locale).with_retry_after(2))
+        }
         Claimed::CartTaken => {
             return Err(ApiError::new(ErrorCode::CartAlreadyRedeemed, ask.locale))
         }

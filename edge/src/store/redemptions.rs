@@ -220,8 +220,10 @@ pub enum Claimed {
     New(RedemptionRow),
     /// The key's row, from an earlier or concurrent request with the same key.
     Existing(RedemptionRow),
-    /// The cart already has a redemption standing or pending (any session, any key): one
-    /// cart is paid with points once.
+    /// Another attempt of this session (another key) is still waiting for the bank.
+    InProgress,
+    /// The cart already has a redemption standing, or pending in another session: one cart
+    /// is paid with points once.
     CartTaken,
 }
 
@@ -276,9 +278,35 @@ pub async fn claim(db: &D1Database, row: &RedemptionRow, actor: Actor) -> ApiRes
             None if inserted => {
                 return Err(internal("redemption claim", "row missing after insert"))
             }
-            None => Claimed::CartTaken,
+            None => cart_holder(db, row).await?,
         },
     )
+}
+
+/// Why the cart refused a claim: this session's own attempt still pending, or another.
+async fn cart_holder(db: &D1Database, row: &RedemptionRow) -> ApiResult<Claimed> {
+    #[derive(serde::Deserialize)]
+    struct Holder {
+        session_id: String,
+        state: RedemptionState,
+    }
+    let holder: Option<Holder> = first(
+        db,
+        "SELECT r.session_id, r.state FROM redemptions r JOIN sessions s ON s.id = r.session_id
+         JOIN sessions me ON me.id = ?1
+         WHERE s.merchant_id = me.merchant_id AND s.cart_id = me.cart_id
+           AND r.state IN ('pending', 'redeemed', 'captured', 'reversing')
+         ORDER BY r.created_at DESC LIMIT 1",
+        &[row.session_id.as_str().into()],
+        "redemption claim",
+    )
+    .await?;
+    Ok(match holder {
+        Some(h) if h.session_id == row.session_id && h.state == RedemptionState::Pending => {
+            Claimed::InProgress
+        }
+        _ => Claimed::CartTaken,
+    })
 }
 
 pub async fn by_key(
