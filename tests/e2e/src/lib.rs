@@ -509,10 +509,15 @@ impl Browser {
 
     /// Saves what the browser shows as `target/e2e/{name}.png`, for a person to look at.
     pub async fn screenshot(&self, name: &str) {
+        // Tall enough for the whole checkout column, so nothing is below the fold.
+        self.screenshot_at(name, 900, 1500).await;
+    }
+
+    /// A screenshot with the window `width` x `height` CSS px (a phone at 320, a laptop).
+    pub async fn screenshot_at(&self, name: &str, width: u32, height: u32) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
         let _ = std::fs::create_dir_all(&dir);
-        // Tall enough for the whole checkout column, so nothing is below the fold.
-        let _ = self.client.set_window_size(900, 1500).await;
+        let _ = self.client.set_window_size(width, height).await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
