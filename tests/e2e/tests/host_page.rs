@@ -207,3 +207,41 @@ async fn the_custom_elements_new_amount_is_the_cart_change() {
     assert_eq!(amount, 30_000, "the session moved to the new amount-minor");
     page.close().await;
 }
+
+/// The computed look of the widget's main pieces (not their width: each page lays out its
+/// own column), to compare two pages.
+async fn look_of(page: &Page) -> Value {
+    page.run(
+        "const props = ['color', 'backgroundColor', 'borderTopLeftRadius', 'fontSize', 'fontWeight', 'paddingTop'];
+         return ['.lc-widget', 'button.lc-primary', '#lc-identifier', '[role=tab]'].map(s => {
+           const e = r.querySelector(s); const c = e && getComputedStyle(e);
+           return c ? props.map(p => c[p]) : null;
+         });",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_widget_looks_the_same_with_and_without_a_strict_csp() {
+    let free = Page::checkout("/demo/").await;
+    free.browser
+        .client
+        .set_window_size(900, 1500)
+        .await
+        .unwrap();
+    let strict = Page::checkout("/demo/csp.html").await;
+    strict
+        .browser
+        .client
+        .set_window_size(900, 1500)
+        .await
+        .unwrap();
+    let (a, b) = (look_of(&free).await, look_of(&strict).await);
+    assert!(a.as_array().unwrap().iter().all(|x| !x.is_null()), "{a}");
+    assert_eq!(
+        a, b,
+        "the constructed stylesheet gives the same look as the page without CSP"
+    );
+    free.close().await;
+    strict.close().await;
+}

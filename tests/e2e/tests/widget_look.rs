@@ -128,3 +128,75 @@ async fn axe_sees_inside_the_widgets_shadow_root() {
     );
     page.close().await;
 }
+
+/// Presses `keys` (characters, or `fantoccini::key::Key`s as chars) on whatever has focus:
+/// real key events, no mouse.
+async fn press(page: &Page, keys: &[char]) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for &key in keys {
+        actions = actions
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+    }
+    page.browser.client.perform_actions(actions).await.unwrap();
+}
+
+/// What has the keyboard focus inside the widget (`#id`, or the tag), `None` outside it.
+async fn focused(page: &Page) -> Option<String> {
+    let found = page
+        .run_in_page(
+            "const host = document.querySelector('[data-loyalty-checkout]');
+             const e = host && host.shadowRoot && host.shadowRoot.activeElement;
+             return e ? (e.id ? '#' + e.id : e.tagName.toLowerCase() + (e.dataset.action ? '[' + e.dataset.action + ']' : '')) : null;",
+        )
+        .await;
+    found.as_str().map(str::to_string)
+}
+
+/// Tabs forward until `target` has the focus (at most `limit` presses).
+async fn tab_to(page: &Page, target: &str, limit: usize) {
+    let tab: char = fantoccini::key::Key::Tab.into();
+    for _ in 0..limit {
+        if focused(page).await.as_deref() == Some(target) {
+            return;
+        }
+        press(page, &[tab]).await;
+    }
+    assert_eq!(
+        focused(page).await.as_deref(),
+        Some(target),
+        "Tab never reached {target}"
+    );
+}
+
+#[tokio::test]
+async fn a_keyboard_alone_redeems_and_undoes() {
+    let page = Page::checkout("/demo/csp.html").await;
+    let enter: char = fantoccini::key::Key::Enter.into();
+    let shopper = new_shopper(1_000_000).await;
+    tab_to(&page, "#lc-identifier", 20).await;
+    press(&page, &shopper.mobile.chars().collect::<Vec<_>>()).await;
+    press(&page, &[enter]).await;
+    page.wait()
+        .shown("the verify screen", "[data-screen=mokafaa-verify] #lc-otp")
+        .await;
+    let otp = sim().last_otp(&shopper.mobile).await;
+    tab_to(&page, "#lc-otp", 10).await;
+    press(&page, &otp.chars().collect::<Vec<_>>()).await;
+    press(&page, &[enter]).await;
+    page.wait()
+        .shown("the redeemed screen", "[data-screen=mokafaa-redeemed]")
+        .await;
+    assert_eq!(
+        loyalty_e2e::bank_transaction_count_of(&shopper.mobile).await,
+        1
+    );
+    tab_to(&page, "button[undo]", 10).await;
+    press(&page, &[enter]).await;
+    page.wait()
+        .shown("the points given back", "[data-screen=mokafaa-identify]")
+        .await;
+    assert_eq!(loyalty_e2e::bank_points(&shopper.mobile).await, 1_000_000);
+    page.close().await;
+}
