@@ -105,6 +105,8 @@
     entry.textContent = labels[0];
     root.appendChild(entry);
     root.host.setAttribute("dir", config.locale === "ar" ? "rtl" : "ltr");
+    // For `cargo xtask bench`: when the entry is painted, and when the widget is ready.
+    requestAnimationFrame(function () { performance.mark(EVENT + "entry"); });
     var handle = { host: host, config: config, started: false };
     function start(byShopper) {
       if (handle.started) return;
@@ -114,6 +116,7 @@
       loadWidget().then(function (m) {
         entry.remove();
         m.mount(root, JSON.stringify(handle.config));
+        performance.mark(EVENT + "ready");
         if (byShopper) {
           var first = root.querySelector("[role=tab],input,button");
           if (first) first.focus();
