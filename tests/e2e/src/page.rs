@@ -125,6 +125,17 @@ impl Page {
         shopper
     }
 
+    /// The shopper's undo on the redeemed screen, until the widget says the points are back.
+    pub async fn undo_in_widget(&self) {
+        self.click("[data-action=undo]").await;
+        self.wait()
+            .text(
+                "the points returned",
+                "[data-screen=mokafaa-identify] .lc-info",
+            )
+            .await;
+    }
+
     pub async fn close(self) {
         self.browser.close().await;
     }

@@ -118,13 +118,7 @@ async fn a_shopper_redeems_points_in_the_demo_checkout_and_undoes_it() {
     let receipt = page.run_in_page("return window.loyaltyReceipt").await;
     assert!(receipt.as_str().is_some_and(|r| r.contains("v1=")));
 
-    page.click("[data-action=undo]").await;
-    page.wait()
-        .text(
-            "the points returned",
-            "[data-screen=mokafaa-identify] .lc-info",
-        )
-        .await;
+    page.undo_in_widget().await;
     assert_eq!(order_total(&page).await, Value::from("250.00 SAR"));
     page.close().await;
 }

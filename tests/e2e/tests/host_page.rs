@@ -37,13 +37,7 @@ async fn a_reload_shows_the_carts_redemption_with_its_undo() {
         .await;
     assert_eq!(total, Value::from("200.00 SAR"));
     page.browser.screenshot("mokafaa-resumed").await;
-    page.click("[data-action=undo]").await;
-    page.wait()
-        .text(
-            "the points returned",
-            "[data-screen=mokafaa-identify] .lc-info",
-        )
-        .await;
+    page.undo_in_widget().await;
     assert_eq!(bank_points(&shopper.mobile).await, START, "all points back");
     assert_eq!(
         bank_transaction_count_of(&shopper.mobile).await,
