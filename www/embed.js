@@ -69,7 +69,7 @@
   function loadWidget() {
     widget = widget || import(new URL("loyalty_widget.js", base).href).then(function (m) {
       return m.default({ module_or_path: new URL("loyalty_widget_bg.wasm", base) }).then(function () { return m; });
-    });
+    }).catch(function (err) { widget = null; throw err; });
     return widget;
   }
 
@@ -91,11 +91,14 @@
   }
 
   function mount(host, options) {
+    if (!(host instanceof Element)) { fail(null, "mount needs an element"); return null; }
+    for (var i = 0; i < mounted.length; i++) if (mounted[i].host === host) return mounted[i];
     var config;
     try { config = configOf(options || {}); } catch (e) { fail(host, e.message); return null; }
     host.setAttribute("data-loyalty-checkout", "");
     if (options.theme) host.setAttribute("data-theme", options.theme);
-    var root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    var root;
+    try { root = host.shadowRoot || host.attachShadow({ mode: "open" }); } catch (e) { fail(host, "this element cannot hold the widget: " + e.message); return null; }
     adopt(root, ENTRY_CSS);
     var labels = LABELS[config.locale];
     var entry = document.createElement("button");
@@ -114,15 +117,21 @@
       entry.setAttribute("aria-busy", "true");
       entry.textContent = labels[1];
       loadWidget().then(function (m) {
-        entry.remove();
         m.mount(root, JSON.stringify(handle.config));
+        entry.remove();
         performance.mark(EVENT + "ready");
         if (byShopper) {
           var first = root.querySelector("[role=tab],input,button");
           if (first) first.focus();
         }
         host.dispatchEvent(new CustomEvent(EVENT + "ready", { bubbles: true, composed: true, detail: { merchant_id: config.merchant_id, cart_id: config.cart_id } }));
-      }).catch(function (err) { handle.started = false; fail(host, String(err && err.message || err)); });
+      }).catch(function (err) {
+        // The entry stays, and the next press tries again.
+        handle.started = false;
+        entry.removeAttribute("aria-busy");
+        entry.textContent = labels[0];
+        fail(host, String(err && err.message || err));
+      });
     }
     entry.addEventListener("click", function () { start(true); });
     ["pointerenter", "focus", "touchstart"].forEach(function (name) {
@@ -133,14 +142,16 @@
     return handle;
   }
 
-  // A new total: the widget moves its session to it (and its earn preview follows).
+  // A new total: the widget moves its session to it (and its earn preview follows). With
+  // a host, only that widget; without, every widget on the page.
   function update(changes, host) {
-    if (!changes || changes.amount_minor == null) return;
+    var minor = String(changes && changes.amount_minor != null ? changes.amount_minor : "");
+    if (!/^[0-9]+$/.test(minor)) return fail(host, "amount_minor must be the total in minor units (25000 for 250.00 SAR)");
     mounted.forEach(function (h) {
       if (host && h.host !== host) return;
-      h.config.amount.minor = parseInt(changes.amount_minor, 10);
+      h.config.amount.minor = parseInt(minor, 10);
+      document.dispatchEvent(new CustomEvent(EVENT + "cart", { detail: { amount_minor: h.config.amount.minor, cart: h.config.cart_id } }));
     });
-    document.dispatchEvent(new CustomEvent(EVENT + "cart", { detail: { amount_minor: parseInt(changes.amount_minor, 10) } }));
   }
 
   function on(name, fn) {
@@ -180,7 +191,8 @@
   if (script && script.dataset.merchant) {
     var data = script.dataset;
     var host = document.createElement("div");
-    var target = data.target ? document.querySelector(data.target) : null;
+    var target = null;
+    try { target = data.target ? document.querySelector(data.target) : null; } catch (e) { fail(null, "data-target is not a CSS selector"); }
     if (target) target.appendChild(host); else script.insertAdjacentElement("afterend", host);
     mount(host, optionsOf(function (a) { return data[a.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); })]; }));
   }

@@ -171,8 +171,11 @@ pub async fn redeem(
         .await
     {
         Ok(transaction_id) => {
-            books.give_back_guess(&guess_key).await?;
-            confirmed(bank, books, &row, &challenge, transaction_id).await
+            let redeemed = confirmed(bank, books, &row, &challenge, transaction_id).await;
+            // A right code was not a guess. Best effort, after the ledger holds the debit: a
+            // failure here must not lose the bank's transaction id.
+            let _ = books.give_back_guess(&guess_key).await;
+            redeemed
         }
         Err(BankFailure::Refused(code)) => {
             let error = refused(books, &challenge, code, guesses_left, &guess_key, ask).await?;
@@ -235,7 +238,8 @@ fn pending_row(
     }
 }
 
-/// The bank debited: the challenge is spent, the row is `redeemed`, the shopper is told.
+/// The bank debited: the row is `redeemed` with the bank's transaction id first (what must
+/// not be lost), then the challenge is spent and the shopper is told.
 async fn confirmed(
     bank: &impl Bank,
     books: &impl Books,
@@ -243,7 +247,6 @@ async fn confirmed(
     challenge: &ChallengeRow,
     transaction_id: Option<i64>,
 ) -> ApiResult<Redeemed> {
-    books.challenge_used(&challenge.id).await?;
     let changes = Changes {
         bank_transaction_id: transaction_id,
         ..Changes::default()
@@ -259,6 +262,8 @@ async fn confirmed(
         )
         .await?
         .ok_or_else(|| internal("redeem", "row changed under us"))?;
+    // The bank will not take this code again either; marking it spares a useless call.
+    let _ = books.challenge_used(&challenge.id).await;
     books.redeemed(&row).await;
     // The whole balance, now that the shopper proved the account is theirs; a failed read
     // only leaves it out.

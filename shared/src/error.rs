@@ -209,17 +209,17 @@ error_codes! {
         "طلبات كثيرة. يرجى المحاولة بعد قليل.",
         "Trop de demandes. Réessayez dans un instant.";
     UpstreamUnavailable = "upstream_unavailable", 503,
-        "The loyalty service is not answering right now. Nothing was charged. Please try again.",
-        "خدمة الولاء لا تستجيب حالياً. لم يتم خصم أي شيء. يرجى المحاولة مرة أخرى.",
-        "Le service de fidélité ne répond pas pour le moment. Rien n'a été débité. Réessayez.";
+        "The loyalty service is not answering right now. Please try again: points are never taken twice.",
+        "خدمة الولاء لا تستجيب حالياً. يرجى المحاولة مرة أخرى: لا تُخصم النقاط مرتين أبداً.",
+        "Le service de fidélité ne répond pas pour le moment. Réessayez : les points ne sont jamais débités deux fois.";
     UpstreamRejected = "upstream_rejected", 502,
         "The loyalty service refused the request. Nothing was charged.",
         "رفضت خدمة الولاء الطلب. لم يتم خصم أي شيء.",
         "Le service de fidélité a refusé la demande. Rien n'a été débité.";
     Internal = "internal", 500,
-        "Something went wrong on our side. Nothing was charged.",
-        "حدث خطأ من جانبنا. لم يتم خصم أي شيء.",
-        "Une erreur s'est produite de notre côté. Rien n'a été débité.";
+        "Something went wrong on our side. Please try again: points are never taken twice.",
+        "حدث خطأ من جانبنا. يرجى المحاولة مرة أخرى: لا تُخصم النقاط مرتين أبداً.",
+        "Une erreur s'est produite de notre côté. Réessayez : les points ne sont jamais débités deux fois.";
 }
 
 impl fmt::Display for ErrorCode {

@@ -89,7 +89,12 @@ fn use_host_page(config: &WidgetConfig, context: &WidgetContext, dispatch: &Call
             effects::pongo::cart_changed(&context, &report, token, amount)
         })
     };
-    host::use_cart_changes(context.session.clone(), config.amount.currency, on_total);
+    host::use_cart_changes(
+        context.session.clone(),
+        config.cart_id.clone(),
+        config.amount.currency,
+        on_total,
+    );
     host::use_order_placed(report.reform(PongoAction::OrderEarned));
 }
 

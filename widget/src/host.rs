@@ -7,7 +7,8 @@
 //! - `loyalty-checkout:reversed` once the shopper's undo gave them back.
 //!
 //! In: dispatched by the host page on `document`:
-//! - `loyalty-checkout:cart` with `{"amount_minor": 30000}` when its cart total changes: the
+//! - `loyalty-checkout:cart` with `{"amount_minor": 30000}` (and `"cart"` to name one widget
+//!   of several) when its cart total changes: the
 //!   widget moves the session to the new total (which voids a pending Mokafaa code on the
 //!   edge) and shows what the new total earns with Pongo.
 //! - `loyalty-checkout:order-placed` with `{"points_earned": 397}` once the store's server
@@ -47,21 +48,28 @@ pub fn announce(host: Option<&web_sys::Element>, name: &str, redemption: &Redemp
 }
 
 /// Listens for cart changes while a session is open: `on_total` gets the session token and
-/// the new total.
+/// the new total. An event naming another cart (`cart`, as `LoyaltyCheckout.update` sends
+/// it for one widget of several) is not this widget's.
 #[hook]
 pub fn use_cart_changes(
     session: Option<String>,
+    cart_id: String,
     currency: Currency,
     on_total: Callback<(String, Money)>,
 ) {
     #[derive(serde::Deserialize)]
     struct Cart {
         amount_minor: u64,
+        #[serde(default)]
+        cart: Option<String>,
     }
     use_effect_with(session, move |session| {
         let listener = session.clone().and_then(|token| {
-            listen(CART_EVENT, move |cart: Cart| {
-                if let Ok(amount) = Money::from_minor(cart.amount_minor, currency) {
+            listen(CART_EVENT, move |change: Cart| {
+                if change.cart.as_ref().is_some_and(|c| *c != cart_id) {
+                    return;
+                }
+                if let Ok(amount) = Money::from_minor(change.amount_minor, currency) {
                     on_total.emit((token.clone(), amount));
                 }
             })

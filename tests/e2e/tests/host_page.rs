@@ -174,7 +174,7 @@ async fn the_custom_elements_new_amount_is_the_cart_change() {
     let token = page
         .run_in_page(
             "const k = Object.keys(localStorage).find(k => k.startsWith('loyalty-checkout:demo:'));
-             return k ? localStorage.getItem(k) : null;",
+             return k ? localStorage.getItem(k).split(',')[0] : null;",
         )
         .await;
     let token = token

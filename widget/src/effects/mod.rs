@@ -9,7 +9,7 @@ pub mod pongo;
 use crate::api::EdgeClient;
 use crate::context::WidgetContext;
 use crate::state::{Action, MokafaaAction, PongoAction, WidgetState};
-use loyalty_shared::api::StartSessionRequest;
+use loyalty_shared::api::{RedemptionState, SessionStarted, StartSessionRequest};
 use loyalty_shared::{ApiError, ErrorCode};
 use std::future::Future;
 use yew::Callback;
@@ -50,10 +50,10 @@ pub fn run(
     }
 }
 
-/// Opens the widget's session for the host page's cart, or takes up the one this browser
-/// opened for it before (a reload, a second tab, back from the payment page), so a standing
-/// redemption shows with its undo instead of a new form. The token is kept in the
-/// storefront's `localStorage`, so only this browser can take the session up.
+/// Opens the widget's session for the host page's cart, or takes up one this browser opened
+/// for it before (a reload, a second tab, back from the payment page), so a standing
+/// redemption shows with its undo instead of a new form. Tokens are kept in the storefront's
+/// `localStorage`, so only this browser can take a session up.
 pub fn start_session(
     client: &EdgeClient,
     host: Option<web_sys::Element>,
@@ -63,42 +63,89 @@ pub fn start_session(
     let client = client.clone();
     yew::platform::spawn_local(async move {
         let key = resume_key(&request);
-        let resumed = match stored_token(&key) {
-            Some(token) => client.session(&token).resume().await.ok(),
-            None => None,
-        };
-        let started = match resumed {
-            Some(started) => Ok(started),
-            None => client.start_session(&request).await,
+        let started = match take_up(&client, &key).await {
+            Ok(Some(started)) => {
+                // The page's total may have changed meanwhile: the session follows it.
+                let session = client.session(&started.session_token);
+                match session.update_cart(request.amount).await {
+                    Ok(()) => Ok(started),
+                    Err(error) => Err(error),
+                }
+            }
+            Ok(None) => client.start_session(&request).await,
+            // The edge could not be asked: the kept sessions stay for the next try.
+            Err(error) => Err(error),
         };
         match started {
             Ok(started) => {
-                store_token(&key, &started.session_token);
-                let redemption = started.redemption.clone();
-                report.emit(Action::SessionStarted {
-                    token: started.session_token,
-                    accepts_iban: started.accepts_iban,
-                });
-                // An older edge lists nothing: then every program the page asked for stays.
-                if !started.programs.is_empty() {
-                    report.emit(Action::ProgramsOffered(started.programs));
-                }
-                if let Some(preview) = started.earn_preview {
-                    report.emit(Action::Pongo(PongoAction::EarnPreviewUpdated(preview)));
-                }
-                if let Some(redemption) = redemption {
-                    // The host page forgot the discount on reload: it hears it again.
-                    crate::host::announce(host.as_ref(), crate::host::REDEEMED_EVENT, &redemption);
-                    report.emit(Action::SelectProgram(loyalty_shared::api::Program::Mokafaa));
-                    report.emit(Action::Mokafaa(MokafaaAction::Redeemed(redemption)));
-                }
+                remember(&key, &started.session_token);
+                report_started(started, host.as_ref(), &report);
             }
             Err(error) => report.emit(Action::SessionFailed(error)),
         }
     });
 }
 
-/// Where this browser keeps the session of one merchant's cart.
+/// Tells the state what the session offers, and shows a standing redemption.
+fn report_started(
+    started: SessionStarted,
+    host: Option<&web_sys::Element>,
+    report: &Callback<Action>,
+) {
+    report.emit(Action::SessionStarted {
+        token: started.session_token,
+        accepts_iban: started.accepts_iban,
+    });
+    // An older edge lists nothing: then every program the page asked for stays.
+    if !started.programs.is_empty() {
+        report.emit(Action::ProgramsOffered(started.programs));
+    }
+    if let Some(preview) = started.earn_preview {
+        report.emit(Action::Pongo(PongoAction::EarnPreviewUpdated(preview)));
+    }
+    if let Some(redemption) = started.redemption {
+        // The host page forgot the discount on reload: it hears it again, while the
+        // points still pay for this cart (not once captured or being given back).
+        if redemption.state == RedemptionState::Redeemed {
+            crate::host::announce(host, crate::host::REDEEMED_EVENT, &redemption);
+        }
+        report.emit(Action::SelectProgram(loyalty_shared::api::Program::Mokafaa));
+        report.emit(Action::Mokafaa(MokafaaAction::Redeemed(redemption)));
+    }
+}
+
+/// A session this browser opened for the cart that still works: the one holding a standing
+/// redemption if any (two tabs may each have opened one), else the newest. `Ok(None)` when
+/// the edge refused them all (expired, invalid); an `Err` when it could not be asked.
+async fn take_up(client: &EdgeClient, key: &str) -> Result<Option<SessionStarted>, ApiError> {
+    let (mut alive, mut newest) = (Vec::new(), None);
+    for token in stored_tokens(key) {
+        match client.session(&token).resume().await {
+            Ok(started) if started.redemption.is_some() => return Ok(Some(started)),
+            Ok(started) => {
+                newest = newest.or(Some(started));
+                alive.push(token);
+            }
+            Err(error) if gone(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    keep_tokens(key, &alive);
+    Ok(newest)
+}
+
+/// The edge no longer knows the session for this page: it may be forgotten.
+fn gone(error: &ApiError) -> bool {
+    matches!(
+        error.code,
+        ErrorCode::SessionInvalid
+            | ErrorCode::SessionExpired
+            | ErrorCode::OriginNotAllowed
+            | ErrorCode::MerchantNotFound
+    )
+}
+
+/// Where this browser keeps the sessions of one merchant's cart.
 fn resume_key(request: &StartSessionRequest) -> String {
     format!(
         "loyalty-checkout:{}:{}",
@@ -106,20 +153,42 @@ fn resume_key(request: &StartSessionRequest) -> String {
     )
 }
 
+/// How many sessions of one cart this browser keeps (tabs opened at once).
+const KEPT_SESSIONS: usize = 3;
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn stored_token(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
+/// The kept tokens, newest first (hex, comma-separated).
+fn stored_tokens(key: &str) -> Vec<String> {
+    let kept = storage().and_then(|s| s.get_item(key).ok().flatten());
+    kept.map(|k| {
+        k.split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Best effort: a browser that refuses storage (private mode, policy) just opens a new
 /// session on reload.
-fn store_token(key: &str, token: &str) {
+fn keep_tokens(key: &str, tokens: &[String]) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(key, token);
+        let _ = match tokens.is_empty() {
+            true => storage.remove_item(key),
+            false => storage.set_item(key, &tokens.join(",")),
+        };
     }
+}
+
+/// Keeps `token` first, with the sessions another tab may hold.
+fn remember(key: &str, token: &str) {
+    let mut tokens = vec![token.to_string()];
+    tokens.extend(stored_tokens(key).into_iter().filter(|t| t != token));
+    tokens.truncate(KEPT_SESSIONS);
+    keep_tokens(key, &tokens);
 }
 
 /// The actions through which a provider's form hears how its request went.

@@ -28,14 +28,14 @@ impl Label for Reason {
             SessionEnded => "Your checkout session has ended.",
             Gone => "This step is no longer available.",
             NotOnThisSite => "Points cannot be used on this site right now.",
-            ServiceDown => "The loyalty service is not answering. Nothing was charged.",
+            ServiceDown => "The loyalty service is not answering. Points are never taken twice.",
             Refused => "The loyalty service refused this. Nothing was charged.",
             StillChecking => "We are still confirming your points payment.",
             AlreadyReturned => "These points were already returned to you.",
             CannotText => "This store cannot text you a code. Your points still go to your number.",
             PaidElsewhere => "Points were already used for this cart in another window.",
             ProgramOff => "The store’s loyalty program is not available right now.",
-            Internal => "Something went wrong on our side. Nothing was charged.",
+            Internal => "Something went wrong on our side. Points are never taken twice.",
         }
     }
 
@@ -62,14 +62,14 @@ impl Label for Reason {
             SessionEnded => "انتهت جلسة الدفع.",
             Gone => "هذه الخطوة لم تعد متاحة.",
             NotOnThisSite => "لا يمكن استخدام النقاط على هذا الموقع حالياً.",
-            ServiceDown => "خدمة الولاء لا تستجيب. لم يُخصم أي شيء.",
+            ServiceDown => "خدمة الولاء لا تستجيب. لا تُخصم النقاط مرتين أبداً.",
             Refused => "رفضت خدمة الولاء هذا الطلب. لم يُخصم أي شيء.",
             StillChecking => "ما زلنا نؤكد الدفع بالنقاط.",
             AlreadyReturned => "أُعيدت إليك هذه النقاط من قبل.",
             CannotText => "لا يستطيع هذا المتجر إرسال رمز إليك. ستُضاف نقاطك إلى رقمك على أي حال.",
             PaidElsewhere => "استُخدمت النقاط لهذه السلة في نافذة أخرى.",
             ProgramOff => "برنامج الولاء في هذا المتجر غير متاح حالياً.",
-            Internal => "حدث خطأ من جانبنا. لم يُخصم أي شيء.",
+            Internal => "حدث خطأ من جانبنا. لا تُخصم النقاط مرتين أبداً.",
         }
     }
 
@@ -96,7 +96,7 @@ impl Label for Reason {
             SessionEnded => "Votre session de paiement a pris fin.",
             Gone => "Cette étape n’est plus disponible.",
             NotOnThisSite => "Les points ne peuvent pas être utilisés sur ce site pour le moment.",
-            ServiceDown => "Le service de fidélité ne répond pas. Rien n’a été débité.",
+            ServiceDown => "Le service de fidélité ne répond pas. Les points ne sont jamais débités deux fois.",
             Refused => "Le service de fidélité a refusé. Rien n’a été débité.",
             StillChecking => "Nous confirmons encore votre paiement en points.",
             AlreadyReturned => "Ces points vous ont déjà été rendus.",
@@ -105,7 +105,7 @@ impl Label for Reason {
             }
             PaidElsewhere => "Des points ont déjà été utilisés pour ce panier dans une autre fenêtre.",
             ProgramOff => "Le programme de fidélité du magasin n’est pas disponible pour le moment.",
-            Internal => "Une erreur s’est produite de notre côté. Rien n’a été débité.",
+            Internal => "Une erreur s’est produite de notre côté. Les points ne sont jamais débités deux fois.",
         }
     }
 }

@@ -228,7 +228,7 @@ mod tests {
             ),
             (
                 ApiError::new(ErrorCode::UpstreamUnavailable, Locale::En),
-                "The loyalty service is not answering. Nothing was charged. Try again in a moment.",
+                "The loyalty service is not answering. Points are never taken twice. Try again in a moment.",
             ),
         ];
         for (error, expected) in cases {
