@@ -5,9 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{
-    edge_calls, error, fake_edge, happy_edge, hold_clock, mount, settle, tick, EDGE, NO_EDGE,
-};
+use support::{edge_calls, error, fake_edge, happy_edge, mount, settle, HeldClock, EDGE, NO_EDGE};
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
 
@@ -217,20 +215,20 @@ async fn a_wrong_code_says_the_tries_left_beside_the_code() {
 #[wasm_bindgen_test]
 async fn the_countdown_is_announced_at_one_minute_and_at_expiry_only() {
     fake_edge(&happy_edge(62, 1_000_000, 25_000));
-    hold_clock(true);
+    let clock = HeldClock::hold();
     let w = mount(EDGE, "en", "");
     w.to_verify_screen().await;
     let notice = "#lc-countdown-notice";
     w.assert_attribute(notice, "aria-live", Some("polite"));
     let mut heard = vec![w.text(notice)];
     for _ in 0..62 {
-        tick().await;
+        clock.pass(1).await;
         let now = w.text(notice);
         if heard.last() != Some(&now) {
             heard.push(now);
         }
     }
-    hold_clock(false);
+    drop(clock);
     w.assert_attribute(".lc-countdown", "data-seconds", Some("0"));
     assert_eq!(
         heard,
@@ -347,23 +345,10 @@ async fn arabic_counts_and_amounts_in_its_own_words() {
 
 #[wasm_bindgen_test]
 async fn a_members_card_takes_focus_when_it_opens() {
-    let mut routes = happy_edge(180, 1_000_000, 25_000);
-    let member = json!({
-        "masked_phone": "9665••••4567", "points": 320, "verified": true, "can_verify": true,
-        "earn_preview": {"amount": {"minor": 25000, "currency": "SAR"}, "points": 375},
-        "new_member": false, "rewards": [],
-    });
-    let member = support::checked::<loyalty_shared::api::PongoMember>(&member);
-    routes["POST /v1/pongo/enlist"] = json!([support::answer(200, member)]);
-    fake_edge(&routes);
+    fake_edge(&support::joining_edge(false));
     let w = mount(EDGE, "en", r#""pongo""#);
     w.until(".lc-widget[data-session=true]").await;
-    w.type_into("#lc-phone", "0501234567").await;
-    w.click("[data-optin=email] input[value=true]").await;
-    w.click("[data-optin=sms] input[value=false]").await;
-    w.click("button.lc-primary").await;
-    w.until(".lc-member[data-verified=true]").await;
-    settle().await;
+    w.join_pongo().await;
     let focused = support::js(
         "return a.activeElement && a.activeElement.textContent",
         &[&w.root],
@@ -378,7 +363,6 @@ async fn a_members_card_takes_focus_when_it_opens() {
 #[wasm_bindgen_test]
 async fn before_joining_the_pongo_tab_says_what_the_order_earns() {
     let mut routes = happy_edge(180, 1_000_000, 25_000);
-    routes["PATCH /v1/sessions/current"] = json!([support::answer(200, json!({}))]);
     let preview = json!({"amount": {"minor": 26500, "currency": "SAR"}, "points": 397});
     let preview = support::checked::<loyalty_shared::api::EarnPreview>(&preview);
     routes["GET /v1/pongo/earn-preview"] = json!([support::answer(200, preview)]);
@@ -398,15 +382,8 @@ async fn before_joining_the_pongo_tab_says_what_the_order_earns() {
 #[wasm_bindgen_test]
 async fn a_redemption_found_again_after_a_reload_does_not_take_focus() {
     let mut routes = happy_edge(180, 1_000_000, 25_000);
-    let redemption = json!({
-        "redemption_id": "r-1", "state": "redeemed", "points": 12500,
-        "discount": {"minor": 5000, "currency": "SAR"}, "receipt": "r-1.t=1,v1=00",
-    });
-    let session = json!({
-        "session_token": "token-1", "expires_in_seconds": 1800, "merchant_name": "Demo",
-        "programs": ["mokafaa", "pongo"], "redemption": redemption,
-    });
-    let session = support::checked::<loyalty_shared::api::SessionStarted>(&session);
+    let extra = json!({ "redemption": support::redemption("redeemed") });
+    let session = support::session("token-1", &["mokafaa", "pongo"], extra);
     routes["GET /v1/sessions/current"] = json!([support::answer(200, session)]);
     fake_edge(&routes);
     let cart = support::new_cart();
