@@ -132,17 +132,9 @@ pub async fn redeem(
     }
     let (challenge, otp, points) = validate(books, terms, ask).await?;
     let candidate = pending_row(terms, ask, &challenge, points);
-    let row = match books.claim(&candidate).await? {
-        Claimed::New(row) => row,
-        // A concurrent request with the same key won the race: it calls the bank, not us.
-        Claimed::Existing(row) => return settled(row, ask),
-        // This session's other attempt is with the bank: ask again once it answered.
-        Claimed::InProgress => {
-            return Err(ApiError::new(ErrorCode::RequestInProgress, ask.locale).with_retry_after(2))
-        }
-        Claimed::CartTaken => {
-            return Err(ApiError::new(ErrorCode::CartAlreadyRedeemed, ask.locale))
-        }
+    let row = match claim(books, &candidate, ask).await? {
+        Ok(row) => row,
+        Err(answer) => return answer,
     };
     let guess_key = format!(
         "otp:guess:{}",
@@ -187,6 +179,28 @@ pub async fn redeem(
             Err(ApiError::new(ErrorCode::UpstreamUnavailable, ask.locale).with_retry_after(30))
         }
     }
+}
+
+/// Claims the key: `Ok` the row this request owns (it calls the bank); `Err` the answer
+/// when another request holds the key, or the cart is taken.
+async fn claim(
+    books: &impl Books,
+    candidate: &RedemptionRow,
+    ask: &Ask<'_>,
+) -> ApiResult<Result<RedemptionRow, ApiResult<Redeemed>>> {
+    Ok(match books.claim(candidate).await? {
+        Claimed::New(row) => Ok(row),
+        // A concurrent request with the same key won the race: it calls the bank, not us.
+        Claimed::Existing(row) => Err(settled(row, ask)),
+        // This session's other attempt is with the bank: ask again once it answered.
+        Claimed::InProgress => Err(Err(
+            ApiError::new(ErrorCode::RequestInProgress, ask.locale).with_retry_after(2)
+        )),
+        Claimed::CartTaken => Err(Err(ApiError::new(
+            ErrorCode::CartAlreadyRedeemed,
+            ask.locale,
+        ))),
+    })
 }
 
 /// The challenge, the code and the points, checked before anything is written.

@@ -76,6 +76,21 @@ pub enum MoneyError {
     CurrencyMismatch,
 }
 
+/// A French (or other European) decimal comma, "12,50": one comma followed by one or two
+/// digits, with no point. "1,250" stays refused: it is a thousands separator in English.
+fn decimal_comma(text: &str) -> String {
+    match text.rsplit_once(',') {
+        Some((whole, cents))
+            if !text.contains('.')
+                && !whole.contains(',')
+                && (1..=2).contains(&cents.chars().count()) =>
+        {
+            format!("{whole}.{cents}")
+        }
+        _ => text.to_string(),
+    }
+}
+
 impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -151,6 +166,8 @@ impl Money {
             return Err(MoneyError::Negative);
         }
         let text = text.strip_prefix('+').unwrap_or(text);
+        let text = decimal_comma(text);
+        let text = text.as_str();
         let allowed = currency.minor_digits();
         let mut major: u64 = 0;
         let mut fraction: u64 = 0;
@@ -268,6 +285,14 @@ mod tests {
         assert_eq!(Money::parse("1.250", Currency::Kwd).unwrap().minor, 1250);
         assert_eq!(Money::parse("12.500", Currency::Sar).unwrap().minor, 1250);
         assert_eq!(Money::parse("١٢٫٥٠", Currency::Sar).unwrap().minor, 1250);
+        // A decimal comma, as a French shopper types it; "1,250" stays a thousands separator
+        // and is refused rather than read as 1.25.
+        assert_eq!(Money::parse("12,50", Currency::Sar).unwrap().minor, 1250);
+        assert_eq!(Money::parse("50,5", Currency::Sar).unwrap().minor, 5050);
+        assert_eq!(
+            Money::parse("1,250", Currency::Sar),
+            Err(MoneyError::NotANumber)
+        );
     }
 
     #[test]

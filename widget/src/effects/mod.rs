@@ -65,12 +65,12 @@ pub fn start_session(
         let key = resume_key(&request);
         let started = match take_up(&client, &key).await {
             Ok(Some(started)) => {
-                // The page's total may have changed meanwhile: the session follows it.
+                // The page's total may have changed meanwhile: the session follows it. Best
+                // effort: a standing redemption still shows, and the edge refuses a code
+                // for a total it does not hold (`cart_changed`).
                 let session = client.session(&started.session_token);
-                match session.update_cart(request.amount).await {
-                    Ok(()) => Ok(started),
-                    Err(error) => Err(error),
-                }
+                let _ = session.update_cart(request.amount).await;
+                Ok(started)
             }
             Ok(None) => client.start_session(&request).await,
             // The edge could not be asked: the kept sessions stay for the next try.

@@ -45,11 +45,24 @@ pub fn use_focus_on_change<K: PartialEq + 'static>(screen: K) -> NodeRef {
     node
 }
 
+/// Whether the document's focus is in the widget (the document sees its host focused).
+fn focus_is_inside(host: Option<&Element>) -> bool {
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    host.is_some_and(|host| focused.as_ref() == Some(host))
+}
+
 /// Whether the shopper is in the widget: focus came into it, and has not gone to another
 /// element of the page since (focus lost to nothing keeps them in).
 #[hook]
 fn use_shopper_present(host: Option<Element>) -> Rc<Cell<bool>> {
-    let present = use_memo((), |_| Cell::new(false));
+    // A screen drawn while focus is already inside (after a tab switch) starts present:
+    // its `focusin` happened before it existed.
+    let present = {
+        let host = host.clone();
+        use_memo((), move |_| Cell::new(focus_is_inside(host.as_ref())))
+    };
     {
         let present = present.clone();
         use_effect_with(host, move |host| {

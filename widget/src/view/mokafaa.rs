@@ -146,8 +146,12 @@ fn redeem_form(props: &Props, challenge: &OtpChallenge, lang: Lang) -> Html {
 fn verify_actions(props: &Props, challenge: &OtpChallenge, lang: Lang) -> Html {
     let wait = challenge.resend_after_seconds;
     let start_over = props.on_change.reform(|_| MokafaaAction::StartOver);
+    let used_up = challenge.resends_left == 0;
     html! {
         <div class="lc-secondary-actions">
+            if used_up {
+                <p class="lc-hint" data-hint="no-more-codes">{ lang.t(Text::NoMoreCodes) }</p>
+            }
             <button type="button" class="lc-link" part="button" data-action="resend"
                 disabled={props.form.busy || wait > 0 || challenge.resends_left == 0}
                 onclick={on_click(&props.on_effect, Effect::SendOtp)}>
