@@ -400,6 +400,21 @@ async fn wrong_codes_are_budgeted_per_identifier_across_sessions() {
         "at most 5 wrong codes in all reach the bank; 2 + {invalid} did"
     );
     assert_eq!(invalid + locked + waited, 10);
+    // One attempt of a session reaches the bank at a time: the guesser goes on, one code
+    // after another, until the identifier's budget locks it, never past 5 wrong codes.
+    let mut wrong = 2 + invalid;
+    while locked == 0 {
+        let e = api_error(second.redeem_with(&wrong_code(&second.otp), 1_000).await).await;
+        match e.code {
+            ErrorCode::OtpInvalid => wrong += 1,
+            ErrorCode::OtpLocked => locked += 1,
+            other => panic!("unexpected {other}"),
+        }
+        assert!(
+            wrong < 5,
+            "{wrong} wrong codes reached the bank before the lock"
+        );
+    }
     // Locked means the identifier: even the right code on a fresh challenge is refused.
     sim().advance_clock(181).await;
     let fresh = challenged(&shopper.mobile).await;
