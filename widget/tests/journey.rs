@@ -171,6 +171,7 @@ async fn when_the_edge_refuses_another_code_the_shopper_is_told_what_to_do() {
         error(429, used_up)
     ]);
     fake_edge(&routes);
+    let clock = HeldClock::hold();
     let w = mount(EDGE, "en", "");
     w.to_verify_screen().await;
     w.click(RESEND).await;
@@ -179,6 +180,10 @@ async fn when_the_edge_refuses_another_code_the_shopper_is_told_what_to_do() {
         w.text(".lc-error"),
         "A new code cannot be sent yet. You can ask for a new one in 20 seconds."
     );
+    // The button waits as long as the edge asked, then may be pressed again.
+    assert!(w.disabled(RESEND));
+    clock.pass(20).await;
+    assert!(!w.disabled(RESEND));
     w.click(RESEND).await;
     w.until(".lc-error[data-code=resend_limit]").await;
     assert_eq!(

@@ -126,6 +126,14 @@ pub fn reduce(form: &mut MokafaaForm, action: MokafaaAction) {
             }
         }
         Invalid(error) | Failed(error) => {
+            // The bank asked to wait before another code: the resend button waits too.
+            if let (ErrorCode::ResendTooEarly, Some(wait), Some(challenge)) = (
+                error.code,
+                error.retry_after_seconds,
+                form.challenge.as_mut(),
+            ) {
+                challenge.resend_after_seconds = challenge.resend_after_seconds.max(wait);
+            }
             form.error = Some(error);
             form.busy = false;
             form.checking = false;
@@ -431,5 +439,20 @@ mod tests {
         assert_eq!(s.mokafaa.error, Some(err));
         let s = reduce(s, &[EditIdentifier("05".into()).into()]);
         assert_eq!(s.mokafaa.error, None);
+    }
+
+    #[test]
+    fn a_resend_refused_as_too_early_waits_as_the_edge_asked() {
+        let too_early = ApiError::new(ErrorCode::ResendTooEarly, Locale::En).with_retry_after(20);
+        let s = reduce(
+            WidgetState::new(&[]),
+            &[
+                OtpSent(challenge()).into(),
+                Sending.into(),
+                Failed(too_early).into(),
+            ],
+        );
+        let wait = s.mokafaa.challenge.as_ref().map(|c| c.resend_after_seconds);
+        assert_eq!(wait, Some(20));
     }
 }
