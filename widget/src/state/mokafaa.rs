@@ -107,6 +107,21 @@ pub enum MokafaaAction {
     StartOver,
 }
 
+/// A request failed (or did not validate): the error shows and the form is free again.
+fn failed(form: &mut MokafaaForm, error: ApiError) {
+    // The bank asked to wait before another code: the resend button waits too.
+    if let (ErrorCode::ResendTooEarly, Some(wait), Some(challenge)) = (
+        error.code,
+        error.retry_after_seconds,
+        form.challenge.as_mut(),
+    ) {
+        challenge.resend_after_seconds = challenge.resend_after_seconds.max(wait);
+    }
+    form.error = Some(error);
+    form.busy = false;
+    form.checking = false;
+}
+
 /// The Mokafaa reducer: the form after `action`.
 pub fn reduce(form: &mut MokafaaForm, action: MokafaaAction) {
     use MokafaaAction::*;
@@ -125,19 +140,7 @@ pub fn reduce(form: &mut MokafaaForm, action: MokafaaAction) {
                 edited(form, |f| f.amount = max.to_decimal_string());
             }
         }
-        Invalid(error) | Failed(error) => {
-            // The bank asked to wait before another code: the resend button waits too.
-            if let (ErrorCode::ResendTooEarly, Some(wait), Some(challenge)) = (
-                error.code,
-                error.retry_after_seconds,
-                form.challenge.as_mut(),
-            ) {
-                challenge.resend_after_seconds = challenge.resend_after_seconds.max(wait);
-            }
-            form.error = Some(error);
-            form.busy = false;
-            form.checking = false;
-        }
+        Invalid(error) | Failed(error) => failed(form, error),
         Sending => {
             form.busy = true;
             form.error = None;
