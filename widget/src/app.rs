@@ -75,17 +75,9 @@ fn use_session(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callba
 #[hook]
 fn use_host_page(config: &WidgetConfig, context: &WidgetContext, dispatch: &Callback<Action>) {
     let report = dispatch.reform(Action::Pongo);
-    // The order total the page started with: the amount's cap can say "your order total".
-    {
-        let (dispatch, amount) = (dispatch.clone(), config.amount);
-        use_effect_with(amount, move |amount| {
-            dispatch.emit(Action::CartTotal(*amount))
-        });
-    }
     let on_total = {
-        let (context, report, dispatch) = (context.clone(), report.clone(), dispatch.clone());
+        let (context, report) = (context.clone(), report.clone());
         Callback::from(move |(token, amount)| {
-            dispatch.emit(Action::CartTotal(amount));
             effects::pongo::cart_changed(&context, &report, token, amount)
         })
     };

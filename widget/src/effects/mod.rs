@@ -96,10 +96,7 @@ fn report_started(
         token: started.session_token,
         accepts_iban: started.accepts_iban,
     });
-    // An older edge lists nothing: then every program the page asked for stays.
-    if !started.programs.is_empty() {
-        report.emit(Action::ProgramsOffered(started.programs));
-    }
+    report.emit(Action::ProgramsOffered(started.programs));
     if let Some(preview) = started.earn_preview {
         report.emit(Action::Pongo(PongoAction::EarnPreviewUpdated(preview)));
     }

@@ -17,7 +17,7 @@ pub use pongo::{pongo_request, PongoAction, PongoForm};
 pub use verify::{countdown_notice, Cap, CapReason, CountdownNotice};
 
 use loyalty_shared::api::Program;
-use loyalty_shared::{ApiError, Money};
+use loyalty_shared::ApiError;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -89,8 +89,6 @@ pub enum Action {
     SessionFailed(ApiError),
     /// One second passed: countdowns move.
     Tick,
-    /// The host page's order total (at mount, and whenever its cart changes).
-    CartTotal(Money),
     /// The programs the merchant offers at this checkout, as the session says: only those
     /// of the host page's that are also offered stay.
     ProgramsOffered(Vec<Program>),
@@ -130,7 +128,6 @@ impl Reducible for WidgetState {
                 }
             }
             Action::SessionFailed(error) => next.session.error = Some(error),
-            Action::CartTotal(total) => next.mokafaa.order_total = Some(total),
             Action::ProgramsOffered(offered) => next.offer_only(&offered),
             Action::Tick if next.mokafaa.tick() => {}
             Action::Mokafaa(action) => mokafaa::reduce(&mut next.mokafaa, action),

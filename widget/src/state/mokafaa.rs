@@ -39,8 +39,6 @@ pub struct MokafaaForm {
     pub attempt: Option<(RedeemRequest, String)>,
     /// The edge is settling an attempt whose answer was lost: "checking...".
     pub checking: bool,
-    /// The order total, as the host page last said: one of the caps on the amount.
-    pub order_total: Option<Money>,
 }
 
 /// Which Mokafaa screen to show, derived from the form so it can never disagree with it.
@@ -181,11 +179,10 @@ fn edited(form: &mut MokafaaForm, change: impl FnOnce(&mut MokafaaForm)) {
     form.error = None;
 }
 
-/// The first screen again, keeping the chosen method and the order total.
+/// The first screen again, keeping the chosen method.
 fn start_over(form: &mut MokafaaForm, returned_points: Option<u64>) {
     *form = MokafaaForm {
         method: form.method,
-        order_total: form.order_total,
         returned_points,
         ..MokafaaForm::default()
     };

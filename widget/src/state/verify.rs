@@ -2,7 +2,6 @@
 //! points the typed amount costs, and when the countdown speaks.
 
 use super::MokafaaForm;
-use loyalty_shared::api::Balance;
 use loyalty_shared::{Currency, MokafaaRate, Money};
 
 pub use loyalty_shared::api::CapReason;
@@ -33,28 +32,20 @@ pub fn countdown_notice(seconds_left: u32) -> Option<CountdownNotice> {
 }
 
 impl MokafaaForm {
+    /// The most the shopper can pay with points on this order, and which limit sets it, as
+    /// the edge decided them (`domain::limits::max_redeemable`).
     pub fn cap(&self) -> Option<Cap> {
         let balance = self.balance.as_ref()?;
-        let amount = balance.max_redeemable;
-        // The edge says which limit it is; an older edge does not, and the form guesses.
-        let reason = if balance.capped_by.is_some() {
-            balance.capped_by
-        } else if self.order_total == Some(amount) {
-            Some(CapReason::OrderTotal)
-        } else if balance.worth == Some(amount) {
-            Some(CapReason::Balance)
-        } else if self.order_total.is_some() && balance.worth.is_some() {
-            Some(CapReason::StoreLimit)
-        } else {
-            None
-        };
-        Some(Cap { amount, reason })
+        Some(Cap {
+            amount: balance.max_redeemable,
+            reason: balance.capped_by,
+        })
     }
 
-    /// The points the amount as typed costs, when it reads as an amount and the rate is
-    /// known.
+    /// The points the amount as typed costs, at the merchant's rate the edge gave, when it
+    /// reads as an amount.
     pub fn points_cost(&self) -> Option<u64> {
-        let rate = rate_of(self.balance.as_ref()?)?;
+        let rate = MokafaaRate::new(self.balance.as_ref()?.points_per_sar?).ok()?;
         let amount = Money::parse(&self.amount, Currency::Sar).ok()?;
         (amount.minor > 0)
             .then(|| rate.points_for(amount).ok())
@@ -62,79 +53,40 @@ impl MokafaaForm {
     }
 }
 
-/// The merchant's rate, read back from a balance shown with its worth: the one whole
-/// number of points per SAR for which the balance is worth exactly that (the worth is
-/// rounded down to the halala). None when the balance is not shown or several rates fit.
-pub fn rate_of(balance: &Balance) -> Option<MokafaaRate> {
-    if let Some(rate) = balance.points_per_sar {
-        return MokafaaRate::new(rate).ok();
-    }
-    let (points, worth) = (balance.points?, balance.worth?);
-    if worth.currency != Currency::Sar || worth.minor == 0 {
-        return None;
-    }
-    let scaled = u128::from(points) * u128::from(Currency::Sar.minor_per_major());
-    let worth = u128::from(worth.minor);
-    let highest = scaled / worth;
-    let lowest = scaled / (worth + 1) + 1;
-    if highest != lowest {
-        return None;
-    }
-    MokafaaRate::new(u32::try_from(highest).ok()?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loyalty_shared::api::Balance;
 
     fn sar(minor: u64) -> Money {
         Money::from_minor(minor, Currency::Sar).unwrap()
     }
 
-    fn balance(points: Option<u64>, max: u64) -> Balance {
+    fn balance(max: u64, capped_by: Option<CapReason>, rate: Option<u32>) -> Balance {
         Balance {
-            points,
-            worth: points.map(|p| MokafaaRate::default().max_discount_for(p).unwrap()),
+            points: None,
+            worth: None,
             max_redeemable: sar(max),
             min_per_order: sar(100),
-            capped_by: None,
-            points_per_sar: None,
+            capped_by,
+            points_per_sar: rate,
         }
     }
 
     #[test]
-    fn the_cap_says_which_limit_sets_it() {
-        let form = |total: Option<u64>, balance: Balance| MokafaaForm {
-            order_total: total.map(sar),
-            balance: Some(balance),
-            ..MokafaaForm::default()
-        };
-        let cases = [
-            (
-                Some(25_000),
-                balance(None, 25_000),
-                Some(CapReason::OrderTotal),
-            ),
-            // 2,500 points are worth 10.00 SAR at 250 points per SAR.
-            (
-                Some(25_000),
-                balance(Some(2_500), 1_000),
-                Some(CapReason::Balance),
-            ),
-            (None, balance(Some(2_500), 1_000), Some(CapReason::Balance)),
-            (
-                Some(25_000),
-                balance(Some(1_000_000), 5_000),
-                Some(CapReason::StoreLimit),
-            ),
-            // Balance hidden and below the total: the balance or the store's limit.
-            (Some(25_000), balance(None, 5_000), None),
-            (None, balance(None, 25_000), None),
-        ];
-        for (total, balance, reason) in cases {
-            let cap = form(total, balance.clone()).cap().unwrap();
-            assert_eq!(cap.reason, reason, "{total:?} {balance:?}");
-            assert_eq!(cap.amount, balance.max_redeemable);
+    fn the_cap_says_which_limit_the_edge_found() {
+        for reason in [
+            Some(CapReason::OrderTotal),
+            Some(CapReason::Balance),
+            Some(CapReason::StoreLimit),
+            None,
+        ] {
+            let form = MokafaaForm {
+                balance: Some(balance(5_000, reason, None)),
+                ..MokafaaForm::default()
+            };
+            let cap = form.cap().unwrap();
+            assert_eq!((cap.amount, cap.reason), (sar(5_000), reason));
         }
         assert_eq!(MokafaaForm::default().cap(), None);
     }
@@ -142,7 +94,7 @@ mod tests {
     #[test]
     fn the_points_an_amount_costs_follow_what_is_typed() {
         let mut form = MokafaaForm {
-            balance: Some(balance(Some(1_000_000), 25_000)),
+            balance: Some(balance(25_000, None, Some(250))),
             amount: "250.00".into(),
             ..MokafaaForm::default()
         };
@@ -153,31 +105,10 @@ mod tests {
             form.amount = unreadable.into();
             assert_eq!(form.points_cost(), None, "{unreadable}");
         }
-        // Without the balance's worth the rate is unknown: no guess.
-        form.balance = Some(balance(None, 25_000));
+        // Without the rate there is nothing to show: no guess.
+        form.balance = Some(balance(25_000, None, None));
         form.amount = "10".into();
         assert_eq!(form.points_cost(), None);
-    }
-
-    #[test]
-    fn the_rate_is_read_back_only_when_one_fits() {
-        for rate in [1, 7, 250, 1_000] {
-            let rate = MokafaaRate::new(rate).unwrap();
-            let points = 1_234_567;
-            let worth = rate.max_discount_for(points).unwrap();
-            let shown = Balance {
-                points: Some(points),
-                worth: Some(worth),
-                max_redeemable: worth,
-                min_per_order: sar(100),
-                capped_by: None,
-                points_per_sar: None,
-            };
-            assert_eq!(rate_of(&shown), Some(rate));
-        }
-        // 3 points at 250 per SAR are worth 0.01 SAR, as at 300: not enough to tell.
-        let small = balance(Some(3), 1);
-        assert_eq!(rate_of(&small), None);
     }
 
     #[test]

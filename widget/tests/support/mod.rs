@@ -108,6 +108,17 @@ pub fn error(status: u16, error: Value) -> Value {
     answer(status, checked::<ErrorBody>(&json!({ "error": error })))
 }
 
+/// Which limit sets `max_minor` on the fake 250.00 SAR cart, as the edge says it.
+fn cap_reason(points: u64, max_minor: u64) -> &'static str {
+    if max_minor == 25_000 {
+        "order_total"
+    } else if max_minor == points * 100 / 250 {
+        "balance"
+    } else {
+        "store_limit"
+    }
+}
+
 /// The answers of a shopper's happy path: a session offering both programs, a code that
 /// lives `expires` seconds (resend allowed at once), and a balance shown with its worth
 /// (`points` at 250 per SAR, capped at `max_minor`).
@@ -116,6 +127,7 @@ pub fn happy_edge(expires: u32, points: u64, max_minor: u64) -> Value {
         "points": points, "worth": {"minor": points * 100 / 250, "currency": "SAR"},
         "max_redeemable": {"minor": max_minor, "currency": "SAR"},
         "min_per_order": {"minor": 100, "currency": "SAR"},
+        "capped_by": cap_reason(points, max_minor), "points_per_sar": 250,
     });
     json!({
         "POST /v1/sessions": [answer(201, session("token-1", &["mokafaa", "pongo"], json!({})))],
