@@ -1,7 +1,8 @@
 //! CORS for widget routes: only a merchant's allowed origins get a grant. A disallowed
 //! origin gets no `Access-Control-Allow-Origin`, so the browser refuses the answer.
 
-use worker::{D1Database, Request, Response, Result};
+use crate::store::Db;
+use worker::{Request, Response, Result};
 
 /// Methods and headers the widget uses.
 const ALLOW_METHODS: &str = "GET, POST, PATCH, OPTIONS";
@@ -12,7 +13,7 @@ pub fn origin(req: &Request) -> Option<String> {
 }
 
 /// Whether any merchant allows `origin` (for preflights, which carry no merchant yet).
-pub async fn allowed_by_any_merchant(db: &D1Database, origin: &str) -> bool {
+pub async fn allowed_by_any_merchant(db: &Db, origin: &str) -> bool {
     crate::store::merchants::any_allows_origin(db, origin)
         .await
         .unwrap_or(false)
@@ -28,7 +29,7 @@ pub fn grant(mut response: Response, origin: &str) -> Result<Response> {
 }
 
 /// The answer to a preflight: 204 with a grant for an allowed origin, 204 without one otherwise.
-pub async fn preflight(req: &Request, db: &D1Database) -> Result<Response> {
+pub async fn preflight(req: &Request, db: &Db) -> Result<Response> {
     let mut response = Response::empty()?.with_status(204);
     if let Some(origin) = origin(req) {
         if allowed_by_any_merchant(db, &origin).await {

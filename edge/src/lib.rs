@@ -6,6 +6,7 @@
 //! assets before this code runs.
 
 mod cors;
+pub mod counters;
 mod cron;
 pub mod domain;
 mod guards;
@@ -31,11 +32,28 @@ use worker::{
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let db = env.d1(routes::DB_BINDING);
+    let db = env
+        .d1(routes::DB_BINDING)
+        .map(|d1| store::Db::new(d1, counters::Tally::default()));
+    let counting = counters::enabled(&env);
+    let response = answer(req, env, db.as_ref().ok()).await?;
+    match &db {
+        Ok(db) if counting => {
+            let mut response = response;
+            let value = db.tally().counts().header_value();
+            response.headers_mut().set(counters::HEADER, &value)?;
+            Ok(response)
+        }
+        _ => Ok(response),
+    }
+}
+
+/// The answer to one request, CORS grant included.
+async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Response> {
     if req.method() == Method::Options {
-        return match &db {
-            Ok(db) => cors::preflight(&req, db).await,
-            Err(_) => Response::empty().map(|r| r.with_status(204)),
+        return match db {
+            Some(db) => cors::preflight(&req, db).await,
+            None => Response::empty().map(|r| r.with_status(204)),
         };
     }
     let origin = cors::origin(&req);
@@ -47,19 +65,24 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     {
         return http::error_response(&ApiError::new(ErrorCode::PayloadTooLarge, Locale::En));
     }
-    let router = routes::table()
-        .into_iter()
-        .fold(Router::new(), |router, route| {
-            let (path, handler) = (route.path, route.handler);
-            match route.method {
-                Method::Get => router.get_async(path, handler),
-                Method::Post => router.post_async(path, handler),
-                Method::Patch => router.patch_async(path, handler),
-                Method::Put => router.put_async(path, handler),
-                Method::Delete => router.delete_async(path, handler),
-                _ => router,
-            }
-        });
+    let Some(db) = db else {
+        worker::console_error!("no D1 binding");
+        return http::error_response(&ApiError::new(ErrorCode::Internal, Locale::En));
+    };
+    let router =
+        routes::table()
+            .into_iter()
+            .fold(Router::with_data(db.clone()), |router, route| {
+                let (path, handler) = (route.path, route.handler);
+                match route.method {
+                    Method::Get => router.get_async(path, handler),
+                    Method::Post => router.post_async(path, handler),
+                    Method::Patch => router.patch_async(path, handler),
+                    Method::Put => router.put_async(path, handler),
+                    Method::Delete => router.delete_async(path, handler),
+                    _ => router,
+                }
+            });
     let response = router
         .or_else_any_method_async("/v1/*rest", |_req, _ctx| async {
             http::error_response(&ApiError::new(ErrorCode::NotFound, Locale::En))
@@ -72,8 +95,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         http::error_response(&ApiError::new(ErrorCode::Internal, Locale::En))
     })?;
     // Widget calls come from merchants' storefronts: grant CORS only to allowed origins.
-    match (origin, db) {
-        (Some(origin), Ok(db)) if cors::allowed_by_any_merchant(&db, &origin).await => {
+    match origin {
+        Some(origin) if cors::allowed_by_any_merchant(db, &origin).await => {
             cors::grant(response, &origin)
         }
         _ => Ok(response),

@@ -7,10 +7,11 @@
 use crate::domain::limits::MerchantLimits;
 use crate::http::{internal, ApiResult};
 use crate::mokafaa::client::MokafaaConfig;
+use crate::store::Db;
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, MokafaaRate, Money};
 use serde::Deserialize;
 use std::time::Duration;
-use worker::{D1Database, Env};
+use worker::Env;
 
 /// Upstream calls give up after this long; a redemption without an answer is reconciled.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -116,7 +117,7 @@ fn mokafaa_config(env: &Env, row: &MerchantRow) -> Option<MokafaaConfig> {
     }
 }
 
-pub async fn load(db: &D1Database, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
+pub async fn load(db: &Db, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
     let row: Option<MerchantRow> = crate::store::merchants::row(db, id).await?;
     let row = row.ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, locale))?;
     let sar = |minor: i64| Money::from_minor(minor.max(0) as u64, Currency::Sar);

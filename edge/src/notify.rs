@@ -8,23 +8,19 @@ use crate::http::{internal, ApiResult};
 use crate::secure::random_hex;
 use crate::store::email_outbox::{self, Attempt, NewNotice, Recipient};
 use crate::store::redemptions::RedemptionRow;
+use crate::store::Db;
 use loyalty_shared::Locale;
-use worker::{D1Database, Env};
+use worker::Env;
 
 /// Queues the notice for `kind` if the shopper's email is known. Never fails the caller:
 /// a notice that cannot be queued is logged.
-pub async fn queue(db: &D1Database, row: &RedemptionRow, kind: NoticeKind, now: i64) {
+pub async fn queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) {
     if let Err(e) = try_queue(db, row, kind, now).await {
         worker::console_error!("notice {} for {} not queued: {e}", kind.as_str(), row.id);
     }
 }
 
-async fn try_queue(
-    db: &D1Database,
-    row: &RedemptionRow,
-    kind: NoticeKind,
-    now: i64,
-) -> ApiResult<()> {
+async fn try_queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) -> ApiResult<()> {
     let Some(Recipient {
         email: Some(email),
         locale,
@@ -53,7 +49,7 @@ async fn try_queue(
 }
 
 /// Sends what is due; returns (sent, failed).
-pub async fn send_due(db: &D1Database, env: &Env, now: i64) -> ApiResult<(u32, u32)> {
+pub async fn send_due(db: &Db, env: &Env, now: i64) -> ApiResult<(u32, u32)> {
     let (Ok(url), Ok(token), Ok(from)) = (
         env.var("EMAIL_API_URL"),
         env.secret("EMAIL_API_TOKEN"),

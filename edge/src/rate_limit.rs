@@ -5,8 +5,9 @@ use crate::domain::rate_limit::{verdict, Limit};
 use crate::http::ApiResult;
 use crate::routes::call::Call;
 use crate::store::rate_limits;
+use crate::store::Db;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::{D1Database, Request};
+use worker::Request;
 
 /// `default`, or the operator's `max/window_seconds` from the Worker var `name`.
 pub fn configured(env: &worker::Env, name: &str, default: Limit) -> Limit {
@@ -17,13 +18,7 @@ pub fn configured(env: &worker::Env, name: &str, default: Limit) -> Limit {
 }
 
 /// Counts one action for `key` and refuses with `rate_limited` past the limit.
-pub async fn check(
-    db: &D1Database,
-    key: &str,
-    limit: Limit,
-    now: i64,
-    locale: Locale,
-) -> ApiResult<()> {
+pub async fn check(db: &Db, key: &str, limit: Limit, now: i64, locale: Locale) -> ApiResult<()> {
     match take(db, key, limit, now).await? {
         Taken::Allowed { .. } => Ok(()),
         Taken::Refused { wait } => {
@@ -76,13 +71,13 @@ pub enum Taken {
 
 /// Gives back one counted action (it turned out not to be what the limit counts, e.g. a
 /// code that was right).
-pub async fn give_back(db: &D1Database, key: &str) -> ApiResult<()> {
+pub async fn give_back(db: &Db, key: &str) -> ApiResult<()> {
     rate_limits::uncount(db, key).await
 }
 
 /// Counts one action for `key` in one atomic upsert, before the action happens, so
 /// concurrent requests can never all slip under the limit.
-pub async fn take(db: &D1Database, key: &str, limit: Limit, now: i64) -> ApiResult<Taken> {
+pub async fn take(db: &Db, key: &str, limit: Limit, now: i64) -> ApiResult<Taken> {
     let counter = rate_limits::count(db, key, limit.window_seconds, now).await?;
     let Some(counter) = counter else {
         return Ok(Taken::Allowed { left: limit.max });

@@ -8,14 +8,14 @@ use crate::http::{internal, ApiResult};
 use crate::mokafaa::client::MokafaaClient;
 use crate::notify;
 use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::D1Database;
 
 /// Reverses `row` at the bank (starting the reversal if needed) and returns the row after:
 /// `reversed` when the bank confirmed, still `reversing` when it did not answer.
 pub async fn reverse(
-    db: &D1Database,
+    db: &Db,
     client: &MokafaaClient,
     row: RedemptionRow,
     actor: Actor,
@@ -27,7 +27,7 @@ pub async fn reverse(
 
 /// As [`reverse`], recording `changes` (the order that was refused, say) with the start.
 pub async fn reverse_with(
-    db: &D1Database,
+    db: &Db,
     client: &MokafaaClient,
     row: RedemptionRow,
     actor: Actor,
@@ -81,7 +81,7 @@ pub async fn reverse_with(
 
 /// The bank gave the points back: the row is `reversed` and the shopper is told.
 async fn confirmed_reversed(
-    db: &D1Database,
+    db: &Db,
     row: RedemptionRow,
     actor: Actor,
     reason: &str,

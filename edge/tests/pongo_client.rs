@@ -51,7 +51,7 @@ async fn connect() -> Connected {
         Err(PongoFailure::Invalid { .. })
     ));
     Connected {
-        client: PongoClient::new(&base, &token.access_token, TIMEOUT),
+        client: PongoClient::new(&base, &token.access_token, TIMEOUT, &Default::default()),
         sim,
     }
 }

@@ -161,7 +161,8 @@ pub fn write_dev_vars() -> Result<()> {
          PONGO_TOKEN_KEY={sealing}\n\
          OTP_LIMIT_PER_IP=1000/900\n\
          REDEEM_LIMIT_PER_IP=1000/900\n\
-         ENLIST_LIMIT_PER_IP=1000/900\n",
+         ENLIST_LIMIT_PER_IP=1000/900\n\
+         LOYALTY_COUNTERS=on\n",
         merchant = DEV_MERCHANT_API_SECRET,
         admin = DEV_ADMIN_TOKEN,
         sim = crate::stack::SIM_ADDR

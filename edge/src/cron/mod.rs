@@ -14,8 +14,9 @@ use crate::merchant;
 use crate::mokafaa::client::MokafaaClient;
 use crate::routes::DB_BINDING;
 use crate::store::redemptions::{self, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::Locale;
-use worker::{D1Database, Env};
+use worker::Env;
 
 const BATCH: u32 = 50;
 
@@ -34,7 +35,10 @@ pub struct Report {
 
 pub async fn run(env: &Env) -> Report {
     let mut report = Report::default();
-    let Ok(db) = env.d1(DB_BINDING) else {
+    let Ok(db) = env
+        .d1(DB_BINDING)
+        .map(|d1| Db::new(d1, crate::counters::Tally::default()))
+    else {
         worker::console_error!("cron: no D1 binding");
         return report;
     };
@@ -77,7 +81,7 @@ pub(crate) struct Clients(Vec<(String, Result<MokafaaClient, loyalty_shared::Api
 impl Clients {
     pub(crate) async fn get(
         &mut self,
-        db: &D1Database,
+        db: &Db,
         env: &Env,
         merchant_id: &str,
     ) -> ApiResult<MokafaaClient> {
@@ -86,7 +90,10 @@ impl Clients {
         }
         let loaded = async {
             let merchant = merchant::load(db, env, merchant_id, Locale::En).await?;
-            Ok(MokafaaClient::new(merchant.mokafaa(Locale::En)?.clone()))
+            Ok(MokafaaClient::new(
+                merchant.mokafaa(Locale::En)?.clone(),
+                db.tally(),
+            ))
         }
         .await;
         self.0.push((merchant_id.to_string(), loaded.clone()));
@@ -97,7 +104,7 @@ impl Clients {
 /// A row's job failed: the failure is recorded on that row (with backoff) and the loop goes
 /// on, so one bad row or merchant never stops the cron for everyone.
 pub(crate) async fn row_failed(
-    db: &D1Database,
+    db: &Db,
     row: &RedemptionRow,
     job: &str,
     error: &loyalty_shared::ApiError,
@@ -116,7 +123,7 @@ pub(crate) async fn row_failed(
 
 /// Schedules the next try with backoff; after the last one the row waits for a person.
 pub(crate) async fn retry_later(
-    db: &D1Database,
+    db: &Db,
     row: &RedemptionRow,
     now: i64,
     report: &mut Report,

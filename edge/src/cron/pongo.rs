@@ -2,16 +2,12 @@
 
 use super::{Report, BATCH};
 use crate::http::ApiResult;
-use worker::{D1Database, Env};
+use crate::store::Db;
+use worker::Env;
 
 /// Sends the Pongo calls that are due (orders that met an outage, throttling or an expired
 /// token), oldest first.
-pub(super) async fn outbox(
-    db: &D1Database,
-    env: &Env,
-    now: i64,
-    report: &mut Report,
-) -> ApiResult<()> {
+pub(super) async fn outbox(db: &Db, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
     use crate::domain::pongo_delivery::Decision;
     use crate::pongo::connection::{self, PongoApp};
     use crate::pongo::outbox;
@@ -67,7 +63,7 @@ pub(super) async fn outbox(
 /// A merchant's connection for this run; one merchant's unreadable connection must not
 /// hold up the others.
 async fn load_connection(
-    db: &D1Database,
+    db: &Db,
     app: &crate::pongo::connection::PongoApp,
     merchant_id: &str,
 ) -> Option<crate::pongo::connection::Connection> {
@@ -85,7 +81,7 @@ async fn load_connection(
 /// Stores and the program's earn rule change rarely: each connected merchant's are read
 /// again every 15 minutes (two cheap GETs), so previews follow a program the merchant
 /// changed at Pongo, well within a token's life.
-pub(super) async fn stores(db: &D1Database, env: &Env, now: i64) -> ApiResult<()> {
+pub(super) async fn stores(db: &Db, env: &Env, now: i64) -> ApiResult<()> {
     use crate::pongo::connection::{self, PongoApp};
     const STORES_MAX_AGE_SECONDS: i64 = 900;
     let merchants = crate::store::pongo_connections::merchants_connected(db).await?;

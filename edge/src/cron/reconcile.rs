@@ -9,13 +9,14 @@ use crate::mokafaa::wire::TransactionList;
 use crate::secure::sha256_hex;
 use crate::store::challenges;
 use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{Locale, SaudiMobile};
-use worker::{D1Database, Env};
+use worker::Env;
 
 /// The shopper a pending row belongs to, as the bank's list could name them: the mobile's
 /// hash when the challenge was by mobile.
-async fn pending_view(db: &D1Database, row: &RedemptionRow) -> ApiResult<PendingRedemption> {
+async fn pending_view(db: &Db, row: &RedemptionRow) -> ApiResult<PendingRedemption> {
     let challenge = challenges::get(db, &row.challenge_id, &row.session_id).await?;
     Ok(PendingRedemption {
         points: row.points.max(0) as u64,
@@ -26,12 +27,7 @@ async fn pending_view(db: &D1Database, row: &RedemptionRow) -> ApiResult<Pending
     })
 }
 
-pub(super) async fn pending(
-    db: &D1Database,
-    env: &Env,
-    now: i64,
-    report: &mut Report,
-) -> ApiResult<()> {
+pub(super) async fn pending(db: &Db, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
     let settled_before = now - reconcile::SETTLE_AFTER_SECONDS;
     let due: Vec<RedemptionRow> = redemptions::due(db, RedemptionState::Pending, now, BATCH)
         .await?
@@ -92,7 +88,7 @@ struct Evidence {
 
 /// One merchant's pending rows against one read of the bank's list.
 async fn reconcile_merchant(
-    db: &D1Database,
+    db: &Db,
     env: &Env,
     clients: &mut Clients,
     merchant_id: &str,
@@ -139,7 +135,7 @@ async fn reconcile_merchant(
 
 /// Settles one leased row: happened, did not happen, wait, or parked for a person.
 async fn settle(
-    db: &D1Database,
+    db: &Db,
     row: &RedemptionRow,
     evidence: &mut Evidence,
     now: i64,

@@ -6,16 +6,12 @@ use crate::domain::ledger::Actor;
 use crate::http::ApiResult;
 use crate::reversal;
 use crate::store::redemptions::{self, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::api::RedemptionState;
-use worker::{D1Database, Env};
+use worker::Env;
 
 /// Abandoned carts: redeemed, and no paid order within the merchant's window.
-pub(super) async fn abandoned(
-    db: &D1Database,
-    env: &Env,
-    now: i64,
-    report: &mut Report,
-) -> ApiResult<()> {
+pub(super) async fn abandoned(db: &Db, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
     let rows = redemptions::abandoned(db, now, BATCH).await?;
     let reason = "abandoned cart: no paid order within the window";
     let done = reverse_each(db, env, rows, reason, "abandoned", now, report).await?;
@@ -24,12 +20,7 @@ pub(super) async fn abandoned(
 }
 
 /// Reversals the bank did not confirm (no answer, an outage): tried again with backoff.
-pub(super) async fn unfinished(
-    db: &D1Database,
-    env: &Env,
-    now: i64,
-    report: &mut Report,
-) -> ApiResult<()> {
+pub(super) async fn unfinished(db: &Db, env: &Env, now: i64, report: &mut Report) -> ApiResult<()> {
     let rows = redemptions::due(db, RedemptionState::Reversing, now, BATCH).await?;
     let done = reverse_each(db, env, rows, "reversal retry", "reversal", now, report).await?;
     report.reversals_finished += done;
@@ -38,7 +29,7 @@ pub(super) async fn unfinished(
 
 /// Reverses each row it can lease; returns how many the bank confirmed.
 async fn reverse_each(
-    db: &D1Database,
+    db: &Db,
     env: &Env,
     rows: Vec<RedemptionRow>,
     reason: &str,

@@ -7,6 +7,7 @@ use super::wire::{
     AuthorizationRequest, AuthorizationResponse, ReversalRequest, TokenResponse, TransactionList,
     ValidationRequest, ValidationResponse,
 };
+use crate::counters::Tally;
 use loyalty_shared::{CustomerNumber, Locale, Money, SaudiIban, SaudiMobile};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -61,6 +62,7 @@ pub enum Identity {
 pub struct MokafaaClient {
     http: reqwest::Client,
     config: MokafaaConfig,
+    tally: Tally,
 }
 
 /// Access tokens by (base URL, client id), shared by every request an isolate serves, so a
@@ -68,10 +70,12 @@ pub struct MokafaaClient {
 static TOKENS: Mutex<BTreeMap<(String, String), (String, i64)>> = Mutex::new(BTreeMap::new());
 
 impl MokafaaClient {
-    pub fn new(config: MokafaaConfig) -> Self {
+    /// A client whose calls count in `tally` (the request's, or a cron run's).
+    pub fn new(config: MokafaaConfig, tally: &Tally) -> Self {
         MokafaaClient {
             http: reqwest::Client::new(),
             config,
+            tally: tally.clone(),
         }
     }
 
@@ -106,6 +110,7 @@ impl MokafaaClient {
             ("client_secret", self.config.client_secret.as_str()),
             ("scope", SCOPES),
         ];
+        self.tally.upstream();
         let response = self
             .http
             .post(self.url("loyalty-redemption/oauth2/token"))
@@ -163,6 +168,7 @@ impl MokafaaClient {
                     .header("Content-Type", "application/json")
                     .body(json);
             }
+            self.tally.upstream();
             let response = request.send().await.map_err(|_| BankFailure::Unknown)?;
             let status = response.status().as_u16();
             let text = response.text().await.map_err(|_| BankFailure::Unknown)?;

@@ -6,6 +6,7 @@ use super::wire::{
     Account, CreatedOrder, Customer, Data, NewCustomer, Reward, Store, TokenResponse,
     WebhookSubscription,
 };
+use crate::counters::Tally;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub struct PongoClient {
     base_url: String,
     token: String,
     timeout: Duration,
+    tally: Tally,
 }
 
 /// The connect flow's first step: where the merchant's browser goes to approve.
@@ -97,12 +99,14 @@ async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Pon
 }
 
 impl PongoClient {
-    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
+    /// A client whose calls count in `tally` (the request's, or a cron run's).
+    pub fn new(base_url: &str, token: &str, timeout: Duration, tally: &Tally) -> Self {
         PongoClient {
             http: reqwest::Client::new(),
             base_url: base_url.trim_end_matches('/').to_string(),
             token: token.to_string(),
             timeout,
+            tally: tally.clone(),
         }
     }
 
@@ -118,6 +122,7 @@ impl PongoClient {
         &self,
         builder: reqwest::RequestBuilder,
     ) -> Result<(u16, T), PongoFailure> {
+        self.tally.upstream();
         let response = builder
             .send()
             .await

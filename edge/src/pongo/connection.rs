@@ -7,13 +7,15 @@
 
 use super::client::PongoClient;
 use super::errors::PongoFailure;
+use crate::counters::Tally;
 use crate::http::{internal, ApiResult};
 use crate::sealed;
 use crate::store::pongo_connections::{self, SealedConnection};
+use crate::store::Db;
 use loyalty_shared::api::{ConnectionState, PongoStore};
 use loyalty_shared::{ApiError, ErrorCode, Locale, PartnerParameters};
 use std::time::Duration;
-use worker::{D1Database, Env};
+use worker::Env;
 
 /// Pongo calls give up after this long; the outbox retries.
 pub const PONGO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,8 +65,8 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn client(&self, app: &PongoApp) -> PongoClient {
-        PongoClient::new(&app.base_url, &self.token, PONGO_TIMEOUT)
+    pub fn client(&self, app: &PongoApp, tally: &Tally) -> PongoClient {
+        PongoClient::new(&app.base_url, &self.token, PONGO_TIMEOUT, tally)
     }
 
     /// Whether calls may be made now: connected and, when the expiry is known, not past it.
@@ -73,11 +75,7 @@ impl Connection {
     }
 }
 
-pub async fn load(
-    db: &D1Database,
-    app: &PongoApp,
-    merchant_id: &str,
-) -> ApiResult<Option<Connection>> {
+pub async fn load(db: &Db, app: &PongoApp, merchant_id: &str) -> ApiResult<Option<Connection>> {
     let Some(row) = pongo_connections::load(db, merchant_id).await? else {
         return Ok(None);
     };
@@ -99,7 +97,7 @@ pub async fn load(
 
 /// The connection, or `pongo_not_connected` when there is none or it expired.
 pub async fn require(
-    db: &D1Database,
+    db: &Db,
     app: &PongoApp,
     merchant_id: &str,
     now: i64,
@@ -121,12 +119,7 @@ pub struct NewConnection<'a> {
 }
 
 /// Stores a fresh connection and wakes the calls that waited for it.
-pub async fn save(
-    db: &D1Database,
-    app: &PongoApp,
-    new: NewConnection<'_>,
-    now: i64,
-) -> ApiResult<()> {
+pub async fn save(db: &Db, app: &PongoApp, new: NewConnection<'_>, now: i64) -> ApiResult<()> {
     let sealed_token = app.seal(new.merchant_id, new.token)?;
     let sealed_secret = new
         .webhook_secret
@@ -146,7 +139,7 @@ pub async fn save(
 }
 
 /// Pongo answered 401: the token expired or was revoked. The admin view says so.
-pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiResult<()> {
+pub async fn mark_expired(db: &Db, merchant_id: &str, now: i64) -> ApiResult<()> {
     worker::console_warn!("merchant {merchant_id}: Pongo token refused; reconnect needed");
     pongo_connections::mark_expired(db, merchant_id, now).await
 }
@@ -154,7 +147,7 @@ pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiRe
 /// The store slug for a location: mapped, and still among the stores Pongo listed. Never
 /// a guess: anything else is `store_not_mapped`.
 pub async fn store_for(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     location_id: &str,
     locale: Locale,
@@ -167,7 +160,7 @@ pub async fn store_for(
 /// A Pongo failure as the caller sees it. A token refused (expired, revoked, missing a
 /// scope) also marks the connection expired, so the admin view asks for a reconnect.
 pub async fn refused(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     failure: PongoFailure,
     now: i64,
@@ -184,12 +177,12 @@ pub async fn refused(
 /// Reads the account again (its name and `partnerParameters`, the earn rule); a refused
 /// token marks the connection expired.
 pub async fn refresh_account(
-    db: &D1Database,
+    db: &Db,
     connection: &Connection,
     app: &PongoApp,
     now: i64,
 ) -> ApiResult<()> {
-    let account = match connection.client(app).me().await {
+    let account = match connection.client(app, db.tally()).me().await {
         Ok(account) => account,
         Err(failure) => {
             return Err(refused(db, &connection.merchant_id, failure, now, Locale::En).await)
@@ -203,12 +196,12 @@ pub async fn refresh_account(
 
 /// Syncs the stores from Pongo; a refused token marks the connection expired.
 pub async fn sync_stores(
-    db: &D1Database,
+    db: &Db,
     connection: &Connection,
     app: &PongoApp,
     now: i64,
 ) -> ApiResult<usize> {
-    match connection.client(app).stores().await {
+    match connection.client(app, db.tally()).stores().await {
         Ok(stores) => {
             let stores: Vec<PongoStore> = stores
                 .into_iter()

@@ -11,12 +11,12 @@ use crate::domain::pongo_delivery::{content, decide, Decision, History};
 use crate::domain::pongo_orders::{cancel_call, PlannedCall};
 use crate::http::{internal, ApiResult};
 use crate::store::pongo_outbox::{self, OutboxRow};
+use crate::store::Db;
 use loyalty_shared::api::{
     DeliveryState, PongoCall, PongoCallAttention, PongoCallKind, PongoOrderResult,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde_json::Value;
-use worker::D1Database;
 
 impl OutboxRow {
     pub fn view(&self) -> PongoCall {
@@ -33,7 +33,7 @@ impl OutboxRow {
 /// Writes the calls of an order. The same order sent again is a replay (nothing new is
 /// written); the same `order_id` with other contents is `idempotency_conflict`.
 pub async fn enqueue(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     order_id: &str,
     calls: &[PlannedCall],
@@ -85,7 +85,7 @@ async fn points_of_known_order(client: &PongoClient, row: &OutboxRow, decision: 
 
 /// Sends one queued row once and records the outcome.
 pub async fn send(
-    db: &D1Database,
+    db: &Db,
     app: &PongoApp,
     connection: &Connection,
     row: &OutboxRow,
@@ -96,7 +96,7 @@ pub async fn send(
     }
     let payload: Value =
         serde_json::from_str(&row.payload).map_err(|e| internal("outbox payload", e))?;
-    let client = connection.client(app);
+    let client = connection.client(app, db.tally());
     let outcome = client.call(&row.method, &row.path, &payload).await;
     let history = History {
         attempts: row.attempts,
@@ -130,7 +130,7 @@ pub async fn send(
 
 /// Sends the order's queued calls now (when the connection is usable) and reports them.
 pub async fn deliver_order(
-    db: &D1Database,
+    db: &Db,
     app: &PongoApp,
     connection: Option<&Connection>,
     merchant_id: &str,
@@ -151,11 +151,7 @@ pub async fn deliver_order(
 }
 
 /// The order's calls as they stand.
-pub async fn result(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-) -> ApiResult<PongoOrderResult> {
+pub async fn result(db: &Db, merchant_id: &str, order_id: &str) -> ApiResult<PongoOrderResult> {
     let rows = pongo_outbox::of_order(db, merchant_id, order_id).await?;
     if rows.is_empty() {
         return Err(ApiError::new(ErrorCode::NotFound, Locale::En).with_field("order_id"));
@@ -176,12 +172,7 @@ pub async fn result(
 /// and so do withdrawn parts whose earlier try may have landed (cancelled by their
 /// `order_id`; Pongo's 404 then means there was nothing to take back). A checkin cannot be
 /// taken back through Pongo's API [I]: it stays, and the admin status counts it.
-pub async fn cancel_order(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-    now: i64,
-) -> ApiResult<()> {
+pub async fn cancel_order(db: &Db, merchant_id: &str, order_id: &str, now: i64) -> ApiResult<()> {
     let rows = pongo_outbox::of_order(db, merchant_id, order_id).await?;
     if rows.is_empty() {
         return Err(ApiError::new(ErrorCode::NotFound, Locale::En).with_field("order_id"));
@@ -200,10 +191,7 @@ pub async fn cancel_order(
 }
 
 /// The merchant's calls refused, or tried and still waiting, newest first.
-pub async fn needing_attention(
-    db: &D1Database,
-    merchant_id: &str,
-) -> ApiResult<Vec<PongoCallAttention>> {
+pub async fn needing_attention(db: &Db, merchant_id: &str) -> ApiResult<Vec<PongoCallAttention>> {
     Ok(pongo_outbox::needing_attention(db, merchant_id)
         .await?
         .into_iter()

@@ -11,8 +11,8 @@ use crate::notify;
 use crate::rate_limit::{self, Taken};
 use crate::store::challenges::{self, ChallengeRow};
 use crate::store::redemptions::{self, Claimed, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::{Locale, Money, Otp};
-use worker::D1Database;
 
 /// The merchant's Mokafaa account at the request's time.
 pub struct MokafaaBank<'a> {
@@ -41,7 +41,7 @@ impl Bank for MokafaaBank<'_> {
 
 /// D1 at the request's time, written as the shopper.
 pub struct D1Books<'a> {
-    pub db: &'a D1Database,
+    pub db: &'a Db,
     pub now: i64,
 }
 

@@ -4,22 +4,22 @@
 //! personal in it (method, route path, status, error code).
 
 use crate::http::{internal, json_response, now, request_locale, respond, ApiResult};
-use crate::routes::DB_BINDING;
+use crate::store::Db;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::Serialize;
 use std::future::Future;
-use worker::{D1Database, Env, Request, Response, RouteContext};
+use worker::{Env, Request, Response, RouteContext};
 
 /// One request as every handler sees it.
 pub struct Call {
     pub req: Request,
     pub env: Env,
-    pub db: D1Database,
+    pub db: Db,
     /// The edge's clock for this request (the simulator's in local runs).
     pub now: i64,
     /// The caller's language from `Accept-Language`; a widget session's own locale wins.
     pub locale: Locale,
-    route: RouteContext<()>,
+    route: RouteContext<Db>,
 }
 
 impl Call {
@@ -60,7 +60,7 @@ pub fn reply<T: Serialize>(body: &T, status: u16) -> ApiResult<Response> {
 /// Runs a handler in the pipeline.
 pub async fn run<F, Fut>(
     req: Request,
-    route: RouteContext<()>,
+    route: RouteContext<Db>,
     handler: F,
 ) -> worker::Result<Response>
 where
@@ -71,7 +71,7 @@ where
     let path = req.path();
     let outcome = async {
         let env = route.env.clone();
-        let db = env.d1(DB_BINDING).map_err(|e| internal("d1 binding", e))?;
+        let db = route.data.clone();
         let call = Call {
             locale: request_locale(&req),
             now: now(&env).await,

@@ -3,6 +3,7 @@
 //! Order paid captures a redemption, order cancelled reverses it, and a widget receipt can
 //! be verified so a host page cannot invent a discount.
 
+use crate::counters::Tally;
 use crate::domain::ledger::{Actor, LedgerEvent};
 use crate::guards::SignedMerchant;
 use crate::http::{internal, ApiResult};
@@ -11,18 +12,15 @@ use crate::mokafaa::client::MokafaaClient;
 use crate::reversal;
 use crate::routes::call::{reply, Call};
 use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::Db;
 use loyalty_shared::api::{
     MerchantRedemption, OrderCancelledRequest, OrderPaidRequest, RedemptionState,
     VerifyReceiptRequest,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::{D1Database, Response};
+use worker::Response;
 
-async fn merchants_redemption(
-    db: &D1Database,
-    merchant: &Merchant,
-    id: &str,
-) -> ApiResult<RedemptionRow> {
+async fn merchants_redemption(db: &Db, merchant: &Merchant, id: &str) -> ApiResult<RedemptionRow> {
     redemptions::get(db, id)
         .await?
         .filter(|r| r.merchant_id == merchant.id)
@@ -39,8 +37,11 @@ pub fn view(row: &RedemptionRow) -> MerchantRedemption {
     }
 }
 
-fn client(merchant: &Merchant) -> ApiResult<MokafaaClient> {
-    Ok(MokafaaClient::new(merchant.mokafaa(Locale::En)?.clone()))
+fn client(merchant: &Merchant, tally: &Tally) -> ApiResult<MokafaaClient> {
+    Ok(MokafaaClient::new(
+        merchant.mokafaa(Locale::En)?.clone(),
+        tally,
+    ))
 }
 
 /// `POST /v1/merchant/orders/paid`.
@@ -65,7 +66,7 @@ pub async fn order_paid(
             };
             reversal::reverse_with(
                 db,
-                &client(&merchant)?,
+                &client(&merchant, call.db.tally())?,
                 row,
                 Actor::MerchantServer,
                 "redeemed amount exceeds the paid order total",
@@ -154,7 +155,7 @@ pub async fn order_cancelled(
         _ => {
             reversal::reverse(
                 db,
-                &client(&merchant)?,
+                &client(&merchant, call.db.tally())?,
                 row,
                 Actor::MerchantServer,
                 "order cancelled",

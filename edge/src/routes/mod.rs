@@ -21,7 +21,8 @@ use worker::{Method, Request, Response, Result, RouteContext};
 /// The D1 binding name in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
 
-pub type Handler = fn(Request, RouteContext<()>) -> Pin<Box<dyn Future<Output = Result<Response>>>>;
+pub type Handler =
+    fn(Request, RouteContext<crate::store::Db>) -> Pin<Box<dyn Future<Output = Result<Response>>>>;
 
 /// Who calls a route. The table names it for every route; the pipeline runs its guard
 /// before the handler (for the widget, a typed [`crate::guards::WidgetCaller`] the handler

@@ -3,6 +3,7 @@
 //! Each handler: authenticate the session, load the merchant, let the domain decide, call
 //! the bank, record the outcome in the ledger, answer. The rules live in `domain`.
 
+use crate::counters::Tally;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::Actor;
 use crate::domain::limits::max_redeemable;
@@ -30,6 +31,7 @@ use worker::{Env, Response};
 struct Shopper {
     session: Session,
     merchant: Merchant,
+    tally: Tally,
 }
 
 impl Shopper {
@@ -37,7 +39,11 @@ impl Shopper {
         let WidgetCaller { session } = caller;
         let merchant =
             merchant::load(&call.db, &call.env, &session.merchant_id, session.locale()).await?;
-        Ok(Shopper { session, merchant })
+        Ok(Shopper {
+            session,
+            merchant,
+            tally: call.db.tally().clone(),
+        })
     }
 
     fn locale(&self) -> Locale {
@@ -47,6 +53,7 @@ impl Shopper {
     fn client(&self) -> ApiResult<MokafaaClient> {
         Ok(MokafaaClient::new(
             self.merchant.mokafaa(self.locale())?.clone(),
+            &self.tally,
         ))
     }
 }

@@ -16,11 +16,12 @@ use crate::routes::call::{reply, Call};
 use crate::secure::sha256_hex;
 use crate::store::pongo_webhooks::{self, WebhookEvent};
 use crate::store::sessions::{self, Session};
+use crate::store::Db;
 use loyalty_shared::api::{EnlistRequest, OrderCustomer, PongoMember, PongoReward};
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, Response};
+use worker::Response;
 
 /// `POST /v1/pongo/enlist`: enlists a new shopper with both consent answers as given, or
 /// names an existing member. A phone number proves nothing: an existing member's answers and
@@ -43,7 +44,7 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     let app = PongoApp::from_env(&call.env)?;
     let connection = connection::require(db, &app, &session.merchant_id, now, locale).await?;
     let store_slug = store_slug(db, &session, locale).await?;
-    let client = connection.client(&app);
+    let client = connection.client(&app, call.db.tally());
     let merchant_id = session.merchant_id.clone();
     let proved_here =
         session.pongo_verified != 0 && session.pongo_phone.as_deref() == Some(phone.as_digits());
@@ -79,7 +80,7 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
 /// The session remembers the member (and, until the phone is proved, the answers to apply
 /// then); the log names the outcome with the phone masked.
 async fn remember_member(
-    db: &D1Database,
+    db: &Db,
     session: &Session,
     phone: &InternationalPhone,
     answers: &Answers,
@@ -149,7 +150,7 @@ async fn resolve_member(
 
 /// The store a session's shopper joins at: the one mapped to its storefront, else `web`.
 pub(crate) async fn store_slug(
-    db: &D1Database,
+    db: &Db,
     session: &Session,
     locale: Locale,
 ) -> crate::http::ApiResult<String> {

@@ -15,12 +15,13 @@ use crate::pongo::connection::{self, NewConnection, PongoApp, PONGO_TIMEOUT};
 use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::pongo_webhooks::{self, NewOAuthState, OAuthStateRow};
+use crate::store::Db;
 use loyalty_shared::api::{
     ConnectionState, PongoConnectRequest, PongoConnectStart, PongoStatus, StoreMapping,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use subtle::ConstantTimeEq;
-use worker::{D1Database, Env, Headers, Request, Response, Result};
+use worker::{Env, Headers, Request, Response, Result};
 
 /// How long a connect link stays usable.
 const STATE_TTL_SECONDS: i64 = 600;
@@ -95,7 +96,7 @@ fn back_to_admin(query: &str) -> Result<Response> {
 
 /// Accepts a `state` once: known, not expired, unused, from the browser that asked.
 async fn consume_state(
-    db: &D1Database,
+    db: &Db,
     state: &str,
     browser: Option<&str>,
     now: i64,
@@ -131,7 +132,7 @@ fn jwt_exp(token: &str) -> Option<i64> {
 /// One webhook subscription per merchant: a reconnect keeps the one it has (the sealed
 /// secret stays). A failed subscription is logged; the connection works without it.
 async fn subscribe_once(
-    db: &D1Database,
+    db: &Db,
     app: &PongoApp,
     client: &PongoClient,
     state: &OAuthStateRow,
@@ -159,7 +160,7 @@ async fn subscribe_once(
 }
 
 async fn finish_connect(
-    db: &D1Database,
+    db: &Db,
     env: &Env,
     state: &OAuthStateRow,
     code: &str,
@@ -179,7 +180,12 @@ async fn finish_connect(
         .expires_in
         .map(|s| now + s)
         .or_else(|| jwt_exp(&token.access_token));
-    let client = PongoClient::new(&app.base_url, &token.access_token, PONGO_TIMEOUT);
+    let client = PongoClient::new(
+        &app.base_url,
+        &token.access_token,
+        PONGO_TIMEOUT,
+        db.tally(),
+    );
     let account = client
         .me()
         .await
@@ -242,12 +248,7 @@ fn url_encode(text: &str) -> String {
         .collect()
 }
 
-async fn status_of(
-    db: &D1Database,
-    env: &Env,
-    merchant_id: &str,
-    now: i64,
-) -> ApiResult<PongoStatus> {
+async fn status_of(db: &Db, env: &Env, merchant_id: &str, now: i64) -> ApiResult<PongoStatus> {
     let app = PongoApp::from_env(env)?;
     let connection = connection::load(db, &app, merchant_id).await?;
     let (queued, failed) = crate::store::pongo_outbox::counts(db, merchant_id).await?;

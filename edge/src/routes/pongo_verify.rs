@@ -91,6 +91,7 @@ pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
         locale,
     )
     .await?;
+    call.db.tally().upstream();
     match service.send(&p.e164()).await {
         Ok(Ok(())) => {}
         Ok(Err(_)) => {
@@ -126,6 +127,7 @@ pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> 
                 return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
             }
         };
+    call.db.tally().upstream();
     match service.check(&p.e164(), &code).await {
         Ok(Check::Approved) => rate_limit::give_back(&call.db, &guess_key).await?,
         Ok(Check::Wrong) if left == 0 => {
@@ -154,7 +156,7 @@ async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
     let app = PongoApp::from_env(&call.env)?;
     let connection =
         connection::require(&call.db, &app, &p.session.merchant_id, call.now, locale).await?;
-    let client = connection.client(&app);
+    let client = connection.client(&app, call.db.tally());
     let merchant_id = &p.session.merchant_id;
     let answers: Option<Answers> = p
         .session

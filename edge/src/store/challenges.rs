@@ -1,11 +1,11 @@
 //! OTP challenges as stored; the rules about them live in `domain::challenge`.
 
+use super::Db;
 use super::{first, int, run};
 use crate::domain::challenge::Challenge;
 use crate::http::ApiResult;
 use loyalty_shared::{Currency, Money};
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChallengeRow {
@@ -43,12 +43,12 @@ impl ChallengeRow {
 
 const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used, identity_hash";
 
-pub async fn latest(db: &D1Database, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
+pub async fn latest(db: &Db, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
     first(db, &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = ?1 ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
         &[session_id.into()], "challenge query").await
 }
 
-pub async fn get(db: &D1Database, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
+pub async fn get(db: &Db, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
     first(
         db,
         &format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = ?1 AND session_id = ?2"),
@@ -58,7 +58,7 @@ pub async fn get(db: &D1Database, id: &str, session_id: &str) -> ApiResult<Optio
     .await
 }
 
-pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
+pub async fn insert(db: &Db, row: &ChallengeRow) -> ApiResult<()> {
     run(db, &format!("INSERT INTO otp_challenges ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         &[
             row.id.as_str().into(),
@@ -78,14 +78,14 @@ pub async fn insert(db: &D1Database, row: &ChallengeRow) -> ApiResult<()> {
 }
 
 /// Counts a wrong OTP atomically, so concurrent guesses cannot exceed the limit unseen.
-pub async fn record_wrong_attempt(db: &D1Database, id: &str) -> ApiResult<()> {
+pub async fn record_wrong_attempt(db: &Db, id: &str) -> ApiResult<()> {
     let sql = "UPDATE otp_challenges SET wrong_attempts = wrong_attempts + 1 WHERE id = ?1";
     run(db, sql, &[id.into()], "challenge update")
         .await
         .map(drop)
 }
 
-pub async fn mark_used(db: &D1Database, id: &str) -> ApiResult<()> {
+pub async fn mark_used(db: &Db, id: &str) -> ApiResult<()> {
     let sql = "UPDATE otp_challenges SET used = 1 WHERE id = ?1";
     run(db, sql, &[id.into()], "challenge update")
         .await

@@ -1,10 +1,10 @@
 //! Shopper notices waiting to be sent (`email_outbox`), and the session's recipient they
 //! are addressed to.
 
+use super::Db;
 use super::{first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
-use worker::D1Database;
 
 /// Who a session's notice goes to: the shopper's email and language, the store's name.
 #[derive(Deserialize)]
@@ -15,7 +15,7 @@ pub struct Recipient {
 }
 
 /// The recipient of notices about a session's redemptions, if the session exists.
-pub async fn recipient(db: &D1Database, session_id: &str) -> ApiResult<Option<Recipient>> {
+pub async fn recipient(db: &Db, session_id: &str) -> ApiResult<Option<Recipient>> {
     first(db, "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
         &[session_id.into()], "notice recipient").await
 }
@@ -31,7 +31,7 @@ pub struct NewNotice<'a> {
 }
 
 /// Queues the notice unless one of its kind is already queued for the redemption.
-pub async fn enqueue(db: &D1Database, notice: NewNotice<'_>, now: i64) -> ApiResult<()> {
+pub async fn enqueue(db: &Db, notice: NewNotice<'_>, now: i64) -> ApiResult<()> {
     run(db, "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (redemption_id, kind) DO NOTHING",
         &[
@@ -57,14 +57,13 @@ pub struct Queued {
 }
 
 /// The oldest 50 queued notices whose next attempt is due.
-pub async fn due(db: &D1Database, now: i64) -> ApiResult<Vec<Queued>> {
-    statement(
+pub async fn due(db: &Db, now: i64) -> ApiResult<Vec<Queued>> {
+    db.all_rows(statement(
         db,
         "SELECT id, to_address, subject, text_body, attempts FROM email_outbox
          WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY created_at LIMIT 50",
         &[int(now)],
-    )?
-    .all()
+    )?)
     .await
     .map_err(|e| internal("outbox scan", e))?
     .results()
@@ -79,12 +78,7 @@ pub enum Attempt {
 }
 
 /// Records an attempt: sent, due again at a time, or failed for good.
-pub async fn record_attempt(
-    db: &D1Database,
-    id: &str,
-    attempt: Attempt,
-    now: i64,
-) -> ApiResult<()> {
+pub async fn record_attempt(db: &Db, id: &str, attempt: Attempt, now: i64) -> ApiResult<()> {
     let update = match attempt {
         Attempt::Sent => statement(
             db,
@@ -102,8 +96,7 @@ pub async fn record_attempt(
             &[id.into()],
         )?,
     };
-    update
-        .run()
+    db.execute(update)
         .await
         .map_err(|e| internal("outbox update", e))?;
     Ok(())

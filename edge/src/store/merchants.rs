@@ -1,12 +1,12 @@
 //! The `merchants` table: a merchant's settings row, and the questions asked of all of them.
 
+use super::Db;
 use super::{first, statement};
 use crate::http::ApiResult;
 use serde::de::DeserializeOwned;
-use worker::D1Database;
 
 /// The settings row of merchant `id`, read into the caller's row type.
-pub async fn row<T: DeserializeOwned>(db: &D1Database, id: &str) -> ApiResult<Option<T>> {
+pub async fn row<T: DeserializeOwned>(db: &Db, id: &str) -> ApiResult<Option<T>> {
     first(
         db,
         "SELECT * FROM merchants WHERE id = ?1",
@@ -17,14 +17,14 @@ pub async fn row<T: DeserializeOwned>(db: &D1Database, id: &str) -> ApiResult<Op
 }
 
 /// Whether any merchant allows `origin` (preflights carry no merchant yet).
-pub async fn any_allows_origin(db: &D1Database, origin: &str) -> ApiResult<bool> {
+pub async fn any_allows_origin(db: &Db, origin: &str) -> ApiResult<bool> {
     let found: Option<serde_json::Value> = first(db, "SELECT 1 AS ok FROM merchants, json_each(merchants.allowed_origins) WHERE json_each.value = ?1 LIMIT 1",
         &[origin.into()], "cors query").await?;
     Ok(found.is_some())
 }
 
 /// Whether D1 answers and is migrated (the merchants table exists), for the health check.
-pub async fn table_answers(db: &D1Database) -> bool {
+pub async fn table_answers(db: &Db) -> bool {
     match statement(db, "SELECT COUNT(*) AS n FROM merchants", &[]) {
         Ok(stmt) => match stmt.first::<serde_json::Value>(None).await {
             Ok(found) => found.is_some(),

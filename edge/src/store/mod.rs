@@ -2,6 +2,7 @@
 //! into SQL.
 
 pub mod challenges;
+mod db;
 pub mod email_outbox;
 pub mod merchant_requests;
 pub mod merchants;
@@ -14,21 +15,22 @@ pub mod retention;
 pub mod sessions;
 
 use crate::http::{internal, ApiResult};
+pub use db::Db;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 /// A statement with its values bound.
-pub fn statement(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+pub fn statement(db: &Db, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
     db.prepare(sql)
         .bind(values)
         .map_err(|e| internal("D1 bind", e))
 }
 
 /// Runs a statement; returns the rows it wrote. `what` names it in the log on failure.
-pub async fn run(db: &D1Database, sql: &str, values: &[JsValue], what: &str) -> ApiResult<usize> {
-    let result = statement(db, sql, values)?
-        .run()
+pub async fn run(db: &Db, sql: &str, values: &[JsValue], what: &str) -> ApiResult<usize> {
+    let result = db
+        .execute(statement(db, sql, values)?)
         .await
         .map_err(|e| internal(what, e))?;
     Ok(changes(&result))
@@ -36,26 +38,24 @@ pub async fn run(db: &D1Database, sql: &str, values: &[JsValue], what: &str) -> 
 
 /// The first row of a query, if any.
 pub async fn first<T: DeserializeOwned>(
-    db: &D1Database,
+    db: &Db,
     sql: &str,
     values: &[JsValue],
     what: &str,
 ) -> ApiResult<Option<T>> {
-    statement(db, sql, values)?
-        .first(None)
+    db.first_row(statement(db, sql, values)?)
         .await
         .map_err(|e| internal(what, e))
 }
 
 /// Every row of a query.
 pub async fn all<T: DeserializeOwned>(
-    db: &D1Database,
+    db: &Db,
     sql: &str,
     values: &[JsValue],
     what: &str,
 ) -> ApiResult<Vec<T>> {
-    statement(db, sql, values)?
-        .all()
+    db.all_rows(statement(db, sql, values)?)
         .await
         .and_then(|r| r.results())
         .map_err(|e| internal(what, e))

@@ -2,12 +2,12 @@
 //! the caller), its stores (`pongo_stores`) and the mapping of its storefronts and
 //! terminals to those stores (`pongo_store_mappings`).
 
+use super::Db;
 use super::{all, first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::{ConnectionState, PongoStore, StoreMapping};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::D1Database;
 
 /// The stored row; the state reads through the shared enum, so an unknown value is an
 /// error rather than a silent default.
@@ -22,7 +22,7 @@ pub struct ConnectionRow {
     pub partner_parameters: String,
 }
 
-pub async fn load(db: &D1Database, merchant_id: &str) -> ApiResult<Option<ConnectionRow>> {
+pub async fn load(db: &Db, merchant_id: &str) -> ApiResult<Option<ConnectionRow>> {
     first(db, "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
          FROM pongo_connections WHERE merchant_id = ?1",
         &[merchant_id.into()], "pongo connection").await
@@ -39,7 +39,7 @@ pub struct SealedConnection<'a> {
 }
 
 /// Stores a fresh connection and wakes the orders that waited for it, in one batch.
-pub async fn save(db: &D1Database, new: SealedConnection<'_>, now: i64) -> ApiResult<()> {
+pub async fn save(db: &Db, new: SealedConnection<'_>, now: i64) -> ApiResult<()> {
     let upsert = statement(
         db,
         "INSERT INTO pongo_connections (merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters, connected_at, updated_at)
@@ -69,7 +69,7 @@ pub async fn save(db: &D1Database, new: SealedConnection<'_>, now: i64) -> ApiRe
     Ok(())
 }
 
-pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiResult<()> {
+pub async fn mark_expired(db: &Db, merchant_id: &str, now: i64) -> ApiResult<()> {
     let sql =
         "UPDATE pongo_connections SET state = 'expired', updated_at = ?2 WHERE merchant_id = ?1";
     run(
@@ -84,7 +84,7 @@ pub async fn mark_expired(db: &D1Database, merchant_id: &str, now: i64) -> ApiRe
 
 /// The account's name and earn rule (`partner_parameters` as JSON), read again from Pongo.
 pub async fn save_account(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     account_name: &str,
     partner_parameters: String,
@@ -95,7 +95,7 @@ pub async fn save_account(
     Ok(())
 }
 
-pub async fn merchants_connected(db: &D1Database) -> ApiResult<Vec<String>> {
+pub async fn merchants_connected(db: &Db) -> ApiResult<Vec<String>> {
     #[derive(Deserialize)]
     struct Id {
         merchant_id: String,
@@ -112,7 +112,7 @@ pub async fn merchants_connected(db: &D1Database) -> ApiResult<Vec<String>> {
 
 /// Replaces the merchant's stores with Pongo's list, in one batch.
 pub async fn save_stores(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     stores: &[PongoStore],
     now: i64,
@@ -141,7 +141,7 @@ pub async fn save_stores(
 }
 
 /// When the stores were last synced (`None`: never).
-pub async fn stores_synced_at(db: &D1Database, merchant_id: &str) -> ApiResult<Option<i64>> {
+pub async fn stores_synced_at(db: &Db, merchant_id: &str) -> ApiResult<Option<i64>> {
     #[derive(Deserialize)]
     struct At {
         at: Option<i64>,
@@ -156,7 +156,7 @@ pub async fn stores_synced_at(db: &D1Database, merchant_id: &str) -> ApiResult<O
     Ok(row.and_then(|r| r.at))
 }
 
-pub async fn stores(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<PongoStore>> {
+pub async fn stores(db: &Db, merchant_id: &str) -> ApiResult<Vec<PongoStore>> {
     all(
         db,
         "SELECT slug, name FROM pongo_stores WHERE merchant_id = ?1 ORDER BY name",
@@ -166,11 +166,11 @@ pub async fn stores(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<PongoSt
     .await
 }
 
-pub async fn mappings(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<StoreMapping>> {
+pub async fn mappings(db: &Db, merchant_id: &str) -> ApiResult<Vec<StoreMapping>> {
     all(db, "SELECT merchant_id, location_id, store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 ORDER BY location_id", &[merchant_id.into()], "pongo mappings").await
 }
 
-pub async fn save_mapping(db: &D1Database, mapping: &StoreMapping, now: i64) -> ApiResult<()> {
+pub async fn save_mapping(db: &Db, mapping: &StoreMapping, now: i64) -> ApiResult<()> {
     run(db, "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (merchant_id, location_id) DO UPDATE SET store_slug = excluded.store_slug, updated_at = excluded.updated_at",
         &[mapping.merchant_id.as_str().into(), mapping.location_id.as_str().into(), mapping.store_slug.as_str().into(), int(now)], "pongo mapping").await?;
@@ -179,7 +179,7 @@ pub async fn save_mapping(db: &D1Database, mapping: &StoreMapping, now: i64) -> 
 
 /// The store slug mapped to a location, only if Pongo still lists that store.
 pub async fn mapped_store(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     location_id: &str,
 ) -> ApiResult<Option<String>> {

@@ -1,6 +1,7 @@
 //! Calls to Pongo waiting to be sent or sent (`pongo_outbox`). Kinds and states read and
 //! write through the shared serde enums: an unknown value is an error, not a default.
 
+use super::Db;
 use super::{all, changes, first, int, run, statement};
 use crate::domain::pongo_delivery::Decision;
 use crate::domain::pongo_orders::PlannedCall;
@@ -9,7 +10,6 @@ use loyalty_shared::api::{DeliveryState, PongoCallKind, ATTENTION_LIMIT};
 use loyalty_shared::ErrorCode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use worker::D1Database;
 
 /// The one column list every read of the table uses.
 const COLUMNS: &str = "merchant_id, call_key, order_id, kind, method, path, payload, state, attempts, last_error, pongo_id, points_earned, maybe_landed";
@@ -45,23 +45,19 @@ fn text<T: Serialize>(value: T) -> ApiResult<JsValue> {
     }
 }
 
-async fn rows(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<Vec<OutboxRow>> {
+async fn rows(db: &Db, sql: &str, values: &[JsValue]) -> ApiResult<Vec<OutboxRow>> {
     all(db, sql, values, "pongo outbox").await
 }
 
 /// The calls of an order, in the order they were written.
-pub async fn of_order(
-    db: &D1Database,
-    merchant_id: &str,
-    order_id: &str,
-) -> ApiResult<Vec<OutboxRow>> {
+pub async fn of_order(db: &Db, merchant_id: &str, order_id: &str) -> ApiResult<Vec<OutboxRow>> {
     let sql = format!("SELECT {COLUMNS} FROM pongo_outbox WHERE merchant_id = ?1 AND order_id = ?2 ORDER BY created_at, call_key");
     rows(db, &sql, &[merchant_id.into(), order_id.into()]).await
 }
 
 /// Inserts calls whose keys are new (existing keys are left as they are), in one batch.
 pub async fn insert(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     order_id: &str,
     calls: &[PlannedCall],
@@ -94,13 +90,12 @@ pub async fn insert(
 }
 
 /// Takes the row for one try, unless another worker holds it or it is not due.
-pub async fn lease(db: &D1Database, row: &OutboxRow, now: i64) -> ApiResult<bool> {
-    let result = statement(
+pub async fn lease(db: &Db, row: &OutboxRow, now: i64) -> ApiResult<bool> {
+    let result = db.execute(statement(
         db,
         "UPDATE pongo_outbox SET next_attempt_at = ?3 WHERE merchant_id = ?1 AND call_key = ?2 AND state = 'queued' AND next_attempt_at <= ?4",
         &[row.merchant_id.as_str().into(), row.call_key.as_str().into(), int(now + LEASE_SECONDS), int(now)],
-    )?
-    .run()
+    )?)
     .await
     .map_err(|e| internal("pongo outbox lease", e))?;
     Ok(changes(&result) == 1)
@@ -108,12 +103,7 @@ pub async fn lease(db: &D1Database, row: &OutboxRow, now: i64) -> ApiResult<bool
 
 /// Records a try's decision on a row still queued; false when the row was no longer
 /// queued (the order was cancelled meanwhile). `Busy` records nothing.
-pub async fn record(
-    db: &D1Database,
-    row: &OutboxRow,
-    decision: &Decision,
-    now: i64,
-) -> ApiResult<bool> {
+pub async fn record(db: &Db, row: &OutboxRow, decision: &Decision, now: i64) -> ApiResult<bool> {
     let key = || -> [JsValue; 2] {
         [
             row.merchant_id.as_str().into(),
@@ -146,22 +136,22 @@ pub async fn record(
             &[merchant, call, error.as_str().into()],
         )?,
     };
-    let updated = update
-        .run()
+    let updated = db
+        .execute(update)
         .await
         .map_err(|e| internal("pongo outbox update", e))?;
     Ok(changes(&updated) == 1)
 }
 
 /// Withdraws the order's parts that were not sent yet (orders and checkins).
-pub async fn withdraw_unsent(db: &D1Database, merchant_id: &str, order_id: &str) -> ApiResult<()> {
+pub async fn withdraw_unsent(db: &Db, merchant_id: &str, order_id: &str) -> ApiResult<()> {
     run(db, "UPDATE pongo_outbox SET state = 'withdrawn' WHERE merchant_id = ?1 AND order_id = ?2 AND state = 'queued' AND kind IN ('order', 'checkin')",
         &[merchant_id.into(), order_id.into()], "pongo outbox withdraw").await?;
     Ok(())
 }
 
 /// Due rows of connected merchants, oldest first.
-pub async fn due(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<OutboxRow>> {
+pub async fn due(db: &Db, now: i64, limit: u32) -> ApiResult<Vec<OutboxRow>> {
     let sql =
         format!(
         "SELECT {} FROM pongo_outbox o JOIN pongo_connections c ON c.merchant_id = o.merchant_id
@@ -174,7 +164,7 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<OutboxR
 }
 
 /// The merchant's calls refused, or tried and still waiting, newest first.
-pub async fn needing_attention(db: &D1Database, merchant_id: &str) -> ApiResult<Vec<OutboxRow>> {
+pub async fn needing_attention(db: &Db, merchant_id: &str) -> ApiResult<Vec<OutboxRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM pongo_outbox WHERE merchant_id = ?1 AND (state = 'failed' OR (state = 'queued' AND attempts > 0))
          ORDER BY created_at DESC, call_key LIMIT ?2"
@@ -188,7 +178,7 @@ pub async fn needing_attention(db: &D1Database, merchant_id: &str) -> ApiResult<
 }
 
 /// Queued and failed counts for the admin view.
-pub async fn counts(db: &D1Database, merchant_id: &str) -> ApiResult<(u32, u32)> {
+pub async fn counts(db: &Db, merchant_id: &str) -> ApiResult<(u32, u32)> {
     #[derive(Deserialize)]
     struct Counts {
         queued: Option<i64>,

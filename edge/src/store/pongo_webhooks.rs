@@ -1,11 +1,11 @@
 //! Pongo webhook deliveries received (`pongo_webhook_events`) and the OAuth `state`s of
 //! connects under way (`pongo_oauth_states`, hashed): what Pongo sends us back.
 
+use super::Db;
 use super::{changes, first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::D1Database;
 
 /// One verified delivery.
 pub struct WebhookEvent<'a> {
@@ -15,7 +15,7 @@ pub struct WebhookEvent<'a> {
     pub signed_at: i64,
 }
 
-pub async fn record(db: &D1Database, event: WebhookEvent<'_>, now: i64) -> ApiResult<()> {
+pub async fn record(db: &Db, event: WebhookEvent<'_>, now: i64) -> ApiResult<()> {
     run(
         db,
         "INSERT INTO pongo_webhook_events (merchant_id, event, customer_id, signed_at, received_at)
@@ -42,7 +42,7 @@ pub struct NewOAuthState<'a> {
     pub expires_at: i64,
 }
 
-pub async fn save_state(db: &D1Database, new: NewOAuthState<'_>, now: i64) -> ApiResult<()> {
+pub async fn save_state(db: &Db, new: NewOAuthState<'_>, now: i64) -> ApiResult<()> {
     run(db, "INSERT INTO pongo_oauth_states (state_hash, merchant_id, browser_hash, redirect_uri, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &[
@@ -63,19 +63,18 @@ pub struct OAuthStateRow {
     pub redirect_uri: String,
 }
 
-pub async fn state(db: &D1Database, state_hash: &str) -> ApiResult<Option<OAuthStateRow>> {
+pub async fn state(db: &Db, state_hash: &str) -> ApiResult<Option<OAuthStateRow>> {
     first(db, "SELECT merchant_id, browser_hash, redirect_uri FROM pongo_oauth_states WHERE state_hash = ?1",
         &[state_hash.into()], "oauth state").await
 }
 
 /// Marks a state used; false when it was used already or has expired.
-pub async fn use_state(db: &D1Database, state_hash: &str, now: i64) -> ApiResult<bool> {
-    let used = statement(
+pub async fn use_state(db: &Db, state_hash: &str, now: i64) -> ApiResult<bool> {
+    let used = db.execute(statement(
         db,
         "UPDATE pongo_oauth_states SET used_at = ?2 WHERE state_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
         &[state_hash.into(), int(now)],
-    )?
-    .run()
+    )?)
     .await
     .map_err(|e| internal("oauth state", e))?;
     Ok(changes(&used) == 1)

@@ -1,9 +1,9 @@
 //! The `rate_limits` table: one counter per key and window, counted in one atomic upsert.
 
+use super::Db;
 use super::{first, int, run};
 use crate::http::ApiResult;
 use serde::Deserialize;
-use worker::D1Database;
 
 /// A key's counter after counting one more action.
 #[derive(Debug, Deserialize)]
@@ -15,7 +15,7 @@ pub struct Counter {
 /// Counts one action for `key` (a new window once `window_seconds` passed) and returns the
 /// counter as it is now.
 pub async fn count(
-    db: &D1Database,
+    db: &Db,
     key: &str,
     window_seconds: i64,
     now: i64,
@@ -34,7 +34,7 @@ pub async fn count(
 }
 
 /// Takes one counted action back.
-pub async fn uncount(db: &D1Database, key: &str) -> ApiResult<()> {
+pub async fn uncount(db: &Db, key: &str) -> ApiResult<()> {
     let sql = "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0";
     run(db, sql, &[key.into()], "rate limit").await.map(drop)
 }

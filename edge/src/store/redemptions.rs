@@ -5,13 +5,13 @@
 mod claim;
 pub use claim::{claim, Claimed};
 
+use super::Db;
 use super::{changes, first, int, run, statement};
 use crate::domain::ledger::{self, Actor, LedgerEvent};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
 use serde::Deserialize;
-use worker::D1Database;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RedemptionRow {
@@ -74,7 +74,7 @@ const COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_has
 const SELECT_COLUMNS: &str = "id, session_id, merchant_id, idempotency_key, request_hash, challenge_id, amount_minor, currency, points, state, bank_transaction_id, error_code, created_at, order_id, attempts, updated_at, attention_reason";
 
 /// Redeemed rows whose merchant's abandoned-cart window has passed without a paid order.
-pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+pub async fn abandoned(db: &Db, now: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
     rows(
         db,
         &format!(
@@ -91,7 +91,7 @@ pub async fn abandoned(db: &D1Database, now: i64, limit: u32) -> ApiResult<Vec<R
 
 /// Rows in `state` whose next retry is due.
 pub async fn due(
-    db: &D1Database,
+    db: &Db,
     state: RedemptionState,
     now: i64,
     limit: u32,
@@ -109,7 +109,7 @@ pub async fn due(
 pub const PARKED: i64 = 253_402_300_799;
 
 /// Rows parked after their last retry, for the admin view.
-pub async fn parked(db: &D1Database, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+pub async fn parked(db: &Db, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
     rows(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE next_attempt_at >= ?1 ORDER BY updated_at LIMIT ?2"),
@@ -119,7 +119,7 @@ pub async fn parked(db: &D1Database, limit: u32) -> ApiResult<Vec<RedemptionRow>
 }
 
 /// Counts a retry and schedules the next one.
-pub async fn schedule_retry(db: &D1Database, id: &str, next_attempt_at: i64) -> ApiResult<()> {
+pub async fn schedule_retry(db: &Db, id: &str, next_attempt_at: i64) -> ApiResult<()> {
     run(db, "UPDATE redemptions SET attempts = attempts + 1, next_attempt_at = ?1, lease_until = 0 WHERE id = ?2",
         &[int(next_attempt_at), id.into()], "redemption retry").await?;
     Ok(())
@@ -130,13 +130,12 @@ pub const LEASE_SECONDS: i64 = 120;
 
 /// Takes the row for one cron worker if it is still in the state it was read in and no
 /// other run holds it: overlapping runs never call the bank twice for one row.
-pub async fn lease(db: &D1Database, row: &RedemptionRow, now: i64) -> ApiResult<bool> {
-    let result = statement(
+pub async fn lease(db: &Db, row: &RedemptionRow, now: i64) -> ApiResult<bool> {
+    let result = db.execute(statement(
         db,
         "UPDATE redemptions SET lease_until = ?1 WHERE id = ?2 AND state = ?3 AND lease_until <= ?4",
         &[int(now + LEASE_SECONDS), row.id.as_str().into(), state_name(row.state()).into(), int(now)],
-    )?
-    .run()
+    )?)
     .await
     .map_err(|e| internal("redemption lease", e))?;
     Ok(changes(&result) == 1)
@@ -144,7 +143,7 @@ pub async fn lease(db: &D1Database, row: &RedemptionRow, now: i64) -> ApiResult<
 
 /// Parks a row for a person with the reason and evidence (shown in the attention list),
 /// and records it in the row's audit trail.
-pub async fn park(db: &D1Database, row: &RedemptionRow, reason: &str, now: i64) -> ApiResult<()> {
+pub async fn park(db: &Db, row: &RedemptionRow, reason: &str, now: i64) -> ApiResult<()> {
     let state = state_name(row.state());
     let update = statement(
         db,
@@ -171,7 +170,7 @@ pub async fn park(db: &D1Database, row: &RedemptionRow, reason: &str, now: i64) 
 /// The pending rows of a merchant created since `since` (they compete for the bank
 /// transactions of that period, parked ones included).
 pub async fn pending_since(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     since: i64,
     limit: u32,
@@ -185,7 +184,7 @@ pub async fn pending_since(
 }
 
 /// Whether a bank transaction id is already in the ledger (reconciliation must not reuse it).
-pub async fn has_transaction(db: &D1Database, transaction_id: i64) -> ApiResult<bool> {
+pub async fn has_transaction(db: &Db, transaction_id: i64) -> ApiResult<bool> {
     let found: Option<serde_json::Value> = first(
         db,
         "SELECT 1 AS found FROM redemptions WHERE bank_transaction_id = ?1",
@@ -205,22 +204,18 @@ fn prefixed(prefix: &str) -> String {
 }
 
 async fn rows(
-    db: &D1Database,
+    db: &Db,
     sql: &str,
     values: &[wasm_bindgen::JsValue],
 ) -> ApiResult<Vec<RedemptionRow>> {
-    let result = statement(db, sql, values)?
-        .all()
+    let result = db
+        .all_rows(statement(db, sql, values)?)
         .await
         .map_err(|e| internal("redemption scan", e))?;
     result.results().map_err(|e| internal("redemption rows", e))
 }
 
-pub async fn by_key(
-    db: &D1Database,
-    session_id: &str,
-    key: &str,
-) -> ApiResult<Option<RedemptionRow>> {
+pub async fn by_key(db: &Db, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>> {
     first(db, &format!(
             "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
         ),
@@ -228,10 +223,7 @@ pub async fn by_key(
 }
 
 /// The session's latest redemption still standing (redeemed, captured, being reversed).
-pub async fn standing_of_session(
-    db: &D1Database,
-    session_id: &str,
-) -> ApiResult<Option<RedemptionRow>> {
+pub async fn standing_of_session(db: &Db, session_id: &str) -> ApiResult<Option<RedemptionRow>> {
     let sql = format!(
         "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1
          AND state IN ('redeemed', 'captured', 'reversing') ORDER BY created_at DESC LIMIT 1"
@@ -239,7 +231,7 @@ pub async fn standing_of_session(
     first(db, &sql, &[session_id.into()], "redemption query").await
 }
 
-pub async fn get(db: &D1Database, id: &str) -> ApiResult<Option<RedemptionRow>> {
+pub async fn get(db: &Db, id: &str) -> ApiResult<Option<RedemptionRow>> {
     first(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
@@ -260,7 +252,7 @@ pub struct Changes<'a> {
 /// Applies `event` to the row if it is still in `row.state`. Returns the new row, or `None`
 /// when another request changed it first (the caller re-reads and answers from that).
 pub async fn transition(
-    db: &D1Database,
+    db: &Db,
     row: &RedemptionRow,
     event: LedgerEvent,
     actor: Actor,

@@ -1,9 +1,9 @@
 //! Forgetting on time: replay records, rate-limit counters and old sessions (which hold
 //! full phone numbers and emails) are removed once nothing can need them.
 
+use super::Db;
 use super::{changes, int, statement};
 use crate::http::{internal, ApiResult};
-use worker::D1Database;
 
 /// A merchant signature is accepted for 5 minutes either side of now: its replay record is
 /// needed for twice that, kept a little longer.
@@ -15,7 +15,7 @@ pub const RATE_LIMIT_SECONDS: i64 = 24 * 3600;
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
 
 /// Rows removed or scrubbed by one purge, for the cron's report.
-pub async fn purge(db: &D1Database, now: i64) -> ApiResult<u32> {
+pub async fn purge(db: &Db, now: i64) -> ApiResult<u32> {
     let statements = vec![
         statement(
             db,

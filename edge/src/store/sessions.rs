@@ -1,12 +1,12 @@
 //! Checkout sessions: one per cart view, authenticated by a random bearer token of which
 //! only the SHA-256 is stored.
 
+use super::Db;
 use super::{first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use crate::secure::{random_hex, sha256_hex};
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
 use serde::Deserialize;
-use worker::D1Database;
 
 /// How long a widget's session token lives.
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
@@ -54,15 +54,11 @@ pub struct NewSession<'a> {
 }
 
 /// Creates a session and returns it with its bearer token (shown once, never stored).
-pub async fn create(
-    db: &D1Database,
-    new: NewSession<'_>,
-    now: i64,
-) -> ApiResult<(Session, String)> {
+pub async fn create(db: &Db, new: NewSession<'_>, now: i64) -> ApiResult<(Session, String)> {
     let id = random_hex(16).map_err(|e| internal("random", e))?;
     let token = random_hex(32).map_err(|e| internal("random", e))?;
     let expires_at = now + SESSION_TTL_SECONDS;
-    statement(
+    db.execute(statement(
         db,
         "INSERT INTO sessions (id, token_hash, merchant_id, cart_id, amount_minor, currency, locale, origin, created_at, expires_at, email)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -79,8 +75,7 @@ pub async fn create(
             int(expires_at),
             new.email.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
-    )?
-    .run()
+    )?)
     .await
     .map_err(|e| internal("session insert", e))?;
     let session = Session {
@@ -100,7 +95,7 @@ pub async fn create(
 
 /// The session a bearer token belongs to, if it is still valid.
 pub async fn authenticate(
-    db: &D1Database,
+    db: &Db,
     token: Option<String>,
     now: i64,
     locale: Locale,
@@ -116,7 +111,7 @@ pub async fn authenticate(
 }
 
 /// The cart total changed: pending challenges for the old amount stop working.
-pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> ApiResult<()> {
+pub async fn update_amount(db: &Db, session_id: &str, amount: Money) -> ApiResult<()> {
     run(
         db,
         "UPDATE sessions SET amount_minor = ?1, currency = ?2 WHERE id = ?3",
@@ -136,7 +131,7 @@ pub async fn update_amount(db: &D1Database, session_id: &str, amount: Money) -> 
 /// answers are not sent with orders (they are the member's, not the typist's) and wait in
 /// `answers` until the phone is proved.
 pub async fn set_pongo_member(
-    db: &D1Database,
+    db: &Db,
     session_id: &str,
     customer: &loyalty_shared::api::OrderCustomer,
     verified: bool,
@@ -171,7 +166,7 @@ pub async fn set_pongo_member(
 /// More than one means two shoppers (or one shopper and someone who typed the cart id)
 /// joined on it: the caller must not pick one silently.
 pub async fn pongo_members_for_cart(
-    db: &D1Database,
+    db: &Db,
     merchant_id: &str,
     cart_id: &str,
 ) -> ApiResult<Vec<loyalty_shared::api::OrderCustomer>> {
@@ -181,13 +176,12 @@ pub async fn pongo_members_for_cart(
         pongo_email_optin: Option<i64>,
         pongo_sms_optin: Option<i64>,
     }
-    let rows: Vec<Member> = statement(
+    let rows: Vec<Member> = db.all_rows(statement(
         db,
         "SELECT pongo_phone, pongo_email_optin, pongo_sms_optin FROM sessions
          WHERE merchant_id = ?1 AND cart_id = ?2 AND pongo_phone IS NOT NULL ORDER BY created_at DESC LIMIT 20",
         &[merchant_id.into(), cart_id.into()],
-    )?
-    .all()
+    )?)
     .await
     .map_err(|e| internal("session pongo member", e))?
     .results()

@@ -4,9 +4,9 @@
 use super::{by_key, RedemptionRow, COLUMNS};
 use crate::domain::ledger::Actor;
 use crate::http::{internal, ApiResult};
+use crate::store::Db;
 use crate::store::{changes, first, int, statement};
 use loyalty_shared::api::RedemptionState;
-use worker::D1Database;
 
 /// What claiming a key found.
 #[derive(Debug)]
@@ -25,7 +25,7 @@ pub enum Claimed {
 /// Inserts a `pending` row unless the key has one or the session's cart has a redemption
 /// that stands or may still stand. One statement decides both, so concurrent requests —
 /// the same key twice, or two tabs of one cart — agree on a single row.
-pub async fn claim(db: &D1Database, row: &RedemptionRow, actor: Actor) -> ApiResult<Claimed> {
+pub async fn claim(db: &Db, row: &RedemptionRow, actor: Actor) -> ApiResult<Claimed> {
     let insert = statement(
         db,
         &format!(
@@ -79,7 +79,7 @@ pub async fn claim(db: &D1Database, row: &RedemptionRow, actor: Actor) -> ApiRes
 }
 
 /// Why the cart refused a claim: this session's own attempt still pending, or another.
-async fn cart_holder(db: &D1Database, row: &RedemptionRow) -> ApiResult<Claimed> {
+async fn cart_holder(db: &Db, row: &RedemptionRow) -> ApiResult<Claimed> {
     #[derive(serde::Deserialize)]
     struct Holder {
         session_id: String,
