@@ -1,0 +1,310 @@
+//! `target/bench/report.md` from the run's `report.json`, each figure beside the previous
+//! run's (read before this run overwrote it) with the change in percent.
+
+use super::crates::TOP;
+use super::table::{change, changes, kb, previous, Table};
+use serde_json::Value;
+
+/// The item of the JSON array `list` whose `key` is `name`.
+fn find<'a>(list: &'a Value, key: &str, name: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|item| item[key] == name)
+}
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// The whole report: header, sizes, per-crate breakdown, widget timings, routes.
+pub fn markdown(report: &Value, before: Option<&Value>) -> String {
+    let none = Value::Null;
+    let prev = before.unwrap_or(&none);
+    let since = match before {
+        Some(p) => format!(
+            "compared with the previous run of {} (commit {})",
+            p["date"].as_str().unwrap_or("?"),
+            p["commit"].as_str().unwrap_or("?")
+        ),
+        None => "no previous run to compare with".into(),
+    };
+    format!(
+        "# Bench report\n\n{}, commit {}, {} cores; {since}.\n\n{}\n{}\n{}\n{}",
+        report["date"].as_str().unwrap_or("?"),
+        report["commit"].as_str().unwrap_or("?"),
+        report["cores"],
+        sizes(&report["sizes"], &prev["sizes"]),
+        crates(&report["crates"], &prev["crates"]),
+        timings(&report["widget_timings"], &prev["widget_timings"]),
+        routes(&report["routes"], &prev["routes"]),
+    )
+}
+
+fn sizes(rows: &Value, prev: &Value) -> String {
+    let mut t = Table::new(&[
+        "what",
+        ">raw KB",
+        ">gzip KB",
+        ">brotli KB",
+        "target (gzip)",
+        ">previous gzip / br KB",
+        ">change gzip / br",
+    ]);
+    for row in rows.as_array().into_iter().flatten() {
+        let name = row["name"].as_str().unwrap_or_default();
+        let (gzip, brotli) = (
+            num(&row["gzip"]).unwrap_or(0.0),
+            num(&row["brotli"]).unwrap_or(0.0),
+        );
+        let old = find(prev, "name", name);
+        let old_gzip = old.and_then(|o| num(&o["gzip"]));
+        let old_br = old.and_then(|o| num(&o["brotli"]));
+        let target = match num(&row["target_gzip_kb"]) {
+            Some(max) if kb(gzip) <= max => format!("<= {max} KB: ok"),
+            Some(max) => format!("<= {max} KB: OVER by {:.1} KB", kb(gzip) - max),
+            None => String::new(),
+        };
+        t.row(vec![
+            name.to_string(),
+            format!("{:.1}", kb(num(&row["raw"]).unwrap_or(0.0))),
+            format!("{:.1}", kb(gzip)),
+            format!("{:.1}", kb(brotli)),
+            target,
+            previous(&[old_gzip.map(kb), old_br.map(kb)], 1),
+            changes(&[(gzip, old_gzip), (brotli, old_br)]),
+        ]);
+    }
+    format!(
+        "## Sizes\n\nKB = 1024 bytes; gzip -9 and brotli 11, each file compressed alone (as it is \
+         served or uploaded), groups summed over their files.\n\n{}",
+        t.render()
+    )
+}
+
+fn crates(report: &Value, prev: &Value) -> String {
+    let mut out = String::from(
+        "## Per-crate breakdown\n\nFunction bodies by the first crate of their demangled name, data \
+         segments as `data`, from cargo's unstripped release wasm (before wasm-bindgen and \
+         wasm-opt, so the bytes are larger than what ships; the shares are the guide). \
+         wasm-bindgen's describe functions are left out (removed at build time).\n",
+    );
+    for (title, key) in [("Widget", "widget"), ("Worker", "worker")] {
+        out.push_str(&format!(
+            "\n### {title} (`{}`)\n\n",
+            report[key]["file"].as_str().unwrap_or("?")
+        ));
+        match report[key]["crates"].as_array() {
+            Some(rows) => out.push_str(&crate_table(&report[key], rows, &prev[key])),
+            None => out.push_str(&format!("not measured: {}\n", report[key]["error"])),
+        }
+    }
+    out
+}
+
+fn crate_table(part: &Value, rows: &[Value], prev: &Value) -> String {
+    let total = num(&part["total"]).unwrap_or(0.0);
+    let mut t = Table::new(&["crate", ">KB", ">share", ">previous KB", ">change"]);
+    let mut line = |name: String, bytes: f64, old: Option<f64>| {
+        let share = if total > 0.0 {
+            bytes / total * 100.0
+        } else {
+            0.0
+        };
+        t.row(vec![
+            name,
+            format!("{:.1}", kb(bytes)),
+            format!("{share:.1}%"),
+            previous(&[old.map(kb)], 1),
+            change(bytes, old),
+        ]);
+    };
+    for row in rows.iter().take(TOP) {
+        let name = row["crate"].as_str().unwrap_or_default();
+        let old = find(&prev["crates"], "crate", name).and_then(|o| num(&o["bytes"]));
+        line(format!("`{name}`"), num(&row["bytes"]).unwrap_or(0.0), old);
+    }
+    let rest: f64 = rows.iter().skip(TOP).filter_map(|r| num(&r["bytes"])).sum();
+    if rows.len() > TOP {
+        line(format!("{} other crates", rows.len() - TOP), rest, None);
+    }
+    line("total (code + data)".into(), total, num(&prev["total"]));
+    format!(
+        "{}\nLeft out (wasm-bindgen describe functions): {:.1} KB.\n",
+        t.render(),
+        kb(num(&part["skipped_describe"]).unwrap_or(0.0))
+    )
+}
+
+fn timings(report: &Value, prev: &Value) -> String {
+    let mut out = String::from("## Widget timings\n\n");
+    if report.get("error").is_some() || report.is_null() {
+        return format!("{out}not measured: {}\n", report["error"]);
+    }
+    out.push_str(&format!(
+        "Headless Chromium, {} loads of `/demo/`, each in a fresh profile (nothing cached); from \
+         the script tag (`loyalty-checkout:tag`) to the entry's paint and to the widget ready \
+         after the first press.\n\n",
+        report["loads"]
+    ));
+    let mut t = Table::new(&[
+        "from the script tag to",
+        ">median ms",
+        ">p90 ms",
+        "target",
+        ">previous median / p90",
+        ">change",
+    ]);
+    for (label, key, target) in [
+        ("entry painted", "script_tag_to_entry_paint", "< 50 ms"),
+        (
+            "interactive (after the first press)",
+            "script_tag_to_interactive_after_first_action",
+            "< 150 ms",
+        ),
+    ] {
+        let (median, p90) = (num(&report[key]["median_ms"]), num(&report[key]["p90_ms"]));
+        let (old_median, old_p90) = (num(&prev[key]["median_ms"]), num(&prev[key]["p90_ms"]));
+        t.row(vec![
+            label.into(),
+            format!("{:.0}", median.unwrap_or(f64::NAN)),
+            format!("{:.0}", p90.unwrap_or(f64::NAN)),
+            target.into(),
+            previous(&[old_median, old_p90], 0),
+            changes(&[
+                (median.unwrap_or(0.0), old_median),
+                (p90.unwrap_or(0.0), old_p90),
+            ]),
+        ]);
+    }
+    out + &t.render()
+}
+
+/// The counters the edge reported for a route, as `name -> value`.
+fn counter(route: &Value, name: &str) -> Option<String> {
+    let header = route["counters"].as_str()?;
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k.trim() == name).then(|| v.trim().to_string())
+    })
+}
+
+/// A counter's cell: its value, and the previous one when it changed.
+fn counter_cell(route: &Value, old: Option<&Value>, name: &str) -> String {
+    let now = counter(route, name);
+    let was = old.and_then(|o| counter(o, name));
+    match (now, was) {
+        (Some(n), Some(w)) if n != w => format!("{n} (was {w})"),
+        (Some(n), _) => n,
+        (None, _) => "n/a".into(),
+    }
+}
+
+fn routes(report: &Value, prev: &Value) -> String {
+    if report.get("error").is_some() || report.is_null() {
+        return format!("## Routes\n\nnot measured: {}\n", report["error"]);
+    }
+    let head = format!(
+        "## Routes\n\nLocal `wrangler dev` and the simulators on this machine: the ratios to the \
+         static asset (`{}` of the same origin, timed the same way in the same run) travel better \
+         than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
+         the slowest), then {} clients at once, {} calls each; times from sending to the last \
+         byte; whatever a call needs (session, texted code, redemption, signature) made off the \
+         clock. Counters from the first sequential call (`x-loyalty-counters`; n/a when the \
+         edge does not send it). Journey took {:.0} s.\n\n",
+        report["static_route"].as_str().unwrap_or("?"),
+        report["sequential"],
+        report["clients"],
+        report["calls_per_client"],
+        num(&report["seconds"]).unwrap_or(0.0),
+    );
+    let rows = report["routes"].as_array().cloned().unwrap_or_default();
+    let statics = find(
+        &report["routes"],
+        "route",
+        report["static_route"].as_str().unwrap_or(""),
+    );
+    let mut t = Table::new(&[
+        "route",
+        ">seq p50 ms",
+        ">seq p99 ms",
+        ">x static p50 / p99",
+        ">at once p50 ms",
+        ">at once p99 ms",
+        ">x static p50 / p99",
+        ">req/s",
+        ">D1 statements",
+        ">D1 round trips",
+        ">upstream calls",
+        ">errors",
+        ">previous seq / at once p50 ms",
+        ">change",
+    ]);
+    for route in &rows {
+        t.row(route_row(
+            route,
+            statics,
+            find(
+                &prev["routes"],
+                "route",
+                route["route"].as_str().unwrap_or(""),
+            ),
+        ));
+    }
+    let errors: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(format!(
+                "- `{}`: {}",
+                r["route"].as_str()?,
+                r["error_sample"].as_str()?
+            ))
+        })
+        .collect();
+    let notes = match errors.is_empty() {
+        true => "\nEvery call answered 2xx.\n".to_string(),
+        false => format!(
+            "\nFirst error of each route with errors (left out of the times):\n\n{}\n",
+            errors.join("\n")
+        ),
+    };
+    head + &t.render() + &notes
+}
+
+/// One route's cells; `statics` is the static asset's figures, `old` the previous run's.
+fn route_row(route: &Value, statics: Option<&Value>, old: Option<&Value>) -> Vec<String> {
+    let get = |r: &Value, part: &str, p: &str| num(&r[part][p]);
+    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
+    let ratio = |part: &str| {
+        let r = |p: &str| match (get(route, part, p), statics.and_then(|s| get(s, part, p))) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.1}", a / b),
+            _ => "-".into(),
+        };
+        format!("{} / {}", r("p50_ms"), r("p99_ms"))
+    };
+    let (seq, conc) = (
+        get(route, "sequential", "p50_ms"),
+        get(route, "concurrent", "p50_ms"),
+    );
+    let old_seq = old.and_then(|o| get(o, "sequential", "p50_ms"));
+    let old_conc = old.and_then(|o| get(o, "concurrent", "p50_ms"));
+    vec![
+        format!("`{}`", route["route"].as_str().unwrap_or("?")),
+        ms(seq),
+        ms(get(route, "sequential", "p99_ms")),
+        ratio("sequential"),
+        ms(conc),
+        ms(get(route, "concurrent", "p99_ms")),
+        ratio("concurrent"),
+        format!(
+            "{:.0}",
+            get(route, "concurrent", "req_per_s").unwrap_or(0.0)
+        ),
+        counter_cell(route, old, "d1_statements"),
+        counter_cell(route, old, "d1_round_trips"),
+        counter_cell(route, old, "upstream_calls"),
+        format!("{}/{}", route["errors"], route["calls"]),
+        previous(&[old_seq, old_conc], 1),
+        changes(&[
+            (seq.unwrap_or(0.0), old_seq),
+            (conc.unwrap_or(0.0), old_conc),
+        ]),
+    ]
+}
