@@ -27,10 +27,12 @@ pub fn markdown(report: &Value, before: Option<&Value>) -> String {
         None => "no previous run to compare with".into(),
     };
     format!(
-        "# Bench report\n\n{}, commit {}, {} cores; {since}.\n\n{}\n{}\n{}\n{}",
+        "# Bench report\n\n{}, commit {}, {} cores (load average {} before the stack started); \
+         {since}; a change is new against previous, + is larger or slower.\n\n{}\n{}\n{}\n{}",
         report["date"].as_str().unwrap_or("?"),
         report["commit"].as_str().unwrap_or("?"),
         report["cores"],
+        report["load_average"].as_str().unwrap_or("?"),
         sizes(&report["sizes"], &prev["sizes"]),
         crates(&report["crates"], &prev["crates"]),
         timings(&report["widget_timings"], &prev["widget_timings"]),
@@ -201,33 +203,43 @@ fn routes(report: &Value, prev: &Value) -> String {
     if report.get("error").is_some() || report.is_null() {
         return format!("## Routes\n\nnot measured: {}\n", report["error"]);
     }
-    let head = format!(
+    let rows = report["routes"].as_array().cloned().unwrap_or_default();
+    routes_intro(report) + &routes_table(report, prev) + &route_errors(&rows)
+}
+
+/// How the routes were measured, so the figures can be read right.
+fn routes_intro(report: &Value) -> String {
+    format!(
         "## Routes\n\nLocal `wrangler dev` and the simulators on this machine: the ratios to the \
          static asset (`{}` of the same origin, timed the same way in the same run) travel better \
          than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
          the slowest), then {} clients at once, {} calls each; times from sending to the last \
          byte; whatever a call needs (session, texted code, redemption, signature) made off the \
          clock. Counters from the first sequential call (`x-loyalty-counters`; n/a when the \
-         edge does not send it). Journey took {:.0} s.\n\n",
+         edge does not send it). The journey took {:.0} s.\n\n",
         report["static_route"].as_str().unwrap_or("?"),
         report["sequential"],
         report["clients"],
         report["calls_per_client"],
         num(&report["seconds"]).unwrap_or(0.0),
-    );
-    let rows = report["routes"].as_array().cloned().unwrap_or_default();
-    let statics = find(
-        &report["routes"],
-        "route",
-        report["static_route"].as_str().unwrap_or(""),
+    )
+}
+
+fn routes_table(report: &Value, prev: &Value) -> String {
+    let static_route = report["static_route"].as_str().unwrap_or("");
+    let statics = find(&report["routes"], "route", static_route);
+    let clients = &report["clients"];
+    let (p50, p99) = (
+        format!(">{clients} at once p50 ms"),
+        format!(">{clients} at once p99 ms"),
     );
     let mut t = Table::new(&[
         "route",
         ">seq p50 ms",
         ">seq p99 ms",
         ">x static p50 / p99",
-        ">at once p50 ms",
-        ">at once p99 ms",
+        &p50,
+        &p99,
         ">x static p50 / p99",
         ">req/s",
         ">D1 statements",
@@ -237,35 +249,30 @@ fn routes(report: &Value, prev: &Value) -> String {
         ">previous seq / at once p50 ms",
         ">change",
     ]);
-    for route in &rows {
-        t.row(route_row(
-            route,
-            statics,
-            find(
-                &prev["routes"],
-                "route",
-                route["route"].as_str().unwrap_or(""),
-            ),
-        ));
+    for route in report["routes"].as_array().into_iter().flatten() {
+        let name = route["route"].as_str().unwrap_or("");
+        let old = find(&prev["routes"], "route", name);
+        t.row(route_row(route, statics, old));
     }
+    t.render()
+}
+
+/// The first failed answer of each route that had any.
+fn route_errors(rows: &[Value]) -> String {
     let errors: Vec<String> = rows
         .iter()
         .filter_map(|r| {
-            Some(format!(
-                "- `{}`: {}",
-                r["route"].as_str()?,
-                r["error_sample"].as_str()?
-            ))
+            let sample = r["error_sample"].as_str()?;
+            Some(format!("- `{}`: {sample}", r["route"].as_str()?))
         })
         .collect();
-    let notes = match errors.is_empty() {
+    match errors.is_empty() {
         true => "\nEvery call answered 2xx.\n".to_string(),
         false => format!(
             "\nFirst error of each route with errors (left out of the times):\n\n{}\n",
             errors.join("\n")
         ),
-    };
-    head + &t.render() + &notes
+    }
 }
 
 /// One route's cells; `statics` is the static asset's figures, `old` the previous run's.

@@ -114,7 +114,7 @@ fn group(
         let bytes = sizes.get(file).copied().unwrap_or_default();
         if files.len() > 1 {
             let shown = file.strip_prefix(root()).unwrap_or(file).display();
-            let name = format!("  {shown}");
+            let name = format!("`{shown}`");
             rows.push(SizeRow {
                 name,
                 bytes,
