@@ -51,31 +51,52 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], locale: Locale) -> ApiResul
     if bytes.len() > MAX_BODY_BYTES {
         return Err(ApiError::new(ErrorCode::PayloadTooLarge, locale));
     }
-    let mut reader = serde_json::Deserializer::from_slice(bytes);
-    let parsed: T = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-        let field = e.path().iter().find_map(|segment| match segment {
-            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-            _ => None,
-        });
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let error = ApiError::new(ErrorCode::InvalidRequest, locale).with_message(format!(
-                    "{}: {inner}",
-                    ErrorCode::InvalidRequest.message(locale)
-                ));
-                match field {
-                    Some(f) => error.with_field(&f),
-                    None => error,
-                }
-            }
-            _ => ApiError::new(ErrorCode::MalformedJson, locale),
-        }
-    })?;
-    reader
-        .end()
-        .map_err(|_| ApiError::new(ErrorCode::MalformedJson, locale))?;
-    Ok(parsed)
+    serde_json::from_slice(bytes).map_err(|e| shape_error(bytes, &e, locale))
+}
+
+/// The error for a body that did not parse. Not generic, so the worker carries it once
+/// rather than once per body type.
+fn shape_error(bytes: &[u8], error: &serde_json::Error, locale: Locale) -> ApiError {
+    if error.classify() != serde_json::error::Category::Data {
+        return ApiError::new(ErrorCode::MalformedJson, locale);
+    }
+    let message = format!("{}: {error}", ErrorCode::InvalidRequest.message(locale));
+    let invalid = ApiError::new(ErrorCode::InvalidRequest, locale).with_message(message);
+    match field_at_fault(bytes, error) {
+        Some(field) => invalid.with_field(&field),
+        None => invalid,
+    }
+}
+
+/// The top-level key whose value holds the error's position; else the key a missing or
+/// unknown field error names (those point at the object, not at a value).
+fn field_at_fault(bytes: &[u8], error: &serde_json::Error) -> Option<String> {
+    let position = position_of(bytes, error.line(), error.column());
+    let top: std::collections::BTreeMap<String, &serde_json::value::RawValue> =
+        serde_json::from_slice(bytes).ok()?;
+    let base = bytes.as_ptr() as usize;
+    let holding = top.iter().find(|(_, raw)| {
+        let start = raw.get().as_ptr() as usize - base;
+        (start..start + raw.get().len()).contains(&position)
+    });
+    if let Some((key, _)) = holding {
+        return Some(key.clone());
+    }
+    let text = error.to_string();
+    let named = text
+        .strip_prefix("missing field `")
+        .or_else(|| text.strip_prefix("unknown field `"))?;
+    named.split('`').next().map(str::to_string)
+}
+
+/// The byte offset of serde_json's (1-based line, column) in `bytes`.
+fn position_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    line_start + column.saturating_sub(1)
 }
 
 /// The token of an `Authorization: Bearer ...` header.
@@ -114,5 +135,78 @@ pub async fn now(env: &worker::Env) -> i64 {
             .map(|c| c.now)
             .unwrap_or(real),
         Err(_) => real,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[allow(dead_code)]
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        quantity: u32,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        order_id: String,
+        amount_minor: u64,
+        lines: Vec<Inner>,
+    }
+
+    fn field_of(body: &str) -> (ErrorCode, Option<String>) {
+        let error = parse_json::<Body>(body.as_bytes(), Locale::En).unwrap_err();
+        (error.code, error.field)
+    }
+
+    #[test]
+    fn a_wrong_shape_names_the_top_level_field_at_fault() {
+        let invalid = |f: &str| (ErrorCode::InvalidRequest, Some(f.to_string()));
+        assert_eq!(
+            field_of(r#"{"order_id":"A","amount_minor":"ten","lines":[]}"#),
+            invalid("amount_minor")
+        );
+        assert_eq!(
+            field_of(r#"{"order_id":"A","amount_minor":-1,"lines":[]}"#),
+            invalid("amount_minor")
+        );
+        assert_eq!(
+            field_of(r#"{"amount_minor":5,"lines":[]}"#),
+            invalid("order_id")
+        );
+        assert_eq!(
+            field_of(r#"{"order_id":"A","amount_minor":5,"lines":[],"extra":1}"#),
+            invalid("extra")
+        );
+        assert_eq!(
+            field_of(r#"{"order_id":"A","amount_minor":5,"lines":[{"quantity":"x"}]}"#),
+            invalid("lines")
+        );
+        assert_eq!(
+            field_of("{\n  \"order_id\": \"A\",\n  \"lines\": [{}],\n  \"amount_minor\": 5\n}"),
+            invalid("lines")
+        );
+        assert_eq!(
+            field_of("{\"order_id\": 7,\n \"amount_minor\": 5, \"lines\": []}"),
+            invalid("order_id")
+        );
+    }
+
+    #[test]
+    fn broken_json_is_malformed_not_a_shape_error() {
+        assert_eq!(
+            field_of(r#"{"order_id":"A""#),
+            (ErrorCode::MalformedJson, None)
+        );
+        assert_eq!(
+            field_of(r#"{"order_id":"A","amount_minor":5,"lines":[]} x"#),
+            (ErrorCode::MalformedJson, None)
+        );
+        assert_eq!(field_of("[1,2]").0, ErrorCode::InvalidRequest);
     }
 }

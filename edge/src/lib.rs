@@ -30,6 +30,12 @@ use worker::{
     event, Context, Env, Method, Request, Response, Result, Router, ScheduleContext, ScheduledEvent,
 };
 
+/// The OpenAPI document, for the build step that writes it as a static asset.
+#[cfg(feature = "openapi")]
+pub fn openapi_document() -> String {
+    routes::openapi::document_json()
+}
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let db = env

@@ -146,7 +146,7 @@ pub async fn load(db: &Db, env: &Env, id: &str, locale: Locale) -> ApiResult<Mer
     };
     Ok(Merchant {
         sms_verify,
-        allowed_origins: serde_json::from_str(&row.allowed_origins).unwrap_or_default(),
+        allowed_origins: serde_json::from_slice(row.allowed_origins.as_bytes()).unwrap_or_default(),
         id: row.id,
         name: row.name,
         mokafaa,

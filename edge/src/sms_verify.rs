@@ -78,7 +78,7 @@ impl SmsVerifyConfig {
             200..=299 => Ok(Ok(())),
             429 => Ok(Err(Check::TooMany)),
             _ => {
-                let code = serde_json::from_str::<TwilioError>(&text)
+                let code = serde_json::from_slice::<TwilioError>(text.as_bytes())
                     .map(|e| e.code)
                     .unwrap_or(0);
                 worker::console_warn!("sms verify send refused: {status} {code}");
@@ -94,7 +94,8 @@ impl SmsVerifyConfig {
             .await?;
         match status {
             200..=299 => {
-                let answer: Answer = serde_json::from_str(&text).map_err(|_| SmsFailure)?;
+                let answer: Answer =
+                    serde_json::from_slice(text.as_bytes()).map_err(|_| SmsFailure)?;
                 Ok(if answer.status == "approved" {
                     Check::Approved
                 } else {

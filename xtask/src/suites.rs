@@ -11,6 +11,9 @@ use crate::{build, root, Result};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 
+/// The edge feature that compiles the OpenAPI document and its tests (off in the worker).
+const EDGE_DOCUMENT_FEATURE: &str = "loyalty-edge/openapi";
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
     pub passed: u64,
@@ -137,6 +140,8 @@ pub fn test() -> Result<ExitCode> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--features",
+                EDGE_DOCUMENT_FEATURE,
                 "--",
                 "-D",
                 "warnings",
@@ -193,6 +198,8 @@ pub fn test() -> Result<ExitCode> {
                     "test",
                     "--no-fail-fast",
                     "--workspace",
+                    "--features",
+                    EDGE_DOCUMENT_FEATURE,
                     "--exclude",
                     "loyalty-e2e",
                 ]),

@@ -131,7 +131,8 @@ impl MokafaaClient {
                 other => other,
             });
         }
-        let token: TokenResponse = serde_json::from_str(&text).map_err(|_| BankFailure::Unknown)?;
+        let token: TokenResponse =
+            serde_json::from_slice(text.as_bytes()).map_err(|_| BankFailure::Unknown)?;
         let expires_at = now + token.expires_in.unwrap_or(3600);
         if let Ok(mut cache) = TOKENS.lock() {
             cache.insert(self.cache_key(), (token.access_token.clone(), expires_at));
@@ -175,11 +176,11 @@ impl MokafaaClient {
             if (200..300).contains(&status) {
                 // A 200 carrying a business error code is still a refusal.
                 let envelope: super::wire::Envelope =
-                    serde_json::from_str(&text).unwrap_or_default();
+                    serde_json::from_slice(text.as_bytes()).unwrap_or_default();
                 if envelope.error_code.is_some() || envelope.status.is_some_and(|s| s >= 400) {
                     return Err(classify(envelope.status.unwrap_or(400) as u16, &text));
                 }
-                return serde_json::from_str(&text).map_err(|_| BankFailure::Unknown);
+                return serde_json::from_slice(text.as_bytes()).map_err(|_| BankFailure::Unknown);
             }
             match classify(status, &text) {
                 BankFailure::TokenRejected if attempt == 0 => self.forget_token(),

@@ -17,7 +17,7 @@ pub enum BankFailure {
 
 /// Maps an HTTP status and body to a failure. Only called for non-success answers.
 pub fn classify(http_status: u16, body: &str) -> BankFailure {
-    let envelope: Envelope = serde_json::from_str(body).unwrap_or_default();
+    let envelope: Envelope = serde_json::from_slice(body.as_bytes()).unwrap_or_default();
     if envelope.http_code == Some(401) || (http_status == 401 && envelope.error_code.is_none()) {
         return BankFailure::TokenRejected;
     }

@@ -93,7 +93,7 @@ async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Pon
         } else {
             &text
         };
-        return serde_json::from_str(text).map_err(|_| PongoFailure::Unavailable);
+        return serde_json::from_slice(text.as_bytes()).map_err(|_| PongoFailure::Unavailable);
     }
     Err(classify(status, retry_after.as_deref(), &text))
 }

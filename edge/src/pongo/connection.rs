@@ -87,7 +87,7 @@ pub async fn load(db: &Db, app: &PongoApp, merchant_id: &str) -> ApiResult<Optio
             .map(|s| app.open(&row.merchant_id, s))
             .transpose()?,
         state: row.state,
-        partner_parameters: serde_json::from_str(&row.partner_parameters)
+        partner_parameters: serde_json::from_slice(row.partner_parameters.as_bytes())
             .map_err(|e| internal("partner parameters", e))?,
         merchant_id: row.merchant_id,
         token_expires_at: row.token_expires_at,

@@ -62,7 +62,8 @@ impl PongoFailure {
 pub fn classify(status: u16, retry_after: Option<&str>, body: &str) -> PongoFailure {
     match status {
         422 => {
-            let parsed: ValidationError = serde_json::from_str(body).unwrap_or_default();
+            let parsed: ValidationError =
+                serde_json::from_slice(body.as_bytes()).unwrap_or_default();
             PongoFailure::Invalid {
                 field: parsed.errors.keys().next().cloned(),
             }

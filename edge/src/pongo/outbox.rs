@@ -51,7 +51,7 @@ pub async fn enqueue(
         && calls.iter().all(|call| {
             existing.iter().any(|row| {
                 row.call_key == call.key
-                    && serde_json::from_str::<Value>(&row.payload)
+                    && serde_json::from_slice::<Value>(row.payload.as_bytes())
                         .is_ok_and(|p| content(&p) == content(&call.payload))
             })
         });
@@ -94,8 +94,8 @@ pub async fn send(
     if !pongo_outbox::lease(db, row, now).await? {
         return Ok(Decision::Busy);
     }
-    let payload: Value =
-        serde_json::from_str(&row.payload).map_err(|e| internal("outbox payload", e))?;
+    let payload: Value = serde_json::from_slice(row.payload.as_bytes())
+        .map_err(|e| internal("outbox payload", e))?;
     let client = connection.client(app, db.tally());
     let outcome = client.call(&row.method, &row.path, &payload).await;
     let history = History {

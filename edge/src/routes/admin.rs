@@ -11,8 +11,8 @@ use worker::Response;
 
 /// `GET /v1/admin/redemptions/attention`: reversals and reconciliations whose retries are
 /// spent. Each needs a person: check the bank's dashboard, then settle it there.
-#[utoipa::path(get, path = "/v1/admin/redemptions/attention", tag = "admin", security(("admin" = [])),
-    responses((status = 200, body = Vec<loyalty_shared::api::AttentionItem>), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/redemptions/attention", tag = "admin", security(("admin" = [])),
+    responses((status = 200, body = Vec<loyalty_shared::api::AttentionItem>), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody))))]
 pub async fn attention(call: Call, _admin: Admin) -> ApiResult<Response> {
     let items: Vec<AttentionItem> = redemptions::parked(&call.db, 200)
         .await?

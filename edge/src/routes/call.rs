@@ -57,7 +57,8 @@ pub fn reply<T: Serialize>(body: &T, status: u16) -> ApiResult<Response> {
     json_response(body, status).map_err(|e| internal("response", e))
 }
 
-/// Runs a handler in the pipeline.
+/// Runs a handler in the pipeline. Only the handler's own future is generic here: opening
+/// the call and answering are shared code, so each route adds only its own body to the worker.
 pub async fn run<F, Fut>(
     req: Request,
     route: RouteContext<Db>,
@@ -67,29 +68,56 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: Future<Output = ApiResult<Response>>,
 {
-    let method = req.method().to_string();
-    let path = req.path();
-    let outcome = async {
+    let line = RequestLine::of(&req);
+    let outcome = match Call::open(req, route).await {
+        Ok(call) => handler(call).await,
+        Err(error) => Err(error),
+    };
+    line.answer(outcome)
+}
+
+/// What the log line names: the method and the route path, never the query string.
+struct RequestLine {
+    method: String,
+    path: String,
+}
+
+impl RequestLine {
+    fn of(req: &Request) -> RequestLine {
+        RequestLine {
+            method: req.method().to_string(),
+            path: req.path(),
+        }
+    }
+
+    /// Logs the outcome and turns it into the answer (the error contract on failure).
+    #[inline(never)]
+    fn answer(self, outcome: ApiResult<Response>) -> worker::Result<Response> {
+        let RequestLine { method, path } = self;
+        match &outcome {
+            Ok(response) => worker::console_log!("{method} {path} {}", response.status_code()),
+            Err(error) => worker::console_log!(
+                "{method} {path} {} {}",
+                error.http_status(),
+                error.code.as_str()
+            ),
+        }
+        respond(outcome)
+    }
+}
+
+impl Call {
+    /// Everything a handler needs, built once per request.
+    #[inline(never)]
+    async fn open(req: Request, route: RouteContext<Db>) -> ApiResult<Call> {
         let env = route.env.clone();
-        let db = route.data.clone();
-        let call = Call {
+        Ok(Call {
             locale: request_locale(&req),
             now: now(&env).await,
+            db: route.data.clone(),
             req,
             env,
-            db,
             route,
-        };
-        handler(call).await
+        })
     }
-    .await;
-    match &outcome {
-        Ok(response) => worker::console_log!("{method} {path} {}", response.status_code()),
-        Err(error) => worker::console_log!(
-            "{method} {path} {} {}",
-            error.http_status(),
-            error.code.as_str()
-        ),
-    }
-    respond(outcome)
 }

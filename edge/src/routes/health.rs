@@ -5,9 +5,9 @@ use crate::routes::call::{reply, Call};
 use loyalty_shared::api::{HealthResponse, HealthStatus};
 use worker::Response;
 
-#[utoipa::path(get, path = "/v1/health", tag = "ops",
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/health", tag = "ops",
     responses((status = 200, description = "Up, database answers", body = loyalty_shared::api::HealthResponse),
-              (status = 503, description = "Degraded", body = loyalty_shared::api::HealthResponse)))]
+              (status = 503, description = "Degraded", body = loyalty_shared::api::HealthResponse))))]
 pub async fn get(call: Call) -> ApiResult<Response> {
     let d1 = crate::store::merchants::table_answers(&call.db).await;
     let body = HealthResponse {

@@ -45,8 +45,8 @@ fn client(merchant: &Merchant, tally: &Tally) -> ApiResult<MokafaaClient> {
 }
 
 /// `POST /v1/merchant/orders/paid`.
-#[utoipa::path(post, path = "/v1/merchant/orders/paid", tag = "merchant", request_body = loyalty_shared::api::OrderPaidRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error: bad_signature, signature_replayed, not_found, amount_over_limit (the points were returned), redemption_already_used (409: captured by another order_id), redemption_not_capturable (409: reversing, reversed, pending or failed)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/merchant/orders/paid", tag = "merchant", request_body = loyalty_shared::api::OrderPaidRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error: bad_signature, signature_replayed, not_found, amount_over_limit (the points were returned), redemption_already_used (409: captured by another order_id), redemption_not_capturable (409: reversing, reversed, pending or failed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_paid(
     call: Call,
     SignedMerchant { merchant, body }: SignedMerchant<OrderPaidRequest>,
@@ -134,8 +134,8 @@ fn capture_answer(row: &RedemptionRow, order_id: &str) -> ApiResult<()> {
 }
 
 /// `POST /v1/merchant/orders/cancelled`: reverses once, however often it is called.
-#[utoipa::path(post, path = "/v1/merchant/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::OrderCancelledRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = 202, description = "Reversal started", body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/merchant/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::OrderCancelledRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = 202, description = "Reversal started", body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn order_cancelled(
     call: Call,
     SignedMerchant { merchant, body }: SignedMerchant<OrderCancelledRequest>,
@@ -173,8 +173,8 @@ pub async fn order_cancelled(
 }
 
 /// `POST /v1/merchant/receipts/verify`.
-#[utoipa::path(post, path = "/v1/merchant/receipts/verify", tag = "merchant", request_body = loyalty_shared::api::VerifyReceiptRequest, security(("merchant_signature" = [])),
-    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/merchant/receipts/verify", tag = "merchant", request_body = loyalty_shared::api::VerifyReceiptRequest, security(("merchant_signature" = [])),
+    responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn verify_receipt(
     call: Call,
     SignedMerchant { merchant, body }: SignedMerchant<VerifyReceiptRequest>,

@@ -128,8 +128,8 @@ fn identity_of(
 }
 
 /// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
-#[utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
-    responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
+    responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn send_otp(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
@@ -179,8 +179,8 @@ pub async fn send_otp(mut call: Call, caller: WidgetCaller) -> ApiResult<Respons
 }
 
 /// `GET /v1/mokafaa/balance?challenge_id=...`.
-#[utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn balance(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
@@ -261,10 +261,10 @@ pub(crate) fn redemption_view(
 }
 
 /// `POST /v1/mokafaa/redeem` with `Idempotency-Key`: validates and redeems exactly once.
-#[utoipa::path(post, path = "/v1/mokafaa/redeem", tag = "widget", request_body = loyalty_shared::api::RedeemRequest, security(("session" = [])),
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/redeem", tag = "widget", request_body = loyalty_shared::api::RedeemRequest, security(("session" = [])),
     params(("Idempotency-Key" = String, Header, description = "One redemption per key and session")),
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
-              (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+              (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
@@ -324,8 +324,8 @@ pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
 
 /// `POST /v1/mokafaa/redemptions/{id}/undo`: the shopper gives the points back before the
 /// order is confirmed ("OTP reversal").
-#[utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody))))]
 pub async fn undo(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();

@@ -28,8 +28,8 @@ use worker::Response;
 /// email are changed, and their points and rewards shown, only in a session that proved the
 /// phone with a texted code (`/v1/pongo/verify`); until then the order's points still reach
 /// that number's account.
-#[utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let WidgetCaller { session } = caller;
     let locale = session.locale();
@@ -217,8 +217,8 @@ pub(crate) fn member_card(
 
 /// `GET /v1/pongo/earn-preview`: what the session's cart earns now (after a cart change,
 /// the widget asks again). Computed from the merchant's `partnerParameters`, no upstream call.
-#[utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody))))]
 pub async fn preview(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let WidgetCaller { session } = caller;
     let (db, now) = (&call.db, call.now);
@@ -233,8 +233,8 @@ pub async fn preview(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
 
 /// `POST /v1/pongo/webhooks/:merchant_id`: `customer.created` / `customer.updated` from
 /// Pongo, signed `t=..,v1=..` over body then timestamp with the subscription's secret.
-#[utoipa::path(post, path = "/v1/pongo/webhooks/{merchant_id}", tag = "pongo", params(("merchant_id" = String, Path)),
-    responses((status = 204, description = "Recorded"), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/webhooks/{merchant_id}", tag = "pongo", params(("merchant_id" = String, Path)),
+    responses((status = 204, description = "Recorded"), (status = "default", description = "Error (bad_signature)", body = loyalty_shared::ErrorBody))))]
 pub async fn webhook(call: Call, hook: PongoWebhook) -> ApiResult<Response> {
     #[derive(Deserialize)]
     struct Delivery {

@@ -37,8 +37,8 @@ fn origin_of(req: &Request) -> ApiResult<String> {
 }
 
 /// `POST /v1/admin/pongo/connect`: a single-use connect link for one merchant.
-#[utoipa::path(post, path = "/v1/admin/pongo/connect", tag = "admin", request_body = loyalty_shared::api::PongoConnectRequest, security(("admin" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoConnectStart), (status = "default", description = "Error (unauthorized, merchant_not_found)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/connect", tag = "admin", request_body = loyalty_shared::api::PongoConnectRequest, security(("admin" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoConnectStart), (status = "default", description = "Error (unauthorized, merchant_not_found)", body = loyalty_shared::ErrorBody))))]
 pub async fn connect(mut call: Call, _admin: Admin) -> ApiResult<Response> {
     let body: PongoConnectRequest = call.json(Locale::En).await?;
     let db = &call.db;
@@ -212,8 +212,8 @@ async fn finish_connect(
 }
 
 /// `GET /v1/admin/pongo/callback?code=&state=`: where Pongo sends the admin's browser back.
-#[utoipa::path(get, path = "/v1/admin/pongo/callback", tag = "admin", params(("code" = String, Query), ("state" = String, Query)),
-    responses((status = 303, description = "Back to /admin/ with `pongo=connected` or `pongo_error=<code>`")))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/pongo/callback", tag = "admin", params(("code" = String, Query), ("state" = String, Query)),
+    responses((status = 303, description = "Back to /admin/ with `pongo=connected` or `pongo_error=<code>`"))))]
 pub async fn callback(call: Call) -> ApiResult<Response> {
     let outcome = async {
         let state = call
@@ -270,8 +270,8 @@ async fn status_of(db: &Db, env: &Env, merchant_id: &str, now: i64) -> ApiResult
 }
 
 /// `GET /v1/admin/pongo/status?merchant_id=`.
-#[utoipa::path(get, path = "/v1/admin/pongo/status", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/pongo/status", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody))))]
 pub async fn status(call: Call, _admin: Admin) -> ApiResult<Response> {
     let merchant_id = call.query("merchant_id", Locale::En)?;
     let db = &call.db;
@@ -283,8 +283,8 @@ pub async fn status(call: Call, _admin: Admin) -> ApiResult<Response> {
 }
 
 /// `POST /v1/admin/pongo/sync?merchant_id=`: reads the stores from Pongo now.
-#[utoipa::path(post, path = "/v1/admin/pongo/sync", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (pongo_not_connected, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/sync", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (pongo_not_connected, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn sync(call: Call, _admin: Admin) -> ApiResult<Response> {
     let merchant_id = call.query("merchant_id", Locale::En)?;
     let db = &call.db;
@@ -300,8 +300,8 @@ pub async fn sync(call: Call, _admin: Admin) -> ApiResult<Response> {
 
 /// `PUT /v1/admin/pongo/mappings`: sends a location's orders to one of the merchant's
 /// synced stores.
-#[utoipa::path(put, path = "/v1/admin/pongo/mappings", tag = "admin", request_body = loyalty_shared::api::StoreMapping, security(("admin" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (invalid_request: not a synced store)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(put, path = "/v1/admin/pongo/mappings", tag = "admin", request_body = loyalty_shared::api::StoreMapping, security(("admin" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (invalid_request: not a synced store)", body = loyalty_shared::ErrorBody))))]
 pub async fn map_store(mut call: Call, _admin: Admin) -> ApiResult<Response> {
     let mapping: StoreMapping = call.json(Locale::En).await?;
     let db = &call.db;

@@ -22,9 +22,9 @@ fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
 }
 
 /// `POST /v1/merchant/pongo/orders`.
-#[utoipa::path(post, path = "/v1/merchant/pongo/orders", tag = "merchant", request_body = loyalty_shared::api::PongoOrderRequest, security(("merchant_signature" = [])),
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/merchant/pongo/orders", tag = "merchant", request_body = loyalty_shared::api::PongoOrderRequest, security(("merchant_signature" = [])),
     responses((status = 200, description = "Sent to Pongo", body = loyalty_shared::api::PongoOrderResult), (status = 202, description = "Accepted; some calls wait in the outbox", body = loyalty_shared::api::PongoOrderResult),
-        (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
+        (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_paid(
     call: Call,
     SignedMerchant { merchant, body }: SignedMerchant<PongoOrderRequest>,
@@ -79,9 +79,9 @@ pub async fn order_paid(
 
 /// `POST /v1/merchant/pongo/orders/cancelled`: the earned points go back; parts not sent
 /// yet are never sent.
-#[utoipa::path(post, path = "/v1/merchant/pongo/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::PongoOrderCancelledRequest, security(("merchant_signature" = [])),
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/merchant/pongo/orders/cancelled", tag = "merchant", request_body = loyalty_shared::api::PongoOrderCancelledRequest, security(("merchant_signature" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoOrderResult), (status = 202, description = "Cancellation waits in the outbox", body = loyalty_shared::api::PongoOrderResult),
-        (status = "default", description = "Error (not_found, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody)))]
+        (status = "default", description = "Error (not_found, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_cancelled(
     call: Call,
     SignedMerchant { merchant, body }: SignedMerchant<PongoOrderCancelledRequest>,

@@ -71,8 +71,8 @@ async fn prover(call: &Call, caller: WidgetCaller) -> ApiResult<Prover> {
 }
 
 /// `POST /v1/pongo/verify`: texts a code to the phone enlisted in this session.
-#[utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
-    responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
+    responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let p = prover(&call, caller).await?;
     let locale = p.locale();
@@ -110,8 +110,8 @@ pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
 
 /// `POST /v1/pongo/verify/check`: the shopper's code; right, it unlocks the member card and
 /// stores the answers given at enlist.
-#[utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let p = prover(&call, caller).await?;
     let locale = p.locale();
@@ -162,7 +162,7 @@ async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
         .session
         .pongo_answers
         .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok());
+        .and_then(|a| serde_json::from_slice(a.as_bytes()).ok());
     let customer = match apply_answers(&client, p, answers.as_ref()).await {
         Ok(Some(customer)) => customer,
         Ok(None) => return Err(ApiError::new(ErrorCode::CustomerNotFound, locale)),

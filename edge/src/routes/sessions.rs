@@ -18,8 +18,8 @@ use loyalty_shared::api::{
 use loyalty_shared::{ApiError, ErrorCode};
 use worker::Response;
 
-#[utoipa::path(post, path = "/v1/sessions", tag = "widget", request_body = loyalty_shared::api::StartSessionRequest,
-    responses((status = 201, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (origin_not_allowed, merchant_not_found, malformed_json, invalid_request)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/sessions", tag = "widget", request_body = loyalty_shared::api::StartSessionRequest,
+    responses((status = 201, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (origin_not_allowed, merchant_not_found, malformed_json, invalid_request)", body = loyalty_shared::ErrorBody))))]
 pub async fn start(mut call: Call) -> ApiResult<Response> {
     let origin = cors::origin(&call.req);
     let body: StartSessionRequest = call.json(call.locale).await?;
@@ -90,8 +90,8 @@ async fn offer(
 /// `GET /v1/sessions/current`: the session again, for a reload, a second tab or the way
 /// back from the payment page: the widget shows the redemption still standing, with its
 /// undo, instead of a new form.
-#[utoipa::path(get, path = "/v1/sessions/current", tag = "widget", security(("session" = [])),
-    responses((status = 200, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (session_invalid, session_expired, origin_not_allowed)", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/sessions/current", tag = "widget", security(("session" = [])),
+    responses((status = 200, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (session_invalid, session_expired, origin_not_allowed)", body = loyalty_shared::ErrorBody))))]
 pub async fn current(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let WidgetCaller { session } = caller;
     let merchant =
@@ -104,8 +104,8 @@ pub async fn current(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     reply(&started, 200)
 }
 
-#[utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),
-    responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody)))]
+#[cfg_attr(feature = "openapi", utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),
+    responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn update_cart(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
     let WidgetCaller { session } = caller;
     let body: UpdateCartRequest = call.json(session.locale()).await?;
