@@ -19,8 +19,9 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Builds the widget: cargo (release, size profile), wasm-bindgen for the web, wasm-opt -Oz.
-/// The bindgen and wasm-opt passes are skipped when the output is newer than cargo's.
+/// Builds the widget: cargo (release, size profile), wasm-bindgen for the web, wasm-opt -Oz,
+/// and esbuild to minify the JS glue (a shopper downloads it; its names are wasm-bindgen's).
+/// The later passes are skipped when the output is newer than cargo's.
 pub fn widget() -> Result<()> {
     step("building the widget (release wasm)", || {
         run(Command::new("cargo")
@@ -47,19 +48,31 @@ pub fn widget() -> Result<()> {
             return Ok(());
         }
     }
-    step("wasm-bindgen + wasm-opt for the widget", || {
+    step("wasm-bindgen + wasm-opt + esbuild for the widget", || {
         run(Command::new(cargo_tool("wasm-bindgen"))
             .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&out_dir)
             .arg(&raw))?;
         let optimized = out_dir.join("loyalty_widget_bg.opt.wasm");
+        // --converge repeats -Oz while it still shrinks the module.
         run(Command::new(npm_tool("wasm-opt"))
-            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
             .arg(&out_wasm)
             .arg("-o")
             .arg(&optimized))?;
-        std::fs::rename(&optimized, &out_wasm).map_err(|e| format!("cannot move wasm: {e}"))
+        std::fs::rename(&optimized, &out_wasm).map_err(|e| format!("cannot move wasm: {e}"))?;
+        minify_glue(&out_dir.join("loyalty_widget.js"))
     })
+}
+
+/// Minifies the widget's JS glue in place (an ES module: its exports keep their names).
+fn minify_glue(glue: &Path) -> Result<()> {
+    let minified = glue.with_extension("min.js");
+    run(Command::new(npm_tool("esbuild"))
+        .arg(glue)
+        .args(["--minify", "--format=esm", "--log-level=warning"])
+        .arg(format!("--outfile={}", minified.display())))?;
+    std::fs::rename(&minified, glue).map_err(|e| format!("cannot move the glue: {e}"))
 }
 
 /// Builds the worker with worker-build, pointing it at local tools so it downloads nothing.
