@@ -1,11 +1,10 @@
 //! Calls to the edge. Every failure, including a network error or a body that is not the
 //! error contract, becomes an [`ApiError`] the view can show.
 //!
-//! JSON goes through the browser's own `JSON` and `fetch` (`serde-wasm-bindgen` turns the
-//! shared types into JS values and back), so no JSON library or HTTP client is compiled
-//! into the widget.
+//! Answers go through the browser's own `fetch` and `Response.json()`, read by
+//! [`crate::wire`], so no JSON parser or HTTP client is compiled into the widget.
 
-use js_sys::JSON;
+use crate::wire::{from_js, to_json};
 use loyalty_shared::api::{
     Balance, EarnPreview, EnlistRequest, OtpChallenge, PongoCheckCode, PongoCodeSent, PongoMember,
     RedeemRequest, Redemption, SendOtpRequest, SessionStarted, StartSessionRequest,
@@ -14,22 +13,10 @@ use loyalty_shared::api::{
 use loyalty_shared::{ApiError, ErrorBody, ErrorCode, Locale, Money};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
-
-/// A shared type as the JS value `JSON.stringify` writes (maps as objects, integers as
-/// numbers: every amount is far below 2^53).
-pub fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()
-}
-
-/// A JS value (from `JSON.parse` or an event's `detail`) read as a shared type.
-pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(value).ok()
-}
 
 /// The edge API as seen from one widget instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +44,7 @@ impl EdgeClient {
             token: None,
             idempotency_key: None,
         };
-        self.send(call, Some(request)).await
+        self.send(call, Some(self.body(request)?)).await
     }
 
     /// The calls a shopper makes in the session `token` opened.
@@ -68,12 +55,19 @@ impl EdgeClient {
         }
     }
 
-    /// Sends the call, with `body` as JSON when there is one, and reads the answer.
-    async fn send<B: Serialize, T: DeserializeOwned>(
+    /// Sends the call, with `body` as JSON when there is one, and reads the answer as `T`.
+    async fn send<T: DeserializeOwned>(
         &self,
         call: Call<'_>,
-        body: Option<&B>,
+        body: Option<String>,
     ) -> Result<T, ApiError> {
+        let answer = self.exchange(call, body).await?;
+        from_js(answer).ok_or_else(|| self.error(ErrorCode::UpstreamRejected))
+    }
+
+    /// The call and its JSON answer, one copy for every answer type (only reading it is
+    /// per type): an error answer, or none, becomes the [`ApiError`].
+    async fn exchange(&self, call: Call<'_>, body: Option<String>) -> Result<JsValue, ApiError> {
         let response = self
             .fetch(call, body)
             .await
@@ -83,9 +77,7 @@ impl EdgeClient {
             Err(_) => None,
         };
         if response.ok() {
-            return json
-                .and_then(from_js)
-                .ok_or_else(|| self.error(ErrorCode::UpstreamRejected));
+            return json.ok_or_else(|| self.error(ErrorCode::UpstreamRejected));
         }
         match json.and_then(from_js::<ErrorBody>) {
             // Show the message in the shopper's language for the code, whatever the server wrote.
@@ -98,11 +90,7 @@ impl EdgeClient {
     }
 
     /// `fetch` in the shopper's language, with the session's bearer token.
-    async fn fetch<B: Serialize>(
-        &self,
-        call: Call<'_>,
-        body: Option<&B>,
-    ) -> Result<Response, JsValue> {
+    async fn fetch(&self, call: Call<'_>, body: Option<String>) -> Result<Response, JsValue> {
         let headers = Headers::new()?;
         headers.append("Accept-Language", self.locale.tag())?;
         if let Some(token) = call.token {
@@ -114,15 +102,19 @@ impl EdgeClient {
         let init = RequestInit::new();
         init.set_method(call.method);
         if let Some(body) = body {
-            let value = to_js(body).ok_or_else(|| JsValue::from_str("body"))?;
             headers.append("Content-Type", "application/json")?;
-            init.set_body(&JSON::stringify(&value)?.into());
+            init.set_body(&JsValue::from_str(&body));
         }
         init.set_headers(&headers);
         let url = format!("{}{}", self.base.trim_end_matches('/'), call.path);
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let answer = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await?;
         answer.dyn_into::<Response>()
+    }
+
+    /// A request body as JSON; one that does not serialize is never sent.
+    fn body<B: Serialize>(&self, body: &B) -> Result<String, ApiError> {
+        to_json(body).ok_or_else(|| self.error(ErrorCode::UpstreamUnavailable))
     }
 
     fn error(&self, code: ErrorCode) -> ApiError {
@@ -154,7 +146,8 @@ impl Session<'_> {
             idempotency_key: Some(key),
             ..self.call("POST", "/v1/mokafaa/redeem")
         };
-        self.client.send(call, Some(request)).await
+        let body = self.client.body(request)?;
+        self.client.send(call, Some(body)).await
     }
 
     /// The shopper's undo: the points go back.
@@ -184,10 +177,8 @@ impl Session<'_> {
     /// The host page's cart total changed: the session follows it.
     pub async fn update_cart(&self, amount: Money) -> Result<(), ApiError> {
         let call = self.call("PATCH", "/v1/sessions/current");
-        let body = UpdateCartRequest { amount };
-        let answer: Result<serde::de::IgnoredAny, ApiError> =
-            self.client.send(call, Some(&body)).await;
-        answer.map(|_| ())
+        let body = self.client.body(&UpdateCartRequest { amount })?;
+        self.client.exchange(call, Some(body)).await.map(|_| ())
     }
 
     /// The session again after a reload or in a second tab, with its standing redemption.
@@ -210,7 +201,7 @@ impl Session<'_> {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.client.send(self.call("GET", path), None::<&()>).await
+        self.client.send(self.call("GET", path), None).await
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(
@@ -218,6 +209,7 @@ impl Session<'_> {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
+        let body = self.client.body(body)?;
         self.client.send(self.call("POST", path), Some(body)).await
     }
 }
@@ -226,12 +218,19 @@ impl Session<'_> {
 #[derive(Serialize)]
 struct Empty {}
 
+#[wasm_bindgen]
+extern "C" {
+    /// Web Crypto's CSPRNG (no crate for it: `getrandom` ships Node.js fallbacks too).
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(bytes: &mut [u8]) -> Result<(), JsValue>;
+}
+
 /// A fresh idempotency key for one redemption attempt: 128 bits from the browser's CSPRNG.
 pub fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
     // Web Crypto is in every browser this widget supports; a failure leaves zeros, which the
     // edge would treat as a retry of the first zero-key attempt, so say it loudly.
-    if getrandom::getrandom(&mut bytes).is_err() {
+    if get_random_values(&mut bytes).is_err() {
         web_sys::console::error_1(&"loyalty widget: no crypto.getRandomValues".into());
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -35,7 +35,7 @@ pub const ORDER_PLACED_EVENT: &str = "loyalty-checkout:order-placed";
 /// Tells the host page about `redemption` with the event `name` (nothing without a host).
 pub fn announce(host: Option<&web_sys::Element>, name: &str, redemption: &Redemption) {
     let Some(host) = host else { return };
-    let Some(detail) = crate::api::to_js(redemption) else {
+    let Some(detail) = crate::wire::to_js(redemption) else {
         return;
     };
     let init = CustomEventInit::new();
@@ -118,7 +118,7 @@ fn listen<T: DeserializeOwned>(
 
 /// An event's `detail`, read as `T`.
 fn detail<T: DeserializeOwned>(event: &web_sys::Event) -> Option<T> {
-    crate::api::from_js(event.dyn_ref::<CustomEvent>()?.detail())
+    crate::wire::from_js(event.dyn_ref::<CustomEvent>()?.detail())
 }
 
 /// A listener on `document`, removed when dropped.

@@ -9,12 +9,14 @@ pub mod host;
 pub mod i18n;
 pub mod state;
 pub mod view;
+pub mod wire;
 
 use app::{App, AppProps};
 use loyalty_shared::api::WidgetConfig;
 use wasm_bindgen::prelude::*;
 
-const STYLE: &str = include_str!("style.css");
+/// `style.css` as `build.rs` minified it.
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 /// Adds the widget's stylesheet to the shadow root as a constructed sheet, so a host page
 /// whose Content-Security-Policy forbids inline styles still renders it; a browser without
@@ -41,7 +43,7 @@ fn adopt_style(root: &web_sys::ShadowRoot, document: &web_sys::Document) -> Resu
 pub fn mount(root: web_sys::ShadowRoot, config_json: &str) -> Result<(), JsValue> {
     let config: WidgetConfig = js_sys::JSON::parse(config_json)
         .ok()
-        .and_then(api::from_js)
+        .and_then(wire::from_js)
         .ok_or_else(|| JsValue::from_str("loyalty widget: bad configuration"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
