@@ -7,8 +7,10 @@
 //! clients at once (`--calls-per-client` each), beside a static asset of the same origin
 //! (`GET /embed.js`) timed the same way in the same run. What a call needs (a session, the
 //! texted code, a redemption, a signature) is made before its clock starts; only the call
-//! itself is timed, from sending to the last byte of the answer. The first sequential call of
-//! each route also records the edge's `x-loyalty-counters` header when the stack sets it.
+//! itself is timed, from sending to the last byte of the answer. The first successful
+//! sequential call of each route also records the edge's `x-loyalty-counters` header when the
+//! stack sets it. Answers `wrangler dev`'s proxy dropped (its own 503, workers-sdk#14641) are
+//! counted apart and left out of the times, like errors.
 //!
 //! Prints one JSON line (the last line of stdout); `cargo xtask bench` turns it into the
 //! report. `route_bench [--sequential N] [--clients N] [--calls-per-client N]`
@@ -72,11 +74,13 @@ fn plan() -> Result<Plan, String> {
 /// Values aligned with the calls of a route; `None` where a prerequisite failed.
 type Slots<T> = Vec<Option<T>>;
 
-/// One timed answer: milliseconds to the last byte, status, JSON body (null if not JSON).
+/// One timed answer: milliseconds to the last byte, status, JSON body (`{"text": ..}` if not
+/// JSON), and whether `wrangler dev`'s proxy dropped it before the worker saw it.
 struct Answer {
     ms: f64,
     status: u16,
     body: Value,
+    dropped: bool,
 }
 
 impl Answer {
@@ -93,17 +97,21 @@ async fn timed(request: RequestBuilder) -> (Answer, Option<String>) {
         Err(e) => {
             let body = json!({ "transport_error": e.to_string() });
             let ms = start.elapsed().as_secs_f64() * 1000.0;
+            let dropped = false;
             return (
                 Answer {
                     ms,
                     status: 0,
                     body,
+                    dropped,
                 },
                 None,
             );
         }
     };
     let status = response.status().as_u16();
+    // The local proxy's own 503 (workers-sdk#14641), not the edge's answer (see `send`).
+    let dropped = loyalty_e2e::harness_dropped(&response);
     let counters = response
         .headers()
         .get(COUNTERS)
@@ -112,7 +120,13 @@ async fn timed(request: RequestBuilder) -> (Answer, Option<String>) {
     let text = response.text().await.unwrap_or_default();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let body = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "text": text }));
-    (Answer { ms, status, body }, counters)
+    let answer = Answer {
+        ms,
+        status,
+        body,
+        dropped,
+    };
+    (answer, counters)
 }
 
 /// Nearest-rank percentile of sorted samples (p in 0..=1); 0 when there are none.
@@ -244,7 +258,8 @@ impl Bench {
         let mut sequential = Vec::new();
         for (i, request) in queued {
             let (answer, header) = timed(request).await;
-            if sequential.is_empty() {
+            // The first call the edge answered: a dropped one carries no counters.
+            if counters.is_none() && answer.ok() {
                 counters = header;
             }
             sequential.push((i, answer));
@@ -301,7 +316,9 @@ fn route_report(
 ) -> Value {
     let seq: Vec<&Answer> = sequential.iter().map(|(_, a)| a).collect();
     let conc: Vec<&Answer> = concurrent.iter().map(|(_, a)| a).collect();
-    let failed: Vec<&&Answer> = seq.iter().chain(conc.iter()).filter(|a| !a.ok()).collect();
+    let all = || seq.iter().chain(conc.iter());
+    let failed: Vec<&&Answer> = all().filter(|a| !a.ok() && !a.dropped).collect();
+    let dropped = all().filter(|a| a.dropped).count();
     let mut at_once = latency(&conc);
     let done = conc.iter().filter(|a| a.ok()).count();
     at_once["wall_s"] = json!(wall_s);
@@ -315,6 +332,7 @@ fn route_report(
         "planned": planned,
         "calls": seq.len() + conc.len(),
         "errors": failed.len(),
+        "dropped_by_local_proxy": dropped,
         "error_sample": failed.first().map(|a| format!("{} {}", a.status, a.body)),
         "sequential": latency(&seq),
         "concurrent": at_once,
