@@ -32,6 +32,7 @@ pub fn app(props: &AppProps) -> Html {
             locale: config.locale,
         },
         locale: config.locale,
+        digits: Digits::from_flag(config.arabic_digits),
         session: state.session.token.clone(),
         accepts_iban: state.session.accepts_iban,
         host: props.host.clone(),
@@ -40,15 +41,12 @@ pub fn app(props: &AppProps) -> Html {
     use_session(config, &context, &dispatch);
     use_host_page(config, &context, &dispatch);
     use_countdown(&state);
-    let digits = Digits::from_flag(config.arabic_digits);
     html! {
         <ContextProvider<WidgetContext> context={context.clone()}>
-        <ContextProvider<Digits> context={digits}>
             <Frame programs={state.programs.clone()} program={state.program}
                 on_select={dispatch.reform(Action::SelectProgram)} session_error={state.session.error.clone()}>
                 { program_view(&state, &context, &dispatch) }
             </Frame>
-        </ContextProvider<Digits>>
         </ContextProvider<WidgetContext>>
     }
 }

@@ -1,8 +1,9 @@
 //! What the views and effects need from above without every parent handing it down: the
 //! edge client, the shopper's language, the session (and what the merchant accepts in it)
-//! and the host element, in one Yew context that [`crate::app::App`] provides.
+//! the digits the store asked for and the host element, in one Yew context that [`crate::app::App`] provides.
 
 use crate::api::EdgeClient;
+use crate::i18n::Digits;
 use loyalty_shared::Locale;
 use yew::prelude::*;
 
@@ -10,6 +11,8 @@ use yew::prelude::*;
 pub struct WidgetContext {
     pub client: EdgeClient,
     pub locale: Locale,
+    /// The digits the store wants numbers written with (Arabic-Indic in Arabic, if asked).
+    pub digits: Digits,
     /// The session token once the edge granted one: every shopper request needs it.
     pub session: Option<String>,
     /// The merchant lets shoppers verify for Mokafaa by IBAN (the session says so).

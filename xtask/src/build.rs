@@ -54,9 +54,12 @@ pub fn widget() -> Result<()> {
             .arg(&out_dir)
             .arg(&raw))?;
         let optimized = out_dir.join("loyalty_widget_bg.opt.wasm");
-        // --converge repeats -Oz while it still shrinks the module.
+        // --converge repeats -Oz while it still shrinks the module. --low-memory-unused
+        // holds: rustc lays the stack first, below the data at 1 MiB, so addresses under
+        // 1024 are the stack's far end, reached only by an overflow.
         run(Command::new(npm_tool("wasm-opt"))
-            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
+            .args(["-Oz", "--converge", "--low-memory-unused"])
+            .args(["--strip-debug", "--strip-producers"])
             .arg(&out_wasm)
             .arg("-o")
             .arg(&optimized))?;

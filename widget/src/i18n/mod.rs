@@ -56,8 +56,28 @@ impl Lang {
 
     /// `label`, a template, with `{n}` and `{b}` filled in.
     pub fn fill(self, label: impl Label, n: &str, b: &str) -> String {
-        self.t(label).replace("{n}", n).replace("{b}", b)
+        fill_in(self.t(label), n, b)
     }
+}
+
+/// `template` with each `{n}` and `{b}` replaced, in one scan for `{`: `str::replace` would
+/// ship a general substring search for two fixed markers.
+pub(crate) fn fill_in(template: &str, n: &str, b: &str) -> String {
+    let mut out = String::with_capacity(template.len() + n.len() + b.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let marker = &rest[at..];
+        let (with, len) = match () {
+            _ if marker.starts_with("{n}") => (n, 3),
+            _ if marker.starts_with("{b}") => (b, 3),
+            _ => ("{", 1),
+        };
+        out.push_str(with);
+        rest = &marker[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A program names its own tab.
@@ -87,6 +107,14 @@ impl Label for Program {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_filled_wherever_they_are() {
+        assert_eq!(fill_in("{n} of {b}, {n}", "1", "2"), "1 of 2, 1");
+        assert_eq!(fill_in("{x} {", "1", "2"), "{x} {");
+        assert_eq!(fill_in("", "1", "2"), "");
+        assert_eq!(fill_in("سعر {n}€", "٣", ""), "سعر ٣€");
+    }
 
     #[test]
     fn templates_are_filled_in_each_language() {

@@ -92,7 +92,7 @@ impl Lang {
             Category::Many => many,
             Category::Other => other,
         };
-        form.replace("{n}", &self.int(n))
+        super::fill_in(form, &self.int(n), "")
     }
 
     /// A wait: seconds under a minute, else whole minutes rounded up ("Try again in

@@ -1,21 +1,20 @@
 //! Small pieces every program's screens use: the screen's card, radio choices, text fields
 //! with their error tied to them, and the input/submit/click callbacks.
 
-use crate::context::use_locale;
+use crate::context::use_widget;
 use crate::effects::Effect;
 use crate::i18n::errors::{sentence, Facts};
-use crate::i18n::{Digits, Lang};
+use crate::i18n::Lang;
 use crate::state::Field;
 use loyalty_shared::{ApiError, ErrorCode};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// How to speak to this shopper: the widget's language, and the digits the store asked
-/// for (a `Digits` context where the root provides one, else 0-9).
+/// How to speak to this shopper: the widget's language, and the digits the store asked for.
 #[hook]
 pub fn use_lang() -> Lang {
-    let digits = use_context::<Digits>().unwrap_or_default();
-    Lang::new(use_locale(), digits)
+    let context = use_widget();
+    Lang::new(context.locale, context.digits)
 }
 
 /// A titled card for one screen; `data-screen` names it for styling and tests, as

@@ -1,6 +1,5 @@
 //! Yew views: thin renderers of [`crate::state::WidgetState`]. They word their labels in the
-//! language of the [`crate::context::WidgetContext`] (with the digits of a
-//! [`crate::i18n::Digits`] context where the root provides one), hand what the shopper does
+//! language and with the digits of the [`crate::context::WidgetContext`], hand what the shopper does
 //! to the callbacks they are given, and never call the network. Markup carries no `style`
 //! attribute (a strict CSP forbids them): every look is in `style.css`, reached through
 //! classes and `part` names.
