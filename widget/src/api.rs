@@ -80,9 +80,9 @@ impl EdgeClient {
             return json.ok_or_else(|| self.error(ErrorCode::UpstreamRejected));
         }
         match json.and_then(from_js::<ErrorBody>) {
-            // Show the message in the shopper's language for the code, whatever the server wrote.
+            // The widget words the code itself: what the server wrote is never kept.
             Some(body) => Err(ApiError {
-                message: body.error.code.message(self.locale).to_string(),
+                message: String::new(),
                 ..body.error
             }),
             None => Err(self.error(ErrorCode::UpstreamUnavailable)),
@@ -118,7 +118,21 @@ impl EdgeClient {
     }
 
     fn error(&self, code: ErrorCode) -> ApiError {
-        ApiError::new(code, self.locale)
+        failure(code)
+    }
+}
+
+/// An error the widget met itself (the edge was not asked, or did not answer). Its
+/// `message` stays empty, as the edge's is emptied: the widget words every error from its
+/// code ([`crate::i18n::errors::sentence`]), and the shared `ApiError::new` would compile
+/// every code's message in every language into the wasm.
+pub fn failure(code: ErrorCode) -> ApiError {
+    ApiError {
+        code,
+        message: String::new(),
+        retry_after_seconds: None,
+        attempts_left: None,
+        field: None,
     }
 }
 

@@ -6,7 +6,7 @@
 pub mod mokafaa;
 pub mod pongo;
 
-use crate::api::EdgeClient;
+use crate::api::{failure, EdgeClient};
 use crate::context::WidgetContext;
 use crate::state::{Action, MokafaaAction, PongoAction, WidgetState};
 use loyalty_shared::api::{RedemptionState, SessionStarted, StartSessionRequest};
@@ -221,10 +221,9 @@ fn submit<R, A: FormActions, F: Future<Output = ()> + 'static>(
     if busy {
         return;
     }
-    let error = |code| ApiError::new(code, context.locale);
     match (request, context.session.clone()) {
-        (Err(code), _) => report.emit(A::INVALID(error(code))),
-        (Ok(_), None) => report.emit(A::FAILED(error(ErrorCode::SessionInvalid))),
+        (Err(code), _) => report.emit(A::INVALID(failure(code))),
+        (Ok(_), None) => report.emit(A::FAILED(failure(ErrorCode::SessionInvalid))),
         (Ok(request), Some(token)) => {
             report.emit(A::SENDING);
             let future = call(context.client.clone(), token, request, report.clone());

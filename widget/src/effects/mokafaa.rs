@@ -2,7 +2,7 @@
 //! `Idempotency-Key` until the edge answers, undo.
 
 use super::submit;
-use crate::api::{new_idempotency_key, EdgeClient, Session};
+use crate::api::{failure, new_idempotency_key, EdgeClient, Session};
 use crate::context::WidgetContext;
 use crate::host::{announce, REDEEMED_EVENT, REVERSED_EVENT};
 use crate::state::{mokafaa_request, redeem_request, MokafaaAction, MokafaaForm};
@@ -54,7 +54,7 @@ pub fn redeem(context: &WidgetContext, report: &Callback<MokafaaAction>, form: &
     }
     let request = match redeem_request(form) {
         Ok(request) => request,
-        Err(code) => return report.emit(Invalid(ApiError::new(code, context.locale))),
+        Err(code) => return report.emit(Invalid(failure(code))),
     };
     let Some(token) = context.session.clone() else {
         return;
