@@ -10,11 +10,13 @@ mod runs;
 mod sizes;
 mod table;
 
+use crate::progress::{run, step};
 use crate::stack::Stack;
 use crate::{build, root, tools, Result};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 fn out_dir() -> PathBuf {
     root().join("target").join("bench")
@@ -69,7 +71,43 @@ fn crate_part(file: &str) -> Value {
 }
 
 /// The widget timings and the routes, on a fresh local stack stopped afterwards.
-fn on_the_stack(report: &mut Value) -> Result<()> {
+/// Seconds each stage took, so a slow run says where the time went.
+#[derive(Default)]
+struct Stages(Vec<(&'static str, f64)>);
+
+impl Stages {
+    fn time<T>(&mut self, name: &'static str, work: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let out = work();
+        self.0.push((name, started.elapsed().as_secs_f64()));
+        out
+    }
+
+    fn to_json(&self) -> Value {
+        let list = self.0.iter();
+        let list = list.map(|(n, s)| json!({"stage": n, "seconds": s.round() as u64}));
+        Value::Array(list.collect())
+    }
+}
+
+/// The bench's bins built before the stack starts, so no compile runs beside a measurement.
+fn build_bins() -> Result<()> {
+    step("building the bench's browser and route runners", || {
+        run(Command::new("cargo")
+            .args([
+                "build",
+                "--package",
+                "loyalty-e2e",
+                "--bin",
+                "widget_timing",
+            ])
+            .args(["--bin", "route_bench"])
+            .current_dir(root()))
+    })
+}
+
+/// The widget timings and the routes, on a fresh local stack stopped afterwards.
+fn on_the_stack(report: &mut Value, stages: &mut Stages) -> Result<()> {
     let state = root().join(".wrangler").join("bench-state");
     let _ = std::fs::remove_dir_all(&state);
     build::migrate(&state)?;
@@ -81,27 +119,43 @@ fn on_the_stack(report: &mut Value) -> Result<()> {
     report["load_average"] = json!(load.join(" "));
     let stack = Stack::start(&state, None)?;
     eprintln!("\nwidget timings (headless Chromium, 20 loads)...");
-    report["widget_timings"] =
-        runs::widget_timing(&stack).unwrap_or_else(|e| json!({ "error": e }));
+    report["widget_timings"] = stages
+        .time("widget timings", || runs::widget_timing(&stack))
+        .unwrap_or_else(|e| json!({ "error": e }));
     eprintln!("\nroutes (sequential, then 50 clients at once)...");
-    report["routes"] = runs::routes(&stack).unwrap_or_else(|e| json!({ "error": e }));
+    report["routes"] = stages
+        .time("routes", || runs::routes(&stack))
+        .unwrap_or_else(|e| json!({ "error": e }));
     drop(stack);
+    Ok(())
+}
+
+/// Sizes and the per-crate breakdown, from the release build on disk.
+fn bytes(report: &mut Value, stages: &mut Stages) -> Result<()> {
+    let sizes = stages.time("sizes", sizes::measure)?;
+    report["sizes"] = json!(sizes.iter().map(|r| r.to_json()).collect::<Vec<_>>());
+    report["crates"] = stages.time("crates", || {
+        json!({
+            "widget": crate_part("loyalty_widget.wasm"),
+            "worker": crate_part("loyalty_edge.wasm"),
+        })
+    });
     Ok(())
 }
 
 pub fn bench() -> Result<ExitCode> {
     crate::stack::stop_on_ctrl_c(|| ())?;
+    let started = Instant::now();
+    let mut stages = Stages::default();
     tools::ensure_build_tools()?;
-    build::all()?;
+    stages.time("build", build::all)?;
+    stages.time("bench bins", build_bins)?;
     let before = previous();
     let mut report = header();
-    let sizes: Vec<Value> = sizes::measure()?.iter().map(|r| r.to_json()).collect();
-    report["sizes"] = json!(sizes);
-    report["crates"] = json!({
-        "widget": crate_part("loyalty_widget.wasm"),
-        "worker": crate_part("loyalty_edge.wasm"),
-    });
-    on_the_stack(&mut report)?;
+    bytes(&mut report, &mut stages)?;
+    on_the_stack(&mut report, &mut stages)?;
+    report["stage_seconds"] = stages.to_json();
+    report["total_seconds"] = json!(started.elapsed().as_secs());
     let missing = ["widget_timings", "routes"]
         .iter()
         .any(|k| report[*k].get("error").is_some());

@@ -28,16 +28,31 @@ pub fn markdown(report: &Value, before: Option<&Value>) -> String {
     };
     format!(
         "# Bench report\n\n{}, commit {}, {} cores (load average {} before the stack started); \
-         {since}; a change is new against previous, + is larger or slower.\n\n{}\n{}\n{}\n{}",
+         {since}; a change is new against previous, + is larger or slower.\n\nThe run took {} s \
+         ({}).\n\n{}\n{}\n{}\n{}",
         report["date"].as_str().unwrap_or("?"),
         report["commit"].as_str().unwrap_or("?"),
         report["cores"],
         report["load_average"].as_str().unwrap_or("?"),
+        report["total_seconds"],
+        stage_list(&report["stage_seconds"]),
         sizes(&report["sizes"], &prev["sizes"]),
         crates(&report["crates"], &prev["crates"]),
         timings(&report["widget_timings"], &prev["widget_timings"]),
         routes(&report["routes"], &prev["routes"]),
     )
+}
+
+/// `build 63 s, sizes 12 s, ...`
+fn stage_list(stages: &Value) -> String {
+    let Some(list) = stages.as_array() else {
+        return "stages not recorded".into();
+    };
+    let parts: Vec<String> = list
+        .iter()
+        .map(|s| format!("{} {} s", s["stage"].as_str().unwrap_or("?"), s["seconds"]))
+        .collect();
+    parts.join(", ")
 }
 
 fn sizes(rows: &Value, prev: &Value) -> String {
@@ -215,7 +230,7 @@ fn routes_intro(report: &Value) -> String {
          than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
          the slowest), then {} clients at once, {} calls each; times from sending to the last \
          byte; whatever a call needs (session, texted code, redemption, signature) made off the \
-         clock. Counters from the first sequential call (`x-loyalty-counters`; n/a when the \
+         clock. Counters from the first sequential call the edge answered (`x-loyalty-counters`; n/a when the \
          edge does not send it). The journey took {:.0} s.\n\n",
         report["static_route"].as_str().unwrap_or("?"),
         report["sequential"],
