@@ -1,22 +1,6 @@
-/*
- * Loyalty Checkout loader: the one script a storefront adds. Three ways to place it:
- *
- *   1. The script tag itself:
- *      <script src="https://EDGE/embed.js" data-merchant="MERCHANT_ID" data-cart="CART_ID"
- *              data-amount-minor="25000" data-currency="SAR" async></script>
- *   2. The custom element (the script tag without data-merchant only defines it):
- *      <loyalty-checkout merchant="MERCHANT_ID" cart="CART_ID" amount-minor="25000"
- *                        currency="SAR"></loyalty-checkout>
- *      A new `amount-minor` is the cart change; no event needed.
- *   3. From JS: LoyaltyCheckout.mount(el, {merchant, cart, amount_minor, currency});
- *      LoyaltyCheckout.update({amount_minor}); LoyaltyCheckout.on("redeemed", fn).
- *
- * Optional everywhere: locale (ar, en, fr; else the page's lang, else the browser),
- * theme (light, dark, flat), email (the shopper's, for notices), programs (mokafaa,pongo),
- * api-base. It draws the entry at once without WebAssembly, and loads the widget on the
- * shopper's first interaction or when the browser is idle. It never throws into the host
- * page: failures are logged and announced as a `loyalty-checkout:error` event.
- */
+/* Loyalty Checkout loader: draws the entry at once, loads the widget on first use or when
+ * idle, never throws into the page. Usage: README.md, "Embed it" (kept out of this file,
+ * which every shopper downloads). */
 (function () {
   "use strict";
   if (window.LoyaltyCheckout) return;
