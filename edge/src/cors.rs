@@ -4,6 +4,9 @@
 use crate::store::Db;
 use worker::{Request, Response, Result};
 
+/// The grant's header.
+pub const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
+
 /// Methods and headers the widget uses.
 const ALLOW_METHODS: &str = "GET, POST, PATCH, OPTIONS";
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key, Accept-Language";
@@ -22,7 +25,7 @@ pub async fn allowed_by_any_merchant(db: &Db, origin: &str) -> bool {
 /// Adds the grant for `origin` to a response.
 pub fn grant(mut response: Response, origin: &str) -> Result<Response> {
     let headers = response.headers_mut();
-    headers.set("Access-Control-Allow-Origin", origin)?;
+    headers.set(ALLOW_ORIGIN, origin)?;
     headers.set("Vary", "Origin")?;
     headers.set("Access-Control-Expose-Headers", "Retry-After")?;
     Ok(response)

@@ -3,18 +3,20 @@
 //! registered for another audience, and no handler checks a caller by itself.
 
 use crate::cors;
-use crate::http::{bearer, parse_json, ApiResult};
+use crate::http::{bearer, internal, parse_json, ApiResult};
 use crate::merchant::{self, secret_name, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::routes::call::Call;
 use crate::secure::sha256_hex;
 use crate::store::merchant_requests;
+use crate::store::pongo_connections::ConnectionRow;
 use crate::store::sessions::{self, Session};
 use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
+use worker::Response;
 
 /// The header merchant servers sign with.
 pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
@@ -24,19 +26,47 @@ pub const WEBHOOK_SIGNATURE_HEADER: &str = "Pongo-Signature";
 
 /// A widget route's caller: a live session bearer, used from the storefront origin the
 /// session was opened on (a token taken to another site does not work there).
+/// The session, its merchant and the merchant's Pongo connection are read in one round trip.
 pub struct WidgetCaller {
     pub session: Session,
+    pub merchant: Merchant,
+    /// Still sealed: only the Pongo routes open it.
+    pub pongo: Option<ConnectionRow>,
+    /// The storefront origin, checked against the session's: the answer's CORS grant.
+    pub origin: Option<String>,
 }
 
 pub async fn widget_caller(call: &Call) -> ApiResult<WidgetCaller> {
-    let session =
-        sessions::authenticate(&call.db, bearer(&call.req), call.now, call.locale).await?;
-    if let Some(origin) = cors::origin(&call.req) {
+    let token = bearer(&call.req);
+    let sessions::Authenticated {
+        session,
+        merchant,
+        pongo,
+    } = sessions::authenticate(&call.db, token, call.now, call.locale).await?;
+    let origin = cors::origin(&call.req);
+    if let Some(origin) = &origin {
         if session.origin.as_deref() != Some(origin.as_str()) {
             return Err(ApiError::new(ErrorCode::OriginNotAllowed, session.locale()));
         }
     }
-    Ok(WidgetCaller { session })
+    let merchant = merchant::from_row(&call.env, merchant, session.locale())?;
+    Ok(WidgetCaller {
+        session,
+        merchant,
+        pongo,
+        origin,
+    })
+}
+
+impl WidgetCaller {
+    /// Grants the answer to the storefront the session was opened on (no lookup needed:
+    /// the origin was allowed when the session started and is checked on every call).
+    pub fn grant(origin: Option<&str>, response: Response) -> ApiResult<Response> {
+        match origin {
+            Some(origin) => cors::grant(response, origin).map_err(|e| internal("cors", e)),
+            None => Ok(response),
+        }
+    }
 }
 
 /// A merchant server's request: `Loyalty-Signature: t=<unix>,v1=<hex>` over `"{t}.{body}"`

@@ -101,8 +101,10 @@ async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Respon
         http::error_response(&ApiError::new(ErrorCode::Internal, Locale::En))
     })?;
     // Widget calls come from merchants' storefronts: grant CORS only to allowed origins.
+    // A widget route's guard already granted its session's origin: no second lookup.
+    let granted = response.headers().has(cors::ALLOW_ORIGIN).unwrap_or(false);
     match origin {
-        Some(origin) if cors::allowed_by_any_merchant(db, &origin).await => {
+        Some(origin) if !granted && cors::allowed_by_any_merchant(db, &origin).await => {
             cors::grant(response, &origin)
         }
         _ => Ok(response),

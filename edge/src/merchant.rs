@@ -16,8 +16,9 @@ use worker::Env;
 /// Upstream calls give up after this long; a redemption without an answer is reconciled.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The `merchants` row as D1 returns it (`SELECT *`).
 #[derive(Debug, Deserialize)]
-struct MerchantRow {
+pub struct MerchantRow {
     id: String,
     name: String,
     allowed_origins: String,
@@ -119,6 +120,11 @@ fn mokafaa_config(env: &Env, row: &MerchantRow) -> Option<MokafaaConfig> {
 
 pub async fn load(db: &Db, env: &Env, id: &str, locale: Locale) -> ApiResult<Merchant> {
     let row: Option<MerchantRow> = crate::store::merchants::row(db, id).await?;
+    from_row(env, row, locale)
+}
+
+/// The merchant from its row (read by [`load`], or with the session in one round trip).
+pub fn from_row(env: &Env, row: Option<MerchantRow>, locale: Locale) -> ApiResult<Merchant> {
     let row = row.ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, locale))?;
     let sar = |minor: i64| Money::from_minor(minor.max(0) as u64, Currency::Sar);
     let limits = MerchantLimits {

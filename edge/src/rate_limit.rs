@@ -17,16 +17,6 @@ pub fn configured(env: &worker::Env, name: &str, default: Limit) -> Limit {
         .unwrap_or(default)
 }
 
-/// Counts one action for `key` and refuses with `rate_limited` past the limit.
-pub async fn check(db: &Db, key: &str, limit: Limit, now: i64, locale: Locale) -> ApiResult<()> {
-    match take(db, key, limit, now).await? {
-        Taken::Allowed { .. } => Ok(()),
-        Taken::Refused { wait } => {
-            Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait))
-        }
-    }
-}
-
 /// Counts one action of `kind` for the caller's IP and, when given, the identifier's key;
 /// each limit is the operator's Worker var or the default.
 pub async fn for_caller(
@@ -36,26 +26,26 @@ pub async fn for_caller(
     per_identifier: Option<(&str, Limit, &str)>,
     locale: Locale,
 ) -> ApiResult<()> {
-    let ip = client_ip(&call.req);
-    let ip_limit = configured(&call.env, per_ip.0, per_ip.1);
-    check(
-        &call.db,
-        &format!("{kind}:ip:{ip}"),
-        ip_limit,
-        call.now,
-        locale,
-    )
-    .await?;
+    let mut checks = vec![(
+        format!("{kind}:ip:{}", client_ip(&call.req)),
+        configured(&call.env, per_ip.0, per_ip.1),
+    )];
     if let Some((var, default, who)) = per_identifier {
-        let id_limit = configured(&call.env, var, default);
-        check(
-            &call.db,
-            &format!("{kind}:id:{who}"),
-            id_limit,
-            call.now,
-            locale,
-        )
-        .await?;
+        checks.push((
+            format!("{kind}:id:{who}"),
+            configured(&call.env, var, default),
+        ));
+    }
+    // Both counters in one round trip; the first refusal answers.
+    let keys: Vec<(&str, i64)> = checks
+        .iter()
+        .map(|(key, limit)| (key.as_str(), limit.window_seconds))
+        .collect();
+    let counters = rate_limits::count_each(&call.db, &keys, call.now).await?;
+    for ((_, limit), counter) in checks.iter().zip(counters) {
+        if let Taken::Refused { wait } = taken(counter, *limit, call.now) {
+            return Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait));
+        }
     }
     Ok(())
 }
@@ -79,16 +69,21 @@ pub async fn give_back(db: &Db, key: &str) -> ApiResult<()> {
 /// concurrent requests can never all slip under the limit.
 pub async fn take(db: &Db, key: &str, limit: Limit, now: i64) -> ApiResult<Taken> {
     let counter = rate_limits::count(db, key, limit.window_seconds, now).await?;
+    Ok(taken(counter, limit, now))
+}
+
+/// The verdict on a counter just counted.
+fn taken(counter: Option<rate_limits::Counter>, limit: Limit, now: i64) -> Taken {
     let Some(counter) = counter else {
-        return Ok(Taken::Allowed { left: limit.max });
+        return Taken::Allowed { left: limit.max };
     };
     let count = u32::try_from(counter.count).unwrap_or(u32::MAX);
-    Ok(match verdict(counter.window_start, count, now, limit) {
+    match verdict(counter.window_start, count, now, limit) {
         None => Taken::Allowed {
             left: limit.max.saturating_sub(count),
         },
         Some(wait) => Taken::Refused { wait },
-    })
+    }
 }
 
 /// The client's IP as Cloudflare reports it (`CF-Connecting-IP`; absent in some local runs).

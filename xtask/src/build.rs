@@ -123,7 +123,8 @@ fn openapi_document() -> Result<()> {
             return Err("the OpenAPI document could not be generated".into());
         }
         let dir = root().join("www").join("v1");
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         std::fs::write(dir.join("openapi.json"), output.stdout)
             .map_err(|e| format!("cannot write openapi.json: {e}"))
     })

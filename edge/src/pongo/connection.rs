@@ -10,7 +10,7 @@ use super::errors::PongoFailure;
 use crate::counters::Tally;
 use crate::http::{internal, ApiResult};
 use crate::sealed;
-use crate::store::pongo_connections::{self, SealedConnection};
+use crate::store::pongo_connections::{self, ConnectionRow, SealedConnection};
 use crate::store::Db;
 use loyalty_shared::api::{ConnectionState, PongoStore};
 use loyalty_shared::{ApiError, ErrorCode, Locale, PartnerParameters};
@@ -76,10 +76,15 @@ impl Connection {
 }
 
 pub async fn load(db: &Db, app: &PongoApp, merchant_id: &str) -> ApiResult<Option<Connection>> {
-    let Some(row) = pongo_connections::load(db, merchant_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(Connection {
+    pongo_connections::load(db, merchant_id)
+        .await?
+        .map(|row| open(app, row))
+        .transpose()
+}
+
+/// A connection row with its secrets opened.
+pub fn open(app: &PongoApp, row: ConnectionRow) -> ApiResult<Connection> {
+    Ok(Connection {
         token: app.open(&row.merchant_id, &row.sealed_token)?,
         webhook_secret: row
             .sealed_webhook_secret
@@ -92,7 +97,21 @@ pub async fn load(db: &Db, app: &PongoApp, merchant_id: &str) -> ApiResult<Optio
         merchant_id: row.merchant_id,
         token_expires_at: row.token_expires_at,
         account_name: row.account_name,
-    }))
+    })
+}
+
+/// The connection read with the caller, or `pongo_not_connected` when there is none or it
+/// expired.
+pub fn usable(
+    app: &PongoApp,
+    row: Option<ConnectionRow>,
+    now: i64,
+    locale: Locale,
+) -> ApiResult<Connection> {
+    match row.map(|row| open(app, row)).transpose()? {
+        Some(c) if c.usable(now) => Ok(c),
+        _ => Err(ApiError::new(ErrorCode::PongoNotConnected, locale)),
+    }
 }
 
 /// The connection, or `pongo_not_connected` when there is none or it expired.

@@ -97,7 +97,9 @@ macro_rules! route {
     (Widget $method:ident $path:literal => $handler:path) => {
         route!(@row Widget $method $path, |call: call::Call| async move {
             let caller = crate::guards::widget_caller(&call).await?;
-            $handler(call, caller).await
+            let origin = caller.origin.clone();
+            let response = $handler(call, caller).await?;
+            crate::guards::WidgetCaller::grant(origin.as_deref(), response)
         })
     };
     (Merchant $method:ident $path:literal => $handler:path) => {

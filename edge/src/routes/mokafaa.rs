@@ -10,7 +10,7 @@ use crate::domain::limits::max_redeemable;
 use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
 use crate::guards::WidgetCaller;
 use crate::http::{internal, ApiResult};
-use crate::merchant::{self, Merchant};
+use crate::merchant::Merchant;
 use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
 use crate::rate_limit;
@@ -36,9 +36,9 @@ struct Shopper {
 
 impl Shopper {
     async fn of(call: &Call, caller: WidgetCaller) -> ApiResult<Shopper> {
-        let WidgetCaller { session } = caller;
-        let merchant =
-            merchant::load(&call.db, &call.env, &session.merchant_id, session.locale()).await?;
+        let WidgetCaller {
+            session, merchant, ..
+        } = caller;
         Ok(Shopper {
             session,
             merchant,

@@ -6,7 +6,6 @@ use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::domain::rate_limit::{ENLIST_PER_IP, ENLIST_PER_PHONE};
 use crate::guards::{PongoWebhook, WidgetCaller};
 use crate::http::{internal, ApiResult};
-use crate::merchant;
 use crate::pongo::client::PongoClient;
 use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::errors::PongoFailure;
@@ -31,18 +30,27 @@ use worker::Response;
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let WidgetCaller { session } = caller;
+    let WidgetCaller {
+        session,
+        merchant,
+        pongo,
+        ..
+    } = caller;
     let locale = session.locale();
     let body: EnlistRequest = call.json(locale).await?;
     let (db, now) = (&call.db, call.now);
     let (phone, answers) = parse_enlist(&body, locale)?;
     // Looking numbers up is limited per client and per number, like sending a code.
     let ip_limit = ("ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
-    rate_limit::for_caller(&call, "enlist", ip_limit, None, locale).await?;
-    let phone_key = format!("enlist:phone:{}", sha256_hex(phone.as_digits().as_bytes()));
-    rate_limit::check(db, &phone_key, ENLIST_PER_PHONE, now, locale).await?;
+    let phone_hash = sha256_hex(phone.as_digits().as_bytes());
+    let phone_limit = (
+        "ENLIST_LIMIT_PER_PHONE",
+        ENLIST_PER_PHONE,
+        phone_hash.as_str(),
+    );
+    rate_limit::for_caller(&call, "enlist", ip_limit, Some(phone_limit), locale).await?;
     let app = PongoApp::from_env(&call.env)?;
-    let connection = connection::require(db, &app, &session.merchant_id, now, locale).await?;
+    let connection = connection::usable(&app, pongo, now, locale)?;
     let store_slug = store_slug(db, &session, locale).await?;
     let client = connection.client(&app, call.db.tally());
     let merchant_id = session.merchant_id.clone();
@@ -54,10 +62,7 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
             Err(f) => return Err(connection::refused(db, &merchant_id, f, now, locale).await),
         };
     remember_member(db, &session, &phone, &answers, new_member, verified).await?;
-    let can_verify = merchant::load(db, &call.env, &merchant_id, locale)
-        .await?
-        .sms_verify
-        .is_some();
+    let can_verify = merchant.sms_verify.is_some();
     let rewards = if verified {
         // The rewards list is a nicety: without it the shopper still enlists.
         client.rewards(&store_slug).await.unwrap_or_default()
@@ -220,11 +225,9 @@ pub(crate) fn member_card(
 #[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/pongo/earn-preview", tag = "widget", security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::EarnPreview), (status = "default", description = "Error (session_invalid, pongo_not_connected)", body = loyalty_shared::ErrorBody))))]
 pub async fn preview(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let WidgetCaller { session } = caller;
-    let (db, now) = (&call.db, call.now);
+    let WidgetCaller { session, pongo, .. } = caller;
     let app = PongoApp::from_env(&call.env)?;
-    let connection =
-        connection::require(db, &app, &session.merchant_id, now, session.locale()).await?;
+    let connection = connection::usable(&app, pongo, call.now, session.locale())?;
     reply(
         &earn_preview(&connection.partner_parameters, session.amount()),
         200,

@@ -6,13 +6,14 @@
 use crate::domain::rate_limit::{OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP};
 use crate::guards::WidgetCaller;
 use crate::http::ApiResult;
-use crate::merchant::{self, Merchant};
+use crate::merchant::Merchant;
 use crate::pongo::connection::{self, PongoApp};
 use crate::rate_limit::{self, Taken};
 use crate::routes::call::{reply, Call};
 use crate::routes::pongo::{member_card, store_slug, Answers};
 use crate::secure::sha256_hex;
 use crate::sms_verify::{Check, SmsVerifyConfig};
+use crate::store::pongo_connections::ConnectionRow;
 use crate::store::sessions::{self, Session};
 use loyalty_shared::api::{OrderCustomer, PongoCheckCode, PongoCodeSent};
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
@@ -24,6 +25,8 @@ const CODE_SECONDS: u32 = 600;
 struct Prover {
     session: Session,
     merchant: Merchant,
+    /// The merchant's connection, read with the session.
+    pongo: Option<ConnectionRow>,
     phone: InternationalPhone,
 }
 
@@ -50,8 +53,13 @@ impl Prover {
     }
 }
 
-async fn prover(call: &Call, caller: WidgetCaller) -> ApiResult<Prover> {
-    let WidgetCaller { session } = caller;
+fn prover(caller: WidgetCaller) -> ApiResult<Prover> {
+    let WidgetCaller {
+        session,
+        merchant,
+        pongo,
+        ..
+    } = caller;
     let locale = session.locale();
     // The number to prove is the one enlisted in this session, never one sent now.
     let phone = session
@@ -62,10 +70,10 @@ async fn prover(call: &Call, caller: WidgetCaller) -> ApiResult<Prover> {
             ApiError::new(ErrorCode::InvalidRequest, locale)
                 .with_message("Join with your phone number first.")
         })?;
-    let merchant = merchant::load(&call.db, &call.env, &session.merchant_id, locale).await?;
     Ok(Prover {
         session,
         merchant,
+        pongo,
         phone,
     })
 }
@@ -74,7 +82,7 @@ async fn prover(call: &Call, caller: WidgetCaller) -> ApiResult<Prover> {
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/verify", tag = "widget", security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::PongoCodeSent), (status = "default", description = "Error (invalid_request: enlist first, verification_unavailable, rate_limited, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let p = prover(&call, caller).await?;
+    let p = prover(caller)?;
     let locale = p.locale();
     // Proved already: no more texts (each costs the merchant, and invites SMS pumping).
     if p.session.pongo_verified != 0 {
@@ -113,7 +121,7 @@ pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let p = prover(&call, caller).await?;
+    let p = prover(caller)?;
     let locale = p.locale();
     let body: PongoCheckCode = call.json(locale).await?;
     let code = code_digits(&body.code)
@@ -146,16 +154,15 @@ pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> 
             return Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
         }
     }
-    proved(&call, &p).await
+    proved(&call, p).await
 }
 
 /// The phone is the shopper's: store the answers they gave, remember the proof, and show
 /// the member card.
-async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
+async fn proved(call: &Call, p: Prover) -> ApiResult<Response> {
     let locale = p.locale();
     let app = PongoApp::from_env(&call.env)?;
-    let connection =
-        connection::require(&call.db, &app, &p.session.merchant_id, call.now, locale).await?;
+    let connection = connection::usable(&app, p.pongo.clone(), call.now, locale)?;
     let client = connection.client(&app, call.db.tally());
     let merchant_id = &p.session.merchant_id;
     let answers: Option<Answers> = p
@@ -163,7 +170,7 @@ async fn proved(call: &Call, p: &Prover) -> ApiResult<Response> {
         .pongo_answers
         .as_deref()
         .and_then(|a| serde_json::from_slice(a.as_bytes()).ok());
-    let customer = match apply_answers(&client, p, answers.as_ref()).await {
+    let customer = match apply_answers(&client, &p, answers.as_ref()).await {
         Ok(Some(customer)) => customer,
         Ok(None) => return Err(ApiError::new(ErrorCode::CustomerNotFound, locale)),
         Err(f) => {

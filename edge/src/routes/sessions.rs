@@ -10,6 +10,7 @@ use crate::merchant::{self, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::routes::call::{reply, Call};
 use crate::routes::mokafaa::redemption_view;
+use crate::store::pongo_connections::ConnectionRow;
 use crate::store::redemptions;
 use crate::store::sessions::{self, NewSession, Session};
 use loyalty_shared::api::{
@@ -23,52 +24,47 @@ use worker::Response;
 pub async fn start(mut call: Call) -> ApiResult<Response> {
     let origin = cors::origin(&call.req);
     let body: StartSessionRequest = call.json(call.locale).await?;
-    let db = &call.db;
-    let merchant = merchant::load(db, &call.env, &body.merchant_id, body.locale).await?;
-    // The browser says which page asks; only the merchant's own storefronts may.
+    let locale = body.locale;
+    if body.cart_id.trim().is_empty() || body.cart_id.len() > 128 {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, locale).with_field("cart_id"));
+    }
+    let email = optional_email(body.email.as_deref(), locale)?;
+    // One round trip: the merchant, its Pongo connection, and the session written only
+    // when the browser's page is one of the merchant's own storefronts.
+    let new = NewSession {
+        merchant_id: &body.merchant_id,
+        cart_id: &body.cart_id,
+        amount: body.amount,
+        locale,
+        origin: origin.as_deref(),
+        email,
+    };
+    let opened = sessions::open(&call.db, new, call.now).await?;
+    let merchant = merchant::from_row(&call.env, opened.merchant, locale)?;
+    let not_allowed = || ApiError::new(ErrorCode::OriginNotAllowed, locale);
     let origin = origin
         .as_deref()
         .filter(|o| merchant.origin_allowed(o))
-        .ok_or_else(|| ApiError::new(ErrorCode::OriginNotAllowed, body.locale))?;
-    if body.cart_id.trim().is_empty() || body.cart_id.len() > 128 {
-        return Err(ApiError::new(ErrorCode::InvalidRequest, body.locale).with_field("cart_id"));
-    }
-    let email = optional_email(body.email.as_deref(), body.locale)?;
-    let (session, token) = sessions::create(
-        db,
-        NewSession {
-            merchant_id: &merchant.id,
-            cart_id: &body.cart_id,
-            amount: body.amount,
-            locale: body.locale,
-            origin: Some(origin),
-            email,
-        },
-        call.now,
-    )
-    .await?;
-    let started = offer(&call, &merchant, &session, token, None).await;
+        .ok_or_else(not_allowed)?;
+    let (session, token) = opened.session.ok_or_else(not_allowed)?;
+    let started = offer(&call, &merchant, opened.pongo, &session, token, None);
     let response = reply(&started, 201)?;
     cors::grant(response, origin).map_err(|e| internal("cors", e))
 }
 
 /// What a session offers: the programs set up for this merchant (Pongo only while its
 /// connection works), the cart's earn preview, and the redemption to resume.
-async fn offer(
+fn offer(
     call: &Call,
     merchant: &Merchant,
+    pongo: Option<ConnectionRow>,
     session: &Session,
     token: String,
     redemption: Option<Redemption>,
 ) -> SessionStarted {
-    let pongo = match PongoApp::from_env(&call.env) {
-        Ok(app) => connection::load(&call.db, &app, &merchant.id)
-            .await
-            .ok()
-            .flatten()
-            .filter(|c| c.usable(call.now)),
-        Err(_) => None,
-    };
+    let pongo = PongoApp::from_env(&call.env)
+        .ok()
+        .and_then(|app| connection::usable(&app, pongo, call.now, session.locale()).ok());
     let mut programs = Vec::new();
     if merchant.mokafaa.is_some() {
         programs.push(Program::Mokafaa);
@@ -93,21 +89,24 @@ async fn offer(
 #[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/sessions/current", tag = "widget", security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::SessionStarted), (status = "default", description = "Error (session_invalid, session_expired, origin_not_allowed)", body = loyalty_shared::ErrorBody))))]
 pub async fn current(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let WidgetCaller { session } = caller;
-    let merchant =
-        merchant::load(&call.db, &call.env, &session.merchant_id, session.locale()).await?;
+    let WidgetCaller {
+        session,
+        merchant,
+        pongo,
+        ..
+    } = caller;
     let redemption = redemptions::standing_of_session(&call.db, &session.id)
         .await?
         .map(|row| redemption_view(&call.env, &row, None, call.now));
     let token = crate::http::bearer(&call.req).unwrap_or_default();
-    let started = offer(&call, &merchant, &session, token, redemption).await;
+    let started = offer(&call, &merchant, pongo, &session, token, redemption);
     reply(&started, 200)
 }
 
 #[cfg_attr(feature = "openapi", utoipa::path(patch, path = "/v1/sessions/current", tag = "widget", request_body = loyalty_shared::api::UpdateCartRequest, security(("session" = [])),
     responses((status = 200, description = "The new cart amount"), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn update_cart(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let WidgetCaller { session } = caller;
+    let WidgetCaller { session, .. } = caller;
     let body: UpdateCartRequest = call.json(session.locale()).await?;
     if body.amount.currency != session.amount().currency {
         return Err(ApiError::new(ErrorCode::InvalidAmount, session.locale()).with_field("amount"));

@@ -2,18 +2,31 @@
 
 use super::Db;
 use super::{first, statement};
+use crate::http::internal;
 use crate::http::ApiResult;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
 /// The settings row of merchant `id`, read into the caller's row type.
 pub async fn row<T: DeserializeOwned>(db: &Db, id: &str) -> ApiResult<Option<T>> {
-    first(
+    db.first_row(by_id(db, id)?)
+        .await
+        .map_err(|e| internal("merchant query", e))
+}
+
+/// The row of the merchant whose session holds `token_hash` (read with the session).
+pub(super) fn of_session(db: &Db, token_hash: &JsValue) -> ApiResult<D1PreparedStatement> {
+    statement(
         db,
-        "SELECT * FROM merchants WHERE id = ?1",
-        &[id.into()],
-        "merchant query",
+        "SELECT * FROM merchants WHERE id = (SELECT merchant_id FROM sessions WHERE token_hash = ?1)",
+        std::slice::from_ref(token_hash),
     )
-    .await
+}
+
+/// Merchant `id`'s row, to run alone or in a batch.
+pub(super) fn by_id(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
+    statement(db, "SELECT * FROM merchants WHERE id = ?1", &[id.into()])
 }
 
 /// Whether any merchant allows `origin` (preflights carry no merchant yet).
@@ -26,7 +39,7 @@ pub async fn any_allows_origin(db: &Db, origin: &str) -> ApiResult<bool> {
 /// Whether D1 answers and is migrated (the merchants table exists), for the health check.
 pub async fn table_answers(db: &Db) -> bool {
     match statement(db, "SELECT COUNT(*) AS n FROM merchants", &[]) {
-        Ok(stmt) => match stmt.first::<serde_json::Value>(None).await {
+        Ok(stmt) => match db.first_row::<serde_json::Value>(stmt).await {
             Ok(found) => found.is_some(),
             Err(err) => {
                 worker::console_error!("health: D1 query failed: {err}");

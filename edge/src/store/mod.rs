@@ -61,6 +61,19 @@ pub async fn all<T: DeserializeOwned>(
         .map_err(|e| internal(what, e))
 }
 
+/// Statement `i`'s first row in a batch's results.
+pub fn first_of<T: DeserializeOwned>(
+    results: &[worker::D1Result],
+    i: usize,
+    what: &str,
+) -> ApiResult<Option<T>> {
+    let result = results.get(i).ok_or_else(|| internal(what, "no result"))?;
+    result
+        .results::<T>()
+        .map(|rows| rows.into_iter().next())
+        .map_err(|e| internal(what, e))
+}
+
 /// An integer as D1 wants it (a JS number; every value here is far below 2^53).
 pub fn int(n: i64) -> JsValue {
     JsValue::from_f64(n as f64)

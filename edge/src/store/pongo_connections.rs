@@ -8,6 +8,7 @@ use crate::http::{internal, ApiResult};
 use loyalty_shared::api::{ConnectionState, PongoStore, StoreMapping};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
 /// The stored row; the state reads through the shared enum, so an unknown value is an
 /// error rather than a silent default.
@@ -22,10 +23,24 @@ pub struct ConnectionRow {
     pub partner_parameters: String,
 }
 
-pub async fn load(db: &Db, merchant_id: &str) -> ApiResult<Option<ConnectionRow>> {
-    first(db, "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
+/// The connection of the merchant whose session holds `token_hash` (read with the session).
+pub(super) fn of_session(db: &Db, token_hash: &JsValue) -> ApiResult<D1PreparedStatement> {
+    statement(db, "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
+         FROM pongo_connections WHERE merchant_id = (SELECT merchant_id FROM sessions WHERE token_hash = ?1)",
+        std::slice::from_ref(token_hash))
+}
+
+/// Merchant `merchant_id`'s connection, to run alone or in a batch.
+pub(super) fn by_merchant(db: &Db, merchant_id: &str) -> ApiResult<D1PreparedStatement> {
+    statement(db, "SELECT merchant_id, state, sealed_token, token_expires_at, sealed_webhook_secret, account_name, partner_parameters
          FROM pongo_connections WHERE merchant_id = ?1",
-        &[merchant_id.into()], "pongo connection").await
+        &[merchant_id.into()])
+}
+
+pub async fn load(db: &Db, merchant_id: &str) -> ApiResult<Option<ConnectionRow>> {
+    db.first_row(by_merchant(db, merchant_id)?)
+        .await
+        .map_err(|e| internal("pongo connection", e))
 }
 
 /// A connection as it is written: secrets already sealed, parameters already JSON.

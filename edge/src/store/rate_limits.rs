@@ -1,7 +1,8 @@
 //! The `rate_limits` table: one counter per key and window, counted in one atomic upsert.
 
 use super::Db;
-use super::{first, int, run};
+use super::{first, int, run, statement};
+use crate::http::internal;
 use crate::http::ApiResult;
 use serde::Deserialize;
 
@@ -10,6 +11,37 @@ use serde::Deserialize;
 pub struct Counter {
     pub window_start: i64,
     pub count: i64,
+}
+
+const COUNT_SQL: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
+             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
+         RETURNING window_start, count";
+
+/// Counts one action for each `(key, window_seconds)` in one round trip; the counters in
+/// the same order.
+pub async fn count_each(
+    db: &Db,
+    keys: &[(&str, i64)],
+    now: i64,
+) -> ApiResult<Vec<Option<Counter>>> {
+    let statements = keys
+        .iter()
+        .map(|(key, window)| statement(db, COUNT_SQL, &[(*key).into(), int(now), int(*window)]))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let results = db
+        .batch(statements)
+        .await
+        .map_err(|e| internal("rate limit", e))?;
+    results
+        .iter()
+        .map(|r| {
+            r.results::<Counter>()
+                .map(|rows| rows.into_iter().next())
+                .map_err(|e| internal("rate limit row", e))
+        })
+        .collect()
 }
 
 /// Counts one action for `key` (a new window once `window_seconds` passed) and returns the
@@ -22,11 +54,7 @@ pub async fn count(
 ) -> ApiResult<Option<Counter>> {
     first(
         db,
-        "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
-             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
-         RETURNING window_start, count",
+        COUNT_SQL,
         &[key.into(), int(now), int(window_seconds)],
         "rate limit",
     )

@@ -1,11 +1,13 @@
 //! Checkout sessions: one per cart view, authenticated by a random bearer token of which
 //! only the SHA-256 is stored.
 
+use super::pongo_connections::ConnectionRow;
 use super::Db;
-use super::{first, int, run, statement};
+use super::{changes, first_of, int, run, statement};
 use crate::http::{internal, ApiResult};
 use crate::secure::{random_hex, sha256_hex};
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 /// How long a widget's session token lives.
@@ -53,15 +55,31 @@ pub struct NewSession<'a> {
     pub email: Option<&'a str>,
 }
 
-/// Creates a session and returns it with its bearer token (shown once, never stored).
-pub async fn create(db: &Db, new: NewSession<'_>, now: i64) -> ApiResult<(Session, String)> {
+/// What starting a session read and wrote in its one round trip.
+pub struct Opened<M> {
+    pub merchant: Option<M>,
+    pub pongo: Option<ConnectionRow>,
+    /// The session and its bearer token (shown once, never stored); `None` when the
+    /// merchant does not exist or does not allow the origin, so nothing was written.
+    pub session: Option<(Session, String)>,
+}
+
+/// Reads the merchant and its Pongo connection and creates the session, in one round trip:
+/// the insert itself checks the origin against the merchant's allowed origins.
+pub async fn open<M: DeserializeOwned>(
+    db: &Db,
+    new: NewSession<'_>,
+    now: i64,
+) -> ApiResult<Opened<M>> {
     let id = random_hex(16).map_err(|e| internal("random", e))?;
     let token = random_hex(32).map_err(|e| internal("random", e))?;
     let expires_at = now + SESSION_TTL_SECONDS;
-    db.execute(statement(
+    let insert = statement(
         db,
         "INSERT INTO sessions (id, token_hash, merchant_id, cart_id, amount_minor, currency, locale, origin, created_at, expires_at, email)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
+         WHERE EXISTS (SELECT 1 FROM merchants, json_each(merchants.allowed_origins)
+                       WHERE merchants.id = ?3 AND json_each.value = ?8)",
         &[
             id.as_str().into(),
             sha256_hex(token.as_bytes()).into(),
@@ -75,9 +93,14 @@ pub async fn create(db: &Db, new: NewSession<'_>, now: i64) -> ApiResult<(Sessio
             int(expires_at),
             new.email.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
-    )?)
-    .await
-    .map_err(|e| internal("session insert", e))?;
+    )?;
+    let merchant = super::merchants::by_id(db, new.merchant_id)?;
+    let pongo = super::pongo_connections::by_merchant(db, new.merchant_id)?;
+    let results = db
+        .batch(vec![merchant, pongo, insert])
+        .await
+        .map_err(|e| internal("session insert", e))?;
+    let created = results.get(2).map(changes) == Some(1);
     let session = Session {
         id,
         merchant_id: new.merchant_id.to_string(),
@@ -90,24 +113,47 @@ pub async fn create(db: &Db, new: NewSession<'_>, now: i64) -> ApiResult<(Sessio
         pongo_verified: 0,
         pongo_answers: None,
     };
-    Ok((session, token))
+    Ok(Opened {
+        merchant: first_of(&results, 0, "merchant row")?,
+        pongo: first_of(&results, 1, "pongo connection row")?,
+        session: created.then_some((session, token)),
+    })
 }
 
-/// The session a bearer token belongs to, if it is still valid.
-pub async fn authenticate(
+/// A widget call's caller as one round trip reads it: the session of the bearer token,
+/// its merchant's row and that merchant's Pongo connection.
+pub struct Authenticated<M> {
+    pub session: Session,
+    pub merchant: Option<M>,
+    pub pongo: Option<ConnectionRow>,
+}
+
+/// A missing token or session is `session_invalid`; a past one `session_expired`.
+pub async fn authenticate<M: DeserializeOwned>(
     db: &Db,
     token: Option<String>,
     now: i64,
     locale: Locale,
-) -> ApiResult<Session> {
+) -> ApiResult<Authenticated<M>> {
     let token = token.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
-    let session: Option<Session> = first(db, "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1",
-        &[sha256_hex(token.as_bytes()).into()], "session query").await?;
-    let session = session.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
+    let hash: wasm_bindgen::JsValue = sha256_hex(token.as_bytes()).into();
+    let session = statement(db, "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1", std::slice::from_ref(&hash))?;
+    let merchant = super::merchants::of_session(db, &hash)?;
+    let pongo = super::pongo_connections::of_session(db, &hash)?;
+    let results = db
+        .batch(vec![session, merchant, pongo])
+        .await
+        .map_err(|e| internal("session query", e))?;
+    let session: Session = first_of(&results, 0, "session row")?
+        .ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
     if now >= session.expires_at {
         return Err(ApiError::new(ErrorCode::SessionExpired, session.locale()));
     }
-    Ok(session)
+    Ok(Authenticated {
+        session,
+        merchant: first_of(&results, 1, "merchant row")?,
+        pongo: first_of(&results, 2, "pongo connection row")?,
+    })
 }
 
 /// The cart total changed: pending challenges for the old amount stop working.

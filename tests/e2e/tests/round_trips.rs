@@ -1,0 +1,119 @@
+//! What a call costs the database, counted by the edge itself (`x-loyalty-counters`, sent
+//! only by the local stack): on Cloudflare every D1 round trip goes to the database's
+//! primary, so the count, not local milliseconds, is what a shopper waits for. Counts, not
+//! times: these cannot flake.
+
+use loyalty_e2e::{edge_url, http, start_session, widget, DEMO_ORIGIN};
+use serde_json::json;
+
+/// The counters of one answer: (D1 statements, D1 round trips, provider calls).
+fn counters(response: &reqwest::Response) -> (u32, u32, u32) {
+    let header = response
+        .headers()
+        .get("x-loyalty-counters")
+        .expect("the local stack sends x-loyalty-counters")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let value = |name: &str| -> u32 {
+        header
+            .split(';')
+            .find_map(|part| part.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {header}"))
+            .parse()
+            .unwrap()
+    };
+    (
+        value("d1_statements"),
+        value("d1_round_trips"),
+        value("upstream_calls"),
+    )
+}
+
+#[tokio::test]
+async fn starting_a_session_is_one_round_trip_that_reads_and_writes_together() {
+    let response = http()
+        .post(format!("{}/v1/sessions", edge_url()))
+        .header("Origin", DEMO_ORIGIN)
+        .json(&json!({"merchant_id": "demo", "cart_id": "rt-1", "amount": {"minor": 25000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let (statements, round_trips, upstream) = counters(&response);
+    assert_eq!(
+        round_trips, 1,
+        "merchant, Pongo connection and the new session in one batch"
+    );
+    assert_eq!(statements, 3);
+    assert_eq!(upstream, 0);
+}
+
+#[tokio::test]
+async fn a_refused_origin_writes_no_session_and_still_costs_one_batch() {
+    let response = http()
+        .post(format!("{}/v1/sessions", edge_url()))
+        .header("Origin", "https://elsewhere.example")
+        .json(&json!({"merchant_id": "demo", "cart_id": "rt-2", "amount": {"minor": 25000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let (_, round_trips, _) = counters(&response);
+    // The batch, then the CORS question of an origin no session vouches for.
+    assert!(round_trips <= 2, "{round_trips}");
+}
+
+#[tokio::test]
+async fn the_session_routes_stay_within_two_round_trips() {
+    let token = start_session(25_000).await;
+    let current = widget(reqwest::Method::GET, "/v1/sessions/current", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(current.status(), 200);
+    let (_, round_trips, upstream) = counters(&current);
+    assert_eq!(
+        round_trips, 2,
+        "the caller's batch, then the redemption to resume"
+    );
+    assert_eq!(upstream, 0);
+
+    let update = widget(reqwest::Method::PATCH, "/v1/sessions/current", &token)
+        .json(&json!({"amount": {"minor": 30000, "currency": "SAR"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(update.status(), 200);
+    let (_, round_trips, _) = counters(&update);
+    assert_eq!(round_trips, 2, "the caller's batch, then the new amount");
+}
+
+#[tokio::test]
+async fn a_widget_call_reads_its_session_merchant_and_connection_in_one_batch() {
+    let token = start_session(25_000).await;
+    // The demo merchant has no Pongo connection: the answer is a refusal, decided from the
+    // one batch the guard read (and one more for the CORS grant of an error).
+    let preview = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 409);
+    let (statements, round_trips, upstream) = counters(&preview);
+    assert_eq!(
+        statements, 4,
+        "session, merchant, connection; then the CORS question"
+    );
+    assert_eq!(round_trips, 2);
+    assert_eq!(upstream, 0);
+}
+
+#[tokio::test]
+async fn the_counters_are_a_local_switch_not_a_production_header() {
+    // The header is there because the local stack sets LOYALTY_COUNTERS=on; wrangler.toml
+    // (what deploys) does not set it.
+    let config =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../wrangler.toml"))
+            .unwrap();
+    assert!(!config.contains("LOYALTY_COUNTERS"));
+}
