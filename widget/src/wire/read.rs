@@ -5,8 +5,8 @@
 //! `core::fmt` to every shopper.
 
 use core::fmt;
-use js_sys::{Array, Object};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use js_sys::{Array, Object, Reflect};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS value read as `T`, or `None` when it is not one.
@@ -145,25 +145,36 @@ impl<'de> de::Deserializer<'de> for Js {
         })
     }
 
+    /// A struct's fields are looked up by their wire names and handed to the derived code
+    /// by position, so it never compares names (fields it does not know are not read).
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _: &'static str,
-        _: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Read<V::Value> {
-        self.deserialize_map(visitor)
+        if !self.0.is_object() {
+            return Err(Unreadable);
+        }
+        visitor.visit_map(Fields {
+            object: self.0,
+            fields,
+            next: 0,
+            value: None,
+        })
     }
 
-    /// Enums on the wire are unit variants written as their names.
+    /// Enums on the wire are unit variants written as their names, handed to the derived
+    /// code by position among `variants`.
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Read<V::Value> {
-        let name_of: de::value::StringDeserializer<Unreadable> =
-            self.0.as_string().ok_or(Unreadable)?.into_deserializer();
-        de::Deserializer::deserialize_enum(name_of, name, variants, visitor)
+        let name = self.0.as_string().ok_or(Unreadable)?;
+        let at = variants.iter().position(|v| *v == name).ok_or(Unreadable)?;
+        visitor.visit_enum(Variant(at as u64))
     }
 
     serde::forward_to_deserialize_any! {
@@ -231,5 +242,80 @@ impl<'de> de::MapAccess<'de> for Entries {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Read<V::Value> {
         seed.deserialize(Js(self.value.take().ok_or(Unreadable)?))
+    }
+}
+
+/// A struct's fields present on a JS object, in the order the derived code lists them.
+struct Fields {
+    object: JsValue,
+    fields: &'static [&'static str],
+    next: usize,
+    value: Option<JsValue>,
+}
+
+impl<'de> de::MapAccess<'de> for Fields {
+    type Error = Unreadable;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Read<Option<K::Value>> {
+        while let Some(name) = self.fields.get(self.next) {
+            self.next += 1;
+            let value =
+                Reflect::get(&self.object, &JsValue::from_str(name)).map_err(|_| Unreadable)?;
+            if !value.is_undefined() {
+                self.value = Some(value);
+                return seed.deserialize(Position(self.next as u64 - 1)).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Read<V::Value> {
+        seed.deserialize(Js(self.value.take().ok_or(Unreadable)?))
+    }
+}
+
+/// A field or variant named by its position, as serde's derived identifiers accept.
+struct Position(u64);
+
+impl<'de> de::Deserializer<'de> for Position {
+    type Error = Unreadable;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
+        visitor.visit_u64(self.0)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// A unit variant, named by its position.
+struct Variant(u64);
+
+impl<'de> de::EnumAccess<'de> for Variant {
+    type Error = Unreadable;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Read<(V::Value, Self)> {
+        Ok((seed.deserialize(Position(self.0))?, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Variant {
+    type Error = Unreadable;
+
+    fn unit_variant(self) -> Read<()> {
+        Ok(())
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _: T) -> Read<T::Value> {
+        Err(Unreadable)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Read<V::Value> {
+        Err(Unreadable)
+    }
+    fn struct_variant<V: Visitor<'de>>(self, _: &'static [&'static str], _: V) -> Read<V::Value> {
+        Err(Unreadable)
     }
 }
