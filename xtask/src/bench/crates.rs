@@ -1,7 +1,7 @@
 //! Which crates the wasm bytes come from: each function body's size goes to the first crate
 //! of its demangled name (read from the name section of cargo's unstripped output), data
-//! segments to `data`. wasm-bindgen's describe functions are left out: wasm-bindgen runs
-//! them at build time and removes them, so they never ship.
+//! segments to `data`. wasm-bindgen's describe code is left out ([`describe_only`]):
+//! wasm-bindgen runs it at build time and removes it, so it never ships.
 
 use crate::Result;
 use serde_json::{json, Value};
@@ -123,6 +123,16 @@ pub fn crate_of(demangled: &str) -> String {
         .unwrap_or_else(|| "(primitive impls)".into())
 }
 
+/// wasm-bindgen's describe code: the `__wbindgen_describe*` exports and what only they reach
+/// (`WasmDescribe`/`WasmClosure` `describe` impls, `wasm_bindgen::describe::*`), which
+/// wasm-bindgen runs at build time and then removes.
+pub fn describe_only(demangled: &str) -> bool {
+    demangled.contains("__wbindgen_describe")
+        || demangled.contains("wasm_bindgen::describe::")
+        || (demangled.contains("wasm_bindgen::closure::WasmClosure")
+            && demangled.ends_with("::describe"))
+}
+
 /// The per-crate breakdown of the wasm file at `path`.
 pub fn breakdown(path: &std::path::Path) -> Result<Breakdown> {
     let wasm = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -142,7 +152,7 @@ pub fn breakdown(path: &std::path::Path) -> Result<Breakdown> {
             .get(&index)
             .map(|n| format!("{:#}", rustc_demangle::demangle(n)));
         let krate = match name {
-            Some(n) if n.contains("__wbindgen_describe") => {
+            Some(n) if describe_only(&n) => {
                 skipped += size;
                 continue;
             }
@@ -187,5 +197,16 @@ mod tests {
             "loyalty_widget"
         );
         assert_eq!(crate_of("memcpy"), "(no crate path)");
+    }
+
+    #[test]
+    fn describe_code_is_told_apart() {
+        use super::describe_only;
+        assert!(describe_only("__wbindgen_describe___wbg_fetch_1234"));
+        assert!(describe_only(
+            "<js_sys::Promise as wasm_bindgen::describe::WasmDescribe>::describe"
+        ));
+        assert!(describe_only("wasm_bindgen::describe::inform"));
+        assert!(!describe_only("<yew::html::Html as core::fmt::Debug>::fmt"));
     }
 }

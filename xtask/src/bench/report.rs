@@ -101,7 +101,7 @@ fn crates(report: &Value, prev: &Value) -> String {
         "## Per-crate breakdown\n\nFunction bodies by the first crate of their demangled name, data \
          segments as `data`, from cargo's unstripped release wasm (before wasm-bindgen and \
          wasm-opt, so the bytes are larger than what ships; the shares are the guide). \
-         wasm-bindgen's describe functions are left out (removed at build time).\n",
+         wasm-bindgen's describe code is left out (run at build time, then removed).\n",
     );
     for (title, key) in [("Widget", "widget"), ("Worker", "worker")] {
         out.push_str(&format!(
@@ -144,7 +144,7 @@ fn crate_table(part: &Value, rows: &[Value], prev: &Value) -> String {
     }
     line("total (code + data)".into(), total, num(&prev["total"]));
     format!(
-        "{}\nLeft out (wasm-bindgen describe functions): {:.1} KB.\n",
+        "{}\nLeft out (wasm-bindgen describe code): {:.1} KB.\n",
         t.render(),
         kb(num(&part["skipped_describe"]).unwrap_or(0.0))
     )
@@ -228,8 +228,8 @@ fn routes_intro(report: &Value) -> String {
         "## Routes\n\nLocal `wrangler dev` and the simulators on this machine: the ratios to the \
          static asset (`{}` of the same origin, timed the same way in the same run) travel better \
          than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
-         the slowest), then {} clients at once, {} calls each; times from sending to the last \
-         byte; whatever a call needs (session, texted code, redemption, signature) made off the \
+         the slowest), then {} clients at once, {} calls each (req/s: their answers over the wall \
+         time); times from sending to the last byte; whatever a call needs (session, texted code, redemption, signature) made off the \
          clock. Counters from the first sequential call the edge answered (`x-loyalty-counters`; n/a when the \
          edge does not send it). The journey took {:.0} s.\n\n",
         report["static_route"].as_str().unwrap_or("?"),
@@ -296,10 +296,11 @@ fn route_errors(rows: &[Value]) -> String {
     out.push_str(&match drops {
         0 => ".\n".to_string(),
         n => format!(
-            "{}{n} calls were dropped by `wrangler dev`'s proxy (its own 503 \"Your worker \
-             restarted mid-request\", workers-sdk#14641: the worker never saw them); left out \
+            "{}{n} {} dropped by `wrangler dev`'s proxy (its own 503 \"Your worker \
+             restarted mid-request\", workers-sdk#14641: the worker never saw it); left out \
              of the times, and a dropped prerequisite leaves its route one call short.\n",
-            if errors.is_empty() { "; " } else { "\n" }
+            if errors.is_empty() { "; " } else { "\n" },
+            if n == 1 { "call was" } else { "calls were" }
         ),
     });
     out
