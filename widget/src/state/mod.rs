@@ -5,6 +5,7 @@
 //! the clock) and routes each action to its reducer.
 
 pub mod fields;
+mod iban;
 pub mod mokafaa;
 pub mod pongo;
 pub mod verify;

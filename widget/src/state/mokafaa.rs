@@ -4,9 +4,7 @@
 use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
-use loyalty_shared::{
-    ApiError, Currency, CustomerNumber, ErrorCode, Money, SaudiIban, SaudiMobile,
-};
+use loyalty_shared::{ApiError, Currency, CustomerNumber, ErrorCode, Money, SaudiMobile};
 
 /// How the shopper identifies for Mokafaa on the first screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -201,7 +199,7 @@ pub fn mokafaa_request(form: &MokafaaForm) -> Result<SendOtpRequest, ErrorCode> 
                 .to_string(),
         },
         Method::Iban => VerifyBy::Iban {
-            iban: SaudiIban::parse(&form.identifier)?.as_str().to_string(),
+            iban: super::iban::saudi_iban(&form.identifier)?,
         },
     };
     Ok(SendOtpRequest { by })
