@@ -470,6 +470,8 @@ async fn invited_then_joined(said: Joining) {
     assert_eq!(w.text(".lc-member .lc-info + p"), said.points);
     assert_eq!(w.text(".lc-member .lc-earn"), said.will_earn);
     assert_eq!(w.text(".lc-rewards li"), said.reward);
+    // A reward within reach is marked so the stylesheet can set it apart.
+    w.assert_attribute(".lc-rewards li", "data-within-reach", Some("true"));
     w.assert_attribute(".lc-member", "data-points", Some("320"));
 }
 

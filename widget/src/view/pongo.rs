@@ -223,7 +223,7 @@ fn rewards(member: &PongoMember, lang: Lang) -> Html {
         <h3 class="lc-subtitle">{ lang.t(Text::Rewards) }</h3>
         <ul class="lc-rewards">
             { for member.rewards.iter().map(|r| html! {
-                <li data-reward={r.id.clone()} class={classes!(r.within_reach.then_some("lc-reachable"))}>
+                <li data-reward={r.id.clone()} data-within-reach={r.within_reach.to_string()}>
                     { &r.name }{" · "}{ lang.int(r.points) }{" "}{ lang.t(Text::PointsUnit) }
                     if r.within_reach { {" · "}{ lang.t(Text::WithinReach) } }
                 </li>

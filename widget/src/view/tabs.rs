@@ -66,7 +66,7 @@ pub fn tabs(
         };
         html! {
             <button type="button" role="tab" id={tab_id(program)} part="tab"
-                class={classes!("lc-tab", is_selected.then_some("lc-tab-selected"))}
+                class="lc-tab"
                 aria-selected={is_selected.to_string()} aria-controls={PANEL_ID}
                 tabindex={if is_selected { "0" } else { "-1" }}
                 onclick={on_select.reform(move |_| program)} {onkeydown}>
