@@ -14,6 +14,7 @@
 //!
 //! Prints one JSON line (the last line of stdout); `cargo xtask bench` turns it into the
 //! report. `route_bench [--sequential N] [--clients N] [--calls-per-client N]`
+
 // A bin's modules sit beside it unless told: these live in `route_bench/`.
 #[path = "route_bench/measure.rs"]
 mod measure;

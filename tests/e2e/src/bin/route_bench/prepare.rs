@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 /// Untimed preparation runs this many calls at once: fast, without starving the edge.
 const PREP_AT_ONCE: usize = 8;
+
 /// Runs `work` on every item, `PREP_AT_ONCE` at a time, keeping the items' order.
 async fn parallel<I, T, F, Fut>(items: Vec<I>, work: F) -> Vec<T>
 where
