@@ -92,20 +92,21 @@ async fn the_session_routes_stay_within_two_round_trips() {
 #[tokio::test]
 async fn a_widget_call_reads_its_session_merchant_and_connection_in_one_batch() {
     let token = start_session(25_000).await;
-    // The demo merchant has no Pongo connection: the answer is a refusal, decided from the
-    // one batch the guard read (and one more for the CORS grant of an error).
     let preview = widget(reqwest::Method::GET, "/v1/pongo/earn-preview", &token)
         .send()
         .await
         .unwrap();
-    assert_eq!(preview.status(), 409);
+    let status = preview.status().as_u16();
     let (statements, round_trips, upstream) = counters(&preview);
-    assert_eq!(
-        statements, 4,
-        "session, merchant, connection; then the CORS question"
-    );
-    assert_eq!(round_trips, 2);
-    assert_eq!(upstream, 0);
+    assert_eq!(upstream, 0, "the preview is computed at the edge");
+    match status {
+        // Connected (other tests connect the demo merchant): the guard's one batch is all.
+        200 => assert_eq!((statements, round_trips), (3, 1)),
+        // Not connected: the refusal comes from that batch too; the CORS grant of an error
+        // (no guard vouched for it) asks once more.
+        409 => assert_eq!((statements, round_trips), (4, 2)),
+        other => panic!("earn preview answered {other}"),
+    }
 }
 
 #[tokio::test]
