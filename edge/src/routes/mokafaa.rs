@@ -312,6 +312,7 @@ pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     let books = D1Books {
         db: &call.db,
         now: call.now,
+        notice: (locale, &merchant.name),
     };
     match redemption::redeem(&bank, &books, &terms, &ask).await? {
         Redeemed::Now { row, balance_after } => reply(
