@@ -49,26 +49,24 @@ async fn try_queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) -> 
 }
 
 /// The statement that queues the `kind` notice of `row` to the session's email, worded
-/// for the shopper's `locale` and the merchant `name` (known to the call already), to
-/// batch with the ledger step it tells of.
+/// for the store `name` in each language (the session's is picked in SQL), to batch with
+/// the ledger step it tells of.
 pub fn queued_with_step(
     db: &Db,
     row: &RedemptionRow,
     kind: NoticeKind,
-    to: (Locale, &str),
+    name: &str,
     now: i64,
 ) -> ApiResult<D1PreparedStatement> {
-    let (locale, name) = to;
     let points = row.points.max(0) as u64;
-    let (subject, body) = compose(kind, locale, name, points, row.amount());
+    let texts = Locale::ALL.map(|locale| compose(kind, locale, name, points, row.amount()));
     let id = random_hex(16).map_err(|e| internal("random", e))?;
     let notice = SessionNotice {
         id: &id,
         redemption_id: &row.id,
         kind: kind.as_str(),
         session_id: &row.session_id,
-        subject: &subject,
-        text_body: &body,
+        texts: &texts,
     };
     email_outbox::enqueue_for_session(db, notice, now)
 }

@@ -43,8 +43,8 @@ impl Bank for MokafaaBank<'_> {
 pub struct D1Books<'a> {
     pub db: &'a Db,
     pub now: i64,
-    /// Whom the "points redeemed" notice speaks to: the shopper's language, the store's name.
-    pub notice: (Locale, &'a str),
+    /// The store's name, for the shopper's "points redeemed" notice.
+    pub store_name: &'a str,
 }
 
 impl Books for D1Books<'_> {
@@ -83,8 +83,13 @@ impl Books for D1Books<'_> {
         challenge_id: &str,
         guess_key: &str,
     ) -> ApiResult<Option<RedemptionRow>> {
-        let notice =
-            notify::queued_with_step(self.db, row, NoticeKind::Redeemed, self.notice, self.now)?;
+        let notice = notify::queued_with_step(
+            self.db,
+            row,
+            NoticeKind::Redeemed,
+            self.store_name,
+            self.now,
+        )?;
         // The notice first: it follows the audit row, written only if the step was.
         let also = vec![
             notice,
