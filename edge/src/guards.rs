@@ -109,15 +109,16 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
     // The record is what the signature vouches for (timestamp and body), not the header's
     // text, so the same request re-spelled (order, spaces, hex case, extra v1) is a replay.
     let signed_request = format!("{signed_at}.{}", sha256_hex(&bytes));
-    if !merchant_requests::record_once(&call.db, &who.merchant_id, &signed_request, call.now)
-        .await?
-    {
+    let (fresh, row) =
+        merchant_requests::record_once(&call.db, &who.merchant_id, &signed_request, call.now)
+            .await?;
+    if !fresh {
         // Told apart from a wrong signature: the merchant's secret is right, and the
         // caller only has to sign a repeat anew (every merchant call is idempotent).
         worker::console_warn!("merchant {}: replayed signature refused", who.merchant_id);
         return Err(ApiError::new(ErrorCode::SignatureReplayed, locale));
     }
-    let merchant = merchant::load(&call.db, &call.env, &who.merchant_id, locale).await?;
+    let merchant = merchant::from_row(&call.env, row, locale)?;
     let body = parse_json(&bytes, locale)?;
     Ok(SignedMerchant { merchant, body })
 }

@@ -6,11 +6,11 @@ use crate::domain::notice::{compose, NoticeKind};
 use crate::domain::retry::next_attempt_at;
 use crate::http::{internal, ApiResult};
 use crate::secure::random_hex;
-use crate::store::email_outbox::{self, Attempt, NewNotice, Recipient};
+use crate::store::email_outbox::{self, Attempt, NewNotice, Recipient, SessionNotice};
 use crate::store::redemptions::RedemptionRow;
 use crate::store::Db;
 use loyalty_shared::Locale;
-use worker::Env;
+use worker::{D1PreparedStatement, Env};
 
 /// Queues the notice for `kind` if the shopper's email is known. Never fails the caller:
 /// a notice that cannot be queued is logged.
@@ -46,6 +46,29 @@ async fn try_queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) -> 
         text_body: &body,
     };
     email_outbox::enqueue(db, notice, now).await
+}
+
+/// The statement that queues the `kind` notice of `row` to the session's email, worded
+/// for the store `name` in each language (the session's is picked in SQL), to batch with
+/// the ledger step it tells of.
+pub fn queued_with_step(
+    db: &Db,
+    row: &RedemptionRow,
+    kind: NoticeKind,
+    name: &str,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    let points = row.points.max(0) as u64;
+    let texts = Locale::ALL.map(|locale| compose(kind, locale, name, points, row.amount()));
+    let id = random_hex(16).map_err(|e| internal("random", e))?;
+    let notice = SessionNotice {
+        id: &id,
+        redemption_id: &row.id,
+        kind: kind.as_str(),
+        session_id: &row.session_id,
+        texts: &texts,
+    };
+    email_outbox::enqueue_for_session(db, notice, now)
 }
 
 /// Sends what is due; returns (sent, failed).

@@ -72,8 +72,8 @@ pub async fn take(db: &Db, key: &str, limit: Limit, now: i64) -> ApiResult<Taken
     Ok(taken(counter, limit, now))
 }
 
-/// The verdict on a counter just counted.
-fn taken(counter: Option<rate_limits::Counter>, limit: Limit, now: i64) -> Taken {
+/// The verdict on a counter just counted (absent: nothing was counted, nothing refused).
+pub fn taken(counter: Option<rate_limits::Counter>, limit: Limit, now: i64) -> Taken {
     let Some(counter) = counter else {
         return Taken::Allowed { left: limit.max };
     };

@@ -38,14 +38,34 @@ pub trait Bank {
 }
 
 /// The ledger, challenges and counters, as redeeming needs them.
+/// The ledger side of a redemption. Each method is one write or read of the books (one D1
+/// round trip in production): a redeem costs the reads, the claim, and the settling step.
 pub trait Books {
-    async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>>;
-    async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>>;
-    /// Inserts the `pending` row unless the key has one or the cart has a redemption.
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed>;
-    async fn take_guess(&self, key: &str, limit: Limit) -> ApiResult<Taken>;
+    /// The key's row, if any, and the challenge, read together.
+    async fn open(
+        &self,
+        session_id: &str,
+        key: &str,
+        challenge_id: &str,
+    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)>;
+    /// Inserts the `pending` row unless the key has one or the cart has a redemption, and
+    /// counts one guess against the identifier only when this request's row was inserted.
+    async fn claim(
+        &self,
+        candidate: &RedemptionRow,
+        guess: Guess<'_>,
+    ) -> ApiResult<(Claimed, Taken)>;
     async fn give_back_guess(&self, key: &str) -> ApiResult<()>;
-    async fn challenge_used(&self, challenge_id: &str) -> ApiResult<()>;
+    /// The bank debited: the ledger step, the code spent, the guess given back (a right
+    /// code was not a guess) and the shopper's "points redeemed" notice queued, written
+    /// together.
+    async fn confirm(
+        &self,
+        row: &RedemptionRow,
+        step: Step<'_>,
+        challenge_id: &str,
+        guess_key: &str,
+    ) -> ApiResult<Option<RedemptionRow>>;
     async fn wrong_code(&self, challenge_id: &str) -> ApiResult<()>;
     /// Applies a ledger step with its audit row; `None` when the row moved meanwhile.
     async fn transition(
@@ -53,11 +73,16 @@ pub trait Books {
         row: &RedemptionRow,
         step: Step<'_>,
     ) -> ApiResult<Option<RedemptionRow>>;
-    /// Queues the shopper's "points redeemed" notice (never fails the redemption).
-    async fn redeemed(&self, row: &RedemptionRow);
 }
 
 /// One move of the ledger: the event, why (the audit row's reason), and what it records.
+/// The identifier's guess budget a claim counts against.
+#[derive(Clone, Copy)]
+pub struct Guess<'a> {
+    pub key: &'a str,
+    pub limit: Limit,
+}
+
 pub struct Step<'a> {
     pub event: LedgerEvent,
     pub reason: &'a str,
@@ -127,23 +152,27 @@ pub async fn redeem(
     terms: &Terms<'_>,
     ask: &Ask<'_>,
 ) -> ApiResult<Redeemed> {
-    if let Some(existing) = books.by_key(ask.session_id, ask.key).await? {
+    let (existing, challenge) = books
+        .open(ask.session_id, ask.key, &ask.request.challenge_id)
+        .await?;
+    if let Some(existing) = existing {
         return settled(existing, ask);
     }
-    let (challenge, otp, points) = validate(books, terms, ask).await?;
+    let (challenge, otp, points) = validate(challenge, terms, ask)?;
     let candidate = pending_row(terms, ask, &challenge, points);
-    let row = match claim(books, &candidate, ask).await? {
-        Ok(row) => row,
-        Err(answer) => return answer,
-    };
     let guess_key = format!(
         "otp:guess:{}",
         challenge.identity_hash.as_deref().unwrap_or(&challenge.id)
     );
-    let guesses_left = match books
-        .take_guess(&guess_key, OTP_GUESSES_PER_IDENTIFIER)
-        .await?
-    {
+    let guess = Guess {
+        key: &guess_key,
+        limit: OTP_GUESSES_PER_IDENTIFIER,
+    };
+    let (row, taken) = match claim(books, &candidate, guess, ask).await? {
+        Ok(owned) => owned,
+        Err(answer) => return answer,
+    };
+    let guesses_left = match taken {
         Taken::Allowed { left } => left,
         Taken::Refused { wait } => {
             let locked = ApiError::new(ErrorCode::OtpLocked, ask.locale).with_retry_after(wait);
@@ -163,11 +192,7 @@ pub async fn redeem(
         .await
     {
         Ok(transaction_id) => {
-            let redeemed = confirmed(bank, books, &row, &challenge, transaction_id).await;
-            // A right code was not a guess. Best effort, after the ledger holds the debit: a
-            // failure here must not lose the bank's transaction id.
-            let _ = books.give_back_guess(&guess_key).await;
-            redeemed
+            confirmed(bank, books, &row, &challenge, &guess_key, transaction_id).await
         }
         Err(BankFailure::Refused(code)) => {
             let error = refused(books, &challenge, code, guesses_left, &guess_key, ask).await?;
@@ -186,10 +211,12 @@ pub async fn redeem(
 async fn claim(
     books: &impl Books,
     candidate: &RedemptionRow,
+    guess: Guess<'_>,
     ask: &Ask<'_>,
-) -> ApiResult<Result<RedemptionRow, ApiResult<Redeemed>>> {
-    Ok(match books.claim(candidate).await? {
-        Claimed::New(row) => Ok(row),
+) -> ApiResult<Result<(RedemptionRow, Taken), ApiResult<Redeemed>>> {
+    let (claimed, taken) = books.claim(candidate, guess).await?;
+    Ok(match claimed {
+        Claimed::New(row) => Ok((row, taken)),
         // A concurrent request with the same key won the race: it calls the bank, not us.
         Claimed::Existing(row) => Err(settled(row, ask)),
         // This session's other attempt is with the bank: ask again once it answered.
@@ -204,15 +231,13 @@ async fn claim(
 }
 
 /// The challenge, the code and the points, checked before anything is written.
-async fn validate(
-    books: &impl Books,
+fn validate(
+    challenge: Option<ChallengeRow>,
     terms: &Terms<'_>,
     ask: &Ask<'_>,
 ) -> ApiResult<(ChallengeRow, Otp, u64)> {
     let locale = ask.locale;
-    let challenge = books
-        .challenge(&ask.request.challenge_id, ask.session_id)
-        .await?
+    let challenge = challenge
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale).with_field("challenge_id"))?;
     challenge
         .rules_view()
@@ -252,33 +277,30 @@ fn pending_row(
     }
 }
 
-/// The bank debited: the row is `redeemed` with the bank's transaction id first (what must
-/// not be lost), then the challenge is spent and the shopper is told.
+/// The bank debited: the row is `redeemed` with the bank's transaction id, the challenge
+/// spent, the guess given back and the shopper's notice queued, in one write (a failed
+/// write leaves the row `pending`, which reconciliation settles from the bank's books).
 async fn confirmed(
     bank: &impl Bank,
     books: &impl Books,
     row: &RedemptionRow,
     challenge: &ChallengeRow,
+    guess_key: &str,
     transaction_id: Option<i64>,
 ) -> ApiResult<Redeemed> {
     let changes = Changes {
         bank_transaction_id: transaction_id,
         ..Changes::default()
     };
+    let step = Step {
+        event: LedgerEvent::BankConfirmed,
+        reason: "bank redeemed",
+        changes,
+    };
     let row = books
-        .transition(
-            row,
-            Step {
-                event: LedgerEvent::BankConfirmed,
-                reason: "bank redeemed",
-                changes,
-            },
-        )
+        .confirm(row, step, &challenge.id, guess_key)
         .await?
         .ok_or_else(|| internal("redeem", "row changed under us"))?;
-    // The bank will not take this code again either; marking it spares a useless call.
-    let _ = books.challenge_used(&challenge.id).await;
-    books.redeemed(&row).await;
     // The whole balance, now that the shopper proved the account is theirs; a failed read
     // only leaves it out.
     let balance_after = bank.balance(&challenge.otp_token).await.ok();

@@ -7,10 +7,32 @@ use crate::domain::notice::NoticeKind;
 use crate::http::{internal, ApiResult};
 use crate::mokafaa::client::MokafaaClient;
 use crate::notify;
-use crate::store::redemptions::{self, Changes, RedemptionRow};
+use crate::store::redemptions::{self, Changes, LedgerStep, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
+
+/// Who gives the points back and why.
+pub struct Why<'a> {
+    pub actor: Actor,
+    pub reason: &'a str,
+    /// Recorded with the start (the order that was refused, say).
+    pub changes: Changes<'a>,
+    /// The store's name for the shopper's notice, when the caller has it: the notice is
+    /// then written with the confirmation in one round trip.
+    pub store_name: Option<&'a str>,
+}
+
+impl<'a> Why<'a> {
+    pub fn new(actor: Actor, reason: &'a str) -> Why<'a> {
+        Why {
+            actor,
+            reason,
+            changes: Changes::default(),
+            store_name: None,
+        }
+    }
+}
 
 /// Reverses `row` at the bank (starting the reversal if needed) and returns the row after:
 /// `reversed` when the bank confirmed, still `reversing` when it did not answer.
@@ -18,23 +40,15 @@ pub async fn reverse(
     db: &Db,
     client: &MokafaaClient,
     row: RedemptionRow,
-    actor: Actor,
-    reason: &str,
+    why: Why<'_>,
     now: i64,
 ) -> ApiResult<RedemptionRow> {
-    reverse_with(db, client, row, actor, reason, Changes::default(), now).await
-}
-
-/// As [`reverse`], recording `changes` (the order that was refused, say) with the start.
-pub async fn reverse_with(
-    db: &Db,
-    client: &MokafaaClient,
-    row: RedemptionRow,
-    actor: Actor,
-    reason: &str,
-    changes: Changes<'_>,
-    now: i64,
-) -> ApiResult<RedemptionRow> {
+    let Why {
+        actor,
+        reason,
+        changes,
+        store_name,
+    } = why;
     let row = match row.state() {
         RedemptionState::Redeemed | RedemptionState::Captured => {
             let started = LedgerEvent::ReversalStarted;
@@ -76,33 +90,54 @@ pub async fn reverse_with(
     let Some(reason) = confirmed else {
         return Ok(row);
     };
-    confirmed_reversed(db, row, actor, reason, now).await
+    let told = Told {
+        actor,
+        reason,
+        store_name,
+    };
+    confirmed_reversed(db, row, told, now).await
 }
 
-/// The bank gave the points back: the row is `reversed` and the shopper is told.
+/// The confirmation's author, and whom the notice speaks for.
+struct Told<'a> {
+    actor: Actor,
+    reason: &'a str,
+    store_name: Option<&'a str>,
+}
+
+/// The bank gave the points back: the row is `reversed` and the shopper is told (in the
+/// same round trip when the caller knows the store's name).
 async fn confirmed_reversed(
     db: &Db,
     row: RedemptionRow,
-    actor: Actor,
-    reason: &str,
+    told: Told<'_>,
     now: i64,
 ) -> ApiResult<RedemptionRow> {
-    let row = match redemptions::transition(
-        db,
-        &row,
-        LedgerEvent::ReversalConfirmed,
-        actor,
-        reason,
-        Changes::default(),
+    let step = LedgerStep {
+        event: LedgerEvent::ReversalConfirmed,
+        actor: told.actor,
+        reason: told.reason,
+        extra: Changes::default(),
         now,
-    )
-    .await?
-    {
-        Some(row) => row,
-        // A concurrent reversal confirmed it first: answer from what it left.
-        None => redemptions::get(db, &row.id).await?.unwrap_or(row),
     };
-    notify::queue(db, &row, NoticeKind::Reversed, now).await;
+    let also = match told.store_name {
+        Some(name) => vec![notify::queued_with_step(
+            db,
+            &row,
+            NoticeKind::Reversed,
+            name,
+            now,
+        )?],
+        None => Vec::new(),
+    };
+    let moved = redemptions::transition_with(db, &row, step, also).await?;
+    let Some(row) = moved else {
+        // A concurrent reversal confirmed it first (and told): answer from what it left.
+        return Ok(redemptions::get(db, &row.id).await?.unwrap_or(row));
+    };
+    if told.store_name.is_none() {
+        notify::queue(db, &row, NoticeKind::Reversed, now).await;
+    }
     Ok(row)
 }
 

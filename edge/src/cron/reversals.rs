@@ -4,7 +4,7 @@
 use super::{retry_later, row_failed, Clients, Report, BATCH};
 use crate::domain::ledger::Actor;
 use crate::http::ApiResult;
-use crate::reversal;
+use crate::reversal::{self, Why};
 use crate::store::redemptions::{self, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::api::RedemptionState;
@@ -45,7 +45,7 @@ async fn reverse_each(
         }
         let outcome = async {
             let client = clients.get(db, env, &row.merchant_id).await?;
-            reversal::reverse(db, &client, row.clone(), Actor::Cron, reason, now).await
+            reversal::reverse(db, &client, row.clone(), Why::new(Actor::Cron, reason), now).await
         }
         .await;
         match outcome {

@@ -1,16 +1,16 @@
 //! The flow's bank and books in production: Mokafaa over HTTP and the D1 store.
 
-use super::{Bank, Books, Step};
+use super::{Bank, Books, Guess, Step};
 use crate::domain::ledger::Actor;
 use crate::domain::notice::NoticeKind;
-use crate::domain::rate_limit::Limit;
 use crate::http::ApiResult;
 use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
 use crate::notify;
 use crate::rate_limit::{self, Taken};
 use crate::store::challenges::{self, ChallengeRow};
-use crate::store::redemptions::{self, Claimed, RedemptionRow};
+use crate::store::rate_limits;
+use crate::store::redemptions::{self, Claimed, GuessCount, LedgerStep, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::{Locale, Money, Otp};
 
@@ -43,31 +43,67 @@ impl Bank for MokafaaBank<'_> {
 pub struct D1Books<'a> {
     pub db: &'a Db,
     pub now: i64,
+    /// The store's name, for the shopper's "points redeemed" notice.
+    pub store_name: &'a str,
 }
 
 impl Books for D1Books<'_> {
-    async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>> {
-        redemptions::by_key(self.db, session_id, key).await
+    async fn open(
+        &self,
+        session_id: &str,
+        key: &str,
+        challenge_id: &str,
+    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
+        redemptions::open(self.db, session_id, key, challenge_id).await
     }
 
-    async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-        challenges::get(self.db, id, session_id).await
-    }
-
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed> {
-        redemptions::claim(self.db, candidate, Actor::Shopper).await
-    }
-
-    async fn take_guess(&self, key: &str, limit: Limit) -> ApiResult<Taken> {
-        rate_limit::take(self.db, key, limit, self.now).await
+    async fn claim(
+        &self,
+        candidate: &RedemptionRow,
+        guess: Guess<'_>,
+    ) -> ApiResult<(Claimed, Taken)> {
+        let count = GuessCount {
+            key: guess.key,
+            window_seconds: guess.limit.window_seconds,
+            now: self.now,
+        };
+        let (claimed, counter) =
+            redemptions::claim(self.db, candidate, Actor::Shopper, count).await?;
+        Ok((claimed, rate_limit::taken(counter, guess.limit, self.now)))
     }
 
     async fn give_back_guess(&self, key: &str) -> ApiResult<()> {
         rate_limit::give_back(self.db, key).await
     }
 
-    async fn challenge_used(&self, challenge_id: &str) -> ApiResult<()> {
-        challenges::mark_used(self.db, challenge_id).await
+    async fn confirm(
+        &self,
+        row: &RedemptionRow,
+        step: Step<'_>,
+        challenge_id: &str,
+        guess_key: &str,
+    ) -> ApiResult<Option<RedemptionRow>> {
+        let notice = notify::queued_with_step(
+            self.db,
+            row,
+            NoticeKind::Redeemed,
+            self.store_name,
+            self.now,
+        )?;
+        // The notice first: it follows the audit row, written only if the step was.
+        let also = vec![
+            notice,
+            challenges::used(self.db, challenge_id)?,
+            rate_limits::uncounted(self.db, guess_key)?,
+        ];
+        let step = LedgerStep {
+            event: step.event,
+            actor: Actor::Shopper,
+            reason: step.reason,
+            extra: step.changes,
+            now: self.now,
+        };
+        redemptions::transition_with(self.db, row, step, also).await
     }
 
     async fn wrong_code(&self, challenge_id: &str) -> ApiResult<()> {
@@ -86,9 +122,5 @@ impl Books for D1Books<'_> {
         } = step;
         let (actor, now) = (Actor::Shopper, self.now);
         redemptions::transition(self.db, row, event, actor, reason, changes, now).await
-    }
-
-    async fn redeemed(&self, row: &RedemptionRow) {
-        notify::queue(self.db, row, NoticeKind::Redeemed, self.now).await;
     }
 }

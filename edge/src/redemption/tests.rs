@@ -88,33 +88,53 @@ impl FakeBooks {
     fn row(&self) -> RedemptionRow {
         self.rows.borrow().values().next().cloned().expect("a row")
     }
+
+    fn take_guess(&self) -> Taken {
+        if self.guesses_taken.get() >= self.guess_budget {
+            return Taken::Refused { wait: 600 };
+        }
+        self.guesses_taken.set(self.guesses_taken.get() + 1);
+        Taken::Allowed {
+            left: self.guess_budget - self.guesses_taken.get(),
+        }
+    }
 }
 
 impl Books for FakeBooks {
-    async fn by_key(&self, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>> {
-        Ok(self
+    async fn open(
+        &self,
+        session_id: &str,
+        key: &str,
+        challenge_id: &str,
+    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
+        let row = self
             .rows
             .borrow()
             .get(&(session_id.to_string(), key.to_string()))
-            .cloned())
-    }
-
-    async fn challenge(&self, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-        Ok(self
+            .cloned();
+        let challenge = self
             .challenge
             .borrow()
             .clone()
-            .filter(|c| c.id == id && c.session_id == session_id))
+            .filter(|c| c.id == challenge_id && c.session_id == session_id);
+        Ok((row, challenge))
     }
 
-    async fn claim(&self, candidate: &RedemptionRow) -> ApiResult<Claimed> {
+    async fn claim(
+        &self,
+        candidate: &RedemptionRow,
+        _guess: Guess<'_>,
+    ) -> ApiResult<(Claimed, Taken)> {
+        let not_counted = Taken::Allowed {
+            left: self.guess_budget,
+        };
         let key = (
             candidate.session_id.clone(),
             candidate.idempotency_key.clone(),
         );
         let mut rows = self.rows.borrow_mut();
         if let Some(existing) = rows.get(&key) {
-            return Ok(Claimed::Existing(existing.clone()));
+            return Ok((Claimed::Existing(existing.clone()), not_counted));
         }
         let standing = [
             RedemptionState::Pending,
@@ -124,20 +144,11 @@ impl Books for FakeBooks {
         ];
         // One session, one cart, in these fakes.
         if rows.values().any(|r| standing.contains(&r.state)) {
-            return Ok(Claimed::CartTaken);
+            return Ok((Claimed::CartTaken, not_counted));
         }
         rows.insert(key, candidate.clone());
-        Ok(Claimed::New(candidate.clone()))
-    }
-
-    async fn take_guess(&self, _key: &str, _limit: Limit) -> ApiResult<Taken> {
-        if self.guesses_taken.get() >= self.guess_budget {
-            return Ok(Taken::Refused { wait: 600 });
-        }
-        self.guesses_taken.set(self.guesses_taken.get() + 1);
-        Ok(Taken::Allowed {
-            left: self.guess_budget - self.guesses_taken.get(),
-        })
+        // Counted in the claim's write, only for the row this request inserted.
+        Ok((Claimed::New(candidate.clone()), self.take_guess()))
     }
 
     async fn give_back_guess(&self, _key: &str) -> ApiResult<()> {
@@ -146,11 +157,22 @@ impl Books for FakeBooks {
         Ok(())
     }
 
-    async fn challenge_used(&self, _id: &str) -> ApiResult<()> {
-        if let Some(c) = self.challenge.borrow_mut().as_mut() {
-            c.used = 1;
+    async fn confirm(
+        &self,
+        row: &RedemptionRow,
+        step: Step<'_>,
+        _challenge_id: &str,
+        guess_key: &str,
+    ) -> ApiResult<Option<RedemptionRow>> {
+        let moved = self.transition(row, step).await?;
+        if let Some(row) = &moved {
+            if let Some(c) = self.challenge.borrow_mut().as_mut() {
+                c.used = 1;
+            }
+            self.give_back_guess(guess_key).await?;
+            self.notices.borrow_mut().push(row.id.clone());
         }
-        Ok(())
+        Ok(moved)
     }
 
     async fn wrong_code(&self, _id: &str) -> ApiResult<()> {
@@ -179,10 +201,6 @@ impl Books for FakeBooks {
         stored.error_code = s.changes.error_code.map(str::to_string);
         self.events.borrow_mut().push((s.reason.to_string(), to));
         Ok(Some(stored.clone()))
-    }
-
-    async fn redeemed(&self, row: &RedemptionRow) {
-        self.notices.borrow_mut().push(row.id.clone());
     }
 }
 

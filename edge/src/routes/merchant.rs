@@ -9,7 +9,7 @@ use crate::guards::SignedMerchant;
 use crate::http::{internal, ApiResult};
 use crate::merchant::Merchant;
 use crate::mokafaa::client::MokafaaClient;
-use crate::reversal;
+use crate::reversal::{self, Why};
 use crate::routes::call::{reply, Call};
 use crate::store::redemptions::{self, Changes, RedemptionRow};
 use crate::store::Db;
@@ -52,7 +52,7 @@ pub async fn order_paid(
     SignedMerchant { merchant, body }: SignedMerchant<OrderPaidRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
-    let row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
+    let mut row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
     if row.state() == RedemptionState::Redeemed {
         // A discount larger than the order is never captured: the points go back, and
         // the order that tried is recorded so its repeat gets the same answer.
@@ -64,23 +64,23 @@ pub async fn order_paid(
                 error_code: Some(ErrorCode::AmountOverLimit.as_str()),
                 ..Changes::default()
             };
-            reversal::reverse_with(
-                db,
-                &client(&merchant, call.db.tally())?,
-                row,
-                Actor::MerchantServer,
-                "redeemed amount exceeds the paid order total",
+            let why = Why {
                 changes,
-                now,
-            )
-            .await?;
+                store_name: Some(&merchant.name),
+                ..Why::new(
+                    Actor::MerchantServer,
+                    "redeemed amount exceeds the paid order total",
+                )
+            };
+            let client = client(&merchant, call.db.tally())?;
+            reversal::reverse(db, &client, row, why, now).await?;
             return Err(over_total());
         }
         let changes = Changes {
             order_id: Some(&body.order_id),
             ..Changes::default()
         };
-        redemptions::transition(
+        let paid = redemptions::transition(
             db,
             &row,
             LedgerEvent::OrderPaid,
@@ -90,10 +90,13 @@ pub async fn order_paid(
             now,
         )
         .await?;
+        // Whoever moved the row first (a concurrent call, the shopper's undo or the cron),
+        // the answer is what the ledger holds now.
+        row = match paid {
+            Some(paid) => paid,
+            None => merchants_redemption(db, &merchant, &body.redemption_id).await?,
+        };
     }
-    // Whoever moved the row (this call, a concurrent one, the shopper's undo or the
-    // cron), the answer is what the ledger holds now.
-    let row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
     capture_answer(&row, &body.order_id)?;
     reply(&view(&row), 200)
 }
@@ -153,15 +156,12 @@ pub async fn order_cancelled(
     let row = match row.state() {
         RedemptionState::Reversed => row,
         _ => {
-            reversal::reverse(
-                db,
-                &client(&merchant, call.db.tally())?,
-                row,
-                Actor::MerchantServer,
-                "order cancelled",
-                now,
-            )
-            .await?
+            let why = Why {
+                store_name: Some(&merchant.name),
+                ..Why::new(Actor::MerchantServer, "order cancelled")
+            };
+            let client = client(&merchant, call.db.tally())?;
+            reversal::reverse(db, &client, row, why, now).await?
         }
     };
     let status = if row.state() == RedemptionState::Reversed {

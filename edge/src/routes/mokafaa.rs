@@ -15,7 +15,7 @@ use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
 use crate::rate_limit;
 use crate::redemption::{self, Ask, D1Books, MokafaaBank, Redeemed, Terms};
-use crate::reversal;
+use crate::reversal::{self, Why};
 use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::challenges::{self, ChallengeRow};
@@ -312,6 +312,7 @@ pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     let books = D1Books {
         db: &call.db,
         now: call.now,
+        store_name: &merchant.name,
     };
     match redemption::redeem(&bank, &books, &terms, &ask).await? {
         Redeemed::Now { row, balance_after } => reply(
@@ -346,15 +347,11 @@ pub async fn undo(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
         }
     }
     let client = shopper.client()?;
-    let row = reversal::reverse(
-        &call.db,
-        &client,
-        row,
-        Actor::Shopper,
-        "shopper undo",
-        call.now,
-    )
-    .await?;
+    let why = Why {
+        store_name: Some(&shopper.merchant.name),
+        ..Why::new(Actor::Shopper, "shopper undo")
+    };
+    let row = reversal::reverse(&call.db, &client, row, why, call.now).await?;
     // 202 while the bank has not confirmed: the cron finishes the reversal.
     let status = if row.state() == RedemptionState::Reversed {
         200

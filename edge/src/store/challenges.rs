@@ -1,11 +1,12 @@
 //! OTP challenges as stored; the rules about them live in `domain::challenge`.
 
 use super::Db;
-use super::{first, int, run};
+use super::{first, int, run, statement};
 use crate::domain::challenge::Challenge;
-use crate::http::ApiResult;
+use crate::http::{internal, ApiResult};
 use loyalty_shared::{Currency, Money};
 use serde::Deserialize;
+use worker::D1PreparedStatement;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChallengeRow {
@@ -49,13 +50,18 @@ pub async fn latest(db: &Db, session_id: &str) -> ApiResult<Option<ChallengeRow>
 }
 
 pub async fn get(db: &Db, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-    first(
+    db.first_row(of_session(db, id, session_id)?)
+        .await
+        .map_err(|e| internal("challenge query", e))
+}
+
+/// Challenge `id` of session `session_id`, to run alone or in a batch.
+pub fn of_session(db: &Db, id: &str, session_id: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
         db,
         &format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = ?1 AND session_id = ?2"),
         &[id.into(), session_id.into()],
-        "challenge query",
     )
-    .await
 }
 
 pub async fn insert(db: &Db, row: &ChallengeRow) -> ApiResult<()> {
@@ -85,9 +91,11 @@ pub async fn record_wrong_attempt(db: &Db, id: &str) -> ApiResult<()> {
         .map(drop)
 }
 
-pub async fn mark_used(db: &Db, id: &str) -> ApiResult<()> {
-    let sql = "UPDATE otp_challenges SET used = 1 WHERE id = ?1";
-    run(db, sql, &[id.into()], "challenge update")
-        .await
-        .map(drop)
+/// The statement that spends challenge `id`, to batch with the ledger step that spent it.
+pub fn used(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
+        &[id.into()],
+    )
 }

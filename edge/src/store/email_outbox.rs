@@ -5,6 +5,7 @@ use super::Db;
 use super::{first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
+use worker::D1PreparedStatement;
 
 /// Who a session's notice goes to: the shopper's email and language, the store's name.
 #[derive(Deserialize)]
@@ -28,6 +29,51 @@ pub struct NewNotice<'a> {
     pub to_address: &'a str,
     pub subject: &'a str,
     pub text_body: &'a str,
+}
+
+/// A notice to the email a session gave, in each language (English, Arabic, French: the
+/// session's own is picked in SQL); at most one per redemption and kind.
+pub struct SessionNotice<'a> {
+    pub id: &'a str,
+    pub redemption_id: &'a str,
+    pub kind: &'a str,
+    pub session_id: &'a str,
+    /// (subject, body) in `Locale::ALL` order: en, ar, fr.
+    pub texts: &'a [(String, String); 3],
+}
+
+/// The statement that queues `notice` to the session's email (none given: nothing), to
+/// batch right after the ledger step it tells of: it writes only when the statement before
+/// it wrote (`changes() = 1`), so a step that did not happen tells nobody.
+pub fn enqueue_for_session(
+    db: &Db,
+    notice: SessionNotice<'_>,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    let [(en_subject, en_body), (ar_subject, ar_body), (fr_subject, fr_body)] = notice.texts;
+    statement(
+        db,
+        "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
+         SELECT ?1, ?2, ?3, s.email,
+                CASE s.locale WHEN 'ar' THEN ?7 WHEN 'fr' THEN ?9 ELSE ?5 END,
+                CASE s.locale WHEN 'ar' THEN ?8 WHEN 'fr' THEN ?10 ELSE ?6 END, ?11
+         FROM sessions s
+         WHERE s.id = ?4 AND s.email IS NOT NULL AND changes() = 1
+         ON CONFLICT (redemption_id, kind) DO NOTHING",
+        &[
+            notice.id.into(),
+            notice.redemption_id.into(),
+            notice.kind.into(),
+            notice.session_id.into(),
+            en_subject.as_str().into(),
+            en_body.as_str().into(),
+            ar_subject.as_str().into(),
+            ar_body.as_str().into(),
+            fr_subject.as_str().into(),
+            fr_body.as_str().into(),
+            int(now),
+        ],
+    )
 }
 
 /// Queues the notice unless one of its kind is already queued for the redemption.

@@ -1,10 +1,11 @@
 //! The `rate_limits` table: one counter per key and window, counted in one atomic upsert.
 
 use super::Db;
-use super::{first, int, run, statement};
+use super::{first, int, statement};
 use crate::http::internal;
 use crate::http::ApiResult;
 use serde::Deserialize;
+use worker::D1PreparedStatement;
 
 /// A key's counter after counting one more action.
 #[derive(Debug, Deserialize)]
@@ -18,6 +19,25 @@ const COUNT_SQL: &str = "INSERT INTO rate_limits (key, window_start, count) VALU
              count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
              window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
          RETURNING window_start, count";
+
+/// Counts one action for `key` only when the statement before it in the batch wrote a
+/// row (`changes() = 1`): a guess is counted only by the request that will call the bank.
+pub fn counted_if_written(
+    db: &Db,
+    key: &str,
+    window_seconds: i64,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO rate_limits (key, window_start, count) SELECT ?1, ?2, 1 WHERE changes() = 1
+         ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
+             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
+         RETURNING window_start, count",
+        &[key.into(), int(now), int(window_seconds)],
+    )
+}
 
 /// Counts one action for each `(key, window_seconds)` in one round trip; the counters in
 /// the same order.
@@ -63,6 +83,14 @@ pub async fn count(
 
 /// Takes one counted action back.
 pub async fn uncount(db: &Db, key: &str) -> ApiResult<()> {
+    db.execute(uncounted(db, key)?)
+        .await
+        .map(drop)
+        .map_err(|e| internal("rate limit", e))
+}
+
+/// The statement that takes one counted action back, to batch with other writes.
+pub fn uncounted(db: &Db, key: &str) -> ApiResult<D1PreparedStatement> {
     let sql = "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND count > 0";
-    run(db, sql, &[key.into()], "rate limit").await.map(drop)
+    statement(db, sql, &[key.into()])
 }

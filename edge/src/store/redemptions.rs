@@ -3,15 +3,17 @@
 //! and writes the audit event in the same batch (a D1 batch is one transaction).
 
 mod claim;
-pub use claim::{claim, Claimed};
+pub use claim::{claim, Claimed, GuessCount};
 
+use super::challenges::ChallengeRow;
 use super::Db;
-use super::{changes, first, int, run, statement};
+use super::{changes, first, first_of, int, run, statement};
 use crate::domain::ledger::{self, Actor, LedgerEvent};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
 use serde::Deserialize;
+use worker::D1PreparedStatement;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RedemptionRow {
@@ -215,11 +217,39 @@ async fn rows(
     result.results().map_err(|e| internal("redemption rows", e))
 }
 
-pub async fn by_key(db: &Db, session_id: &str, key: &str) -> ApiResult<Option<RedemptionRow>> {
-    first(db, &format!(
+/// The row of `key` in session `session_id`, to run alone or in a batch.
+pub(super) fn by_key_statement(
+    db: &Db,
+    session_id: &str,
+    key: &str,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        &format!(
             "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
         ),
-        &[session_id.into(), key.into()], "redemption query").await
+        &[session_id.into(), key.into()],
+    )
+}
+
+/// What a redeem request reads before it writes: the key's row and the challenge, in one
+/// round trip.
+pub async fn open(
+    db: &Db,
+    session_id: &str,
+    key: &str,
+    challenge_id: &str,
+) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
+    let row = by_key_statement(db, session_id, key)?;
+    let challenge = super::challenges::of_session(db, challenge_id, session_id)?;
+    let results = db
+        .batch(vec![row, challenge])
+        .await
+        .map_err(|e| internal("redemption query", e))?;
+    Ok((
+        first_of(&results, 0, "redemption row")?,
+        first_of(&results, 1, "challenge row")?,
+    ))
 }
 
 /// The session's latest redemption still standing (redeemed, captured, being reversed).
@@ -260,6 +290,41 @@ pub async fn transition(
     extra: Changes<'_>,
     now: i64,
 ) -> ApiResult<Option<RedemptionRow>> {
+    let step = LedgerStep {
+        event,
+        actor,
+        reason,
+        extra,
+        now,
+    };
+    transition_with(db, row, step, Vec::new()).await
+}
+
+/// One ledger step as [`transition`] takes it.
+pub struct LedgerStep<'a> {
+    pub event: LedgerEvent,
+    pub actor: Actor,
+    pub reason: &'a str,
+    pub extra: Changes<'a>,
+    pub now: i64,
+}
+
+/// [`transition`] with `also`: statements that go in the same round trip, after the
+/// state and its audit row (a spent code, a guess given back), and the row read back.
+/// A step that does not change the state writes nothing, `also` included.
+pub async fn transition_with(
+    db: &Db,
+    row: &RedemptionRow,
+    step: LedgerStep<'_>,
+    also: Vec<D1PreparedStatement>,
+) -> ApiResult<Option<RedemptionRow>> {
+    let LedgerStep {
+        event,
+        actor,
+        reason,
+        extra,
+        now,
+    } = step;
     let from = row.state();
     let to = ledger::transition(from, event).map_err(|code| ApiError::new(code, Locale::En))?;
     if to == from {
@@ -294,12 +359,21 @@ pub async fn transition(
             int(now),
         ],
     )?;
+    let read_back = statement(
+        db,
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
+        &[row.id.as_str().into()],
+    )?;
+    let mut batch = vec![update, event_row];
+    batch.extend(also);
+    batch.push(read_back);
+    let last = batch.len() - 1;
     let results = db
-        .batch(vec![update, event_row])
+        .batch(batch)
         .await
         .map_err(|e| internal("redemption transition", e))?;
     if results.first().map(changes).unwrap_or(0) != 1 {
         return Ok(None);
     }
-    get(db, &row.id).await
+    first_of(&results, last, "redemption row")
 }

@@ -1,11 +1,12 @@
 //! Claiming an idempotency key: the one statement that decides whether a redeem request
 //! calls the bank (one row per key, one standing redemption per cart).
 
-use super::{by_key, RedemptionRow, COLUMNS};
+use super::{by_key_statement, RedemptionRow, COLUMNS};
 use crate::domain::ledger::Actor;
 use crate::http::{internal, ApiResult};
+use crate::store::rate_limits::{counted_if_written, Counter};
 use crate::store::Db;
-use crate::store::{changes, first, int, statement};
+use crate::store::{changes, first, first_of, int, statement};
 use loyalty_shared::api::RedemptionState;
 
 /// What claiming a key found.
@@ -22,10 +23,24 @@ pub enum Claimed {
     CartTaken,
 }
 
+/// The guess budget a claim counts against, as the rate-limit table keeps it.
+pub struct GuessCount<'a> {
+    pub key: &'a str,
+    pub window_seconds: i64,
+    pub now: i64,
+}
+
 /// Inserts a `pending` row unless the key has one or the session's cart has a redemption
 /// that stands or may still stand. One statement decides both, so concurrent requests —
-/// the same key twice, or two tabs of one cart — agree on a single row.
-pub async fn claim(db: &Db, row: &RedemptionRow, actor: Actor) -> ApiResult<Claimed> {
+/// the same key twice, or two tabs of one cart — agree on a single row. In the same round
+/// trip: the audit row, the guess counted (only when this request inserted), and the key's
+/// row read back.
+pub async fn claim(
+    db: &Db,
+    row: &RedemptionRow,
+    actor: Actor,
+    guess: GuessCount<'_>,
+) -> ApiResult<(Claimed, Option<Counter>)> {
     let insert = statement(
         db,
         &format!(
@@ -61,21 +76,21 @@ pub async fn claim(db: &Db, row: &RedemptionRow, actor: Actor) -> ApiResult<Clai
             int(row.created_at),
         ],
     )?;
+    let counted = counted_if_written(db, guess.key, guess.window_seconds, guess.now)?;
+    let stored = by_key_statement(db, &row.session_id, &row.idempotency_key)?;
     let results = db
-        .batch(vec![insert, event])
+        .batch(vec![insert, event, counted, stored])
         .await
         .map_err(|e| internal("redemption claim", e))?;
     let inserted = results.first().map(changes).unwrap_or(0) == 1;
-    Ok(
-        match by_key(db, &row.session_id, &row.idempotency_key).await? {
-            Some(stored) if inserted => Claimed::New(stored),
-            Some(stored) => Claimed::Existing(stored),
-            None if inserted => {
-                return Err(internal("redemption claim", "row missing after insert"))
-            }
-            None => cart_holder(db, row).await?,
-        },
-    )
+    let counter: Option<Counter> = first_of(&results, 2, "guess counter")?;
+    let claimed = match first_of::<RedemptionRow>(&results, 3, "redemption row")? {
+        Some(stored) if inserted => Claimed::New(stored),
+        Some(stored) => Claimed::Existing(stored),
+        None if inserted => return Err(internal("redemption claim", "row missing after insert")),
+        None => cart_holder(db, row).await?,
+    };
+    Ok((claimed, counter))
 }
 
 /// Why the cart refused a claim: this session's own attempt still pending, or another.
