@@ -49,19 +49,7 @@ pub async fn reverse(
         changes,
         store_name,
     } = why;
-    let row = match row.state() {
-        RedemptionState::Redeemed | RedemptionState::Captured => {
-            let started = LedgerEvent::ReversalStarted;
-            match redemptions::transition(db, &row, started, actor, reason, changes, now).await? {
-                Some(row) => row,
-                // Someone else moved it first: continue from what they left.
-                None => redemptions::get(db, &row.id)
-                    .await?
-                    .ok_or_else(|| internal("reverse", "row vanished"))?,
-            }
-        }
-        _ => row,
-    };
+    let row = started(db, row, actor, reason, changes, now).await?;
     match row.state() {
         RedemptionState::Reversing => {}
         RedemptionState::Reversed => return Ok(row),
@@ -96,6 +84,31 @@ pub async fn reverse(
         store_name,
     };
     confirmed_reversed(db, row, told, now).await
+}
+
+/// The row moved to `reversing` (if it stood), before the bank is called.
+async fn started(
+    db: &Db,
+    row: RedemptionRow,
+    actor: Actor,
+    reason: &str,
+    changes: Changes<'_>,
+    now: i64,
+) -> ApiResult<RedemptionRow> {
+    if !matches!(
+        row.state(),
+        RedemptionState::Redeemed | RedemptionState::Captured
+    ) {
+        return Ok(row);
+    }
+    let started = LedgerEvent::ReversalStarted;
+    match redemptions::transition(db, &row, started, actor, reason, changes, now).await? {
+        Some(row) => Ok(row),
+        // Someone else moved it first: continue from what they left.
+        None => redemptions::get(db, &row.id)
+            .await?
+            .ok_or_else(|| internal("reverse", "row vanished")),
+    }
 }
 
 /// The confirmation's author, and whom the notice speaks for.
