@@ -231,7 +231,8 @@ fn routes_intro(report: &Value) -> String {
          the slowest), then {} clients at once, {} calls each (req/s: their answers over the wall \
          time); times from sending to the last byte; whatever a call needs (session, texted code, redemption, signature) made off the \
          clock. Counters from the first sequential call the edge answered (`x-loyalty-counters`; n/a when the \
-         edge does not send it). The journey took {:.0} s.\n\n",
+         edge does not send it). \"change of x static\" compares the multiples of the \
+         static asset's time, in which the machine's load cancels out. The journey took {:.0} s.\n\n",
         report["static_route"].as_str().unwrap_or("?"),
         report["sequential"],
         report["clients"],
@@ -241,8 +242,6 @@ fn routes_intro(report: &Value) -> String {
 }
 
 fn routes_table(report: &Value, prev: &Value) -> String {
-    let static_route = report["static_route"].as_str().unwrap_or("");
-    let statics = find(&report["routes"], "route", static_route);
     let clients = &report["clients"];
     let (p50, p99) = (
         format!(">{clients} at once p50 ms"),
@@ -263,11 +262,13 @@ fn routes_table(report: &Value, prev: &Value) -> String {
         ">errors / proxy drops",
         ">previous seq / at once p50 ms",
         ">change",
+        ">change of x static",
     ]);
     for route in report["routes"].as_array().into_iter().flatten() {
         let name = route["route"].as_str().unwrap_or("");
-        let old = find(&prev["routes"], "route", name);
-        t.row(route_row(route, statics, old));
+        let now = Figures::of(report, route);
+        let old = find(&prev["routes"], "route", name).map(|o| Figures::of(prev, o));
+        t.row(route_row(now, old));
     }
     t.render()
 }
@@ -306,46 +307,70 @@ fn route_errors(rows: &[Value]) -> String {
     out
 }
 
-/// One route's cells; `statics` is the static asset's figures, `old` the previous run's.
-fn route_row(route: &Value, statics: Option<&Value>, old: Option<&Value>) -> Vec<String> {
-    let get = |r: &Value, part: &str, p: &str| num(&r[part][p]);
-    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
-    let ratio = |part: &str| {
-        let r = |p: &str| match (get(route, part, p), statics.and_then(|s| get(s, part, p))) {
-            (Some(a), Some(b)) if b > 0.0 => format!("{:.1}", a / b),
-            _ => "-".into(),
-        };
-        format!("{} / {}", r("p50_ms"), r("p99_ms"))
+/// One route's figures in one run, beside that run's static asset.
+#[derive(Clone, Copy)]
+struct Figures<'a> {
+    route: &'a Value,
+    statics: Option<&'a Value>,
+}
+
+/// How a figure is read: part (`sequential`, `concurrent`) and percentile (`p50_ms`, ...).
+type Reading = fn(&Figures, &str, &str) -> Option<f64>;
+
+impl<'a> Figures<'a> {
+    fn of(run: &'a Value, route: &'a Value) -> Figures<'a> {
+        let static_route = run["static_route"].as_str().unwrap_or("");
+        let statics = find(&run["routes"], "route", static_route);
+        Figures { route, statics }
+    }
+}
+
+fn ms(f: &Figures, part: &str, p: &str) -> Option<f64> {
+    num(&f.route[part][p])
+}
+
+/// The time as a multiple of the static asset's: the machine's load cancels out.
+fn x_static(f: &Figures, part: &str, p: &str) -> Option<f64> {
+    let base = num(&f.statics?[part][p])?;
+    (base > 0.0).then(|| ms(f, part, p).unwrap_or(0.0) / base)
+}
+
+/// One route's cells, and the changes from the previous run (`old`).
+fn route_row(now: Figures, old: Option<Figures>) -> Vec<String> {
+    let one = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.1}"));
+    let ratios = |part: &str| {
+        let (a, b) = (
+            x_static(&now, part, "p50_ms"),
+            x_static(&now, part, "p99_ms"),
+        );
+        format!("{} / {}", one(a), one(b))
     };
-    let (seq, conc) = (
-        get(route, "sequential", "p50_ms"),
-        get(route, "concurrent", "p50_ms"),
-    );
-    let old_seq = old.and_then(|o| get(o, "sequential", "p50_ms"));
-    let old_conc = old.and_then(|o| get(o, "concurrent", "p50_ms"));
+    let parts = ["sequential", "concurrent"];
+    let was = |read: Reading, part: &str| old.and_then(|o| read(&o, part, "p50_ms"));
+    let pair =
+        |read: Reading| parts.map(|p| (read(&now, p, "p50_ms").unwrap_or(0.0), was(read, p)));
+    let (route, old_route) = (now.route, old.map(|o| o.route));
     vec![
         format!("`{}`", route["route"].as_str().unwrap_or("?")),
-        ms(seq),
-        ms(get(route, "sequential", "p99_ms")),
-        ratio("sequential"),
-        ms(conc),
-        ms(get(route, "concurrent", "p99_ms")),
-        ratio("concurrent"),
+        one(ms(&now, "sequential", "p50_ms")),
+        one(ms(&now, "sequential", "p99_ms")),
+        ratios("sequential"),
+        one(ms(&now, "concurrent", "p50_ms")),
+        one(ms(&now, "concurrent", "p99_ms")),
+        ratios("concurrent"),
         format!(
             "{:.0}",
-            get(route, "concurrent", "req_per_s").unwrap_or(0.0)
+            num(&route["concurrent"]["req_per_s"]).unwrap_or(0.0)
         ),
-        counter_cell(route, old, "d1_statements"),
-        counter_cell(route, old, "d1_round_trips"),
-        counter_cell(route, old, "upstream_calls"),
+        counter_cell(route, old_route, "d1_statements"),
+        counter_cell(route, old_route, "d1_round_trips"),
+        counter_cell(route, old_route, "upstream_calls"),
         format!(
             "{} / {} of {}",
             route["errors"], route["dropped_by_local_proxy"], route["calls"]
         ),
-        previous(&[old_seq, old_conc], 1),
-        changes(&[
-            (seq.unwrap_or(0.0), old_seq),
-            (conc.unwrap_or(0.0), old_conc),
-        ]),
+        previous(&parts.map(|p| was(ms, p)), 1),
+        changes(&pair(ms)),
+        changes(&pair(x_static)),
     ]
 }
