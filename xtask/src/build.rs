@@ -49,9 +49,12 @@ pub fn widget() -> Result<()> {
         }
     }
     step("wasm-bindgen + wasm-opt + esbuild for the widget", || {
+        // embed.js always names the wasm's URL, and every browser it supports encodes
+        // strings in place: both leave glue out.
         run(Command::new(cargo_tool("wasm-bindgen"))
             .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&out_dir)
+            .args(["--omit-default-module-path", "--encode-into", "always"])
             .arg(&raw))?;
         let optimized = out_dir.join("loyalty_widget_bg.opt.wasm");
         // --converge repeats -Oz while it still shrinks the module. --low-memory-unused
