@@ -61,7 +61,7 @@ fn use_shopper_present(host: Option<Element>) -> Rc<Cell<bool>> {
     // its `focusin` happened before it existed.
     let present = {
         let host = host.clone();
-        use_memo((), move |_| Cell::new(focus_is_inside(host.as_ref())))
+        use_ref(move || Cell::new(focus_is_inside(host.as_ref())))
     };
     {
         let present = present.clone();
