@@ -15,8 +15,10 @@ use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use subtle::ConstantTimeEq;
-use worker::Response;
+use worker::{D1PreparedStatement, D1Result, Response};
 
 /// The header merchant servers sign with.
 pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
@@ -37,12 +39,23 @@ pub struct WidgetCaller {
 }
 
 pub async fn widget_caller(call: &Call) -> ApiResult<WidgetCaller> {
+    let (caller, _) = checked_caller(call, Vec::new()).await?;
+    Ok(caller)
+}
+
+/// The caller and the results of `extra`, read in one batch, the session's origin checked.
+async fn checked_caller(
+    call: &Call,
+    extra: Vec<D1PreparedStatement>,
+) -> ApiResult<(WidgetCaller, Vec<D1Result>)> {
     let token = bearer(&call.req);
+    let (authenticated, own) =
+        sessions::authenticate_with(&call.db, token, call.now, call.locale, extra).await?;
     let sessions::Authenticated {
         session,
         merchant,
         pongo,
-    } = sessions::authenticate(&call.db, token, call.now, call.locale).await?;
+    } = authenticated;
     let origin = cors::origin(&call.req);
     if let Some(origin) = &origin {
         if session.origin.as_deref() != Some(origin.as_str()) {
@@ -50,12 +63,48 @@ pub async fn widget_caller(call: &Call) -> ApiResult<WidgetCaller> {
         }
     }
     let merchant = merchant::from_row(&call.env, merchant, session.locale())?;
-    Ok(WidgetCaller {
+    let caller = WidgetCaller {
         session,
         merchant,
         pongo,
         origin,
-    })
+    };
+    Ok((caller, own))
+}
+
+/// A widget route whose own first reads (and rate-limit counts) go in the caller's batch:
+/// the session, its merchant and connection, and the handler's statements in one round
+/// trip. [`WidgetGate::open`] is the guard; a handler cannot reach the session without it.
+pub struct WidgetGate {
+    /// Set to the storefront origin once the gate opened: the answer's CORS grant.
+    granted: Rc<RefCell<Option<String>>>,
+}
+
+impl WidgetGate {
+    /// The gate for one call, and where the route table reads the grant afterwards.
+    pub fn new() -> (WidgetGate, Rc<RefCell<Option<String>>>) {
+        let granted = Rc::new(RefCell::new(None));
+        let gate = WidgetGate {
+            granted: granted.clone(),
+        };
+        (gate, granted)
+    }
+
+    /// The session row's key for the handler's statements (`... WHERE token_hash = ?`).
+    pub fn token_hash(call: &Call) -> String {
+        sessions::token_hash(&bearer(&call.req).unwrap_or_default())
+    }
+
+    /// Checks the caller as [`widget_caller`] does and runs `extra` in the same batch.
+    pub async fn open(
+        self,
+        call: &Call,
+        extra: Vec<D1PreparedStatement>,
+    ) -> ApiResult<(WidgetCaller, Vec<D1Result>)> {
+        let (caller, own) = checked_caller(call, extra).await?;
+        *self.granted.borrow_mut() = caller.origin.clone();
+        Ok((caller, own))
+    }
 }
 
 impl WidgetCaller {

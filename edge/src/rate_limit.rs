@@ -7,7 +7,7 @@ use crate::routes::call::Call;
 use crate::store::rate_limits;
 use crate::store::Db;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use worker::Request;
+use worker::{D1PreparedStatement, D1Result, Request};
 
 /// `default`, or the operator's `max/window_seconds` from the Worker var `name`.
 pub fn configured(env: &worker::Env, name: &str, default: Limit) -> Limit {
@@ -17,8 +17,70 @@ pub fn configured(env: &worker::Env, name: &str, default: Limit) -> Limit {
         .unwrap_or(default)
 }
 
-/// Counts one action of `kind` for the caller's IP and, when given, the identifier's key;
-/// each limit is the operator's Worker var or the default.
+/// A call's counters: per client IP and, when given, per identifier (a phone, an account).
+pub struct Checks(Vec<(String, Limit)>);
+
+impl Checks {
+    pub fn for_caller(
+        call: &Call,
+        kind: &str,
+        per_ip: (&str, Limit),
+        per_identifier: Option<(&str, Limit, &str)>,
+    ) -> Checks {
+        let mut checks = vec![(
+            format!("{kind}:ip:{}", client_ip(&call.req)),
+            configured(&call.env, per_ip.0, per_ip.1),
+        )];
+        if let Some((var, default, who)) = per_identifier {
+            checks.push((
+                format!("{kind}:id:{who}"),
+                configured(&call.env, var, default),
+            ));
+        }
+        Checks(checks)
+    }
+
+    /// Only the identifier's counter (a call whose client IP was counted already).
+    pub fn per_identifier(call: &Call, kind: &str, per_identifier: (&str, Limit, &str)) -> Checks {
+        let (var, default, who) = per_identifier;
+        Checks(vec![(
+            format!("{kind}:id:{who}"),
+            configured(&call.env, var, default),
+        )])
+    }
+
+    /// Counts in a round trip of their own and refuses past a limit.
+    pub async fn take(&self, call: &Call, locale: Locale) -> ApiResult<()> {
+        let statements = self.statements(&call.db, call.now)?;
+        let results = crate::store::batch(&call.db, statements, "rate limit").await?;
+        self.verdict(&results, call.now, locale)
+    }
+
+    /// The counting statements, to batch with the call's first reads.
+    pub fn statements(&self, db: &Db, now: i64) -> ApiResult<Vec<D1PreparedStatement>> {
+        self.0
+            .iter()
+            .map(|(key, limit)| rate_limits::count_statement(db, key, limit.window_seconds, now))
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The verdict on the counters the batch returned, in order: the first refusal answers.
+    pub fn verdict(&self, results: &[D1Result], now: i64, locale: Locale) -> ApiResult<()> {
+        for ((_, limit), result) in self.0.iter().zip(results) {
+            let counter = rate_limits::counter_of(result)?;
+            if let Taken::Refused { wait } = taken(counter, *limit, now) {
+                return Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts the call's actions in one round trip and refuses past a limit.
 pub async fn for_caller(
     call: &Call,
     kind: &str,
@@ -26,28 +88,9 @@ pub async fn for_caller(
     per_identifier: Option<(&str, Limit, &str)>,
     locale: Locale,
 ) -> ApiResult<()> {
-    let mut checks = vec![(
-        format!("{kind}:ip:{}", client_ip(&call.req)),
-        configured(&call.env, per_ip.0, per_ip.1),
-    )];
-    if let Some((var, default, who)) = per_identifier {
-        checks.push((
-            format!("{kind}:id:{who}"),
-            configured(&call.env, var, default),
-        ));
-    }
-    // Both counters in one round trip; the first refusal answers.
-    let keys: Vec<(&str, i64)> = checks
-        .iter()
-        .map(|(key, limit)| (key.as_str(), limit.window_seconds))
-        .collect();
-    let counters = rate_limits::count_each(&call.db, &keys, call.now).await?;
-    for ((_, limit), counter) in checks.iter().zip(counters) {
-        if let Taken::Refused { wait } = taken(counter, *limit, call.now) {
-            return Err(ApiError::new(ErrorCode::RateLimited, locale).with_retry_after(wait));
-        }
-    }
-    Ok(())
+    Checks::for_caller(call, kind, per_ip, per_identifier)
+        .take(call, locale)
+        .await
 }
 
 /// What one atomic count said.

@@ -364,4 +364,4 @@ mod live;
 #[cfg(test)]
 mod tests;
 
-pub use live::{D1Books, MokafaaBank};
+pub use live::{D1Books, MokafaaBank, Opened};

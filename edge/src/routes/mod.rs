@@ -102,6 +102,15 @@ macro_rules! route {
             crate::guards::WidgetCaller::grant(origin.as_deref(), response)
         })
     };
+    // A widget route that opens its own gate, to read its first statements with the caller.
+    (WidgetGate $method:ident $path:literal => $handler:path) => {
+        route!(@row Widget $method $path, |call: call::Call| async move {
+            let (gate, granted) = crate::guards::WidgetGate::new();
+            let response = $handler(call, gate).await?;
+            let origin = granted.borrow().clone();
+            crate::guards::WidgetCaller::grant(origin.as_deref(), response)
+        })
+    };
     (Merchant $method:ident $path:literal => $handler:path) => {
         route!(@row Merchant $method $path, |mut call: call::Call| async move {
             let signed = crate::guards::signed_merchant(&mut call).await?;
@@ -134,10 +143,10 @@ pub fn table() -> Vec<Route> {
         route!(Public Post "/v1/sessions" => sessions::start),
         route!(Widget Get "/v1/sessions/current" => sessions::current),
         route!(Widget Patch "/v1/sessions/current" => sessions::update_cart),
-        route!(Widget Post "/v1/mokafaa/otp" => mokafaa::send_otp),
-        route!(Widget Get "/v1/mokafaa/balance" => mokafaa::balance),
-        route!(Widget Post "/v1/mokafaa/redeem" => mokafaa::redeem),
-        route!(Widget Post "/v1/mokafaa/redemptions/:id/undo" => mokafaa::undo),
+        route!(WidgetGate Post "/v1/mokafaa/otp" => mokafaa::send_otp),
+        route!(WidgetGate Get "/v1/mokafaa/balance" => mokafaa::balance),
+        route!(WidgetGate Post "/v1/mokafaa/redeem" => mokafaa::redeem),
+        route!(WidgetGate Post "/v1/mokafaa/redemptions/:id/undo" => mokafaa::undo),
         route!(Merchant Post "/v1/merchant/orders/paid" => merchant::order_paid),
         route!(Merchant Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
         route!(Merchant Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),

@@ -8,23 +8,25 @@ use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::Actor;
 use crate::domain::limits::max_redeemable;
 use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
-use crate::guards::WidgetCaller;
+use crate::guards::{WidgetCaller, WidgetGate};
 use crate::http::{internal, ApiResult};
 use crate::merchant::Merchant;
 use crate::mokafaa::client::{Identity, MokafaaClient};
 use crate::mokafaa::errors::BankFailure;
-use crate::rate_limit;
-use crate::redemption::{self, Ask, D1Books, MokafaaBank, Redeemed, Terms};
+use crate::rate_limit::Checks;
+use crate::redemption::{self, Ask, D1Books, MokafaaBank, Opened, Redeemed, Terms};
 use crate::reversal::{self, Why};
 use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::challenges::{self, ChallengeRow};
+use crate::store::first_of;
 use crate::store::redemptions::{self, RedemptionRow};
 use crate::store::sessions::Session;
 use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
 };
 use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiIban, SaudiMobile};
+use std::cell::RefCell;
 use worker::{Env, Response};
 
 /// A widget caller and the merchant whose checkout it is.
@@ -95,11 +97,17 @@ fn challenge_view(row: &ChallengeRow, now: i64) -> OtpChallenge {
 
 /// The identity a code is sent for, checked and masked; IBAN only where the merchant
 /// accepts it.
-fn identity_of(
-    by: &VerifyBy,
-    merchant: &Merchant,
-    locale: Locale,
-) -> ApiResult<(Identity, &'static str, String)> {
+/// An IBAN is offered only by merchants who accept it.
+fn accepted(identity: &Identity, merchant: &Merchant, locale: Locale) -> ApiResult<()> {
+    if matches!(identity, Identity::Iban(_)) && !merchant.accept_iban {
+        return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
+            .with_field("iban")
+            .with_message("This merchant does not accept IBAN verification."));
+    }
+    Ok(())
+}
+
+fn identity_of(by: &VerifyBy, locale: Locale) -> ApiResult<(Identity, &'static str, String)> {
     let invalid = |code, field| ApiError::new(code, locale).with_field(field);
     Ok(match by {
         VerifyBy::Mobile { mobile } => {
@@ -115,10 +123,6 @@ fn identity_of(
             (Identity::CustomerNumber(c), "customer_number", masked)
         }
         VerifyBy::Iban { iban } => {
-            if !merchant.accept_iban {
-                return Err(invalid(ErrorCode::InvalidAccount, "iban")
-                    .with_message("This merchant does not accept IBAN verification."));
-            }
             let i =
                 SaudiIban::parse(iban).map_err(|_| invalid(ErrorCode::InvalidAccount, "iban"))?;
             let masked = i.masked();
@@ -130,28 +134,33 @@ fn identity_of(
 /// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
-pub async fn send_otp(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+pub async fn send_otp(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    let body: SendOtpRequest = call.json(call.locale).await?;
+    let (identity, method, masked) = identity_of(&body.by, call.locale)?;
+    let identity_hash = sha256_hex(identity_key(&identity).as_bytes());
+    // Limits before anything reaches the bank (per client IP and per identifier), counted
+    // in the caller's round trip with the session's latest code.
+    let per_identifier = (
+        "OTP_LIMIT_PER_IDENTIFIER",
+        OTP_PER_IDENTIFIER,
+        identity_hash.as_str(),
+    );
+    let ip_limit = ("OTP_LIMIT_PER_IP", OTP_PER_IP);
+    let checks = Checks::for_caller(&call, "otp", ip_limit, Some(per_identifier));
+    let mut reads = checks.statements(&call.db, call.now)?;
+    reads.push(challenges::latest_of_token(
+        &call.db,
+        &WidgetGate::token_hash(&call),
+    )?);
+    let (caller, results) = gate.open(&call, reads).await?;
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
-    let body: SendOtpRequest = call.json(locale).await?;
-    let (identity, method, masked) = identity_of(&body.by, &shopper.merchant, locale)?;
-    let identity_hash = sha256_hex(identity_key(&identity).as_bytes());
-    // Limits before anything reaches the bank: per client IP and per identifier.
-    rate_limit::for_caller(
-        &call,
-        "otp",
-        ("OTP_LIMIT_PER_IP", OTP_PER_IP),
-        Some((
-            "OTP_LIMIT_PER_IDENTIFIER",
-            OTP_PER_IDENTIFIER,
-            &identity_hash,
-        )),
-        locale,
-    )
-    .await?;
+    checks.verdict(&results, call.now, locale)?;
+    accepted(&identity, &shopper.merchant, locale)?;
+    let latest: Option<ChallengeRow> = first_of(&results, checks.len(), "challenge row")?;
     let rules = rules();
     // Our rules first: the cooldown and the resend budget hold whatever the bank allows.
-    let next = match challenges::latest(&call.db, &shopper.session.id).await? {
+    let next = match latest {
         Some(previous) => previous.rules_view().resend(call.now, &rules, locale)?,
         None => Challenge::issue(call.now, shopper.session.amount(), &rules),
     };
@@ -181,26 +190,28 @@ pub async fn send_otp(mut call: Call, caller: WidgetCaller) -> ApiResult<Respons
 /// `GET /v1/mokafaa/balance?challenge_id=...`.
 #[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
-pub async fn balance(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+pub async fn balance(call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    let challenge_id = call.query("challenge_id", call.locale)?;
+    // Limited like sending a code: each read asks the bank about a person. The client IP
+    // is counted with the caller's read, the person once the challenge says who it is.
+    let per_ip = Checks::for_caller(&call, "balance", ("OTP_LIMIT_PER_IP", OTP_PER_IP), None);
+    let mut reads = per_ip.statements(&call.db, call.now)?;
+    let token_hash = WidgetGate::token_hash(&call);
+    reads.push(challenges::of_token(&call.db, &challenge_id, &token_hash)?);
+    let (caller, results) = gate.open(&call, reads).await?;
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
-    let challenge_id = call.query("challenge_id", locale)?;
-    let row = challenges::get(&call.db, &challenge_id, &shopper.session.id)
-        .await?
+    per_ip.verdict(&results, call.now, locale)?;
+    let row: ChallengeRow = first_of(&results, per_ip.len(), "challenge row")?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
     if row.rules_view().seconds_left(call.now) == 0 {
         return Err(ApiError::new(ErrorCode::OtpExpired, locale));
     }
-    // Limited like sending a code: each read asks the bank about a person.
     let who = row.identity_hash.as_deref().unwrap_or(&row.id);
-    rate_limit::for_caller(
-        &call,
-        "balance",
-        ("OTP_LIMIT_PER_IP", OTP_PER_IP),
-        Some(("OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER, who)),
-        locale,
-    )
-    .await?;
+    let per_identifier = ("OTP_LIMIT_PER_IDENTIFIER", OTP_PER_IDENTIFIER, who);
+    Checks::per_identifier(&call, "balance", per_identifier)
+        .take(&call, locale)
+        .await?;
     let points = shopper
         .client()?
         .balance(&row.otp_token, call.now)
@@ -265,29 +276,13 @@ pub(crate) fn redemption_view(
     params(("Idempotency-Key" = String, Header, description = "One redemption per key and session")),
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
               (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
-pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
-    let shopper = Shopper::of(&call, caller).await?;
+pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    let first_locale = call.locale;
+    let key = idempotency_key(&call, first_locale)?;
+    let bytes = call.bytes(first_locale).await?;
+    let request: RedeemRequest = crate::http::parse_json(&bytes, first_locale)?;
+    let (shopper, opened) = open_redeem(&call, gate, &key, &request.challenge_id).await?;
     let locale = shopper.locale();
-    let key = call
-        .req
-        .headers()
-        .get("Idempotency-Key")
-        .ok()
-        .flatten()
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidRequest, locale).with_field("Idempotency-Key")
-        })?;
-    let bytes = call.bytes(locale).await?;
-    let request: RedeemRequest = crate::http::parse_json(&bytes, locale)?;
-    rate_limit::for_caller(
-        &call,
-        "redeem",
-        ("REDEEM_LIMIT_PER_IP", REDEEM_PER_IP),
-        None,
-        locale,
-    )
-    .await?;
     let client = shopper.client()?;
     let merchant = &shopper.merchant;
     let terms = Terms {
@@ -313,6 +308,7 @@ pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
         db: &call.db,
         now: call.now,
         store_name: &merchant.name,
+        opened: RefCell::new(Some(opened)),
     };
     match redemption::redeem(&bank, &books, &terms, &ask).await? {
         Redeemed::Now { row, balance_after } => reply(
@@ -323,15 +319,55 @@ pub async fn redeem(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
     }
 }
 
+/// One round trip before the claim: the caller, the client IP's count, the key's row and
+/// the challenge.
+async fn open_redeem(
+    call: &Call,
+    gate: WidgetGate,
+    key: &str,
+    challenge_id: &str,
+) -> ApiResult<(Shopper, Opened)> {
+    let per_ip = ("REDEEM_LIMIT_PER_IP", REDEEM_PER_IP);
+    let per_ip = Checks::for_caller(call, "redeem", per_ip, None);
+    let token_hash = WidgetGate::token_hash(call);
+    let mut reads = per_ip.statements(&call.db, call.now)?;
+    reads.push(redemptions::by_key_of_token(&call.db, key, &token_hash)?);
+    reads.push(challenges::of_token(&call.db, challenge_id, &token_hash)?);
+    let (caller, results) = gate.open(call, reads).await?;
+    let shopper = Shopper::of(call, caller).await?;
+    per_ip.verdict(&results, call.now, shopper.locale())?;
+    let n = per_ip.len();
+    let opened = (
+        first_of(&results, n, "redemption row")?,
+        first_of(&results, n + 1, "challenge row")?,
+    );
+    Ok((shopper, opened))
+}
+
+/// The request's `Idempotency-Key`: 1 to 128 characters.
+fn idempotency_key(call: &Call, locale: Locale) -> ApiResult<String> {
+    call.req
+        .headers()
+        .get("Idempotency-Key")
+        .ok()
+        .flatten()
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidRequest, locale).with_field("Idempotency-Key")
+        })
+}
+
 /// `POST /v1/mokafaa/redemptions/{id}/undo`: the shopper gives the points back before the
 /// order is confirmed ("OTP reversal").
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody))))]
-pub async fn undo(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+pub async fn undo(call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    // The row is read with the caller: the undo is then its start and its confirmation.
+    let read = redemptions::by_id(&call.db, &call.param("id"))?;
+    let (caller, results) = gate.open(&call, vec![read]).await?;
     let shopper = Shopper::of(&call, caller).await?;
     let locale = shopper.locale();
-    let row = redemptions::get(&call.db, &call.param("id"))
-        .await?
+    let row = first_of::<RedemptionRow>(&results, 0, "redemption row")?
         .filter(|r| r.session_id == shopper.session.id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
     match row.state() {

@@ -132,6 +132,8 @@ fn describe_operation(
             utoipa::openapi::extensions::ExtensionsBuilder::new()
                 .add("x-error-codes", serde_json::json!(names))
                 .add("x-audience", serde_json::json!(audience))
+                // The document itself is a static file: no worker code answers it.
+                .add("x-static-asset", serde_json::json!(path == DOCUMENT_PATH))
                 .build(),
         );
 }

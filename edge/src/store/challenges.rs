@@ -1,7 +1,7 @@
 //! OTP challenges as stored; the rules about them live in `domain::challenge`.
 
 use super::Db;
-use super::{first, int, run, statement};
+use super::{int, run, statement};
 use crate::domain::challenge::Challenge;
 use crate::http::{internal, ApiResult};
 use loyalty_shared::{Currency, Money};
@@ -44,9 +44,16 @@ impl ChallengeRow {
 
 const COLUMNS: &str = "id, session_id, method, masked_destination, otp_token, sent_at, expires_at, wrong_attempts, resends, cart_amount_minor, used, identity_hash";
 
-pub async fn latest(db: &Db, session_id: &str) -> ApiResult<Option<ChallengeRow>> {
-    first(db, &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = ?1 ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
-        &[session_id.into()], "challenge query").await
+/// The latest challenge of the session holding `token_hash`, to read with the caller.
+pub fn latest_of_token(db: &Db, token_hash: &str) -> ApiResult<D1PreparedStatement> {
+    statement(db, &format!("SELECT {COLUMNS} FROM otp_challenges WHERE session_id = (SELECT id FROM sessions WHERE token_hash = ?1) ORDER BY sent_at DESC, rowid DESC LIMIT 1"),
+        &[token_hash.into()])
+}
+
+/// Challenge `id` of the session holding `token_hash`, to read with the caller.
+pub fn of_token(db: &Db, id: &str, token_hash: &str) -> ApiResult<D1PreparedStatement> {
+    statement(db, &format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = ?1 AND session_id = (SELECT id FROM sessions WHERE token_hash = ?2)"),
+        &[id.into(), token_hash.into()])
 }
 
 pub async fn get(db: &Db, id: &str, session_id: &str) -> ApiResult<Option<ChallengeRow>> {

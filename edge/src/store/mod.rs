@@ -61,6 +61,15 @@ pub async fn all<T: DeserializeOwned>(
         .map_err(|e| internal(what, e))
 }
 
+/// Runs statements in one round trip (one transaction).
+pub async fn batch(
+    db: &Db,
+    statements: Vec<D1PreparedStatement>,
+    what: &str,
+) -> ApiResult<Vec<worker::D1Result>> {
+    db.batch(statements).await.map_err(|e| internal(what, e))
+}
+
 /// Statement `i`'s first row in a batch's results.
 pub fn first_of<T: DeserializeOwned>(
     results: &[worker::D1Result],

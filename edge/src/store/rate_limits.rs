@@ -39,29 +39,22 @@ pub fn counted_if_written(
     )
 }
 
-/// Counts one action for each `(key, window_seconds)` in one round trip; the counters in
-/// the same order.
-pub async fn count_each(
+/// The statement that counts one action for `key`, to batch with a call's first reads.
+pub fn count_statement(
     db: &Db,
-    keys: &[(&str, i64)],
+    key: &str,
+    window_seconds: i64,
     now: i64,
-) -> ApiResult<Vec<Option<Counter>>> {
-    let statements = keys
-        .iter()
-        .map(|(key, window)| statement(db, COUNT_SQL, &[(*key).into(), int(now), int(*window)]))
-        .collect::<ApiResult<Vec<_>>>()?;
-    let results = db
-        .batch(statements)
-        .await
-        .map_err(|e| internal("rate limit", e))?;
-    results
-        .iter()
-        .map(|r| {
-            r.results::<Counter>()
-                .map(|rows| rows.into_iter().next())
-                .map_err(|e| internal("rate limit row", e))
-        })
-        .collect()
+) -> ApiResult<D1PreparedStatement> {
+    statement(db, COUNT_SQL, &[key.into(), int(now), int(window_seconds)])
+}
+
+/// A counter as a batch returned it.
+pub fn counter_of(result: &worker::D1Result) -> ApiResult<Option<Counter>> {
+    result
+        .results::<Counter>()
+        .map(|rows| rows.into_iter().next())
+        .map_err(|e| internal("rate limit row", e))
 }
 
 /// Counts one action for `key` (a new window once `window_seconds` passed) and returns the

@@ -233,6 +233,18 @@ pub(super) fn by_key_statement(
     )
 }
 
+/// The row of `key` in the session holding `token_hash`, to read with the caller.
+pub fn by_key_of_token(db: &Db, key: &str, token_hash: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        &format!(
+            "SELECT {SELECT_COLUMNS} FROM redemptions
+             WHERE session_id = (SELECT id FROM sessions WHERE token_hash = ?1) AND idempotency_key = ?2"
+        ),
+        &[token_hash.into(), key.into()],
+    )
+}
+
 /// What a redeem request reads before it writes: the key's row and the challenge, in one
 /// round trip.
 pub async fn open(
@@ -263,13 +275,18 @@ pub async fn standing_of_session(db: &Db, session_id: &str) -> ApiResult<Option<
 }
 
 pub async fn get(db: &Db, id: &str) -> ApiResult<Option<RedemptionRow>> {
-    first(
+    db.first_row(by_id(db, id)?)
+        .await
+        .map_err(|e| internal("redemption query", e))
+}
+
+/// Row `id`, to run alone or with a call's first reads.
+pub fn by_id(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
         &[id.into()],
-        "redemption query",
     )
-    .await
 }
 
 /// What a transition writes besides the state.

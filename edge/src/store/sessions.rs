@@ -9,6 +9,7 @@ use crate::secure::{random_hex, sha256_hex};
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use worker::{D1PreparedStatement, D1Result};
 
 /// How long a widget's session token lives.
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
@@ -128,20 +129,31 @@ pub struct Authenticated<M> {
     pub pongo: Option<ConnectionRow>,
 }
 
-/// A missing token or session is `session_invalid`; a past one `session_expired`.
-pub async fn authenticate<M: DeserializeOwned>(
+/// The bearer token's hash, as the session row keeps it: a call's own statements find the
+/// session through it, in the same batch as the session itself.
+pub fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+/// The caller, with the call's own first statements in the same round trip (their
+/// results, in order, beside it). A missing token or session is `session_invalid`; a past
+/// one `session_expired`.
+pub async fn authenticate_with<M: DeserializeOwned>(
     db: &Db,
     token: Option<String>,
     now: i64,
     locale: Locale,
-) -> ApiResult<Authenticated<M>> {
+    extra: Vec<D1PreparedStatement>,
+) -> ApiResult<(Authenticated<M>, Vec<D1Result>)> {
     let token = token.ok_or_else(|| ApiError::new(ErrorCode::SessionInvalid, locale))?;
-    let hash: wasm_bindgen::JsValue = sha256_hex(token.as_bytes()).into();
+    let hash: wasm_bindgen::JsValue = token_hash(&token).into();
     let session = statement(db, "SELECT id, merchant_id, amount_minor, currency, locale, origin, expires_at, pongo_phone, pongo_verified, pongo_answers FROM sessions WHERE token_hash = ?1", std::slice::from_ref(&hash))?;
     let merchant = super::merchants::of_session(db, &hash)?;
     let pongo = super::pongo_connections::of_session(db, &hash)?;
-    let results = db
-        .batch(vec![session, merchant, pongo])
+    let mut batch = vec![session, merchant, pongo];
+    batch.extend(extra);
+    let mut results = db
+        .batch(batch)
         .await
         .map_err(|e| internal("session query", e))?;
     let session: Session = first_of(&results, 0, "session row")?
@@ -149,11 +161,13 @@ pub async fn authenticate<M: DeserializeOwned>(
     if now >= session.expires_at {
         return Err(ApiError::new(ErrorCode::SessionExpired, session.locale()));
     }
-    Ok(Authenticated {
+    let caller = Authenticated {
         session,
         merchant: first_of(&results, 1, "merchant row")?,
         pongo: first_of(&results, 2, "pongo connection row")?,
-    })
+    };
+    let own = results.split_off(3.min(results.len()));
+    Ok((caller, own))
 }
 
 /// The cart total changed: pending challenges for the old amount stop working.

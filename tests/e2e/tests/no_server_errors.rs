@@ -37,6 +37,11 @@ async fn no_input_to_any_route_is_a_server_error() {
             .replace("{merchant_id}", "demo")
             .replace("{id}", "no-such-redemption");
         for (method_name, operation) in item.as_object().unwrap() {
+            // A static file (the document itself) runs no edge code to fuzz; wrangler's
+            // local asset server also never reads a GET's body, so a huge one would hang.
+            if operation["x-static-asset"] == true {
+                continue;
+            }
             let method =
                 reqwest::Method::from_bytes(method_name.to_uppercase().as_bytes()).unwrap();
             let documented: Vec<&str> = operation["x-error-codes"]
