@@ -118,3 +118,60 @@ async fn the_counters_are_a_local_switch_not_a_production_header() {
             .unwrap();
     assert!(!config.contains("LOYALTY_COUNTERS"));
 }
+
+/// The money path, call by call: a read batch for every widget call; a redeem or an undo
+/// adds the write that must precede the bank call (the claim, the reversal's start) and the
+/// one that settles it.
+#[tokio::test]
+async fn the_money_path_stays_within_its_round_trips() {
+    let shopper = loyalty_e2e::new_shopper(50_000).await;
+    let token = start_session(25_000).await;
+    let otp = widget(reqwest::Method::POST, "/v1/mokafaa/otp", &token)
+        .json(&json!({"method": "mobile", "mobile": shopper.mobile}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(otp.status(), 201);
+    assert_eq!(
+        counters(&otp).1,
+        2,
+        "caller + counts + last code; the new code"
+    );
+    let challenge: loyalty_shared::api::OtpChallenge = otp.json().await.unwrap();
+
+    let balance = loyalty_e2e::balance_request(&token, &challenge.challenge_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance.status(), 200);
+    assert_eq!(
+        counters(&balance).1,
+        2,
+        "caller + IP count + code; the person's count"
+    );
+
+    let code = loyalty_e2e::sim().last_otp(&shopper.mobile).await;
+    let key = loyalty_e2e::unique();
+    let redeem = loyalty_e2e::redeem(&token, &key, &challenge.challenge_id, &code, 5_000).await;
+    assert_eq!(redeem.status(), 201);
+    let (_, round_trips, upstream) = counters(&redeem);
+    assert_eq!(
+        round_trips, 3,
+        "reads; the claim before the bank; the settling write"
+    );
+    assert_eq!(upstream, 2, "the debit, then the balance left");
+    let redemption: loyalty_shared::api::Redemption = redeem.json().await.unwrap();
+
+    let again = loyalty_e2e::redeem(&token, &key, &challenge.challenge_id, &code, 5_000).await;
+    assert_eq!(again.status(), 200, "a retry answers from the ledger");
+    assert_eq!(counters(&again).1, 1, "a retry of a key is one read");
+    assert_eq!(counters(&again).2, 0, "and never reaches the bank");
+
+    let undo = loyalty_e2e::undo(&token, &redemption.redemption_id).await;
+    assert_eq!(undo.status(), 200);
+    assert_eq!(
+        counters(&undo).1,
+        3,
+        "reads; the reversal's start; its confirmation"
+    );
+}
