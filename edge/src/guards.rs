@@ -10,6 +10,7 @@ use crate::routes::call::Call;
 use crate::secure::sha256_hex;
 use crate::store::merchant_requests;
 use crate::store::pongo_connections::ConnectionRow;
+use crate::store::redemptions::RedemptionRow;
 use crate::store::sessions::{self, Session};
 use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
@@ -95,6 +96,15 @@ impl WidgetGate {
         sessions::token_hash(&bearer(&call.req).unwrap_or_default())
     }
 
+    /// For input the handler could not read: the caller is still checked first, so a bad
+    /// token or origin answers before the bad input does (as on every widget route).
+    pub async fn refuse(self, call: &Call, input: ApiError) -> ApiError {
+        match self.open(call, Vec::new()).await {
+            Err(caller) => caller,
+            Ok(_) => input,
+        }
+    }
+
     /// Checks the caller as [`widget_caller`] does and runs `extra` in the same batch.
     pub async fn open(
         self,
@@ -124,6 +134,9 @@ impl WidgetCaller {
 pub struct SignedMerchant<T> {
     pub merchant: Merchant,
     pub body: T,
+    /// The redemption the body names (`redemption_id`), read in the guard's round trip;
+    /// `None` when it names none, or one of another merchant.
+    pub redemption: Option<RedemptionRow>,
 }
 
 /// Every failure of the signature is the same `bad_signature` to the caller (the log says
@@ -134,6 +147,9 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
     #[derive(Deserialize)]
     struct Who {
         merchant_id: String,
+        /// Read leniently: a wrong type is the body's error to report, after the signature.
+        #[serde(default)]
+        redemption_id: Option<serde_json::Value>,
     }
     let who: Who = parse_json(&bytes, locale)?;
     let bad = || ApiError::new(ErrorCode::BadSignature, locale);
@@ -158,9 +174,15 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
     // The record is what the signature vouches for (timestamp and body), not the header's
     // text, so the same request re-spelled (order, spaces, hex case, extra v1) is a replay.
     let signed_request = format!("{signed_at}.{}", sha256_hex(&bytes));
-    let (fresh, row) =
-        merchant_requests::record_once(&call.db, &who.merchant_id, &signed_request, call.now)
-            .await?;
+    let names = who.redemption_id.as_ref().and_then(|v| v.as_str());
+    let (fresh, row, redemption) = merchant_requests::record_once(
+        &call.db,
+        &who.merchant_id,
+        &signed_request,
+        names,
+        call.now,
+    )
+    .await?;
     if !fresh {
         // Told apart from a wrong signature: the merchant's secret is right, and the
         // caller only has to sign a repeat anew (every merchant call is idempotent).
@@ -169,7 +191,12 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
     }
     let merchant = merchant::from_row(&call.env, row, locale)?;
     let body = parse_json(&bytes, locale)?;
-    Ok(SignedMerchant { merchant, body })
+    let redemption = redemption.filter(|r| r.merchant_id == merchant.id);
+    Ok(SignedMerchant {
+        merchant,
+        body,
+        redemption,
+    })
 }
 
 /// The operator or merchant admin: the `ADMIN_TOKEN` secret as a bearer token, compared

@@ -24,7 +24,12 @@ async fn merchants_redemption(db: &Db, merchant: &Merchant, id: &str) -> ApiResu
     redemptions::get(db, id)
         .await?
         .filter(|r| r.merchant_id == merchant.id)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, Locale::En).with_field("redemption_id"))
+        .ok_or_else(not_found)
+}
+
+/// The answer for a redemption that does not exist or is another merchant's: the same.
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, Locale::En).with_field("redemption_id")
 }
 
 pub fn view(row: &RedemptionRow) -> MerchantRedemption {
@@ -49,10 +54,14 @@ fn client(merchant: &Merchant, tally: &Tally) -> ApiResult<MokafaaClient> {
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error: bad_signature, signature_replayed, not_found, amount_over_limit (the points were returned), redemption_already_used (409: captured by another order_id), redemption_not_capturable (409: reversing, reversed, pending or failed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_paid(
     call: Call,
-    SignedMerchant { merchant, body }: SignedMerchant<OrderPaidRequest>,
+    SignedMerchant {
+        merchant,
+        body,
+        redemption,
+    }: SignedMerchant<OrderPaidRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
-    let mut row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
+    let mut row = redemption.ok_or_else(not_found)?;
     if row.state() == RedemptionState::Redeemed {
         // A discount larger than the order is never captured: the points go back, and
         // the order that tried is recorded so its repeat gets the same answer.
@@ -141,10 +150,14 @@ fn capture_answer(row: &RedemptionRow, order_id: &str) -> ApiResult<()> {
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = 202, description = "Reversal started", body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn order_cancelled(
     call: Call,
-    SignedMerchant { merchant, body }: SignedMerchant<OrderCancelledRequest>,
+    SignedMerchant {
+        merchant,
+        body,
+        redemption,
+    }: SignedMerchant<OrderCancelledRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
-    let row = merchants_redemption(db, &merchant, &body.redemption_id).await?;
+    let row = redemption.ok_or_else(not_found)?;
     // Points that paid an order come back only with that order's cancellation.
     if row.state() == RedemptionState::Captured
         && body.order_id.as_deref() != row.order_id.as_deref()
@@ -177,7 +190,7 @@ pub async fn order_cancelled(
     responses((status = 200, body = loyalty_shared::api::MerchantRedemption), (status = "default", description = "Error (bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn verify_receipt(
     call: Call,
-    SignedMerchant { merchant, body }: SignedMerchant<VerifyReceiptRequest>,
+    SignedMerchant { merchant, body, .. }: SignedMerchant<VerifyReceiptRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
     let invalid = || {

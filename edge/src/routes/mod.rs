@@ -151,7 +151,7 @@ pub fn table() -> Vec<Route> {
         route!(Merchant Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
         route!(Merchant Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
         route!(Admin Get "/v1/admin/redemptions/attention" => admin::attention),
-        route!(Widget Post "/v1/pongo/enlist" => pongo::enlist),
+        route!(WidgetGate Post "/v1/pongo/enlist" => pongo::enlist),
         route!(Widget Get "/v1/pongo/earn-preview" => pongo::preview),
         route!(Widget Post "/v1/pongo/verify" => pongo_verify::send),
         route!(Widget Post "/v1/pongo/verify/check" => pongo_verify::check),

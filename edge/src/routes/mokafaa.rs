@@ -3,6 +3,8 @@
 //! Each handler: authenticate the session, load the merchant, let the domain decide, call
 //! the bank, record the outcome in the ledger, answer. The rules live in `domain`.
 
+mod identity;
+
 use crate::counters::Tally;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::Actor;
@@ -11,7 +13,7 @@ use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
 use crate::guards::{WidgetCaller, WidgetGate};
 use crate::http::{internal, ApiResult};
 use crate::merchant::Merchant;
-use crate::mokafaa::client::{Identity, MokafaaClient};
+use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
 use crate::rate_limit::Checks;
 use crate::redemption::{self, Ask, D1Books, MokafaaBank, Opened, Redeemed, Terms};
@@ -22,10 +24,11 @@ use crate::store::challenges::{self, ChallengeRow};
 use crate::store::first_of;
 use crate::store::redemptions::{self, RedemptionRow};
 use crate::store::sessions::Session;
+use identity::{accepted, identity_key, identity_of};
 use loyalty_shared::api::{
-    Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest, VerifyBy,
+    Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest,
 };
-use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiIban, SaudiMobile};
+use loyalty_shared::{ApiError, ErrorCode, Locale};
 use std::cell::RefCell;
 use worker::{Env, Response};
 
@@ -70,15 +73,6 @@ fn bank_error(failure: BankFailure, locale: Locale) -> ApiError {
     }
 }
 
-/// The identifier a rate limit counts, never stored in clear (hashed by the caller).
-fn identity_key(identity: &Identity) -> String {
-    match identity {
-        Identity::Mobile(m) => format!("mobile:{}", m.to_mokafaa()),
-        Identity::CustomerNumber(c) => format!("cic:{}", c.as_str()),
-        Identity::Iban(i) => format!("iban:{}", i.as_str()),
-    }
-}
-
 fn rules() -> ChallengeRules {
     ChallengeRules::default()
 }
@@ -95,48 +89,18 @@ fn challenge_view(row: &ChallengeRow, now: i64) -> OtpChallenge {
     }
 }
 
-/// The identity a code is sent for, checked and masked; IBAN only where the merchant
-/// accepts it.
-/// An IBAN is offered only by merchants who accept it.
-fn accepted(identity: &Identity, merchant: &Merchant, locale: Locale) -> ApiResult<()> {
-    if matches!(identity, Identity::Iban(_)) && !merchant.accept_iban {
-        return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
-            .with_field("iban")
-            .with_message("This merchant does not accept IBAN verification."));
-    }
-    Ok(())
-}
-
-fn identity_of(by: &VerifyBy, locale: Locale) -> ApiResult<(Identity, &'static str, String)> {
-    let invalid = |code, field| ApiError::new(code, locale).with_field(field);
-    Ok(match by {
-        VerifyBy::Mobile { mobile } => {
-            let m = SaudiMobile::parse(mobile)
-                .map_err(|_| invalid(ErrorCode::InvalidPhone, "mobile"))?;
-            let masked = m.masked();
-            (Identity::Mobile(m), "mobile", masked)
-        }
-        VerifyBy::CustomerNumber { customer_number } => {
-            let c = CustomerNumber::parse(customer_number)
-                .map_err(|_| invalid(ErrorCode::InvalidAccount, "customer_number"))?;
-            let masked = c.masked();
-            (Identity::CustomerNumber(c), "customer_number", masked)
-        }
-        VerifyBy::Iban { iban } => {
-            let i =
-                SaudiIban::parse(iban).map_err(|_| invalid(ErrorCode::InvalidAccount, "iban"))?;
-            let masked = i.masked();
-            (Identity::Iban(i), "iban", masked)
-        }
-    })
-}
-
 /// `POST /v1/mokafaa/otp`: the first send, or a resend within the session's rules.
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/otp", tag = "widget", request_body = loyalty_shared::api::SendOtpRequest, security(("session" = [])),
     responses((status = 201, body = loyalty_shared::api::OtpChallenge), (status = "default", description = "Error (invalid_phone, invalid_account, resend_too_early, resend_limit, rate_limited, customer_not_found, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn send_otp(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
-    let body: SendOtpRequest = call.json(call.locale).await?;
-    let (identity, method, masked) = identity_of(&body.by, call.locale)?;
+    let read = match call.json::<SendOtpRequest>(call.locale).await {
+        Ok(body) => identity_of(&body.by, call.locale),
+        Err(e) => Err(e),
+    };
+    let (identity, method, masked) = match read {
+        Ok(identity) => identity,
+        Err(e) => return Err(gate.refuse(&call, e).await),
+    };
     let identity_hash = sha256_hex(identity_key(&identity).as_bytes());
     // Limits before anything reaches the bank (per client IP and per identifier), counted
     // in the caller's round trip with the session's latest code.
@@ -191,7 +155,10 @@ pub async fn send_otp(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
 #[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/mokafaa/balance", tag = "widget", params(("challenge_id" = String, Query, description = "The OTP challenge")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Balance), (status = "default", description = "Error", body = loyalty_shared::ErrorBody))))]
 pub async fn balance(call: Call, gate: WidgetGate) -> ApiResult<Response> {
-    let challenge_id = call.query("challenge_id", call.locale)?;
+    let challenge_id = match call.query("challenge_id", call.locale) {
+        Ok(id) => id,
+        Err(e) => return Err(gate.refuse(&call, e).await),
+    };
     // Limited like sending a code: each read asks the bank about a person. The client IP
     // is counted with the caller's read, the person once the challenge says who it is.
     let per_ip = Checks::for_caller(&call, "balance", ("OTP_LIMIT_PER_IP", OTP_PER_IP), None);
@@ -277,10 +244,10 @@ pub(crate) fn redemption_view(
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
               (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
-    let first_locale = call.locale;
-    let key = idempotency_key(&call, first_locale)?;
-    let bytes = call.bytes(first_locale).await?;
-    let request: RedeemRequest = crate::http::parse_json(&bytes, first_locale)?;
+    let (key, bytes, request) = match read_redeem(&mut call).await {
+        Ok(read) => read,
+        Err(e) => return Err(gate.refuse(&call, e).await),
+    };
     let (shopper, opened) = open_redeem(&call, gate, &key, &request.challenge_id).await?;
     let locale = shopper.locale();
     let client = shopper.client()?;
@@ -342,6 +309,16 @@ async fn open_redeem(
         first_of(&results, n + 1, "challenge row")?,
     );
     Ok((shopper, opened))
+}
+
+/// The redeem request as sent: its key, its bytes (hashed: a key reused with another body
+/// is a conflict) and its body.
+async fn read_redeem(call: &mut Call) -> ApiResult<(String, Vec<u8>, RedeemRequest)> {
+    let locale = call.locale;
+    let key = idempotency_key(call, locale)?;
+    let bytes = call.bytes(locale).await?;
+    let request = crate::http::parse_json(&bytes, locale)?;
+    Ok((key, bytes, request))
 }
 
 /// The request's `Idempotency-Key`: 1 to 128 characters.

@@ -4,15 +4,16 @@
 use crate::domain::notice::optional_email;
 use crate::domain::pongo_orders::{earn_preview, DEFAULT_CALLING_CODE};
 use crate::domain::rate_limit::{ENLIST_PER_IP, ENLIST_PER_PHONE};
-use crate::guards::{PongoWebhook, WidgetCaller};
+use crate::guards::{PongoWebhook, WidgetCaller, WidgetGate};
 use crate::http::{internal, ApiResult};
 use crate::pongo::client::PongoClient;
 use crate::pongo::connection::{self, PongoApp};
 use crate::pongo::errors::PongoFailure;
 use crate::pongo::wire::{Customer, NewCustomer};
-use crate::rate_limit;
+use crate::rate_limit::Checks;
 use crate::routes::call::{reply, Call};
 use crate::secure::sha256_hex;
+use crate::store::pongo_connections;
 use crate::store::pongo_webhooks::{self, WebhookEvent};
 use crate::store::sessions::{self, Session};
 use crate::store::Db;
@@ -29,7 +30,16 @@ use worker::Response;
 /// that number's account.
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/enlist", tag = "widget", request_body = loyalty_shared::api::EnlistRequest, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (optin_required, invalid_phone, rate_limited, pongo_not_connected, store_not_mapped, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
-pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+pub async fn enlist(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    let read = match call.json::<EnlistRequest>(call.locale).await {
+        Ok(body) => parse_enlist(&body, call.locale),
+        Err(e) => Err(e),
+    };
+    let (phone, answers) = match read {
+        Ok(read) => read,
+        Err(e) => return Err(gate.refuse(&call, e).await),
+    };
+    let (caller, store) = open_enlist(&call, gate, &phone).await?;
     let WidgetCaller {
         session,
         merchant,
@@ -37,21 +47,12 @@ pub async fn enlist(mut call: Call, caller: WidgetCaller) -> ApiResult<Response>
         ..
     } = caller;
     let locale = session.locale();
-    let body: EnlistRequest = call.json(locale).await?;
     let (db, now) = (&call.db, call.now);
-    let (phone, answers) = parse_enlist(&body, locale)?;
-    // Looking numbers up is limited per client and per number, like sending a code.
-    let ip_limit = ("ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
-    let phone_hash = sha256_hex(phone.as_digits().as_bytes());
-    let phone_limit = (
-        "ENLIST_LIMIT_PER_PHONE",
-        ENLIST_PER_PHONE,
-        phone_hash.as_str(),
-    );
-    rate_limit::for_caller(&call, "enlist", ip_limit, Some(phone_limit), locale).await?;
     let app = PongoApp::from_env(&call.env)?;
     let connection = connection::usable(&app, pongo, now, locale)?;
-    let store_slug = store_slug(db, &session, locale).await?;
+    let store_slug = store.ok_or_else(|| {
+        ApiError::new(ErrorCode::StoreNotMapped, locale).with_field("location_id")
+    })?;
     let client = connection.client(&app, call.db.tally());
     let merchant_id = session.merchant_id.clone();
     let proved_here =
@@ -218,6 +219,33 @@ pub(crate) fn member_card(
             })
             .collect(),
     }
+}
+
+/// One round trip before Pongo is asked: the caller, the counts (looking numbers up is
+/// limited per client and per number, like sending a code) and the storefront's store.
+async fn open_enlist(
+    call: &Call,
+    gate: WidgetGate,
+    phone: &InternationalPhone,
+) -> ApiResult<(WidgetCaller, Option<String>)> {
+    let ip_limit = ("ENLIST_LIMIT_PER_IP", ENLIST_PER_IP);
+    let phone_hash = sha256_hex(phone.as_digits().as_bytes());
+    let phone_limit = (
+        "ENLIST_LIMIT_PER_PHONE",
+        ENLIST_PER_PHONE,
+        phone_hash.as_str(),
+    );
+    let checks = Checks::for_caller(call, "enlist", ip_limit, Some(phone_limit));
+    let mut reads = checks.statements(&call.db, call.now)?;
+    let token_hash = WidgetGate::token_hash(call);
+    reads.push(pongo_connections::store_of_session(&call.db, &token_hash)?);
+    let (caller, results) = gate.open(call, reads).await?;
+    checks.verdict(&results, call.now, caller.session.locale())?;
+    let store = match results.get(checks.len()) {
+        Some(result) => pongo_connections::slug_of(result)?,
+        None => None,
+    };
+    Ok((caller, store))
 }
 
 /// `GET /v1/pongo/earn-preview`: what the session's cart earns now (after a cart change,

@@ -27,7 +27,7 @@ fn answer(result: &PongoOrderResult) -> ApiResult<Response> {
         (status = "default", description = "Error (payment_not_successful, store_not_mapped, pongo_not_connected, idempotency_conflict, invalid_request, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_paid(
     call: Call,
-    SignedMerchant { merchant, body }: SignedMerchant<PongoOrderRequest>,
+    SignedMerchant { merchant, body, .. }: SignedMerchant<PongoOrderRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
     // Only a successful payment is ever sent [S], checked before anything else.
@@ -84,7 +84,7 @@ pub async fn order_paid(
         (status = "default", description = "Error (not_found, bad_signature, signature_replayed)", body = loyalty_shared::ErrorBody))))]
 pub async fn order_cancelled(
     call: Call,
-    SignedMerchant { merchant, body }: SignedMerchant<PongoOrderCancelledRequest>,
+    SignedMerchant { merchant, body, .. }: SignedMerchant<PongoOrderCancelledRequest>,
 ) -> ApiResult<Response> {
     let (db, now) = (&call.db, call.now);
     let app = PongoApp::from_env(&call.env)?;

@@ -192,6 +192,30 @@ pub async fn save_mapping(db: &Db, mapping: &StoreMapping, now: i64) -> ApiResul
     Ok(())
 }
 
+/// The store of the session holding `token_hash`: its storefront's mapping, else the
+/// merchant's `web` one, only if Pongo still lists that store; to read with the caller.
+pub fn store_of_session(db: &Db, token_hash: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "SELECT m.store_slug FROM pongo_store_mappings m
+           JOIN pongo_stores s ON s.merchant_id = m.merchant_id AND s.slug = m.store_slug
+           JOIN sessions se ON se.token_hash = ?1 AND se.merchant_id = m.merchant_id
+         WHERE m.location_id IN (COALESCE(se.origin, 'web'), 'web')
+         ORDER BY m.location_id = 'web' LIMIT 1",
+        &[token_hash.into()],
+    )
+}
+
+/// The slug a [`store_of_session`] statement found.
+pub fn slug_of(result: &worker::D1Result) -> ApiResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Slug {
+        store_slug: String,
+    }
+    let rows: Vec<Slug> = result.results().map_err(|e| internal("pongo mapping", e))?;
+    Ok(rows.into_iter().next().map(|r| r.store_slug))
+}
+
 /// The store slug mapped to a location, only if Pongo still lists that store.
 pub async fn mapped_store(
     db: &Db,

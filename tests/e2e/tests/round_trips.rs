@@ -175,3 +175,54 @@ async fn the_money_path_stays_within_its_round_trips() {
         "reads; the reversal's start; its confirmation"
     );
 }
+
+/// The merchant's server: the signature's replay record, the merchant and the named
+/// redemption in one batch; a capture is then one step, a cancellation its start and its
+/// confirmation.
+#[tokio::test]
+async fn capture_and_cancel_stay_within_three_round_trips() {
+    let (_, captured) = loyalty_e2e::redeemed(25_000, 3_000, None).await;
+    let paid = loyalty_e2e::merchant_post(
+        "/v1/merchant/orders/paid",
+        &json!({"merchant_id": "demo", "redemption_id": captured.redemption_id,
+                "order_id": loyalty_e2e::unique(), "order_total": {"minor": 25_000, "currency": "SAR"}}),
+    )
+    .await;
+    assert_eq!(paid.status(), 200);
+    let (_, round_trips, upstream) = counters(&paid);
+    assert_eq!(round_trips, 2, "the guard's batch; the capture");
+    assert_eq!(upstream, 0);
+
+    let (_, cancelled) = loyalty_e2e::redeemed(25_000, 3_000, None).await;
+    let cancel = loyalty_e2e::order_cancelled(&cancelled.redemption_id).await;
+    assert_eq!(cancel.status(), 200);
+    let (_, round_trips, upstream) = counters(&cancel);
+    assert_eq!(
+        round_trips, 3,
+        "the guard's batch; the reversal's start; its confirmation"
+    );
+    assert_eq!(upstream, 1, "the bank's reversal");
+}
+
+#[tokio::test]
+async fn joining_pongo_is_two_round_trips_around_the_providers_answers() {
+    loyalty_e2e::pongo::connect().await;
+    let token = start_session(25_000).await;
+    let digits: String = loyalty_e2e::unique()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let phone = format!("9665{}", &digits[digits.len() - 8..]);
+    let enlist = widget(reqwest::Method::POST, "/v1/pongo/enlist", &token)
+        .json(&json!({"phone": phone, "email_optin": false, "sms_optin": false}))
+        .send()
+        .await
+        .unwrap();
+    let status = enlist.status();
+    let (_, round_trips, _) = counters(&enlist);
+    assert_eq!(status, 200, "{}", enlist.text().await.unwrap_or_default());
+    assert_eq!(
+        round_trips, 2,
+        "caller + counts + store; the member remembered"
+    );
+}
