@@ -2,10 +2,11 @@
 //! any upstream call.
 
 use crate::domain::rate_limit::{verdict, Limit};
+use crate::http::bearer;
 use crate::http::ApiResult;
 use crate::routes::call::Call;
-use crate::store::rate_limits;
 use crate::store::Db;
+use crate::store::{rate_limits, sessions};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use worker::{D1PreparedStatement, D1Result, Request};
 
@@ -51,16 +52,26 @@ impl Checks {
 
     /// Counts in a round trip of their own and refuses past a limit.
     pub async fn take(&self, call: &Call, locale: Locale) -> ApiResult<()> {
-        let statements = self.statements(&call.db, call.now)?;
+        let statements = self.statements(call)?;
         let results = crate::store::batch(&call.db, statements, "rate limit").await?;
         self.verdict(&results, call.now, locale)
     }
 
-    /// The counting statements, to batch with the call's first reads.
-    pub fn statements(&self, db: &Db, now: i64) -> ApiResult<Vec<D1PreparedStatement>> {
+    /// The counting statements, to batch with the call's first reads; they count only for
+    /// the caller's live session.
+    pub fn statements(&self, call: &Call) -> ApiResult<Vec<D1PreparedStatement>> {
+        let token_hash = sessions::token_hash(&bearer(&call.req).unwrap_or_default());
         self.0
             .iter()
-            .map(|(key, limit)| rate_limits::count_statement(db, key, limit.window_seconds, now))
+            .map(|(key, limit)| {
+                rate_limits::count_statement(
+                    &call.db,
+                    key,
+                    limit.window_seconds,
+                    call.now,
+                    &token_hash,
+                )
+            })
             .collect()
     }
 

@@ -111,7 +111,7 @@ pub async fn send_otp(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
     );
     let ip_limit = ("OTP_LIMIT_PER_IP", OTP_PER_IP);
     let checks = Checks::for_caller(&call, "otp", ip_limit, Some(per_identifier));
-    let mut reads = checks.statements(&call.db, call.now)?;
+    let mut reads = checks.statements(&call)?;
     reads.push(challenges::latest_of_token(
         &call.db,
         &WidgetGate::token_hash(&call),
@@ -162,7 +162,7 @@ pub async fn balance(call: Call, gate: WidgetGate) -> ApiResult<Response> {
     // Limited like sending a code: each read asks the bank about a person. The client IP
     // is counted with the caller's read, the person once the challenge says who it is.
     let per_ip = Checks::for_caller(&call, "balance", ("OTP_LIMIT_PER_IP", OTP_PER_IP), None);
-    let mut reads = per_ip.statements(&call.db, call.now)?;
+    let mut reads = per_ip.statements(&call)?;
     let token_hash = WidgetGate::token_hash(&call);
     reads.push(challenges::of_token(&call.db, &challenge_id, &token_hash)?);
     let (caller, results) = gate.open(&call, reads).await?;
@@ -297,7 +297,7 @@ async fn open_redeem(
     let per_ip = ("REDEEM_LIMIT_PER_IP", REDEEM_PER_IP);
     let per_ip = Checks::for_caller(call, "redeem", per_ip, None);
     let token_hash = WidgetGate::token_hash(call);
-    let mut reads = per_ip.statements(&call.db, call.now)?;
+    let mut reads = per_ip.statements(call)?;
     reads.push(redemptions::by_key_of_token(&call.db, key, &token_hash)?);
     reads.push(challenges::of_token(&call.db, challenge_id, &token_hash)?);
     let (caller, results) = gate.open(call, reads).await?;

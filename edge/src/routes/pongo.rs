@@ -236,7 +236,7 @@ async fn open_enlist(
         phone_hash.as_str(),
     );
     let checks = Checks::for_caller(call, "enlist", ip_limit, Some(phone_limit));
-    let mut reads = checks.statements(&call.db, call.now)?;
+    let mut reads = checks.statements(call)?;
     let token_hash = WidgetGate::token_hash(call);
     reads.push(pongo_connections::store_of_session(&call.db, &token_hash)?);
     let (caller, results) = gate.open(call, reads).await?;

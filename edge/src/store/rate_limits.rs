@@ -39,14 +39,26 @@ pub fn counted_if_written(
     )
 }
 
-/// The statement that counts one action for `key`, to batch with a call's first reads.
+/// The statement that counts one action for `key`, to batch with a call's first reads:
+/// it counts only for a live session (the one holding `token_hash`), so a request with a
+/// made-up token spends nobody's budget.
 pub fn count_statement(
     db: &Db,
     key: &str,
     window_seconds: i64,
     now: i64,
+    token_hash: &str,
 ) -> ApiResult<D1PreparedStatement> {
-    statement(db, COUNT_SQL, &[key.into(), int(now), int(window_seconds)])
+    statement(
+        db,
+        "INSERT INTO rate_limits (key, window_start, count)
+         SELECT ?1, ?2, 1 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?4 AND expires_at > ?2)
+         ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
+             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
+         RETURNING window_start, count",
+        &[key.into(), int(now), int(window_seconds), token_hash.into()],
+    )
 }
 
 /// A counter as a batch returned it.

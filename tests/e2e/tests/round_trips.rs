@@ -229,3 +229,34 @@ async fn joining_pongo_is_two_round_trips_around_the_providers_answers() {
         "caller + counts + store; the member remembered"
     );
 }
+
+/// The counts ride in the caller's batch, yet only a live session spends them: a made-up
+/// token naming a shopper's number, sent more often than the number's limit, leaves that
+/// shopper's own code request untouched.
+#[tokio::test]
+async fn a_made_up_token_spends_nobodys_code_budget() {
+    let shopper = loyalty_e2e::new_shopper(1_000).await;
+    for _ in 0..7 {
+        let forged = widget(
+            reqwest::Method::POST,
+            "/v1/mokafaa/otp",
+            "not-a-session-token",
+        )
+        .json(&json!({"method": "mobile", "mobile": shopper.mobile}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(forged.status(), 401);
+    }
+    let token = start_session(25_000).await;
+    let own = widget(reqwest::Method::POST, "/v1/mokafaa/otp", &token)
+        .json(&json!({"method": "mobile", "mobile": shopper.mobile}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        own.status(),
+        201,
+        "the shopper's own request is not rate limited"
+    );
+}
