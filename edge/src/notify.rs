@@ -6,47 +6,11 @@ use crate::domain::notice::{compose, NoticeKind};
 use crate::domain::retry::next_attempt_at;
 use crate::http::{internal, ApiResult};
 use crate::secure::random_hex;
-use crate::store::email_outbox::{self, Attempt, NewNotice, Recipient, SessionNotice};
+use crate::store::email_outbox::{self, Attempt, SessionNotice};
 use crate::store::redemptions::RedemptionRow;
 use crate::store::Db;
 use loyalty_shared::Locale;
 use worker::{D1PreparedStatement, Env};
-
-/// Queues the notice for `kind` if the shopper's email is known. Never fails the caller:
-/// a notice that cannot be queued is logged.
-pub async fn queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) {
-    if let Err(e) = try_queue(db, row, kind, now).await {
-        worker::console_error!("notice {} for {} not queued: {e}", kind.as_str(), row.id);
-    }
-}
-
-async fn try_queue(db: &Db, row: &RedemptionRow, kind: NoticeKind, now: i64) -> ApiResult<()> {
-    let Some(Recipient {
-        email: Some(email),
-        locale,
-        name,
-    }) = email_outbox::recipient(db, &row.session_id).await?
-    else {
-        return Ok(());
-    };
-    let (subject, body) = compose(
-        kind,
-        Locale::from_tag(&locale),
-        &name,
-        row.points.max(0) as u64,
-        row.amount(),
-    );
-    let id = random_hex(16).map_err(|e| internal("random", e))?;
-    let notice = NewNotice {
-        id: &id,
-        redemption_id: &row.id,
-        kind: kind.as_str(),
-        to_address: &email,
-        subject: &subject,
-        text_body: &body,
-    };
-    email_outbox::enqueue(db, notice, now).await
-}
 
 /// The statement that queues the `kind` notice of `row` to the session's email, worded
 /// for the store `name` in each language (the session's is picked in SQL), to batch with

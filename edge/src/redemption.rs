@@ -41,13 +41,6 @@ pub trait Bank {
 /// The ledger side of a redemption. Each method is one write or read of the books (one D1
 /// round trip in production): a redeem costs the reads, the claim, and the settling step.
 pub trait Books {
-    /// The key's row, if any, and the challenge, read together.
-    async fn open(
-        &self,
-        session_id: &str,
-        key: &str,
-        challenge_id: &str,
-    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)>;
     /// Inserts the `pending` row unless the key has one or the cart has a redemption, and
     /// counts one guess against the identifier only when this request's row was inserted.
     async fn claim(
@@ -76,6 +69,10 @@ pub trait Books {
 }
 
 /// One move of the ledger: the event, why (the audit row's reason), and what it records.
+/// What a redeem request read before it writes (with its caller, in production): the key's
+/// row, if any, and the challenge.
+pub type Opened = (Option<RedemptionRow>, Option<ChallengeRow>);
+
 /// The identifier's guess budget a claim counts against.
 #[derive(Clone, Copy)]
 pub struct Guess<'a> {
@@ -151,10 +148,9 @@ pub async fn redeem(
     books: &impl Books,
     terms: &Terms<'_>,
     ask: &Ask<'_>,
+    opened: Opened,
 ) -> ApiResult<Redeemed> {
-    let (existing, challenge) = books
-        .open(ask.session_id, ask.key, &ask.request.challenge_id)
-        .await?;
+    let (existing, challenge) = opened;
     if let Some(existing) = existing {
         return settled(existing, ask);
     }
@@ -364,4 +360,4 @@ mod live;
 #[cfg(test)]
 mod tests;
 
-pub use live::{D1Books, MokafaaBank, Opened};
+pub use live::{D1Books, MokafaaBank};

@@ -18,18 +18,17 @@ pub struct Why<'a> {
     pub reason: &'a str,
     /// Recorded with the start (the order that was refused, say).
     pub changes: Changes<'a>,
-    /// The store's name for the shopper's notice, when the caller has it: the notice is
-    /// then written with the confirmation in one round trip.
-    pub store_name: Option<&'a str>,
+    /// The store's name, for the shopper's notice (written with the confirmation).
+    pub store_name: &'a str,
 }
 
 impl<'a> Why<'a> {
-    pub fn new(actor: Actor, reason: &'a str) -> Why<'a> {
+    pub fn new(actor: Actor, reason: &'a str, store_name: &'a str) -> Why<'a> {
         Why {
             actor,
             reason,
             changes: Changes::default(),
-            store_name: None,
+            store_name,
         }
     }
 }
@@ -115,11 +114,11 @@ async fn started(
 struct Told<'a> {
     actor: Actor,
     reason: &'a str,
-    store_name: Option<&'a str>,
+    store_name: &'a str,
 }
 
-/// The bank gave the points back: the row is `reversed` and the shopper is told (in the
-/// same round trip when the caller knows the store's name).
+/// The bank gave the points back: the row is `reversed` and the shopper is told, in one
+/// round trip.
 async fn confirmed_reversed(
     db: &Db,
     row: RedemptionRow,
@@ -133,25 +132,12 @@ async fn confirmed_reversed(
         extra: Changes::default(),
         now,
     };
-    let also = match told.store_name {
-        Some(name) => vec![notify::queued_with_step(
-            db,
-            &row,
-            NoticeKind::Reversed,
-            name,
-            now,
-        )?],
-        None => Vec::new(),
-    };
-    let moved = redemptions::transition_with(db, &row, step, also).await?;
-    let Some(row) = moved else {
+    let notice = notify::queued_with_step(db, &row, NoticeKind::Reversed, told.store_name, now)?;
+    match redemptions::transition_with(db, &row, step, vec![notice]).await? {
+        Some(row) => Ok(row),
         // A concurrent reversal confirmed it first (and told): answer from what it left.
-        return Ok(redemptions::get(db, &row.id).await?.unwrap_or(row));
-    };
-    if told.store_name.is_none() {
-        notify::queue(db, &row, NoticeKind::Reversed, now).await;
+        None => Ok(redemptions::get(db, &row.id).await?.unwrap_or(row)),
     }
-    Ok(row)
 }
 
 /// Whether the bank's transaction list shows `transaction_id` given back.

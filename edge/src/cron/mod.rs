@@ -76,24 +76,27 @@ pub async fn run(env: &Env) -> Report {
 /// Each merchant's bank client, loaded once per run; a merchant whose configuration cannot
 /// be read fails only its own rows.
 #[derive(Default)]
-pub(crate) struct Clients(Vec<(String, Result<MokafaaClient, loyalty_shared::ApiError>)>);
+pub(crate) struct Clients(Vec<(String, Result<Bank, loyalty_shared::ApiError>)>);
+
+/// A merchant's bank client and its store name (what the shopper's notices say).
+#[derive(Clone)]
+pub(crate) struct Bank {
+    pub client: MokafaaClient,
+    pub store_name: String,
+}
 
 impl Clients {
-    pub(crate) async fn get(
-        &mut self,
-        db: &Db,
-        env: &Env,
-        merchant_id: &str,
-    ) -> ApiResult<MokafaaClient> {
+    pub(crate) async fn get(&mut self, db: &Db, env: &Env, merchant_id: &str) -> ApiResult<Bank> {
         if let Some((_, loaded)) = self.0.iter().find(|(id, _)| id == merchant_id) {
             return loaded.clone();
         }
         let loaded = async {
             let merchant = merchant::load(db, env, merchant_id, Locale::En).await?;
-            Ok(MokafaaClient::new(
-                merchant.mokafaa(Locale::En)?.clone(),
-                db.tally(),
-            ))
+            let config = merchant.mokafaa(Locale::En)?.clone();
+            Ok(Bank {
+                client: MokafaaClient::new(config, db.tally()),
+                store_name: merchant.name,
+            })
         }
         .await;
         self.0.push((merchant_id.to_string(), loaded.clone()));

@@ -96,7 +96,7 @@ async fn reconcile_merchant(
     now: i64,
     report: &mut Report,
 ) -> ApiResult<()> {
-    let client = clients.get(db, env, merchant_id).await?;
+    let client = clients.get(db, env, merchant_id).await?.client;
     let from = rows.iter().map(|r| r.created_at).min().unwrap_or(now) - 60;
     let list = client
         .transactions(from, now + 60, now)

@@ -44,8 +44,9 @@ async fn reverse_each(
             continue;
         }
         let outcome = async {
-            let client = clients.get(db, env, &row.merchant_id).await?;
-            reversal::reverse(db, &client, row.clone(), Why::new(Actor::Cron, reason), now).await
+            let bank = clients.get(db, env, &row.merchant_id).await?;
+            let why = Why::new(Actor::Cron, reason, &bank.store_name);
+            reversal::reverse(db, &bank.client, row.clone(), why, now).await
         }
         .await;
         match outcome {

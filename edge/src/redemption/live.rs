@@ -8,12 +8,11 @@ use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
 use crate::notify;
 use crate::rate_limit::{self, Taken};
-use crate::store::challenges::{self, ChallengeRow};
+use crate::store::challenges;
 use crate::store::rate_limits;
 use crate::store::redemptions::{self, Claimed, GuessCount, LedgerStep, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::{Locale, Money, Otp};
-use std::cell::RefCell;
 
 /// The merchant's Mokafaa account at the request's time.
 pub struct MokafaaBank<'a> {
@@ -46,26 +45,9 @@ pub struct D1Books<'a> {
     pub now: i64,
     /// The store's name, for the shopper's "points redeemed" notice.
     pub store_name: &'a str,
-    /// The key's row and the challenge when the call read them with its caller already.
-    pub opened: RefCell<Option<Opened>>,
 }
 
-/// The key's row, if any, and the challenge, as [`Books::open`] gives them.
-pub type Opened = (Option<RedemptionRow>, Option<ChallengeRow>);
-
 impl Books for D1Books<'_> {
-    async fn open(
-        &self,
-        session_id: &str,
-        key: &str,
-        challenge_id: &str,
-    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
-        if let Some(opened) = self.opened.borrow_mut().take() {
-            return Ok(opened);
-        }
-        redemptions::open(self.db, session_id, key, challenge_id).await
-    }
-
     async fn claim(
         &self,
         candidate: &RedemptionRow,

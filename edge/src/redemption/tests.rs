@@ -89,6 +89,21 @@ impl FakeBooks {
         self.rows.borrow().values().next().cloned().expect("a row")
     }
 
+    /// What the call reads before it writes, as the route reads it with its caller.
+    fn opened(&self, ask: &Ask<'_>) -> Opened {
+        let row = self
+            .rows
+            .borrow()
+            .get(&(ask.session_id.to_string(), ask.key.to_string()))
+            .cloned();
+        let challenge = self
+            .challenge
+            .borrow()
+            .clone()
+            .filter(|c| c.id == ask.request.challenge_id && c.session_id == ask.session_id);
+        (row, challenge)
+    }
+
     fn take_guess(&self) -> Taken {
         if self.guesses_taken.get() >= self.guess_budget {
             return Taken::Refused { wait: 600 };
@@ -101,25 +116,6 @@ impl FakeBooks {
 }
 
 impl Books for FakeBooks {
-    async fn open(
-        &self,
-        session_id: &str,
-        key: &str,
-        challenge_id: &str,
-    ) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
-        let row = self
-            .rows
-            .borrow()
-            .get(&(session_id.to_string(), key.to_string()))
-            .cloned();
-        let challenge = self
-            .challenge
-            .borrow()
-            .clone()
-            .filter(|c| c.id == challenge_id && c.session_id == session_id);
-        Ok((row, challenge))
-    }
-
     async fn claim(
         &self,
         candidate: &RedemptionRow,
@@ -233,6 +229,11 @@ fn ask<'a>(request: &'a RedeemRequest, hash: &str) -> Ask<'a> {
     }
 }
 
+/// One redeem request, read and run as the route does.
+fn redeem_now(bank: &FakeBank, books: &FakeBooks, ask: &Ask<'_>) -> ApiResult<Redeemed> {
+    run(redeem(bank, books, &terms(), ask, books.opened(ask)))
+}
+
 fn run<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .build()
@@ -248,7 +249,7 @@ fn refused(
     let bank = FakeBank::answering(answer);
     let books = FakeBooks::with_challenge();
     let body = request("1234", minor);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let err = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap_err();
     (bank, books, err)
 }
 
@@ -257,7 +258,7 @@ fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() 
     let bank = FakeBank::answering(Ok(Some(77)));
     let books = FakeBooks::with_challenge();
     let body = request("١٢ ٣٤", 5_000);
-    let first = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    let first = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap();
     let Redeemed::Now { row, balance_after } = first else {
         panic!("first call redeems")
     };
@@ -269,7 +270,7 @@ fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() 
     assert_eq!(books.guesses_taken.get(), 0, "a right code is not a guess");
     assert_eq!(books.notices.borrow().len(), 1);
 
-    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    let again = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap();
     assert!(matches!(again, Redeemed::Before(ref r) if r.id == row.id));
     assert_eq!(bank.redeem_calls.get(), 1, "a retry never reaches the bank");
     assert_eq!(books.notices.borrow().len(), 1);
@@ -280,14 +281,14 @@ fn a_cart_is_paid_with_points_once_whatever_the_key() {
     let bank = FakeBank::answering(Ok(Some(1)));
     let books = FakeBooks::with_challenge();
     let body = request("1234", 5_000);
-    run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    redeem_now(&bank, &books, &ask(&body, "h1")).unwrap();
     // Another tab of the same cart, verified with its own code.
     books.challenge.borrow_mut().as_mut().unwrap().used = 0;
     let second = Ask {
         key: "key-2",
         ..ask(&body, "h1")
     };
-    let err = run(redeem(&bank, &books, &terms(), &second)).unwrap_err();
+    let err = redeem_now(&bank, &books, &second).unwrap_err();
     assert_eq!(err.code, ErrorCode::CartAlreadyRedeemed);
     assert_eq!(bank.redeem_calls.get(), 1, "the bank is asked once");
 }
@@ -297,9 +298,9 @@ fn a_key_reused_with_another_body_is_a_conflict_without_a_bank_call() {
     let bank = FakeBank::answering(Ok(Some(1)));
     let books = FakeBooks::with_challenge();
     let body = request("1234", 5_000);
-    run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap();
+    redeem_now(&bank, &books, &ask(&body, "h1")).unwrap();
     let other = request("1234", 6_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&other, "h2"))).unwrap_err();
+    let err = redeem_now(&bank, &books, &ask(&other, "h2")).unwrap_err();
     assert_eq!(err.code, ErrorCode::IdempotencyConflict);
     assert_eq!(bank.redeem_calls.get(), 1);
 }
@@ -316,7 +317,7 @@ fn a_wrong_code_fails_the_row_counts_the_guess_and_says_the_tries_left() {
     assert_eq!(row.error_code.as_deref(), Some("otp_invalid"));
     // The key's answer from now on is that refusal, without asking the bank again.
     let body = request("1234", 5_000);
-    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let again = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap_err();
     assert_eq!(again.code, ErrorCode::OtpInvalid);
     assert_eq!(bank.redeem_calls.get(), 1);
 }
@@ -329,7 +330,7 @@ fn a_spent_guess_budget_locks_before_the_bank_is_called() {
         ..FakeBooks::with_challenge()
     };
     let body = request("1234", 5_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let err = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpLocked);
     assert_eq!(err.retry_after_seconds, Some(600));
     assert_eq!(bank.redeem_calls.get(), 0);
@@ -344,7 +345,7 @@ fn the_last_guess_of_the_identifier_answers_locked_whatever_the_challenge_allows
         ..FakeBooks::with_challenge()
     };
     let body = request("1234", 5_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let err = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpLocked);
 }
 
@@ -354,7 +355,7 @@ fn no_answer_leaves_the_row_pending_and_the_retry_waits_instead_of_redeeming_aga
     let body = request("1234", 5_000);
     assert_eq!(err.code, ErrorCode::UpstreamUnavailable);
     assert_eq!(books.row().state, RedemptionState::Pending);
-    let again = run(redeem(&bank, &books, &terms(), &ask(&body, "h1"))).unwrap_err();
+    let again = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap_err();
     assert_eq!(again.code, ErrorCode::RequestInProgress);
     assert_eq!(again.retry_after_seconds, Some(2));
     assert_eq!(
@@ -373,7 +374,7 @@ fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_
 
     let books = FakeBooks::with_challenge();
     let over = request("1234", 30_000);
-    let err = run(redeem(&bank, &books, &terms(), &ask(&over, "h1"))).unwrap_err();
+    let err = redeem_now(&bank, &books, &ask(&over, "h1")).unwrap_err();
     assert_eq!(err.code, ErrorCode::AmountOverLimit);
     assert_eq!(err.field.as_deref(), Some("amount"));
     assert!(books.rows.borrow().is_empty(), "nothing written");

@@ -75,10 +75,10 @@ pub async fn order_paid(
             };
             let why = Why {
                 changes,
-                store_name: Some(&merchant.name),
                 ..Why::new(
                     Actor::MerchantServer,
                     "redeemed amount exceeds the paid order total",
+                    &merchant.name,
                 )
             };
             let client = client(&merchant, call.db.tally())?;
@@ -169,10 +169,7 @@ pub async fn order_cancelled(
     let row = match row.state() {
         RedemptionState::Reversed => row,
         _ => {
-            let why = Why {
-                store_name: Some(&merchant.name),
-                ..Why::new(Actor::MerchantServer, "order cancelled")
-            };
+            let why = Why::new(Actor::MerchantServer, "order cancelled", &merchant.name);
             let client = client(&merchant, call.db.tally())?;
             reversal::reverse(db, &client, row, why, now).await?
         }

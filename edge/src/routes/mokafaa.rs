@@ -29,7 +29,6 @@ use loyalty_shared::api::{
     Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest,
 };
 use loyalty_shared::{ApiError, ErrorCode, Locale};
-use std::cell::RefCell;
 use worker::{Env, Response};
 
 /// A widget caller and the merchant whose checkout it is.
@@ -40,15 +39,15 @@ struct Shopper {
 }
 
 impl Shopper {
-    async fn of(call: &Call, caller: WidgetCaller) -> ApiResult<Shopper> {
+    fn of(call: &Call, caller: WidgetCaller) -> Shopper {
         let WidgetCaller {
             session, merchant, ..
         } = caller;
-        Ok(Shopper {
+        Shopper {
             session,
             merchant,
             tally: call.db.tally().clone(),
-        })
+        }
     }
 
     fn locale(&self) -> Locale {
@@ -117,7 +116,7 @@ pub async fn send_otp(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
         &WidgetGate::token_hash(&call),
     )?);
     let (caller, results) = gate.open(&call, reads).await?;
-    let shopper = Shopper::of(&call, caller).await?;
+    let shopper = Shopper::of(&call, caller);
     let locale = shopper.locale();
     checks.verdict(&results, call.now, locale)?;
     accepted(&identity, &shopper.merchant, locale)?;
@@ -166,7 +165,7 @@ pub async fn balance(call: Call, gate: WidgetGate) -> ApiResult<Response> {
     let token_hash = WidgetGate::token_hash(&call);
     reads.push(challenges::of_token(&call.db, &challenge_id, &token_hash)?);
     let (caller, results) = gate.open(&call, reads).await?;
-    let shopper = Shopper::of(&call, caller).await?;
+    let shopper = Shopper::of(&call, caller);
     let locale = shopper.locale();
     per_ip.verdict(&results, call.now, locale)?;
     let row: ChallengeRow = first_of(&results, per_ip.len(), "challenge row")?
@@ -275,9 +274,8 @@ pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
         db: &call.db,
         now: call.now,
         store_name: &merchant.name,
-        opened: RefCell::new(Some(opened)),
     };
-    match redemption::redeem(&bank, &books, &terms, &ask).await? {
+    match redemption::redeem(&bank, &books, &terms, &ask, opened).await? {
         Redeemed::Now { row, balance_after } => reply(
             &redemption_view(&call.env, &row, balance_after, call.now),
             201,
@@ -301,7 +299,7 @@ async fn open_redeem(
     reads.push(redemptions::by_key_of_token(&call.db, key, &token_hash)?);
     reads.push(challenges::of_token(&call.db, challenge_id, &token_hash)?);
     let (caller, results) = gate.open(call, reads).await?;
-    let shopper = Shopper::of(call, caller).await?;
+    let shopper = Shopper::of(call, caller);
     per_ip.verdict(&results, call.now, shopper.locale())?;
     let n = per_ip.len();
     let opened = (
@@ -342,7 +340,7 @@ pub async fn undo(call: Call, gate: WidgetGate) -> ApiResult<Response> {
     // The row is read with the caller: the undo is then its start and its confirmation.
     let read = redemptions::by_id(&call.db, &call.param("id"))?;
     let (caller, results) = gate.open(&call, vec![read]).await?;
-    let shopper = Shopper::of(&call, caller).await?;
+    let shopper = Shopper::of(&call, caller);
     let locale = shopper.locale();
     let row = first_of::<RedemptionRow>(&results, 0, "redemption row")?
         .filter(|r| r.session_id == shopper.session.id)
@@ -360,10 +358,7 @@ pub async fn undo(call: Call, gate: WidgetGate) -> ApiResult<Response> {
         }
     }
     let client = shopper.client()?;
-    let why = Why {
-        store_name: Some(&shopper.merchant.name),
-        ..Why::new(Actor::Shopper, "shopper undo")
-    };
+    let why = Why::new(Actor::Shopper, "shopper undo", &shopper.merchant.name);
     let row = reversal::reverse(&call.db, &client, row, why, call.now).await?;
     // 202 while the bank has not confirmed: the cron finishes the reversal.
     let status = if row.state() == RedemptionState::Reversed {

@@ -1,35 +1,11 @@
-//! Shopper notices waiting to be sent (`email_outbox`), and the session's recipient they
-//! are addressed to.
+//! Shopper notices waiting to be sent (`email_outbox`): queued with the ledger step they
+//! tell of, addressed to the email the session gave.
 
 use super::Db;
-use super::{first, int, run, statement};
+use super::{int, statement};
 use crate::http::{internal, ApiResult};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
-
-/// Who a session's notice goes to: the shopper's email and language, the store's name.
-#[derive(Deserialize)]
-pub struct Recipient {
-    pub email: Option<String>,
-    pub locale: String,
-    pub name: String,
-}
-
-/// The recipient of notices about a session's redemptions, if the session exists.
-pub async fn recipient(db: &Db, session_id: &str) -> ApiResult<Option<Recipient>> {
-    first(db, "SELECT s.email, s.locale, m.name FROM sessions s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1",
-        &[session_id.into()], "notice recipient").await
-}
-
-/// A notice to queue; at most one per redemption and kind.
-pub struct NewNotice<'a> {
-    pub id: &'a str,
-    pub redemption_id: &'a str,
-    pub kind: &'a str,
-    pub to_address: &'a str,
-    pub subject: &'a str,
-    pub text_body: &'a str,
-}
 
 /// A notice to the email a session gave, in each language (English, Arabic, French: the
 /// session's own is picked in SQL); at most one per redemption and kind.
@@ -74,22 +50,6 @@ pub fn enqueue_for_session(
             int(now),
         ],
     )
-}
-
-/// Queues the notice unless one of its kind is already queued for the redemption.
-pub async fn enqueue(db: &Db, notice: NewNotice<'_>, now: i64) -> ApiResult<()> {
-    run(db, "INSERT INTO email_outbox (id, redemption_id, kind, to_address, subject, text_body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (redemption_id, kind) DO NOTHING",
-        &[
-            notice.id.into(),
-            notice.redemption_id.into(),
-            notice.kind.into(),
-            notice.to_address.into(),
-            notice.subject.into(),
-            notice.text_body.into(),
-            int(now),
-        ], "notice insert").await?;
-    Ok(())
 }
 
 /// A queued notice that is due.

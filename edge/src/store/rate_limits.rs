@@ -14,11 +14,22 @@ pub struct Counter {
     pub count: i64,
 }
 
-const COUNT_SQL: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (key) DO UPDATE SET
+/// The one counting upsert (`?1` key, `?2` now, `?3` window), after its source row: a new
+/// window once the old one passed; the counter as it is now.
+macro_rules! counting {
+    ($source:literal) => {
+        concat!(
+            "INSERT INTO rate_limits (key, window_start, count) ",
+            $source,
+            " ON CONFLICT (key) DO UPDATE SET
              count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
              window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
-         RETURNING window_start, count";
+             RETURNING window_start, count"
+        )
+    };
+}
+
+const COUNT_SQL: &str = counting!("VALUES (?1, ?2, 1)");
 
 /// Counts one action for `key` only when the statement before it in the batch wrote a
 /// row (`changes() = 1`): a guess is counted only by the request that will call the bank.
@@ -30,11 +41,7 @@ pub fn counted_if_written(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "INSERT INTO rate_limits (key, window_start, count) SELECT ?1, ?2, 1 WHERE changes() = 1
-         ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
-             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
-         RETURNING window_start, count",
+        counting!("SELECT ?1, ?2, 1 WHERE changes() = 1"),
         &[key.into(), int(now), int(window_seconds)],
     )
 }
@@ -51,12 +58,9 @@ pub fn count_statement(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "INSERT INTO rate_limits (key, window_start, count)
-         SELECT ?1, ?2, 1 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?4 AND expires_at > ?2)
-         ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE count + 1 END,
-             window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END
-         RETURNING window_start, count",
+        counting!(
+            "SELECT ?1, ?2, 1 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?4 AND expires_at > ?2)"
+        ),
         &[key.into(), int(now), int(window_seconds), token_hash.into()],
     )
 }

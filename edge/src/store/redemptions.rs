@@ -7,9 +7,8 @@ mod transition;
 pub use claim::{claim, Claimed, GuessCount};
 pub use transition::{transition, transition_with, LedgerStep};
 
-use super::challenges::ChallengeRow;
 use super::Db;
-use super::{changes, first, first_of, int, run, statement};
+use super::{changes, first, int, run, statement};
 use crate::http::{internal, ApiResult};
 use loyalty_shared::api::RedemptionState;
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
@@ -243,26 +242,6 @@ pub fn by_key_of_token(db: &Db, key: &str, token_hash: &str) -> ApiResult<D1Prep
         ),
         &[token_hash.into(), key.into()],
     )
-}
-
-/// What a redeem request reads before it writes: the key's row and the challenge, in one
-/// round trip.
-pub async fn open(
-    db: &Db,
-    session_id: &str,
-    key: &str,
-    challenge_id: &str,
-) -> ApiResult<(Option<RedemptionRow>, Option<ChallengeRow>)> {
-    let row = by_key_statement(db, session_id, key)?;
-    let challenge = super::challenges::of_session(db, challenge_id, session_id)?;
-    let results = db
-        .batch(vec![row, challenge])
-        .await
-        .map_err(|e| internal("redemption query", e))?;
-    Ok((
-        first_of(&results, 0, "redemption row")?,
-        first_of(&results, 1, "challenge row")?,
-    ))
 }
 
 /// The session's latest redemption still standing (redeemed, captured, being reversed).
