@@ -93,6 +93,7 @@ impl Console {
 
     async fn tab(&self, name: &str) {
         self.click(&format!("tab-{name}")).await;
+        self.js("window.scrollTo(0, 0); return true;").await;
         self.until(
             &format!("the {name} panel"),
             &format!("return document.getElementById('panel-{name}').hidden ? null : true;"),
