@@ -746,3 +746,77 @@ async fn an_admin_signs_in_with_an_emailed_link_that_works_once() {
     console.shot("console-22-link-used").await;
     console.browser.close().await;
 }
+
+// ------------------------------------------------------------------ Pongo from the console
+
+#[tokio::test]
+async fn the_merchant_connects_pongo_from_the_console_and_maps_a_location() {
+    let (merchant_id, email) = fresh_merchant();
+    let name = "Pongo Roasters";
+    let invitation = create_merchant(&merchant_id, name, &email).await;
+    let console = Console {
+        browser: Browser::start().await,
+    };
+    console
+        .browser
+        .client
+        .goto(&invitation.invitation_url)
+        .await
+        .unwrap();
+    console.signed_in(name).await;
+    console.tab("pongo").await;
+    let status = console.text("the Pongo status", "pongo-status").await;
+    assert!(status.starts_with("Not connected"), "{status}");
+    console.click("pongo-connect").await;
+    // Pongo's consent form (the simulator's), then back to the console.
+    console
+        .until(
+            "Pongo's consent form",
+            "return document.getElementById('approve') ? true : null;",
+        )
+        .await;
+    console.click("approve").await;
+    let banner = console.text("the connected banner", "banner").await;
+    assert!(banner.starts_with("Pongo is connected"), "{banner}");
+    console.signed_in(name).await;
+    let status = console
+        .until(
+            "the connection status",
+            "const s = document.getElementById('pongo-status'); return !document.getElementById('panel-pongo').hidden && s.textContent.startsWith('Connected') ? s.textContent : null;",
+        )
+        .await;
+    assert!(
+        status.as_str().unwrap().contains("Demo Coffee Roasters"),
+        "{status}"
+    );
+    let stores = console
+        .js("return document.querySelectorAll('#store option').length")
+        .await;
+    assert_eq!(
+        stores,
+        json!(2),
+        "the synced stores are offered for mapping"
+    );
+    console.type_in("location", "terminal-7").await;
+    console.click("map-save").await;
+    let mapped = console
+        .until(
+            "the new mapping",
+            "const r = [...document.querySelectorAll('#mappings tbody tr')].find(tr => tr.cells[0].textContent === 'terminal-7'); return r ? r.cells[1].textContent : null;",
+        )
+        .await;
+    assert!(mapped.as_str().is_some_and(|s| !s.is_empty()), "{mapped}");
+    console.shot("console-30-pongo").await;
+
+    // The connection test speaks to Pongo with the new token.
+    console.tab("credentials").await;
+    console.click("test-pongo").await;
+    let result = console
+        .until(
+            "the Pongo connection test",
+            "const e = document.getElementById('test-pongo-result'); return e.dataset.ok ? [e.dataset.ok, e.textContent] : null;",
+        )
+        .await;
+    assert_eq!(result[0], json!("true"), "{result}");
+    console.browser.close().await;
+}
