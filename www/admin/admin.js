@@ -214,7 +214,7 @@
     });
     if (focus) $("tab-" + name).focus();
     if (!state.me) return;
-    if (name === "ledger") { if (!state.loaded.ledger) loadLedger(); loadAttention(); }
+    if (name === "ledger") { loadLedger(); loadAttention(); }
     if (name === "pongo") pongoStatus();
     if (name === "audit") loadAudit();
     if (name === "golive") renderSnippet();
