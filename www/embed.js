@@ -9,23 +9,23 @@
   var base = new URL("widget/", src);
   var EVENT = "loyalty-checkout:";
   var LABELS = {
-    en: ["Pay with points", "Loading…"],
-    ar: ["ادفع بالنقاط", "جارٍ التحميل…"],
-    fr: ["Payer avec des points", "Chargement…"]
+    en: ["Pay with points", "Loading…", "Points are unavailable on this page"],
+    ar: ["ادفع بالنقاط", "جارٍ التحميل…", "الدفع بالنقاط غير متاح في هذه الصفحة"],
+    fr: ["Payer avec des points", "Chargement…", "Les points ne sont pas disponibles sur cette page"]
   };
   var ENTRY_CSS =
     ":host{display:block;font-family:var(--lc-font-family,system-ui,sans-serif);color:var(--lc-color-text,#1a1a1a)}" +
     ".lc-entry-button{min-height:44px;min-width:44px;padding:0 calc(var(--lc-spacing,8px)*2);border:0;" +
     "border-radius:var(--lc-radius,8px);background:var(--lc-color-primary,#0b5cad);color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
     ".lc-entry-button:focus-visible{outline:3px solid var(--lc-color-text,#1a1a1a);outline-offset:2px}" +
-    ".lc-entry-button[aria-busy=true]{opacity:.75;cursor:progress}" +
+    ".lc-entry-button[aria-busy=true]{opacity:.75;cursor:progress}.lc-entry-button:disabled{background:#6b7280;cursor:default}" +
     ":host([data-theme=dark]) .lc-entry-button{background:var(--lc-color-primary,#6cb4ff);color:#0d1117}" +
     ":host([data-theme=flat]) .lc-entry-button{border-radius:0}";
   var widget = null;
   var mounted = [];
 
   function fail(host, message) {
-    console.error("loyalty checkout: " + message);
+    console.error("Loyalty Checkout: " + message);
     (host || document).dispatchEvent(new CustomEvent(EVENT + "error", { bubbles: true, composed: true, detail: { message: message } }));
   }
 
@@ -110,11 +110,18 @@
         }
         host.dispatchEvent(new CustomEvent(EVENT + "ready", { bubbles: true, composed: true, detail: { merchant_id: config.merchant_id, cart_id: config.cart_id } }));
       }).catch(function (err) {
+        err = String(err && err.message || err);
+        entry.removeAttribute("aria-busy");
+        // The page's CSP refuses WebAssembly: no retry helps (docs/embed.md).
+        if (/unsafe-eval|CSP/.test(err)) {
+          entry.disabled = true;
+          entry.textContent = labels[2];
+          return fail(host, "this page's Content-Security-Policy blocks WebAssembly; add 'wasm-unsafe-eval' to script-src (see docs/embed.md)");
+        }
         // The entry stays, and the next press tries again.
         handle.started = false;
-        entry.removeAttribute("aria-busy");
         entry.textContent = labels[0];
-        fail(host, String(err && err.message || err));
+        fail(host, err);
       });
     }
     entry.addEventListener("click", function () { start(true); });

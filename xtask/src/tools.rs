@@ -84,6 +84,7 @@ pub fn ensure_test_tools() -> Result<()> {
         ensure_cargo_tool("wasm-pack", "wasm-pack", "", "*")
     })?;
     step("checking chromium and chromedriver", ensure_chromium)?;
+    step("checking php-cli (docs/magento's PHP client)", ensure_php)?;
     Ok(())
 }
 
@@ -167,6 +168,31 @@ fn ensure_chromium() -> Result<()> {
     };
     if install().is_err() {
         // A fresh machine may have empty package lists.
+        run(Command::new("apt-get").arg("update"))?;
+        install()?;
+    }
+    Ok(())
+}
+
+/// Debian's `php-cli`, for the e2e test of the Magento guide's PHP client
+/// (`tests/e2e/tests/magento.rs` runs `docs/magento/example.php`).
+fn ensure_php() -> Result<()> {
+    if output_of(Command::new("php").arg("--version")).is_some() {
+        eprintln!("    present");
+        return Ok(());
+    }
+    let uid = output_of(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid != "0" {
+        return Err("the Magento guide's test needs `php`: install the Debian package `php-cli` \
+             (sudo apt-get install -y php-cli) and run again"
+            .into());
+    }
+    let install = || {
+        run(Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "php-cli"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    if install().is_err() {
         run(Command::new("apt-get").arg("update"))?;
         install()?;
     }
