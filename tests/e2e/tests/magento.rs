@@ -189,8 +189,10 @@ async fn store_page(path: &str) -> Page {
     Page { browser }
 }
 
+/// The policy the page at `path` is served with (the page itself, not a redirect to it).
 async fn policy_of(path: &str) -> String {
     let served = edge_get(path).await;
+    assert_eq!(served.status(), 200, "{path} is served, not redirected");
     served.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -211,7 +213,7 @@ fn script_src(policy: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_magento_checkout_under_the_guides_csp_renders_the_widget_and_redeems() {
-    let policy = policy_of("/demo/magento.html").await;
+    let policy = policy_of("/demo/magento").await;
     let sources = script_src(&policy);
     assert!(
         sources.contains(&"'wasm-unsafe-eval'".to_string())
@@ -222,7 +224,7 @@ async fn a_magento_checkout_under_the_guides_csp_renders_the_widget_and_redeems(
         "the guide's script-src, no more: {policy}"
     );
     assert!(policy.contains("connect-src 'self' http://127.0.0.1:8787"));
-    let page = store_page("/demo/magento.html").await;
+    let page = store_page("/demo/magento").await;
     page.wait()
         .shown("a session for the widget", ".lc-widget[data-session=true]")
         .await;
@@ -269,12 +271,12 @@ async fn a_magento_checkout_under_the_guides_csp_renders_the_widget_and_redeems(
 
 #[tokio::test]
 async fn without_wasm_unsafe_eval_the_widget_says_why_instead_of_hanging() {
-    let policy = policy_of("/demo/magento-no-wasm.html").await;
+    let policy = policy_of("/demo/magento-no-wasm").await;
     assert!(
         !policy.contains("wasm-unsafe-eval") && !policy.contains("'unsafe-eval'"),
         "{policy}"
     );
-    let strict = policy_of("/demo/magento.html").await;
+    let strict = policy_of("/demo/magento").await;
     assert_eq!(
         policy.replace("script-src 'self' http://127.0.0.1:8787;", ""),
         strict.replace(
@@ -283,7 +285,7 @@ async fn without_wasm_unsafe_eval_the_widget_says_why_instead_of_hanging() {
         ),
         "the same policy less 'wasm-unsafe-eval'"
     );
-    let page = store_page("/demo/magento-no-wasm.html").await;
+    let page = store_page("/demo/magento-no-wasm").await;
     // The widget loads when the browser is idle; the press makes sure it is tried.
     page.briefly()
         .shown("the entry button", "button.lc-entry-button")
