@@ -183,9 +183,11 @@ fn ensure_php() -> Result<()> {
     }
     let uid = output_of(Command::new("id").arg("-u")).unwrap_or_default();
     if uid != "0" {
-        return Err("the Magento guide's test needs `php`: install the Debian package `php-cli` \
+        return Err(
+            "the Magento guide's test needs `php`: install the Debian package `php-cli` \
              (sudo apt-get install -y php-cli) and run again"
-            .into());
+                .into(),
+        );
     }
     let install = || {
         run(Command::new("apt-get")
