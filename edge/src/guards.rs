@@ -4,7 +4,7 @@
 
 use crate::cors;
 use crate::http::{bearer, internal, parse_json, ApiResult};
-use crate::merchant::{self, secret_name, Merchant};
+use crate::merchant::{self, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::routes::call::Call;
 use crate::secure::sha256_hex;
@@ -12,14 +12,18 @@ use crate::store::merchant_requests;
 use crate::store::pongo_connections::ConnectionRow;
 use crate::store::redemptions::RedemptionRow;
 use crate::store::sessions::{self, Session};
-use loyalty_shared::signature::{verify, PayloadLayout, DEFAULT_TOLERANCE_SECONDS};
+use loyalty_shared::signature::{
+    timestamp_of, verify, PayloadLayout, SignatureError, DEFAULT_TOLERANCE_SECONDS,
+};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
-use subtle::ConstantTimeEq;
 use worker::{D1PreparedStatement, D1Result, Response};
+
+mod console;
+pub use console::*;
 
 /// The header merchant servers sign with.
 pub const SIGNATURE_HEADER: &str = "Loyalty-Signature";
@@ -139,38 +143,43 @@ pub struct SignedMerchant<T> {
     pub redemption: Option<RedemptionRow>,
 }
 
+/// The header's `t`, once its shape and freshness hold (before any secret is read, so a
+/// malformed or stale header writes nothing).
+fn fresh_timestamp(header: Option<&str>, bytes: &[u8], now: i64) -> Result<i64, SignatureError> {
+    let layout = PayloadLayout::TimestampDotBody;
+    match verify(b"", header, bytes, now, DEFAULT_TOLERANCE_SECONDS, layout) {
+        Err(e @ (SignatureError::Missing | SignatureError::Malformed | SignatureError::Stale)) => {
+            Err(e)
+        }
+        _ => header
+            .and_then(timestamp_of)
+            .ok_or(SignatureError::Malformed),
+    }
+}
+
+/// Who a merchant request says it is from, read before its signature is checked.
+#[derive(Deserialize)]
+struct Who {
+    merchant_id: String,
+    /// Read leniently: a wrong type is the body's error to report, after the signature.
+    #[serde(default)]
+    redemption_id: Option<serde_json::Value>,
+}
+
 /// Every failure of the signature is the same `bad_signature` to the caller (the log says
 /// which); a request already seen is `signature_replayed`.
 pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<SignedMerchant<T>> {
     let locale = Locale::En;
     let bytes = call.bytes(locale).await?;
-    #[derive(Deserialize)]
-    struct Who {
-        merchant_id: String,
-        /// Read leniently: a wrong type is the body's error to report, after the signature.
-        #[serde(default)]
-        redemption_id: Option<serde_json::Value>,
-    }
     let who: Who = parse_json(&bytes, locale)?;
     let bad = || ApiError::new(ErrorCode::BadSignature, locale);
-    let secret = call
-        .env
-        .secret(&secret_name("MERCHANT_API_SECRET", &who.merchant_id))
-        .map_err(|_| bad())?
-        .to_string();
     let header = call.req.headers().get(SIGNATURE_HEADER).ok().flatten();
-    let signed_at = verify(
-        secret.as_bytes(),
-        header.as_deref(),
-        &bytes,
-        call.now,
-        DEFAULT_TOLERANCE_SECONDS,
-        PayloadLayout::TimestampDotBody,
-    )
-    .map_err(|e| {
+    let refused = |e: &dyn std::fmt::Display| {
         worker::console_warn!("merchant {}: signature refused: {e}", who.merchant_id);
         bad()
-    })?;
+    };
+    let signed_at =
+        fresh_timestamp(header.as_deref(), &bytes, call.now).map_err(|e| refused(&e))?;
     // The record is what the signature vouches for (timestamp and body), not the header's
     // text, so the same request re-spelled (order, spaces, hex case, extra v1) is a replay.
     let signed_request = format!("{signed_at}.{}", sha256_hex(&bytes));
@@ -183,13 +192,32 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
         call.now,
     )
     .await?;
+    // The secrets (sealed in D1) came with the merchant's row: checked now. A request that
+    // does not verify takes its record back, so a forger cannot spend a real request's.
+    let merchant = merchant::from_row(&call.env, row, locale).map_err(|_| bad())?;
+    let layout = PayloadLayout::TimestampDotBody;
+    let verified = merchant.api_secrets(call.now).any(|secret| {
+        let (header, now) = (header.as_deref(), call.now);
+        verify(
+            secret.as_bytes(),
+            header,
+            &bytes,
+            now,
+            DEFAULT_TOLERANCE_SECONDS,
+            layout,
+        )
+        .is_ok()
+    });
+    if !verified {
+        if fresh {
+            merchant_requests::forget(&call.db, &who.merchant_id, &signed_request).await?;
+        }
+        return Err(refused(&"no secret of this merchant verifies it"));
+    }
     if !fresh {
-        // Told apart from a wrong signature: the merchant's secret is right, and the
-        // caller only has to sign a repeat anew (every merchant call is idempotent).
-        worker::console_warn!("merchant {}: replayed signature refused", who.merchant_id);
+        // Told apart from a wrong signature: the caller only has to sign a repeat anew.
         return Err(ApiError::new(ErrorCode::SignatureReplayed, locale));
     }
-    let merchant = merchant::from_row(&call.env, row, locale)?;
     let body = parse_json(&bytes, locale)?;
     let redemption = redemption.filter(|r| r.merchant_id == merchant.id);
     Ok(SignedMerchant {
@@ -197,25 +225,6 @@ pub async fn signed_merchant<T: DeserializeOwned>(call: &mut Call) -> ApiResult<
         body,
         redemption,
     })
-}
-
-/// The operator or merchant admin: the `ADMIN_TOKEN` secret as a bearer token, compared
-/// in constant time. Only this module can make one.
-pub struct Admin(());
-
-pub fn admin(call: &Call) -> ApiResult<Admin> {
-    let unauthorized = || ApiError::new(ErrorCode::Unauthorized, Locale::En);
-    let expected = call
-        .env
-        .secret("ADMIN_TOKEN")
-        .map_err(|_| unauthorized())?
-        .to_string();
-    let given = bearer(&call.req).ok_or_else(unauthorized)?;
-    if expected.len() >= 16 && bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-        Ok(Admin(()))
-    } else {
-        Err(unauthorized())
-    }
 }
 
 /// A webhook from Pongo for `:merchant_id`, signed `t=..,v1=..` over body then timestamp

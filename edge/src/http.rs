@@ -106,6 +106,15 @@ pub fn bearer(req: &Request) -> Option<String> {
     (!token.is_empty()).then(|| token.to_string())
 }
 
+/// Cookie `name` of the request.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("Cookie").ok().flatten()?;
+    header.split(';').find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
 /// The shopper's language from `Accept-Language`, for errors before a session exists.
 pub fn request_locale(req: &Request) -> Locale {
     req.headers()

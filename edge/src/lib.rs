@@ -56,10 +56,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 /// The answer to one request, CORS grant included.
 async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Response> {
+    // The console and the operator's calls are same-origin only: never a CORS grant.
+    let path = req.path();
+    let console = path.starts_with("/v1/admin/") || path.starts_with("/v1/operator/");
     if req.method() == Method::Options {
         return match db {
-            Some(db) => cors::preflight(&req, db).await,
-            None => Response::empty().map(|r| r.with_status(204)),
+            Some(db) if !console => cors::preflight(&req, db).await,
+            _ => Response::empty().map(|r| r.with_status(204)),
         };
     }
     let origin = cors::origin(&req);
@@ -104,7 +107,9 @@ async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Respon
     // A widget route's guard already granted its session's origin: no second lookup.
     let granted = response.headers().has(cors::ALLOW_ORIGIN).unwrap_or(false);
     match origin {
-        Some(origin) if !granted && cors::allowed_by_any_merchant(db, &origin).await => {
+        Some(origin)
+            if !granted && !console && cors::allowed_by_any_merchant(db, &origin).await =>
+        {
             cors::grant(response, &origin)
         }
         _ => Ok(response),

@@ -35,35 +35,71 @@ pub fn queued_with_step(
     email_outbox::enqueue_for_session(db, notice, now)
 }
 
-/// Sends what is due; returns (sent, failed).
-pub async fn send_due(db: &Db, env: &Env, now: i64) -> ApiResult<(u32, u32)> {
-    let (Ok(url), Ok(token), Ok(from)) = (
-        env.var("EMAIL_API_URL"),
-        env.secret("EMAIL_API_TOKEN"),
-        env.var("EMAIL_FROM"),
-    ) else {
-        worker::console_warn!("email is not configured (EMAIL_API_URL, EMAIL_API_TOKEN, EMAIL_FROM): notices stay queued");
-        return Ok((0, 0));
-    };
-    let client = reqwest::Client::new();
-    let (mut sent, mut failed) = (0, 0);
-    for message in email_outbox::due(db, now).await? {
+/// The email provider's settings: `EMAIL_API_URL`, `EMAIL_API_TOKEN`, `EMAIL_FROM`.
+pub struct Mailer {
+    url: String,
+    token: String,
+    from: String,
+    http: reqwest::Client,
+}
+
+impl Mailer {
+    /// `None` (logged) when email is not configured.
+    pub fn from_env(env: &Env) -> Option<Mailer> {
+        let (Ok(url), Ok(token), Ok(from)) = (
+            env.var("EMAIL_API_URL"),
+            env.secret("EMAIL_API_TOKEN"),
+            env.var("EMAIL_FROM"),
+        ) else {
+            worker::console_warn!(
+                "email is not configured (EMAIL_API_URL, EMAIL_API_TOKEN, EMAIL_FROM)"
+            );
+            return None;
+        };
+        Some(Mailer {
+            url: url.to_string(),
+            token: token.to_string(),
+            from: from.to_string(),
+            http: reqwest::Client::new(),
+        })
+    }
+
+    /// Sends one message; whether the provider took it.
+    pub async fn send(&self, to: &str, subject: &str, text: &str, tag: &str) -> bool {
         let body = serde_json::json!({
-            "From": from.to_string(),
-            "To": message.to_address,
-            "Subject": message.subject,
-            "TextBody": message.text_body,
-            "Tag": "loyalty-notice",
+            "From": self.from,
+            "To": to,
+            "Subject": subject,
+            "TextBody": text,
+            "Tag": tag,
             "MessageStream": "outbound",
         });
-        let delivered = client
-            .post(url.to_string())
+        self.http
+            .post(&self.url)
             .header("Accept", "application/json")
-            .header("X-Postmark-Server-Token", token.to_string())
+            .header("X-Postmark-Server-Token", &self.token)
             .json(&body)
             .send()
             .await
-            .is_ok_and(|r| r.status().is_success());
+            .is_ok_and(|r| r.status().is_success())
+    }
+}
+
+/// Sends what is due; returns (sent, failed).
+pub async fn send_due(db: &Db, env: &Env, now: i64) -> ApiResult<(u32, u32)> {
+    let Some(mailer) = Mailer::from_env(env) else {
+        return Ok((0, 0));
+    };
+    let (mut sent, mut failed) = (0, 0);
+    for message in email_outbox::due(db, now).await? {
+        let delivered = mailer
+            .send(
+                &message.to_address,
+                &message.subject,
+                &message.text_body,
+                "loyalty-notice",
+            )
+            .await;
         let attempts = u32::try_from(message.attempts.max(0)).unwrap_or(u32::MAX);
         let attempt = if delivered {
             sent += 1;

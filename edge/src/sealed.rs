@@ -1,12 +1,21 @@
-//! Secrets kept in D1 (a merchant's Pongo token and webhook secret) are sealed with
-//! AES-256-GCM under the Worker secret `PONGO_TOKEN_KEY` (64 hex characters). The row's
-//! owner is the associated data: a sealed value copied to another merchant does not open.
+//! Secrets kept in D1 (a merchant's Pongo token and webhook secret, the Mokafaa credentials
+//! and API secret the console writes) are sealed with AES-256-GCM under the operator's one
+//! master key, the Worker secret `SEALING_KEY` (64 hex characters; `PONGO_TOKEN_KEY`, its
+//! older name, is read when it is not set). The row's owner is the associated data: a
+//! sealed value copied to another merchant (or another secret's row) does not open.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 
-/// The Worker secret holding the key.
-pub const KEY_SECRET: &str = "PONGO_TOKEN_KEY";
+/// The Worker secret holding the key, then its older name.
+pub const KEY_SECRETS: [&str; 2] = ["SEALING_KEY", "PONGO_TOKEN_KEY"];
+
+/// The operator's master key, if set.
+pub fn master_key(env: &worker::Env) -> Option<String> {
+    KEY_SECRETS
+        .iter()
+        .find_map(|name| env.secret(name).ok().map(|s| s.to_string()))
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum SealError {

@@ -7,7 +7,9 @@
 use crate::{Locale, Money};
 use serde::{Deserialize, Serialize};
 
+mod console;
 mod pongo;
+pub use console::*;
 pub use pongo::*;
 
 /// `GET /v1/health`.

@@ -204,6 +204,18 @@ error_codes! {
         "This connect link is not valid or was already used. Start connecting again.",
         "رابط الربط غير صالح أو تم استخدامه. ابدأ الربط من جديد.",
         "Ce lien de connexion n'est pas valide ou a déjà été utilisé. Recommencez la connexion.";
+    CsrfInvalid = "csrf_invalid", 403,
+        "This change did not come from the console page. Reload the page and try again.",
+        "لم يأتِ هذا التغيير من صفحة لوحة التحكم. أعد تحميل الصفحة وحاول مرة أخرى.",
+        "Cette modification ne vient pas de la page de la console. Rechargez la page et réessayez.";
+    LinkInvalid = "link_invalid", 410,
+        "This link has expired or was already used. Ask for a new one.",
+        "انتهت صلاحية هذا الرابط أو تم استخدامه. اطلب رابطاً جديداً.",
+        "Ce lien a expiré ou a déjà été utilisé. Demandez-en un nouveau.";
+    MerchantExists = "merchant_exists", 409,
+        "A merchant with this id already exists.",
+        "يوجد تاجر بهذا المعرّف مسبقاً.",
+        "Un marchand avec cet identifiant existe déjà.";
     RateLimited = "rate_limited", 429,
         "Too many requests. Please try again shortly.",
         "طلبات كثيرة. يرجى المحاولة بعد قليل.",

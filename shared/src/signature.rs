@@ -69,6 +69,15 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8], layout: PayloadLayout) -
     format!("t={timestamp},v1={}", hex::encode(tag))
 }
 
+/// The `t=` a well-formed header names, unchecked: the key of its replay record, taken
+/// before the secret that checks it is read.
+pub fn timestamp_of(header: &str) -> Option<i64> {
+    header
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("t="))
+        .and_then(|t| t.parse().ok())
+}
+
 /// Checks a header against `body`: fresh within `tolerance_seconds` of `now`, and one of
 /// its `v1` values equal to ours in constant time (several `v1` allow secret rotation).
 /// Returns the signed timestamp, which callers use to refuse replays.

@@ -183,8 +183,8 @@ pub fn seed(persist_dir: &Path) -> Result<()> {
 /// The demo merchant's server-API secret on the local stack (the e2e tests sign with it).
 pub const DEV_MERCHANT_API_SECRET: &str = "dev-merchant-api-secret";
 
-/// The local stack's admin token (the admin page asks for it; the e2e tests use it).
-pub const DEV_ADMIN_TOKEN: &str = "dev-admin-token-for-the-local-stack";
+/// The local stack's operator token (`cargo xtask merchant add` and the e2e tests use it).
+pub const DEV_OPERATOR_TOKEN: &str = "dev-operator-token-for-the-local-stack";
 
 /// 32 random bytes as hex, for a fresh local key.
 fn random_key() -> Result<String> {
@@ -206,7 +206,7 @@ pub fn write_dev_vars() -> Result<()> {
          MOKAFAA_MERCHANT_TOKEN__DEMO=sim-merchant-token\n\
          SMS_VERIFY_AUTH_TOKEN__DEMO=sim-sms-auth-token\n\
          MERCHANT_API_SECRET__DEMO={merchant}\n\
-         ADMIN_TOKEN={admin}\n\
+         OPERATOR_TOKEN={operator}\n\
          RECEIPT_SIGNING_KEY={key}\n\
          SIM_CLOCK_URL=http://{sim}/__sim/clock\n\
          EMAIL_API_URL=http://{sim}/email/email\n\
@@ -215,13 +215,14 @@ pub fn write_dev_vars() -> Result<()> {
          PONGO_BASE_URL=http://{sim}/pongo\n\
          PONGO_CLIENT_ID=sim-pongo-client\n\
          PONGO_CLIENT_SECRET=sim-pongo-secret\n\
-         PONGO_TOKEN_KEY={sealing}\n\
+         SEALING_KEY={sealing}\n\
+         MOKAFAA_SANDBOX_URL=http://{sim}/mokafaa\n\
          OTP_LIMIT_PER_IP=1000/900\n\
          REDEEM_LIMIT_PER_IP=1000/900\n\
          ENLIST_LIMIT_PER_IP=1000/900\n\
          LOYALTY_COUNTERS=on\n",
         merchant = DEV_MERCHANT_API_SECRET,
-        admin = DEV_ADMIN_TOKEN,
+        operator = DEV_OPERATOR_TOKEN,
         sim = crate::stack::SIM_ADDR
     );
     std::fs::write(root().join(".dev.vars"), vars)

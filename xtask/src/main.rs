@@ -8,6 +8,7 @@
 
 mod bench;
 mod build;
+mod merchant;
 mod progress;
 mod stack;
 mod structure;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Some("test") => suites::test(),
         Some("bench") => bench::bench(),
         Some("soak") => suites::soak(&args[1..]),
+        Some("merchant") => merchant::command(&args[1..]),
         Some("structure") => Ok(match structure::report() {
             0 => ExitCode::SUCCESS,
             _ => ExitCode::FAILURE,
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
             eprintln!("  bench  measure widget/worker sizes and API latency");
             eprintln!("  structure  house rules: SQL only in store/, short functions and files");
             eprintln!("  soak   many shoppers at once under injected faults; the books must agree");
+            eprintln!("  merchant add <id> <name> <email>  a merchant and its admin's invitation (local stack running)");
             return ExitCode::from(2);
         }
     };

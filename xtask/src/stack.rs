@@ -196,11 +196,23 @@ impl Stack {
 /// the bench without pulling an HTTP client into xtask. It reads until the body announced by
 /// `Content-Length` is complete, so a server that keeps the connection open costs nothing.
 pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
+    http_request(addr, "GET", path, "", "")
+}
+
+/// As [`http_get`], any method, with extra header lines (each ending `\r\n`) and a body.
+pub fn http_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
     )?;
     let mut raw: Vec<u8> = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -255,10 +267,10 @@ pub fn dev() -> Result<ExitCode> {
     eprintln!("\nLoyalty Checkout is running:");
     eprintln!("  demo checkout   {url}/demo/");
     eprintln!("  API health      {url}/v1/health");
-    eprintln!(
-        "  admin           {url}/admin/ (token: {})",
-        build::DEV_ADMIN_TOKEN
-    );
+    match crate::merchant::invite_demo_admin() {
+        Ok(link) => eprintln!("  console         {link}\n                  (the demo merchant's admin invitation; later, sign in with {} at {url}/admin/: the link arrives in the simulator's inbox, {}/__sim/email)", crate::merchant::DEMO_ADMIN_EMAIL, stack.sim_url),
+        Err(message) => eprintln!("  console         {url}/admin/ (no invitation: {message})"),
+    }
     eprintln!("  embed script    {url}/embed.js");
     eprintln!(
         "  simulators      {}/__sim/clock (Mokafaa, Pongo, email; seed data in README)",

@@ -270,7 +270,7 @@ fn stack_suite() -> Result<Tally> {
         .env("LOYALTY_EDGE_URL", &stack.edge_url)
         .env("LOYALTY_SIM_URL", &stack.sim_url)
         .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
-        .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
+        .env("LOYALTY_OPERATOR_TOKEN", build::DEV_OPERATOR_TOKEN)
         .env("LOYALTY_D1_STATE", &state)
         .env("CHROMEDRIVER", CHROMEDRIVER),
     );
@@ -322,7 +322,7 @@ pub fn soak_command(stack: &Stack, args: &[&str]) -> Command {
         .env("LOYALTY_EDGE_URL", &stack.edge_url)
         .env("LOYALTY_SIM_URL", &stack.sim_url)
         .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
-        .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN);
+        .env("LOYALTY_OPERATOR_TOKEN", build::DEV_OPERATOR_TOKEN);
     cmd
 }
 

@@ -11,3 +11,4 @@ pub mod pongo_plan;
 pub mod rate_limit;
 pub mod reconcile;
 pub mod retry;
+pub mod settings;

@@ -91,8 +91,19 @@ impl MokafaaClient {
         self.url(&format!("blu-loyalty/1.0.0/{call}"))
     }
 
+    /// The secret is part of the key: a token got with a replaced secret is not reused.
     fn cache_key(&self) -> (String, String) {
-        (self.config.base_url.clone(), self.config.client_id.clone())
+        let account = format!(
+            "{}\u{0}{}",
+            self.config.client_id, self.config.client_secret
+        );
+        (self.config.base_url.clone(), account)
+    }
+
+    /// A fresh token call (never the cache): whether the bank takes these credentials now.
+    pub async fn check_credentials(&self, now: i64) -> Result<(), BankFailure> {
+        self.forget_token();
+        self.token(now).await.map(|_| ())
     }
 
     /// A valid access token, from the cache or a fresh token call.

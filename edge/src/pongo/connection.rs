@@ -40,7 +40,8 @@ impl PongoApp {
             base_url: read("PONGO_BASE_URL")?,
             client_id: read("PONGO_CLIENT_ID")?,
             client_secret: read("PONGO_CLIENT_SECRET")?,
-            key: read(sealed::KEY_SECRET)?,
+            key: sealed::master_key(env)
+                .ok_or_else(|| internal("pongo settings", "SEALING_KEY is not set"))?,
         })
     }
 

@@ -28,9 +28,26 @@ const MERCHANT: &[ErrorCode] = &[
     PayloadTooLarge,
     Internal,
 ];
-/// Every admin route.
+/// Every console route: the admin's session cookie, and a CSRF token on every change.
 const ADMIN: &[ErrorCode] = &[
     Unauthorized,
+    CsrfInvalid,
+    MalformedJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    Internal,
+];
+/// Every operator route.
+const OPERATOR: &[ErrorCode] = &[
+    Unauthorized,
+    MalformedJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    Internal,
+];
+/// The console's sign-in routes (a link's token; the console's own origin).
+const CONSOLE_LINK: &[ErrorCode] = &[
+    CsrfInvalid,
     MalformedJson,
     InvalidRequest,
     PayloadTooLarge,
@@ -136,6 +153,69 @@ const ROUTE_ERRORS: &[RouteErrors] = &[
     ),
     ("post", "/v1/merchant/receipts/verify", MERCHANT, &[]),
     ("get", "/v1/admin/redemptions/attention", ADMIN, &[]),
+    (
+        "post",
+        "/v1/admin/invitations/accept",
+        CONSOLE_LINK,
+        &[LinkInvalid],
+    ),
+    ("post", "/v1/admin/sign-in", CONSOLE_LINK, &[]),
+    (
+        "post",
+        "/v1/admin/sign-in/complete",
+        CONSOLE_LINK,
+        &[LinkInvalid],
+    ),
+    ("get", "/v1/admin/me", ADMIN, &[]),
+    ("post", "/v1/admin/sign-out", ADMIN, &[]),
+    ("get", "/v1/admin/settings", ADMIN, &[MerchantNotFound]),
+    ("put", "/v1/admin/settings", ADMIN, &[MerchantNotFound]),
+    (
+        "put",
+        "/v1/admin/secrets/{name}",
+        ADMIN,
+        &[NotFound, MerchantNotFound],
+    ),
+    (
+        "post",
+        "/v1/admin/test-connection/{provider}",
+        ADMIN,
+        &[NotFound, MerchantNotFound],
+    ),
+    ("get", "/v1/admin/redemptions", ADMIN, &[]),
+    ("get", "/v1/admin/redemptions.csv", ADMIN, &[]),
+    ("get", "/v1/admin/redemptions/{id}", ADMIN, &[NotFound]),
+    (
+        "post",
+        "/v1/admin/redemptions/{id}/reverse",
+        ADMIN,
+        &[
+            NotFound,
+            MerchantNotFound,
+            AlreadyReversed,
+            UpstreamUnavailable,
+        ],
+    ),
+    ("get", "/v1/admin/audit", ADMIN, &[]),
+    (
+        "post",
+        "/v1/operator/merchants",
+        OPERATOR,
+        &[MerchantExists],
+    ),
+    (
+        "post",
+        "/v1/operator/merchants/{id}/invitations",
+        OPERATOR,
+        &[MerchantNotFound],
+    ),
+    (
+        "post",
+        "/v1/operator/merchants/{id}/secrets/import",
+        OPERATOR,
+        &[MerchantNotFound],
+    ),
+    ("get", "/v1/operator/redemptions/attention", OPERATOR, &[]),
     (
         "post",
         "/v1/pongo/enlist",

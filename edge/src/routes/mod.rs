@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod call;
+pub mod console_auth;
+pub mod console_settings;
 #[cfg(feature = "openapi")]
 pub mod errors;
 pub mod health;
@@ -10,6 +12,7 @@ pub mod merchant;
 pub mod mokafaa;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod operator;
 pub mod pongo;
 pub mod pongo_admin;
 pub mod pongo_merchant;
@@ -37,8 +40,11 @@ pub enum Audience {
     Widget,
     /// The merchant's server: `Loyalty-Signature` over the body, checked with its parsing.
     Merchant,
-    /// The operator or merchant admin: `ADMIN_TOKEN` bearer (the OAuth callback: its state).
+    /// A merchant's admin in the console: the session cookie a one-time link opened, scoped
+    /// to that merchant, with `X-CSRF-Token` on every change (the OAuth callback: its state).
     Admin,
+    /// The operator of this edge: `OPERATOR_TOKEN` bearer (merchants, invitations).
+    Operator,
     /// A provider calling back: Pongo's signed webhooks.
     Provider,
 }
@@ -52,6 +58,7 @@ impl Audience {
             Audience::Widget => "widget",
             Audience::Merchant => "merchant",
             Audience::Admin => "admin",
+            Audience::Operator => "operator",
             Audience::Provider => "provider",
         }
     }
@@ -119,8 +126,14 @@ macro_rules! route {
     };
     (Admin $method:ident $path:literal => $handler:path) => {
         route!(@row Admin $method $path, |call: call::Call| async move {
-            let admin = crate::guards::admin(&call)?;
+            let admin = crate::guards::console_admin(&call).await?;
             $handler(call, admin).await
+        })
+    };
+    (Operator $method:ident $path:literal => $handler:path) => {
+        route!(@row Operator $method $path, |call: call::Call| async move {
+            let operator = crate::guards::operator(&call)?;
+            $handler(call, operator).await
         })
     };
     // The OAuth callback is the admin's browser coming back from Pongo: its guard is the
@@ -150,7 +163,6 @@ pub fn table() -> Vec<Route> {
         route!(Merchant Post "/v1/merchant/orders/paid" => merchant::order_paid),
         route!(Merchant Post "/v1/merchant/orders/cancelled" => merchant::order_cancelled),
         route!(Merchant Post "/v1/merchant/receipts/verify" => merchant::verify_receipt),
-        route!(Admin Get "/v1/admin/redemptions/attention" => admin::attention),
         route!(WidgetGate Post "/v1/pongo/enlist" => pongo::enlist),
         route!(Widget Get "/v1/pongo/earn-preview" => pongo::preview),
         route!(Widget Post "/v1/pongo/verify" => pongo_verify::send),
@@ -163,5 +175,24 @@ pub fn table() -> Vec<Route> {
         route!(Admin Get "/v1/admin/pongo/status" => pongo_admin::status),
         route!(Admin Post "/v1/admin/pongo/sync" => pongo_admin::sync),
         route!(Admin Put "/v1/admin/pongo/mappings" => pongo_admin::map_store),
+        route!(Public Post "/v1/admin/invitations/accept" => console_auth::accept),
+        route!(Public Post "/v1/admin/sign-in" => console_auth::sign_in),
+        route!(Public Post "/v1/admin/sign-in/complete" => console_auth::complete),
+        route!(Admin Get "/v1/admin/me" => console_auth::me),
+        route!(Admin Post "/v1/admin/sign-out" => console_auth::sign_out),
+        route!(Admin Get "/v1/admin/settings" => console_settings::get),
+        route!(Admin Put "/v1/admin/settings" => console_settings::put),
+        route!(Admin Put "/v1/admin/secrets/:name" => console_settings::put_secret),
+        route!(Admin Post "/v1/admin/test-connection/:provider" => console_settings::test_connection),
+        route!(Admin Get "/v1/admin/redemptions" => admin::list),
+        route!(Admin Get "/v1/admin/redemptions.csv" => admin::export),
+        route!(Admin Get "/v1/admin/redemptions/attention" => admin::attention),
+        route!(Admin Get "/v1/admin/redemptions/:id" => admin::detail),
+        route!(Admin Post "/v1/admin/redemptions/:id/reverse" => admin::reverse),
+        route!(Admin Get "/v1/admin/audit" => admin::audit_log),
+        route!(Operator Post "/v1/operator/merchants" => operator::create_merchant),
+        route!(Operator Post "/v1/operator/merchants/:id/invitations" => operator::invite),
+        route!(Operator Post "/v1/operator/merchants/:id/secrets/import" => operator::import_secrets),
+        route!(Operator Get "/v1/operator/redemptions/attention" => operator::attention),
     ]
 }

@@ -35,6 +35,24 @@ use utoipa::{Modify, OpenApi};
         super::pongo_admin::status,
         super::pongo_admin::sync,
         super::pongo_admin::map_store,
+        super::console_auth::accept,
+        super::console_auth::sign_in,
+        super::console_auth::complete,
+        super::console_auth::me,
+        super::console_auth::sign_out,
+        super::console_settings::get,
+        super::console_settings::put,
+        super::console_settings::put_secret,
+        super::console_settings::test_connection,
+        super::admin::list,
+        super::admin::export,
+        super::admin::detail,
+        super::admin::reverse,
+        super::admin::audit_log,
+        super::operator::create_merchant,
+        super::operator::invite,
+        super::operator::import_secrets,
+        super::operator::attention,
     ),
     components(schemas(loyalty_shared::ErrorCode, loyalty_shared::ApiError)),
     modifiers(&Security)
@@ -58,7 +76,14 @@ impl Modify for Security {
             "session",
             bearer("The widget's session token from POST /v1/sessions"),
         );
-        components.add_security_scheme("admin", bearer("The ADMIN_TOKEN Worker secret"));
+        components.add_security_scheme(
+            "console",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "lc_admin",
+                "The console's session cookie (HttpOnly, Secure, SameSite=Strict) from an invitation or an emailed sign-in link; every change also sends X-CSRF-Token from GET /v1/admin/me",
+            ))),
+        );
+        components.add_security_scheme("operator", bearer("The OPERATOR_TOKEN Worker secret"));
         components.add_security_scheme(
             "merchant_signature",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(

@@ -7,8 +7,8 @@
 //! once, before it expires, only with the same cookie; then it exchanges the code, seals
 //! the token, reads the account and its earn rule, subscribes the webhooks and syncs stores.
 
-use crate::guards::Admin;
-use crate::http::{internal, ApiResult};
+use crate::guards::ConsoleAdmin;
+use crate::http::{cookie, internal, ApiResult};
 use crate::merchant;
 use crate::pongo::client::{authorize_url, exchange_code, PongoClient};
 use crate::pongo::connection::{self, NewConnection, PongoApp, PONGO_TIMEOUT};
@@ -16,9 +16,7 @@ use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
 use crate::store::pongo_webhooks::{self, NewOAuthState, OAuthStateRow};
 use crate::store::Db;
-use loyalty_shared::api::{
-    ConnectionState, PongoConnectRequest, PongoConnectStart, PongoStatus, StoreMapping,
-};
+use loyalty_shared::api::{ConnectionState, PongoConnectStart, PongoStatus, StoreMapping};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use subtle::ConstantTimeEq;
 use worker::{Env, Headers, Request, Response, Result};
@@ -36,13 +34,12 @@ fn origin_of(req: &Request) -> ApiResult<String> {
     Ok(url.origin().ascii_serialization())
 }
 
-/// `POST /v1/admin/pongo/connect`: a single-use connect link for one merchant.
-#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/connect", tag = "admin", request_body = loyalty_shared::api::PongoConnectRequest, security(("admin" = [])),
+/// `POST /v1/admin/pongo/connect`: a single-use connect link for the signed-in merchant.
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/connect", tag = "admin", security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoConnectStart), (status = "default", description = "Error (unauthorized, merchant_not_found)", body = loyalty_shared::ErrorBody))))]
-pub async fn connect(mut call: Call, _admin: Admin) -> ApiResult<Response> {
-    let body: PongoConnectRequest = call.json(Locale::En).await?;
+pub async fn connect(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
     let db = &call.db;
-    let merchant = merchant::load(db, &call.env, &body.merchant_id, Locale::En).await?;
+    let merchant = merchant::load(db, &call.env, &admin.merchant_id, Locale::En).await?;
     let app = PongoApp::from_env(&call.env)?;
     let now = call.now;
     let origin = origin_of(&call.req)?;
@@ -72,14 +69,6 @@ pub async fn connect(mut call: Call, _admin: Admin) -> ApiResult<Response> {
         .set("Set-Cookie", &format!("{BROWSER_COOKIE}={browser}; Path={CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age={STATE_TTL_SECONDS}{secure}"))
         .map_err(|e| internal("cookie", e))?;
     Ok(response)
-}
-
-fn cookie(req: &Request, name: &str) -> Option<String> {
-    let header = req.headers().get("Cookie").ok().flatten()?;
-    header.split(';').find_map(|part| {
-        let (k, v) = part.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
 }
 
 /// Back to the admin page with the outcome in the query string.
@@ -269,11 +258,11 @@ async fn status_of(db: &Db, env: &Env, merchant_id: &str, now: i64) -> ApiResult
     })
 }
 
-/// `GET /v1/admin/pongo/status?merchant_id=`.
-#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/pongo/status", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
+/// `GET /v1/admin/pongo/status`: the signed-in merchant's connection, queue, stores and mappings.
+#[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/pongo/status", tag = "admin", security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody))))]
-pub async fn status(call: Call, _admin: Admin) -> ApiResult<Response> {
-    let merchant_id = call.query("merchant_id", Locale::En)?;
+pub async fn status(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
+    let merchant_id = admin.merchant_id;
     let db = &call.db;
     merchant::load(db, &call.env, &merchant_id, Locale::En).await?;
     reply(
@@ -282,11 +271,11 @@ pub async fn status(call: Call, _admin: Admin) -> ApiResult<Response> {
     )
 }
 
-/// `POST /v1/admin/pongo/sync?merchant_id=`: reads the stores from Pongo now.
-#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/sync", tag = "admin", params(("merchant_id" = String, Query)), security(("admin" = [])),
+/// `POST /v1/admin/pongo/sync`: reads the stores from Pongo now.
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/sync", tag = "admin", security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (pongo_not_connected, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
-pub async fn sync(call: Call, _admin: Admin) -> ApiResult<Response> {
-    let merchant_id = call.query("merchant_id", Locale::En)?;
+pub async fn sync(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
+    let merchant_id = admin.merchant_id;
     let db = &call.db;
     let app = PongoApp::from_env(&call.env)?;
     let now = call.now;
@@ -300,10 +289,15 @@ pub async fn sync(call: Call, _admin: Admin) -> ApiResult<Response> {
 
 /// `PUT /v1/admin/pongo/mappings`: sends a location's orders to one of the merchant's
 /// synced stores.
-#[cfg_attr(feature = "openapi", utoipa::path(put, path = "/v1/admin/pongo/mappings", tag = "admin", request_body = loyalty_shared::api::StoreMapping, security(("admin" = [])),
+#[cfg_attr(feature = "openapi", utoipa::path(put, path = "/v1/admin/pongo/mappings", tag = "admin", request_body = loyalty_shared::api::StoreMapping, security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (invalid_request: not a synced store)", body = loyalty_shared::ErrorBody))))]
-pub async fn map_store(mut call: Call, _admin: Admin) -> ApiResult<Response> {
+pub async fn map_store(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
     let mapping: StoreMapping = call.json(Locale::En).await?;
+    // The session's merchant, whatever the body names.
+    let mapping = StoreMapping {
+        merchant_id: admin.merchant_id,
+        ..mapping
+    };
     let db = &call.db;
     merchant::load(db, &call.env, &mapping.merchant_id, Locale::En).await?;
     let location = mapping.location_id.trim();

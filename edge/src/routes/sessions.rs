@@ -65,13 +65,16 @@ fn offer(
     let pongo = PongoApp::from_env(&call.env)
         .ok()
         .and_then(|app| connection::usable(&app, pongo, call.now, session.locale()).ok());
-    let mut programs = Vec::new();
-    if merchant.mokafaa.is_some() {
-        programs.push(Program::Mokafaa);
-    }
-    if pongo.is_some() {
-        programs.push(Program::Pongo);
-    }
+    // The console's choice and order, of the programs that are set up.
+    let programs = merchant
+        .programs
+        .iter()
+        .copied()
+        .filter(|program| match program {
+            Program::Mokafaa => merchant.mokafaa.is_some(),
+            Program::Pongo => pongo.is_some(),
+        })
+        .collect();
     SessionStarted {
         session_token: token,
         expires_in_seconds: u32::try_from(session.expires_at - call.now).unwrap_or(0),

@@ -35,6 +35,7 @@ pub fn enqueue_for_session(
                 CASE s.locale WHEN 'ar' THEN ?8 WHEN 'fr' THEN ?10 ELSE ?6 END, ?11
          FROM sessions s
          WHERE s.id = ?4 AND s.email IS NOT NULL AND changes() = 1
+           AND (SELECT shopper_emails FROM merchants WHERE id = s.merchant_id) = 1
          ON CONFLICT (redemption_id, kind) DO NOTHING",
         &[
             notice.id.into(),

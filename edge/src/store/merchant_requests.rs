@@ -37,3 +37,15 @@ pub async fn record_once<M: DeserializeOwned>(
     };
     Ok((fresh, first_of(&results, 1, "merchant row")?, redemption))
 }
+
+/// Takes back the record of a request whose signature did not verify.
+pub async fn forget(db: &Db, merchant_id: &str, signed_request: &str) -> ApiResult<()> {
+    super::run(
+        db,
+        "DELETE FROM merchant_request_log WHERE merchant_id = ?1 AND signature = ?2",
+        &[merchant_id.into(), signed_request.into()],
+        "request log forget",
+    )
+    .await
+    .map(|_| ())
+}

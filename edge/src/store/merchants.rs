@@ -8,6 +8,16 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
+/// A merchant's row with its sealed secrets as one JSON column (`sealed_secrets`), so the
+/// secrets come with the settings in the same statement.
+macro_rules! merchant_columns {
+    () => {
+        "SELECT m.*, (SELECT json_group_array(json_object('name', s.name, 'sealed', s.sealed, \
+         'previous', s.previous_sealed, 'until', s.previous_valid_until)) \
+         FROM merchant_secrets s WHERE s.merchant_id = m.id) AS sealed_secrets FROM merchants m"
+    };
+}
+
 /// The settings row of merchant `id`, read into the caller's row type.
 pub async fn row<T: DeserializeOwned>(db: &Db, id: &str) -> ApiResult<Option<T>> {
     db.first_row(by_id(db, id)?)
@@ -19,14 +29,21 @@ pub async fn row<T: DeserializeOwned>(db: &Db, id: &str) -> ApiResult<Option<T>>
 pub(super) fn of_session(db: &Db, token_hash: &JsValue) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "SELECT * FROM merchants WHERE id = (SELECT merchant_id FROM sessions WHERE token_hash = ?1)",
+        concat!(
+            merchant_columns!(),
+            " WHERE m.id = (SELECT merchant_id FROM sessions WHERE token_hash = ?1)"
+        ),
         std::slice::from_ref(token_hash),
     )
 }
 
 /// Merchant `id`'s row, to run alone or in a batch.
 pub(super) fn by_id(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
-    statement(db, "SELECT * FROM merchants WHERE id = ?1", &[id.into()])
+    statement(
+        db,
+        concat!(merchant_columns!(), " WHERE m.id = ?1"),
+        &[id.into()],
+    )
 }
 
 /// Whether any merchant allows `origin` (preflights carry no merchant yet).

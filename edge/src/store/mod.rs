@@ -1,10 +1,14 @@
 //! D1 access: one module per table family. Queries bind every value; nothing is formatted
 //! into SQL.
 
+pub mod audit;
 pub mod challenges;
+pub mod console;
 mod db;
 pub mod email_outbox;
+pub mod ledger;
 pub mod merchant_requests;
+pub mod merchant_settings;
 pub mod merchants;
 pub mod pongo_connections;
 pub mod pongo_outbox;

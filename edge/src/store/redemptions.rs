@@ -110,12 +110,20 @@ pub async fn due(
 /// up again until a person acts.
 pub const PARKED: i64 = 253_402_300_799;
 
-/// Rows parked after their last retry, for the admin view.
-pub async fn parked(db: &Db, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+/// Rows parked after their last retry, of one merchant (the console) or all (the operator).
+pub async fn parked(
+    db: &Db,
+    merchant_id: Option<&str>,
+    limit: u32,
+) -> ApiResult<Vec<RedemptionRow>> {
     rows(
         db,
-        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE next_attempt_at >= ?1 ORDER BY updated_at LIMIT ?2"),
-        &[int(PARKED), int(i64::from(limit))],
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE next_attempt_at >= ?1 AND (?3 IS NULL OR merchant_id = ?3) ORDER BY updated_at LIMIT ?2"),
+        &[
+            int(PARKED),
+            int(i64::from(limit)),
+            merchant_id.map_or(wasm_bindgen::JsValue::NULL, Into::into),
+        ],
     )
     .await
 }

@@ -267,6 +267,8 @@ pub struct PongoStore {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreMapping {
+    /// Answered by the edge; a request's is ignored (the console's session names the merchant).
+    #[serde(default)]
     pub merchant_id: String,
     pub location_id: String,
     pub store_slug: String,

@@ -2,6 +2,7 @@
 //! sets `LOYALTY_EDGE_URL`; run alone, these tests fail with a message saying so. The
 //! simulators' test console is [`sim()`], the typed client `loyalty-sim` exports.
 
+pub mod console;
 pub mod page;
 pub mod pongo;
 

@@ -1,12 +1,12 @@
 //! Pongo helpers: the admin's connect flow through the simulator's consent form.
 
-use crate::{edge_url, http, sim};
+use crate::{http, sim};
 use loyalty_sim::pongo::Approval;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-/// The local stack's admin token.
-pub fn admin_token() -> String {
-    std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)")
+/// A signed-in admin of the demo merchant (a fresh one: tests move the clock past sessions).
+pub async fn demo_admin() -> crate::console::AdminSession {
+    crate::console::admin_of("demo").await
 }
 
 /// A query parameter of an absolute URL, decoded.
@@ -20,10 +20,9 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
 
 /// The admin asks for a connect link: the Pongo form's URL and the browser-binding cookie.
 pub async fn connect_link() -> (String, String) {
-    let response = http()
-        .post(format!("{}/v1/admin/pongo/connect", edge_url()))
-        .bearer_auth(admin_token())
-        .json(&json!({"merchant_id": "demo"}))
+    let response = demo_admin()
+        .await
+        .request(reqwest::Method::POST, "/v1/admin/pongo/connect")
         .send()
         .await
         .unwrap();

@@ -53,12 +53,8 @@ async fn bank_transactions_of(mobile: &str) -> Vec<Transaction> {
 }
 
 async fn attention() -> Vec<AttentionItem> {
-    read_json(
-        http()
-            .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
-            .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").expect("LOYALTY_ADMIN_TOKEN")),
-    )
-    .await
+    let admin = loyalty_e2e::pongo::demo_admin().await;
+    read_json(admin.request(reqwest::Method::GET, "/v1/admin/redemptions/attention")).await
 }
 
 // ------------------------------------------------------------------ one redemption, one order

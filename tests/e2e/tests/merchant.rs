@@ -219,10 +219,9 @@ async fn reversals_that_keep_failing_surface_in_the_admin_view() {
     let refused = http().get(&url).send().await.unwrap();
     assert_eq!(refused.status(), 401);
     assert_eq!(error_code(refused).await, ErrorCode::Unauthorized);
-    let token = std::env::var("LOYALTY_ADMIN_TOKEN")
-        .expect("LOYALTY_ADMIN_TOKEN (set by cargo xtask test)");
+    let admin = loyalty_e2e::pongo::demo_admin().await;
     let items: Vec<loyalty_shared::api::AttentionItem> =
-        read_json(http().get(&url).bearer_auth(&token)).await;
+        read_json(admin.request(reqwest::Method::GET, "/v1/admin/redemptions/attention")).await;
     let item = items
         .iter()
         .find(|i| i.redemption.redemption_id == r.redemption_id)

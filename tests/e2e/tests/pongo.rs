@@ -11,15 +11,7 @@ use loyalty_sim::pongo::model::{Customer, Order};
 use serde_json::{json, Value};
 
 async fn status() -> Value {
-    let response = http()
-        .get(format!(
-            "{}/v1/admin/pongo/status?merchant_id=demo",
-            edge_url()
-        ))
-        .bearer_auth(admin_token())
-        .send()
-        .await
-        .unwrap();
+    let response = demo_admin().await.get("/v1/admin/pongo/status").await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -217,11 +209,11 @@ async fn connect_checks_state_once_from_the_same_browser_and_syncs_stores() {
 #[tokio::test]
 async fn locations_map_to_synced_stores_and_an_unmapped_one_is_refused() {
     connect().await;
+    let admin = demo_admin().await;
     let map = |location: &str, slug: &str| {
-        http()
-            .put(format!("{}/v1/admin/pongo/mappings", edge_url()))
-            .bearer_auth(admin_token())
-            .json(&json!({"merchant_id": "demo", "location_id": location, "store_slug": slug}))
+        admin
+            .request(reqwest::Method::PUT, "/v1/admin/pongo/mappings")
+            .json(&json!({"location_id": location, "store_slug": slug}))
             .send()
     };
     let refused = map("terminal-7", "no-such-store").await.unwrap();

@@ -24,7 +24,7 @@ fn e2e_bin(stack: &Stack, bin: &str, args: &[&str]) -> Result<Value> {
         .env("LOYALTY_EDGE_URL", &stack.edge_url)
         .env("LOYALTY_SIM_URL", &stack.sim_url)
         .env("LOYALTY_MERCHANT_SECRET", build::DEV_MERCHANT_API_SECRET)
-        .env("LOYALTY_ADMIN_TOKEN", build::DEV_ADMIN_TOKEN)
+        .env("LOYALTY_OPERATOR_TOKEN", build::DEV_OPERATOR_TOKEN)
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .stderr(Stdio::inherit())
         .output()

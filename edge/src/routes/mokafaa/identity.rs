@@ -4,15 +4,24 @@
 use crate::http::ApiResult;
 use crate::merchant::Merchant;
 use crate::mokafaa::client::Identity;
-use loyalty_shared::api::VerifyBy;
+use loyalty_shared::api::{VerifyBy, VerifyMethod};
 use loyalty_shared::{ApiError, CustomerNumber, ErrorCode, Locale, SaudiIban, SaudiMobile};
 
-/// An IBAN is offered only by merchants who accept it.
+/// A way of verifying is offered only where the merchant's console turned it on.
 pub(super) fn accepted(identity: &Identity, merchant: &Merchant, locale: Locale) -> ApiResult<()> {
-    if matches!(identity, Identity::Iban(_)) && !merchant.accept_iban {
-        return Err(ApiError::new(ErrorCode::InvalidAccount, locale)
-            .with_field("iban")
-            .with_message("This merchant does not accept IBAN verification."));
+    let (method, field, code) = match identity {
+        Identity::Mobile(_) => (VerifyMethod::Mobile, "mobile", ErrorCode::InvalidPhone),
+        Identity::CustomerNumber(_) => (
+            VerifyMethod::CustomerNumber,
+            "customer_number",
+            ErrorCode::InvalidAccount,
+        ),
+        Identity::Iban(_) => (VerifyMethod::Iban, "iban", ErrorCode::InvalidAccount),
+    };
+    if !merchant.verification_methods.contains(&method) {
+        return Err(ApiError::new(code, locale)
+            .with_field(field)
+            .with_message("This store does not offer this way of verifying. Choose another."));
     }
     Ok(())
 }

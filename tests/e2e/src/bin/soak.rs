@@ -427,8 +427,8 @@ async fn main() -> std::process::ExitCode {
     let books = sim().mokafaa_books().await;
     let pongo_books = sim().pongo_books().await;
     let attention: Vec<Value> = match http()
-        .get(format!("{}/v1/admin/redemptions/attention", edge_url()))
-        .bearer_auth(std::env::var("LOYALTY_ADMIN_TOKEN").unwrap_or_default())
+        .get(format!("{}/v1/operator/redemptions/attention", edge_url()))
+        .bearer_auth(std::env::var("LOYALTY_OPERATOR_TOKEN").unwrap_or_default())
         .send()
         .await
     {
