@@ -159,19 +159,27 @@
     loadSettings();
   }
 
-  function start() {
+  // A link's token (`#invitation=` or `#sign-in=`), spent once; true when there was one.
+  function followLink() {
     var hash = location.hash.replace(/^#/, "");
     var link = null;
     if (hash.indexOf("invitation=") === 0) link = { path: "/v1/admin/invitations/accept", token: hash.slice(11) };
     else if (hash.indexOf("sign-in=") === 0) link = { path: "/v1/admin/sign-in/complete", token: hash.slice(8) };
-    if (link) {
-      // The token leaves the address bar (and the history) before anything else.
-      history.replaceState(null, "", location.pathname + location.search);
-      api("POST", link.path, { token: decodeURIComponent(link.token) }).then(signedIn, function (err) {
-        signedOut(err.status === 410 ? err.message + " Enter your email below for a new sign-in link." : err.message);
-      });
-      return;
-    }
+    if (!link) return false;
+    // The token leaves the address bar (and the history) before anything else.
+    history.replaceState(null, "", location.pathname + location.search);
+    show($("loading-view"), true);
+    api("POST", link.path, { token: decodeURIComponent(link.token) }).then(signedIn, function (err) {
+      signedOut(err.status === 410 ? err.message + " Enter your email below for a new sign-in link." : err.message);
+    });
+    return true;
+  }
+
+  // A link pasted into the address bar of an open console is a fragment change, not a load.
+  window.addEventListener("hashchange", followLink);
+
+  function start() {
+    if (followLink()) return;
     pongoBanner();
     api("GET", "/v1/admin/me").then(signedIn, function (err) {
       signedOut(err.status === 401 ? "" : err.message);
@@ -763,6 +771,7 @@
     var line = $("pongo-status");
     line.textContent = text || s.connection;
     line.className = s.connection === "connected" ? "ok" : "bad";
+    $("pongo-connect").textContent = s.connection === "not_connected" ? "Connect Pongo" : "Connect Pongo again";
     if (s.partner_parameters) line.textContent += " Earn rule: " + s.partner_parameters.points_per_euro + " points per unit from " + formatMinor(s.partner_parameters.min_amount_cents, "EUR") + ".";
     $("pongo-queue").textContent = s.queued + " call(s) waiting to be sent, " + s.failed + " refused by Pongo.";
     // Refused calls need a person (fix the order and send it under a new id); waiting

@@ -6,6 +6,7 @@
 //! with a reason; the audit log and the bank's books agree. And the emailed sign-in link.
 //! Screenshots of each step: `target/e2e/console-*.png`.
 
+use loyalty_e2e::console::{link_token, operator_post};
 use loyalty_e2e::page::Page;
 use loyalty_e2e::{
     bank_points, bank_transaction_count_of, edge_url, http, new_shopper, sim, unique, Browser,
@@ -21,20 +22,13 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 // ------------------------------------------------------------------ the operator
 
-fn operator_token() -> String {
-    std::env::var("LOYALTY_OPERATOR_TOKEN")
-        .expect("LOYALTY_OPERATOR_TOKEN (set by cargo xtask test)")
-}
-
 /// The operator creates a merchant and its first admin's invitation.
 async fn create_merchant(id: &str, name: &str, email: &str) -> Invitation {
-    let response = http()
-        .post(format!("{}/v1/operator/merchants", edge_url()))
-        .bearer_auth(operator_token())
-        .json(&json!({"id": id, "name": name, "admin_email": email}))
-        .send()
-        .await
-        .expect("edge reachable");
+    let response = operator_post(
+        "/v1/operator/merchants",
+        &json!({"id": id, "name": name, "admin_email": email}),
+    )
+    .await;
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     assert_eq!(status, 201, "merchant created: {body}");
@@ -396,7 +390,6 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     console.type_in("s-allowed-origins", &store_origin).await;
     console.type_in("s-min-per-order", "1.00").await;
     console.type_in("s-max-per-order", "100.00").await;
-    console.type_in("s-points-per-sar", "4").await;
     console.save_settings().await;
     console
         .status_is("the origins and limits saved", "settings-status", "Saved.")
@@ -475,11 +468,8 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     page.browser
         .screenshot_at("console-08-store-redeemed", 900, 1100)
         .await;
-    assert_eq!(
-        bank_points(&shopper.mobile).await,
-        START - 200,
-        "50.00 SAR at 4 points per SAR"
-    );
+    let debited = START - bank_points(&shopper.mobile).await;
+    assert!(debited > 0, "the sandbox bank debited the shopper");
     let console = Console {
         browser: page.browser,
     };
@@ -504,8 +494,8 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     let redemption_id = row[1].as_str().unwrap().to_string();
     let row_text = row[3].as_str().unwrap();
     assert!(
-        row_text.contains("50.00 SAR") && row_text.contains("200"),
-        "{row_text}"
+        row_text.contains("50.00 SAR") && row_text.contains(&debited.to_string()),
+        "the points the bank debited, and the discount: {row_text}"
     );
     assert!(
         !row_text.contains(&shopper.mobile),
@@ -684,12 +674,7 @@ async fn an_admin_signs_in_with_an_emailed_link_that_works_once() {
     let name = "Sign-in Bakery";
     let invitation = create_merchant(&merchant_id, name, &email).await;
     // The owner accepted the invitation earlier (in another browser).
-    let token = invitation
-        .invitation_url
-        .split("#invitation=")
-        .nth(1)
-        .expect("a token in the fragment")
-        .to_string();
+    let token = link_token(&invitation.invitation_url);
     let accepted = http()
         .post(format!("{}/v1/admin/invitations/accept", edge_url()))
         .json(&json!({ "token": token }))
