@@ -1,7 +1,7 @@
 //! The console's settings rules: what a merchant may save, each refusal naming its field
 //! with a sentence the console shows beside it; and the per-field changes the audit records.
 
-use loyalty_shared::api::{MerchantSettings, Program, VerifyMethod};
+use loyalty_shared::api::{MerchantSettings, VerifyMethod};
 use loyalty_shared::{Currency, MokafaaRate};
 use serde_json::Value;
 
@@ -82,12 +82,6 @@ pub fn validate(s: &MerchantSettings) -> Result<(), Refusal> {
         return refuse(
             "mokafaa_mapping_pos_id",
             "The POS id is at most 200 characters, on one line.",
-        );
-    }
-    if s.programs.contains(&Program::Mokafaa) && s.mokafaa_client_id.is_none() {
-        return refuse(
-            "mokafaa_client_id",
-            "Enter the Mokafaa client id to offer Mokafaa.",
         );
     }
     if MokafaaRate::new(s.points_per_sar).is_err() {
@@ -174,7 +168,7 @@ pub fn changes(old: &MerchantSettings, new: &MerchantSettings) -> Vec<(String, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use loyalty_shared::api::{MokafaaEnvironment, WidgetTheme};
+    use loyalty_shared::api::{MokafaaEnvironment, Program, WidgetTheme};
     use loyalty_shared::Money;
 
     fn good() -> MerchantSettings {
@@ -249,7 +243,7 @@ mod tests {
         s.programs = vec![Program::Pongo, Program::Pongo];
         assert_eq!(field_of(s), "programs");
         let mut s = good();
-        s.mokafaa_client_id = None;
+        s.mokafaa_client_id = Some("two\nlines".into());
         assert_eq!(field_of(s), "mokafaa_client_id");
         let mut s = good();
         s.points_per_sar = 0;
