@@ -79,6 +79,8 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
 
+  function count(n) { return typeof n === "number" ? n.toLocaleString("en-US") : String(n == null ? "" : n); }
+
   function stateLabel(s) { return s ? s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ") : ""; }
 
   // Money without floats: minor units <-> "12.50", split on the point.
@@ -110,8 +112,20 @@
     return parseInt(t, 10);
   }
 
-  function copyText(text, statusEl) {
+  // Copies `text`; where the browser refuses, selects `source` (the element showing it) so
+  // the person can press the copy keys.
+  function copyText(text, statusEl, source) {
     var done = function () { say(statusEl, "Copied.", "ok"); };
+    var selectIt = function () {
+      if (!source) return false;
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      source.focus();
+      return true;
+    };
     var fallback = function () {
       var area = document.createElement("textarea");
       area.value = text;
@@ -122,7 +136,9 @@
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
       area.remove();
-      if (ok) done(); else say(statusEl, "Copying is blocked in this browser: select the text and copy it.", "bad");
+      if (ok) done();
+      else if (selectIt()) say(statusEl, "Selected: press Ctrl+C (⌘C on a Mac) to copy.", "busy");
+      else say(statusEl, "This browser blocks copying: select the text and copy it.", "bad");
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
     else fallback();
@@ -492,7 +508,7 @@
   });
 
   $("copy-generated-secret").addEventListener("click", function () {
-    copyText($("generated-secret").textContent, $("copy-generated-status"));
+    copyText($("generated-secret").textContent, $("copy-generated-status"), $("generated-secret"));
   });
 
   function testConnection(provider) {
@@ -530,8 +546,8 @@
       "connect-src " + edge + ";";
   }
 
-  $("copy-snippet").addEventListener("click", function () { copyText($("snippet").textContent, $("copy-snippet-status")); });
-  $("copy-csp").addEventListener("click", function () { copyText($("csp-lines").textContent, $("copy-csp-status")); });
+  $("copy-snippet").addEventListener("click", function () { copyText($("snippet").textContent, $("copy-snippet-status"), $("snippet")); });
+  $("copy-csp").addEventListener("click", function () { copyText($("csp-lines").textContent, $("copy-csp-status"), $("csp-lines")); });
 
   $("sandbox-toggle").addEventListener("change", function () {
     var toggle = this, status = $("sandbox-status");
@@ -586,8 +602,8 @@
       var tr = document.createElement("tr");
       tr.dataset.state = t.state;
       cell(tr, stateLabel(t.state));
-      cell(tr, t.count, "num");
-      cell(tr, t.points, "num");
+      cell(tr, count(t.count), "num");
+      cell(tr, count(t.points), "num");
       cell(tr, money(t.discount), "num");
       body.appendChild(tr);
     });
@@ -601,7 +617,7 @@
       var r = item.redemption, tr = document.createElement("tr");
       tr.dataset.id = r.redemption_id;
       tr.dataset.state = r.state;
-      cell(tr, when(item.created_at));
+      cell(tr, when(item.created_at), "when");
       var idCell = cell(tr, "");
       var open = document.createElement("button");
       open.type = "button";
@@ -611,7 +627,7 @@
       idCell.appendChild(open);
       var st = cell(tr, stateLabel(r.state));
       st.className = "state state-" + r.state;
-      cell(tr, r.points, "num");
+      cell(tr, count(r.points), "num");
       cell(tr, money(r.discount), "num");
       cell(tr, r.order_id || "");
       cell(tr, item.masked_identifier + (item.method ? " (" + item.method.replace(/_/g, " ") + ")" : ""));
@@ -665,7 +681,7 @@
     var facts = $("detail-facts");
     facts.textContent = "";
     fact(facts, "State", stateLabel(r.state)).id = "detail-state";
-    fact(facts, "Points", r.points);
+    fact(facts, "Points", count(r.points));
     fact(facts, "Discount", money(r.discount));
     fact(facts, "Order", r.order_id);
     fact(facts, "Shopper", item.masked_identifier + (item.method ? " (" + item.method.replace(/_/g, " ") + ")" : ""));
@@ -677,7 +693,7 @@
     detail.trail.forEach(function (step) {
       var tr = document.createElement("tr");
       tr.dataset.to = step.to_state;
-      cell(tr, when(step.at));
+      cell(tr, when(step.at), "when");
       cell(tr, stateLabel(step.from_state || ""));
       cell(tr, stateLabel(step.to_state));
       cell(tr, step.actor);
@@ -745,11 +761,11 @@
         var r = item.redemption, tr = document.createElement("tr");
         tr.dataset.id = r.redemption_id;
         [r.redemption_id, stateLabel(r.state)].forEach(function (v) { cell(tr, v); });
-        cell(tr, r.points, "num");
+        cell(tr, count(r.points), "num");
         cell(tr, money(r.discount), "num");
         cell(tr, r.order_id || "");
         cell(tr, item.attempts, "num");
-        cell(tr, when(item.updated_at));
+        cell(tr, when(item.updated_at), "when");
         cell(tr, item.reason || "Automatic retries spent");
         body.appendChild(tr);
       });
@@ -811,15 +827,36 @@
 
   // ------------------------------------------------------------------ audit log
 
+  // An audited value as a person reads it: amounts in SAR, lists one after another, text
+  // without its quotes; anything else as written (secrets come masked from the edge).
+  function auditValue(text) {
+    if (text == null) return "";
+    var v;
+    try { v = JSON.parse(text); } catch (e) { return text; }
+    var one = function (x) {
+      if (x === null) return "none";
+      if (typeof x === "object" && !Array.isArray(x) && "minor" in x && "currency" in x) return money(x);
+      if (typeof x === "boolean") return x ? "on" : "off";
+      if (typeof x === "object") return JSON.stringify(x);
+      return String(x);
+    };
+    return Array.isArray(v) ? (v.length ? v.map(one).join(", ") : "none") : one(v);
+  }
+
+  function actionLabel(action) {
+    var words = String(action).replace(/[._]/g, " ");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   function auditRow(a, withSubject) {
     var tr = document.createElement("tr");
     tr.dataset.action = a.action;
-    cell(tr, when(a.at));
-    cell(tr, a.actor);
-    cell(tr, a.action.replace(/_/g, " "));
-    if (withSubject) cell(tr, a.subject || "");
-    cell(tr, a.old_value == null ? "" : a.old_value, "value");
-    cell(tr, a.new_value == null ? "" : a.new_value, "value");
+    cell(tr, when(a.at), "when");
+    cell(tr, a.actor, "actor");
+    cell(tr, actionLabel(a.action));
+    if (withSubject) cell(tr, a.subject || "", "subject");
+    cell(tr, auditValue(a.old_value), "value");
+    cell(tr, auditValue(a.new_value), "value");
     return tr;
   }
 

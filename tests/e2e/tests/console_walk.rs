@@ -6,6 +6,7 @@
 //! with a reason; the audit log and the bank's books agree. And the emailed sign-in link.
 //! Screenshots of each step: `target/e2e/console-*.png`.
 
+use fantoccini::Locator;
 use loyalty_e2e::console::{link_token, operator_post};
 use loyalty_e2e::page::Page;
 use loyalty_e2e::{
@@ -33,6 +34,19 @@ async fn create_merchant(id: &str, name: &str, email: &str) -> Invitation {
     let body = response.text().await.unwrap_or_default();
     assert_eq!(status, 201, "merchant created: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("an invitation: {e}: {body}"))
+}
+
+/// `12500` as the console writes it: `12,500`.
+fn grouped(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A merchant id and admin email no other test uses.
@@ -423,10 +437,24 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
             && csp.contains(&format!("connect-src {edge}")),
         "{csp}"
     );
-    console.click("copy-snippet").await;
+    // A real click (a user gesture): copied, or selected for the copy keys where the
+    // browser keeps the clipboard to itself.
     console
+        .browser
+        .client
+        .find(Locator::Id("copy-snippet"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let copied = console
         .text("the copy button's answer", "copy-snippet-status")
         .await;
+    assert!(
+        copied == "Copied." || copied.starts_with("Selected"),
+        "{copied}"
+    );
     console.shot("console-06-golive").await;
 
     // 6. The store's page redeems with the pasted snippet.
@@ -494,7 +522,7 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     let redemption_id = row[1].as_str().unwrap().to_string();
     let row_text = row[3].as_str().unwrap();
     assert!(
-        row_text.contains("50.00 SAR") && row_text.contains(&debited.to_string()),
+        row_text.contains("50.00 SAR") && row_text.contains(&grouped(debited)),
         "the points the bank debited, and the discount: {row_text}"
     );
     assert!(
