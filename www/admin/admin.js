@@ -186,7 +186,7 @@
     history.replaceState(null, "", location.pathname + location.search);
     show($("loading-view"), true);
     api("POST", link.path, { token: decodeURIComponent(link.token) }).then(signedIn, function (err) {
-      signedOut(err.status === 410 ? err.message + " Enter your email below for a new sign-in link." : err.message);
+      signedOut(err.status === 410 ? "This link has expired or was already used. Enter your email below for a new sign-in link." : err.message);
     });
     return true;
   }
@@ -213,6 +213,7 @@
       return;
     }
     input.removeAttribute("aria-invalid");
+    alertMessage("");
     say(status, "Sending…", "busy");
     $("signin-submit").disabled = true;
     api("POST", "/v1/admin/sign-in", { email: email }).then(function () {
