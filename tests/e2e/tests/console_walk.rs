@@ -352,6 +352,24 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     assert!(ok, "green with the sandbox's credentials: {words}");
     console.shot("console-02-test-green").await;
 
+    // The API secret, generated in the page: shown once, 32 random bytes in hex.
+    console.click("generate-api-secret").await;
+    let generated = console
+        .text("the generated API secret", "generated-secret")
+        .await;
+    assert!(
+        generated.len() == 64 && generated.chars().all(|c| c.is_ascii_hexdigit()),
+        "{generated}"
+    );
+    console
+        .status_is(
+            "the API secret saved",
+            "secret-msg-merchant_api_secret",
+            "Saved.",
+        )
+        .await;
+    console.shot("console-02b-api-secret").await;
+
     // A wrong client secret: red, with the reason in words.
     console
         .save_secret("mokafaa_client_secret", "not-the-secret")
@@ -418,13 +436,60 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     assert_eq!(limits, json!(["1.00", "100.00"]), "as the edge keeps them");
     console.shot("console-05-settings").await;
 
+    // The theme: the preview follows the choice before it is saved.
+    console.type_in("s-widget-theme", "dark").await;
+    let preview = console
+        .until(
+            "the preview in the dark theme",
+            "const w = document.querySelector('#theme-preview loyalty-checkout'); return w && w.getAttribute('data-theme') === 'dark' ? w.getAttribute('merchant') : null;",
+        )
+        .await;
+    assert_eq!(
+        preview,
+        json!(merchant_id),
+        "the widget previews this merchant"
+    );
+    console.save_settings().await;
+    console
+        .status_is("the theme saved", "settings-status", "Saved.")
+        .await;
+    console.shot("console-05b-theme-dark").await;
+
     // 5. Go live: the sandbox is on, the snippet and the CSP lines name this edge.
     console.tab("golive").await;
     let sandbox = console
         .js("return document.getElementById('sandbox-toggle').checked")
         .await;
     assert_eq!(sandbox, Value::Bool(true), "the sandbox switch is on");
+    // Off is real points (saved at once), on again is the sandbox.
+    console.click("sandbox-toggle").await;
+    let said = console
+        .until(
+            "the sandbox switched off",
+            "const t = document.getElementById('sandbox-status').textContent; return t.startsWith('Sandbox is') || t.includes('not') ? t : null;",
+        )
+        .await;
+    assert!(
+        said.as_str().unwrap().starts_with("Sandbox is off"),
+        "{said}"
+    );
+    let prod = console
+        .js("return document.getElementById('s-env-prod').checked")
+        .await;
+    assert_eq!(prod, Value::Bool(true), "the settings say production");
+    console.click("sandbox-toggle").await;
+    let said = console
+        .until(
+            "the sandbox switched on",
+            "const t = document.getElementById('sandbox-status').textContent; return t.startsWith('Sandbox is on') ? t : null;",
+        )
+        .await;
+    assert!(said.as_str().unwrap().contains("test points"), "{said}");
     let snippet = console.text("the embed snippet", "snippet").await;
+    assert!(
+        snippet.contains("theme=\"dark\""),
+        "the chosen theme: {snippet}"
+    );
     let edge = edge_url();
     assert!(
         snippet.contains(&format!("{edge}/embed.js"))
