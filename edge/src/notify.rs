@@ -64,10 +64,22 @@ impl Mailer {
         })
     }
 
-    /// Sends one message; whether the provider took it.
-    pub async fn send(&self, to: &str, subject: &str, text: &str, tag: &str) -> bool {
+    /// Sends one message (from `sender`'s name at the operator's address, when given);
+    /// whether the provider took it.
+    pub async fn send(
+        &self,
+        sender: Option<&str>,
+        to: &str,
+        subject: &str,
+        text: &str,
+        tag: &str,
+    ) -> bool {
+        let from = match sender.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => format!("\"{}\" <{}>", name.replace(['"', '\\'], ""), self.from),
+            None => self.from.clone(),
+        };
         let body = serde_json::json!({
-            "From": self.from,
+            "From": from,
             "To": to,
             "Subject": subject,
             "TextBody": text,
@@ -94,6 +106,7 @@ pub async fn send_due(db: &Db, env: &Env, now: i64) -> ApiResult<(u32, u32)> {
     for message in email_outbox::due(db, now).await? {
         let delivered = mailer
             .send(
+                message.sender_name.as_deref(),
                 &message.to_address,
                 &message.subject,
                 &message.text_body,

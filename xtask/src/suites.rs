@@ -363,6 +363,11 @@ fn forbidden_values() -> Vec<String> {
         "966559876543",
         "12345678",
         "87654321",
+        // Every secret the console tests type starts with this (tests/e2e/tests/console.rs).
+        "lc-test-secret-",
+        // The simulator's Mokafaa credentials the console tests enter for new merchants.
+        "sim-mokafaa-secret",
+        "sim-merchant-token",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -156,6 +156,7 @@ pub async fn sign_in(mut call: Call) -> ApiResult<Response> {
             db.tally().upstream();
             if !mailer
                 .send(
+                    None,
                     &email,
                     "Your Loyalty Checkout sign-in link",
                     &text,

@@ -61,14 +61,18 @@ pub struct Queued {
     pub subject: String,
     pub text_body: String,
     pub attempts: i64,
+    /// The store's sender name from the console (`""`: the operator's address alone).
+    #[serde(default)]
+    pub sender_name: Option<String>,
 }
 
 /// The oldest 50 queued notices whose next attempt is due.
 pub async fn due(db: &Db, now: i64) -> ApiResult<Vec<Queued>> {
     db.all_rows(statement(
         db,
-        "SELECT id, to_address, subject, text_body, attempts FROM email_outbox
-         WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY created_at LIMIT 50",
+        "SELECT o.id, o.to_address, o.subject, o.text_body, o.attempts, m.email_sender_name AS sender_name
+         FROM email_outbox o JOIN redemptions r ON r.id = o.redemption_id JOIN merchants m ON m.id = r.merchant_id
+         WHERE o.state = 'queued' AND o.next_attempt_at <= ?1 ORDER BY o.created_at LIMIT 50",
         &[int(now)],
     )?)
     .await
