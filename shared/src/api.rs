@@ -89,6 +89,10 @@ pub struct SessionStarted {
     /// Whether the merchant lets shoppers verify with a Saudi IBAN.
     #[serde(default)]
     pub accepts_iban: bool,
+    /// The ways to verify the merchant offers, in order (empty from an older edge: mobile
+    /// and customer number, and IBAN where `accepts_iban`).
+    #[serde(default)]
+    pub verification_methods: Vec<VerifyMethod>,
     /// The programs the merchant offers at this checkout (set up and connected).
     #[serde(default)]
     pub programs: Vec<Program>,

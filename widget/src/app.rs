@@ -34,7 +34,7 @@ pub fn app(props: &AppProps) -> Html {
         locale: config.locale,
         digits: Digits::from_flag(config.arabic_digits),
         session: state.session.token.clone(),
-        accepts_iban: state.session.accepts_iban,
+        methods: state.session.methods.clone(),
         host: props.host.clone(),
     };
     let dispatch = state.dispatcher().to_callback();

@@ -15,8 +15,8 @@ pub struct WidgetContext {
     pub digits: Digits,
     /// The session token once the edge granted one: every shopper request needs it.
     pub session: Option<String>,
-    /// The merchant lets shoppers verify for Mokafaa by IBAN (the session says so).
-    pub accepts_iban: bool,
+    /// The ways to verify for Mokafaa the merchant offers, in order (the session says so).
+    pub methods: Vec<crate::state::mokafaa::Method>,
     /// The element hosting the shadow root: where events for the host page are dispatched.
     pub host: Option<web_sys::Element>,
 }

@@ -195,11 +195,27 @@ fn random_key() -> Result<String> {
     Ok(key.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A key the last `.dev.vars` held (64 hex), so what the local database sealed with it, and
+/// receipts signed with it, still open after a restart; else a fresh one.
+fn kept_key(name: &str) -> Result<String> {
+    let kept = std::fs::read_to_string(root().join(".dev.vars"))
+        .ok()
+        .and_then(|vars| {
+            vars.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")).map(str::to_string))
+        })
+        .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()));
+    match kept {
+        Some(key) => Ok(key),
+        None => random_key(),
+    }
+}
+
 /// The local Worker's secrets and vars (`.dev.vars`, git-ignored): the simulators' test
 /// credentials for the demo merchant, a receipt key, and the simulators' clock.
 pub fn write_dev_vars() -> Result<()> {
-    let key = random_key()?;
-    let sealing = random_key()?;
+    let key = kept_key("RECEIPT_SIGNING_KEY")?;
+    let sealing = kept_key("SEALING_KEY")?;
     let vars = format!(
         "# Written by cargo xtask for the local stack; never commit real secrets.\n\
          MOKAFAA_CLIENT_SECRET__DEMO=sim-mokafaa-secret\n\

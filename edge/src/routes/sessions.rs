@@ -80,6 +80,7 @@ fn offer(
         expires_in_seconds: u32::try_from(session.expires_at - call.now).unwrap_or(0),
         merchant_name: merchant.name.clone(),
         accepts_iban: merchant.accept_iban,
+        verification_methods: merchant.verification_methods.clone(),
         programs,
         redemption,
         earn_preview: pongo.map(|c| earn_preview(&c.partner_parameters, session.amount())),

@@ -243,10 +243,7 @@ async fn every_change_needs_the_csrf_token_and_the_console_origin() {
 #[tokio::test]
 async fn an_admin_sees_and_changes_only_their_own_merchant_on_every_route() {
     // B is the demo merchant, with redemptions and a name to look for.
-    let shopper = new_shopper(10_000).await;
-    let challenged = challenged(&shopper.mobile).await;
-    let theirs: loyalty_shared::api::Redemption =
-        answer(challenged.redeem_with(&challenged.otp, 1_000).await).await;
+    let (_, theirs) = redeemed_by_new_shopper().await;
     let mine = accept(&create_merchant("iso", &email("owner")).await).await;
     let doc = api_document().await;
     let mut checked = 0;
@@ -683,4 +680,62 @@ async fn a_new_merchant_set_up_in_the_console_takes_points_on_its_own_origin() {
         api_error(by_cic).await.field.as_deref(),
         Some("customer_number")
     );
+    // A new session tells the widget which ways to offer, so it shows only those.
+    let again: loyalty_shared::api::SessionStarted =
+        answer(start("https://shop.example").await).await;
+    assert_eq!(
+        again.verification_methods,
+        vec![loyalty_shared::api::VerifyMethod::Mobile]
+    );
+}
+
+#[tokio::test]
+async fn a_merchant_s_old_worker_secrets_move_into_d1_once() {
+    // The demo merchant was set up with Worker secrets (.dev.vars).
+    let nothing = json!({});
+    let import = || operator_post("/v1/operator/merchants/demo/secrets/import", &nothing);
+    let first: Value = answer(import().await).await;
+    let second: Value = answer(import().await).await;
+    let imported = |v: &Value| v["imported"].as_array().unwrap().len();
+    // Once in D1, a secret is not imported again (a console change is never overwritten).
+    assert_eq!(imported(&second), 0, "{second}");
+    let demo = admin_of("demo").await;
+    let view = settings(&demo).await;
+    assert!(
+        view.secrets.iter().all(|s| s.set),
+        "{first} {:?}",
+        view.secrets
+    );
+    // The sealed copies are the same secrets: the bank and the merchant's server still work.
+    let check: ConnectionCheck = answer(
+        demo.send_json(
+            Method::POST,
+            "/v1/admin/test-connection/mokafaa",
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert!(check.ok, "{}", check.message);
+    let (_, r) = redeemed_by_new_shopper().await;
+    let cancelled = order_cancelled(&r.redemption_id).await;
+    assert_eq!(
+        cancelled.status(),
+        200,
+        "signed with the imported API secret"
+    );
+    let unknown = operator_post(
+        "/v1/operator/merchants/no-such-shop/secrets/import",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(error_code(unknown).await, ErrorCode::MerchantNotFound);
+}
+
+/// A redemption of 10 SAR at the demo merchant by a shopper made for the test.
+async fn redeemed_by_new_shopper() -> (String, loyalty_shared::api::Redemption) {
+    let shopper = new_shopper(10_000).await;
+    let challenged = challenged(&shopper.mobile).await;
+    let redemption = answer(challenged.redeem_with(&challenged.otp, 1_000).await).await;
+    (shopper.mobile, redemption)
 }

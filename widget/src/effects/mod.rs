@@ -8,6 +8,7 @@ pub mod pongo;
 
 use crate::api::{failure, EdgeClient};
 use crate::context::WidgetContext;
+use crate::state::mokafaa::Method;
 use crate::state::{Action, MokafaaAction, PongoAction, WidgetState};
 use loyalty_shared::api::{RedemptionState, SessionStarted, StartSessionRequest};
 use loyalty_shared::{ApiError, ErrorCode};
@@ -86,15 +87,37 @@ pub fn start_session(
     });
 }
 
+/// The ways to verify the session offers, as the form's choices.
+fn offered_methods(started: &SessionStarted) -> Vec<Method> {
+    use loyalty_shared::api::VerifyMethod;
+    if started.verification_methods.is_empty() {
+        let mut methods = vec![Method::Mobile, Method::CustomerNumber];
+        if started.accepts_iban {
+            methods.push(Method::Iban);
+        }
+        return methods;
+    }
+    started
+        .verification_methods
+        .iter()
+        .map(|m| match m {
+            VerifyMethod::Mobile => Method::Mobile,
+            VerifyMethod::CustomerNumber => Method::CustomerNumber,
+            VerifyMethod::Iban => Method::Iban,
+        })
+        .collect()
+}
+
 /// Tells the state what the session offers, and shows a standing redemption.
 fn report_started(
     started: SessionStarted,
     host: Option<&web_sys::Element>,
     report: &Callback<Action>,
 ) {
+    let methods = offered_methods(&started);
     report.emit(Action::SessionStarted {
         token: started.session_token,
-        accepts_iban: started.accepts_iban,
+        methods,
     });
     report.emit(Action::ProgramsOffered(started.programs));
     if let Some(preview) = started.earn_preview {

@@ -38,8 +38,8 @@ pub struct WidgetState {
 pub struct SessionState {
     /// The session token once the edge granted one.
     pub token: Option<String>,
-    /// The merchant accepts IBAN verification for Mokafaa: the session's answer says so.
-    pub accepts_iban: bool,
+    /// The ways to verify for Mokafaa the merchant offers, in order: the session says so.
+    pub methods: Vec<Method>,
     /// Why the session could not be opened: said once, above both programs.
     pub error: Option<ApiError>,
 }
@@ -85,7 +85,7 @@ pub enum Action {
     SelectProgram(Program),
     SessionStarted {
         token: String,
-        accepts_iban: bool,
+        methods: Vec<Method>,
     },
     SessionFailed(ApiError),
     /// One second passed: countdowns move.
@@ -118,13 +118,17 @@ impl Reducible for WidgetState {
             Action::SelectProgram(program) if next.programs.contains(&program) => {
                 next.program = program
             }
-            Action::SessionStarted {
-                token,
-                accepts_iban,
-            } => {
+            Action::SessionStarted { token, methods } => {
+                // A way the store does not offer is not left chosen.
+                if let Some(first) = methods
+                    .first()
+                    .filter(|_| !methods.contains(&next.mokafaa.method))
+                {
+                    next.mokafaa.method = *first;
+                }
                 next.session = SessionState {
                     token: Some(token),
-                    accepts_iban,
+                    methods,
                     error: None,
                 }
             }
@@ -197,5 +201,28 @@ pub(crate) mod tests {
     fn a_second_without_a_countdown_keeps_the_same_state() {
         let state = Rc::new(WidgetState::new(&[]));
         assert!(Rc::ptr_eq(&state, &state.clone().reduce(Action::Tick)));
+    }
+
+    #[test]
+    fn the_first_offered_way_to_verify_is_chosen_when_the_default_is_not_offered() {
+        let started = |methods: Vec<Method>| Action::SessionStarted {
+            token: "t".into(),
+            methods,
+        };
+        let s = reduce(
+            WidgetState::new(&[]),
+            &[started(vec![Method::CustomerNumber, Method::Iban])],
+        );
+        assert_eq!(s.mokafaa.method, Method::CustomerNumber);
+        assert_eq!(s.session.methods, [Method::CustomerNumber, Method::Iban]);
+        // The shopper's own choice stays when it is offered.
+        let s = reduce(
+            WidgetState::new(&[]),
+            &[
+                Action::Mokafaa(MokafaaAction::SelectMethod(Method::Iban)),
+                started(vec![Method::Mobile, Method::Iban]),
+            ],
+        );
+        assert_eq!(s.mokafaa.method, Method::Iban);
     }
 }

@@ -19,12 +19,12 @@ type Props = ProgramProps<MokafaaForm, MokafaaAction>;
 
 #[function_component(MokafaaView)]
 pub fn mokafaa_view(props: &Props) -> Html {
-    let accepts_iban = use_widget().accepts_iban;
+    let methods = use_widget().methods;
     let lang = use_lang();
     let screen = props.form.screen();
     let heading = use_focus_on_change(screen);
     match screen {
-        MokafaaScreen::Identify => identify(props, lang, accepts_iban, heading),
+        MokafaaScreen::Identify => identify(props, lang, &methods, heading),
         MokafaaScreen::Verify => verify(props, lang, heading),
         MokafaaScreen::Redeemed => redeemed(props, lang, heading),
     }
@@ -45,7 +45,7 @@ fn errors(form: &MokafaaForm, lang: Lang) -> ErrorSpot<'_> {
     ErrorSpot::new(form.error.as_ref(), field_of, lang, facts(form))
 }
 
-fn identify(props: &Props, lang: Lang, accepts_iban: bool, heading: NodeRef) -> Html {
+fn identify(props: &Props, lang: Lang, methods: &[Method], heading: NodeRef) -> Html {
     let form = &props.form;
     let (label, inputmode, autocomplete) = match form.method {
         Method::Mobile => (Text::MobileLabel, "numeric", "tel"),
@@ -61,7 +61,7 @@ fn identify(props: &Props, lang: Lang, accepts_iban: bool, heading: NodeRef) -> 
         if let Some(points) = form.returned_points {
             <p class="lc-info" role="status">{ format!("{} {}", lang.t(Text::PointsReturned), lang.int(points)) }</p>
         }
-        { methods(props, lang, accepts_iban) }
+        { method_choices(props, lang, methods) }
         <form class="lc-form" onsubmit={on_submit(&props.on_effect, Effect::SendOtp)} novalidate=true>
             { identifier.render(&errors) }
             { errors.line(None) }
@@ -73,8 +73,8 @@ fn identify(props: &Props, lang: Lang, accepts_iban: bool, heading: NodeRef) -> 
     card("mokafaa-identify", None, lang.t(Text::Title), heading, body)
 }
 
-/// How to identify: mobile, customer number, and IBAN where the merchant accepts it.
-fn methods(props: &Props, lang: Lang, accepts_iban: bool) -> Html {
+/// How to identify: the ways the merchant offers, in its order.
+fn method_choices(props: &Props, lang: Lang, methods: &[Method]) -> Html {
     let method_choice = |method: Method, text: Text| {
         let onchange = props
             .on_change
@@ -91,9 +91,11 @@ fn methods(props: &Props, lang: Lang, accepts_iban: bool) -> Html {
     html! {
         <fieldset class="lc-methods">
             <legend>{ lang.t(Text::VerifyWith) }</legend>
-            { method_choice(Method::Mobile, Text::ByMobile) }
-            { method_choice(Method::CustomerNumber, Text::ByCustomerNumber) }
-            if accepts_iban { { method_choice(Method::Iban, Text::ByIban) } }
+            { for methods.iter().map(|method| method_choice(*method, match method {
+                Method::Mobile => Text::ByMobile,
+                Method::CustomerNumber => Text::ByCustomerNumber,
+                Method::Iban => Text::ByIban,
+            })) }
         </fieldset>
     }
 }
