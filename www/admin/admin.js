@@ -500,7 +500,11 @@
     crypto.getRandomValues(bytes);
     var hex = Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
     show($("generated"), false);
-    saveSecret("merchant_api_secret", hex).then(function () {
+    saveSecret("merchant_api_secret", hex).then(function (view) {
+      var status = (view.secrets || []).find(function (x) { return x.name === "merchant_api_secret"; });
+      $("generated-note").textContent = status && status.previous_valid_until
+        ? "The previous secret keeps working until " + when(status.previous_valid_until) + " (24 hours), so you can switch without downtime."
+        : "Your store's server needs it before it can confirm orders.";
       $("generated-secret").textContent = hex;
       say($("copy-generated-status"), "");
       show($("generated"), true);
