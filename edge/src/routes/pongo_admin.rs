@@ -14,6 +14,7 @@ use crate::pongo::client::{authorize_url, exchange_code, PongoClient};
 use crate::pongo::connection::{self, NewConnection, PongoApp, PONGO_TIMEOUT};
 use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
+use crate::store::audit::{self, Change};
 use crate::store::pongo_webhooks::{self, NewOAuthState, OAuthStateRow};
 use crate::store::Db;
 use loyalty_shared::api::{ConnectionState, PongoConnectStart, PongoStatus, StoreMapping};
@@ -54,6 +55,15 @@ pub async fn connect(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
         expires_at: now + STATE_TTL_SECONDS,
     };
     pongo_webhooks::save_state(db, new, now).await?;
+    let started = Change {
+        merchant_id: &merchant.id,
+        actor: &admin.email,
+        action: "pongo.connect_started",
+        subject: None,
+        old_value: None,
+        new_value: None,
+    };
+    crate::store::batch(db, vec![audit::record(db, &started, now)?], "audit").await?;
     let start = PongoConnectStart {
         authorize_url: authorize_url(&app.base_url, &app.client_id, &redirect_uri, &state),
         expires_in_seconds: STATE_TTL_SECONDS as u32,
@@ -196,6 +206,15 @@ async fn finish_connect(
     .await?;
     let connection = connection::require(db, &app, &state.merchant_id, now, Locale::En).await?;
     connection::sync_stores(db, &connection, &app, now).await?;
+    let connected = Change {
+        merchant_id: &state.merchant_id,
+        actor: "pongo",
+        action: "pongo.connected",
+        subject: None,
+        old_value: None,
+        new_value: Some(&account.name),
+    };
+    crate::store::batch(db, vec![audit::record(db, &connected, now)?], "audit").await?;
     worker::console_log!("merchant {}: Pongo connected", state.merchant_id);
     Ok(())
 }
@@ -262,7 +281,7 @@ async fn status_of(db: &Db, env: &Env, merchant_id: &str, now: i64) -> ApiResult
 #[cfg_attr(feature = "openapi", utoipa::path(get, path = "/v1/admin/pongo/status", tag = "admin", security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody))))]
 pub async fn status(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
-    let merchant_id = admin.merchant_id;
+    let merchant_id = admin.merchant_id.clone();
     let db = &call.db;
     merchant::load(db, &call.env, &merchant_id, Locale::En).await?;
     reply(
@@ -275,7 +294,7 @@ pub async fn status(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/admin/pongo/sync", tag = "admin", security(("console" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoStatus), (status = "default", description = "Error (pongo_not_connected, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn sync(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
-    let merchant_id = admin.merchant_id;
+    let merchant_id = admin.merchant_id.clone();
     let db = &call.db;
     let app = PongoApp::from_env(&call.env)?;
     let now = call.now;
@@ -295,7 +314,7 @@ pub async fn map_store(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Respons
     let mapping: StoreMapping = call.json(Locale::En).await?;
     // The session's merchant, whatever the body names.
     let mapping = StoreMapping {
-        merchant_id: admin.merchant_id,
+        merchant_id: admin.merchant_id.clone(),
         ..mapping
     };
     let db = &call.db;
@@ -319,7 +338,7 @@ pub async fn map_store(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Respons
         location_id: location.to_string(),
         ..mapping
     };
-    crate::store::pongo_connections::save_mapping(db, &mapping, call.now).await?;
+    crate::store::pongo_connections::save_mapping(db, &mapping, &admin.email, call.now).await?;
     reply(
         &status_of(db, &call.env, &mapping.merchant_id, call.now).await?,
         200,

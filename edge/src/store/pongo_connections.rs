@@ -185,10 +185,24 @@ pub async fn mappings(db: &Db, merchant_id: &str) -> ApiResult<Vec<StoreMapping>
     all(db, "SELECT merchant_id, location_id, store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 ORDER BY location_id", &[merchant_id.into()], "pongo mappings").await
 }
 
-pub async fn save_mapping(db: &Db, mapping: &StoreMapping, now: i64) -> ApiResult<()> {
-    run(db, "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
+/// Saves a location's store, and the change in the audit log (the store it had, read in
+/// the same transaction) by `actor`.
+pub async fn save_mapping(db: &Db, mapping: &StoreMapping, actor: &str, now: i64) -> ApiResult<()> {
+    let values = [
+        mapping.merchant_id.as_str().into(),
+        mapping.location_id.as_str().into(),
+        mapping.store_slug.as_str().into(),
+        int(now),
+        actor.into(),
+    ];
+    let audit = statement(db, "INSERT INTO audit_log (merchant_id, actor, action, subject, old_value, new_value, at)
+         SELECT ?1, ?5, 'pongo.mapping_changed', ?2,
+                (SELECT store_slug FROM pongo_store_mappings WHERE merchant_id = ?1 AND location_id = ?2), ?3, ?4",
+        &values)?;
+    let save = statement(db, "INSERT INTO pongo_store_mappings (merchant_id, location_id, store_slug, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (merchant_id, location_id) DO UPDATE SET store_slug = excluded.store_slug, updated_at = excluded.updated_at",
-        &[mapping.merchant_id.as_str().into(), mapping.location_id.as_str().into(), mapping.store_slug.as_str().into(), int(now)], "pongo mapping").await?;
+        &values[..4])?;
+    super::batch(db, vec![audit, save], "pongo mapping").await?;
     Ok(())
 }
 

@@ -229,6 +229,16 @@ async fn locations_map_to_synced_stores_and_an_unmapped_one_is_refused() {
         .unwrap()
         .iter()
         .any(|m| m["location_id"] == "terminal-7" && m["store_slug"] == "jeddah-corniche"));
+    // The change is in the console's audit log, by this admin.
+    let audit: Vec<loyalty_shared::api::AuditEntry> =
+        answer(admin.get("/v1/admin/audit").await).await;
+    assert!(
+        audit.iter().any(|e| e.action == "pongo.mapping_changed"
+            && e.subject.as_deref() == Some("terminal-7")
+            && e.new_value.as_deref() == Some("jeddah-corniche")
+            && e.actor == admin.me.email),
+        "{audit:?}"
+    );
 
     let id = format!("map-{}", unique());
     let (_, phone) = fresh_phone();
