@@ -95,6 +95,8 @@
     // For `cargo xtask bench`: when the entry is painted, and when the widget is ready.
     requestAnimationFrame(function () { performance.mark(EVENT + "entry"); });
     var handle = { host: host, config: config, started: false };
+    // A look preview (the merchant console): the entry in its theme, no session, no widget.
+    if (options.preview) { mounted.push(handle); return handle; }
     function start(byShopper) {
       if (handle.started) return;
       handle.started = true;
@@ -149,7 +151,7 @@
     document.addEventListener(EVENT + name, function (e) { fn(e.detail, e); });
   }
 
-  var ATTRIBUTES = ["merchant", "cart", "amount-minor", "currency", "locale", "theme", "email", "programs", "api-base", "arabic-digits"];
+  var ATTRIBUTES = ["merchant", "cart", "amount-minor", "currency", "locale", "theme", "email", "programs", "api-base", "arabic-digits", "preview"];
   function optionsOf(read) {
     var o = {};
     ATTRIBUTES.forEach(function (a) { var v = read(a); if (v != null && v !== "") o[a.replace(/-/g, "_")] = v; });

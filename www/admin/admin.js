@@ -449,6 +449,8 @@
       el.setAttribute("currency", "SAR");
       el.setAttribute("theme", theme);
       el.setAttribute("amount-minor", "25000");
+      // The entry shoppers see first, in this theme; no session from the console's origin.
+      el.setAttribute("preview", "true");
       stage.appendChild(el);
     } else {
       el.setAttribute("theme", theme);

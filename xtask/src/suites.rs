@@ -388,9 +388,11 @@ fn forbidden_values() -> Vec<String> {
 
 /// Any Saudi mobile number written in full (`05XXXXXXXX` or `9665XXXXXXXX`), whoever it
 /// belongs to: the tests make up shoppers, so the seed list alone would miss them.
+/// A run of digits inside a word (a hex id such as `b0564329403a...`) is not a number.
 fn saudi_mobiles_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut run = String::new();
+    let mut after_letter = false;
     for c in text.chars().chain(std::iter::once(' ')) {
         if c.is_ascii_digit() {
             run.push(c);
@@ -398,9 +400,11 @@ fn saudi_mobiles_in(text: &str) -> Vec<String> {
         }
         let local = run.len() == 10 && run.starts_with("05");
         let international = run.len() == 12 && run.starts_with("9665");
-        if local || international {
+        let standalone = !after_letter && !c.is_ascii_alphabetic();
+        if (local || international) && standalone {
             found.push(run.clone());
         }
+        after_letter = c.is_ascii_alphabetic();
         run.clear();
     }
     found
@@ -451,7 +455,7 @@ mod tests {
 
     #[test]
     fn finds_full_saudi_mobiles_and_nothing_else() {
-        let log = "GET /v1/x 200; shopper 0501234567 and 966559876543; id 1560891; masked 05••••4567; 050123456789";
+        let log = "GET /v1/x 200; shopper 0501234567 and 966559876543; id 1560891; masked 05••••4567; 050123456789; /v1/r/b0564329403a2347/undo; x0501234567 0501234567y";
         assert_eq!(saudi_mobiles_in(log), ["0501234567", "966559876543"]);
     }
 

@@ -172,7 +172,11 @@ pub async fn reverse(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Response>
     let why_text = format!("{reason} ({})", admin.email);
     let why = Why::new(Actor::Admin, &why_text, &merchant.name);
     let after = reversal::reverse(&call.db, &client, row, why, call.now).await?;
-    let (old, new) = (state_name(before), state_name(after.state()));
+    // The reason is part of what changed: the audit log says why, not only what.
+    let (old, new) = (
+        state_name(before),
+        format!("{}: {reason}", state_name(after.state())),
+    );
     let change = Change {
         merchant_id: &admin.merchant_id,
         actor: &admin.email,

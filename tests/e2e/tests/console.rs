@@ -619,7 +619,9 @@ async fn the_ledger_filters_totals_exports_and_reverses_by_hand_with_a_reason() 
     assert!(detail
         .audit
         .iter()
-        .any(|e| e.action == "redemption.reversed" && e.actor == admin.me.email));
+        .any(|e| e.action == "redemption.reversed"
+            && e.actor == admin.me.email
+            && e.new_value.as_deref() == Some("reversed: shopper called the store")));
     let books = sim().mokafaa_books().await;
     assert_eq!(
         books.customer(&shopper.mobile).unwrap().points,

@@ -449,6 +449,17 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
         json!(merchant_id),
         "the widget previews this merchant"
     );
+    // Past the loader's idle load (2 s): the preview is still the themed entry, with no
+    // session from the console's origin and so no "not on this site" error.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let entry = console
+        .js("const r = document.querySelector('#theme-preview loyalty-checkout').shadowRoot; return !!r.querySelector('.lc-entry-button') && !r.querySelector('[role=alert]');")
+        .await;
+    assert_eq!(
+        entry,
+        json!(true),
+        "the preview shows the entry, not an error"
+    );
     console.save_settings().await;
     console
         .status_is("the theme saved", "settings-status", "Saved.")
@@ -704,6 +715,13 @@ async fn a_new_merchant_goes_live_from_the_console_and_reverses_a_redemption() {
     assert!(
         audit.as_str().unwrap().contains(&email),
         "who reversed it: {audit}"
+    );
+    assert!(
+        audit
+            .as_str()
+            .unwrap()
+            .contains("The shopper returned the order by phone"),
+        "why: {audit}"
     );
     let secrets_in_log = console
         .js(&format!(

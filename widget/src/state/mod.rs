@@ -34,7 +34,7 @@ pub struct WidgetState {
 }
 
 /// The widget's session with the edge: every shopper request needs its token.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionState {
     /// The session token once the edge granted one.
     pub token: Option<String>,
@@ -42,6 +42,17 @@ pub struct SessionState {
     pub methods: Vec<Method>,
     /// Why the session could not be opened: said once, above both programs.
     pub error: Option<ApiError>,
+}
+
+impl Default for SessionState {
+    /// Before the session answers: mobile and customer number, as every merchant had them.
+    fn default() -> Self {
+        SessionState {
+            token: None,
+            methods: vec![Method::Mobile, Method::CustomerNumber],
+            error: None,
+        }
+    }
 }
 
 impl WidgetState {
