@@ -23,16 +23,24 @@ use loyalty_shared::{ApiError, ErrorCode, Locale, MokafaaRate, Money, Otp};
 /// How long a redemption's own bank call may still be running (the client's timeout).
 const IN_FLIGHT_SECONDS: i64 = 30;
 
+/// What the bank says it debited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Debit {
+    pub transaction_id: Option<i64>,
+    /// The points it took, at its own rate (`pointsAmount`, negative on the wire).
+    pub points: Option<i64>,
+}
+
 /// The bank, as redeeming needs it.
 pub trait Bank {
-    /// Checks the code and debits the points; `Ok` carries the bank's transaction id.
+    /// Checks the code and debits the points at the bank's rate.
     async fn redeem(
         &self,
         otp: &Otp,
         otp_token: &str,
         amount: Money,
         locale: Locale,
-    ) -> Result<Option<i64>, BankFailure>;
+    ) -> Result<Debit, BankFailure>;
     /// The whole balance behind a verified challenge.
     async fn balance(&self, otp_token: &str) -> Result<u64, BankFailure>;
 }
@@ -187,9 +195,7 @@ pub async fn redeem(
         .redeem(&otp, &challenge.otp_token, amount, ask.locale)
         .await
     {
-        Ok(transaction_id) => {
-            confirmed(bank, books, &row, &challenge, &guess_key, transaction_id).await
-        }
+        Ok(debit) => confirmed(bank, books, &row, &challenge, &guess_key, debit).await,
         Err(BankFailure::Refused(code)) => {
             let error = refused(books, &challenge, code, guesses_left, &guess_key, ask).await?;
             fail(books, &row, &error, "bank refused").await?;
@@ -282,15 +288,30 @@ async fn confirmed(
     row: &RedemptionRow,
     challenge: &ChallengeRow,
     guess_key: &str,
-    transaction_id: Option<i64>,
+    debit: Debit,
 ) -> ApiResult<Redeemed> {
+    // The ledger holds what the bank took: a merchant rate set apart from the bank's
+    // would otherwise show the shopper and the merchant other points than were debited.
+    let taken = debit.points.filter(|p| *p > 0 && *p != row.points);
+    let reason = match taken {
+        Some(points) => format!(
+            "bank redeemed {points} points at its own rate (the merchant's rate said {})",
+            row.points
+        ),
+        None => "bank redeemed".to_string(),
+    };
+    let row = &RedemptionRow {
+        points: taken.unwrap_or(row.points),
+        ..row.clone()
+    };
     let changes = Changes {
-        bank_transaction_id: transaction_id,
+        bank_transaction_id: debit.transaction_id,
+        points: taken,
         ..Changes::default()
     };
     let step = Step {
         event: LedgerEvent::BankConfirmed,
-        reason: "bank redeemed",
+        reason: &reason,
         changes,
     };
     let row = books

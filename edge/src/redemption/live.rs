@@ -1,6 +1,6 @@
 //! The flow's bank and books in production: Mokafaa over HTTP and the D1 store.
 
-use super::{Bank, Books, Guess, Step};
+use super::{Bank, Books, Debit, Guess, Step};
 use crate::domain::ledger::Actor;
 use crate::domain::notice::NoticeKind;
 use crate::http::ApiResult;
@@ -27,11 +27,14 @@ impl Bank for MokafaaBank<'_> {
         otp_token: &str,
         amount: Money,
         locale: Locale,
-    ) -> Result<Option<i64>, BankFailure> {
+    ) -> Result<Debit, BankFailure> {
         self.client
             .redeem(otp.as_str(), otp_token, amount, locale, self.now)
             .await
-            .map(|answer| answer.transaction_id)
+            .map(|answer| Debit {
+                transaction_id: answer.transaction_id,
+                points: answer.points_amount.map(|p| p.saturating_abs()),
+            })
     }
 
     async fn balance(&self, otp_token: &str) -> Result<u64, BankFailure> {

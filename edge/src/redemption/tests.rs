@@ -19,6 +19,8 @@ fn sar(minor: u64) -> Money {
 /// The bank: answers with `answer` and counts its calls.
 struct FakeBank {
     answer: Result<Option<i64>, BankFailure>,
+    /// The points the bank says it took (`None`: it does not say).
+    debited: Option<i64>,
     redeem_calls: Cell<u32>,
     balance: u64,
 }
@@ -27,6 +29,7 @@ impl FakeBank {
     fn answering(answer: Result<Option<i64>, BankFailure>) -> Self {
         FakeBank {
             answer,
+            debited: None,
             redeem_calls: Cell::new(0),
             balance: 4_000,
         }
@@ -40,10 +43,13 @@ impl Bank for FakeBank {
         _token: &str,
         _amount: Money,
         _locale: Locale,
-    ) -> Result<Option<i64>, BankFailure> {
+    ) -> Result<Debit, BankFailure> {
         assert_eq!(otp.as_str(), "1234", "the code reaches the bank as digits");
         self.redeem_calls.set(self.redeem_calls.get() + 1);
-        self.answer
+        self.answer.map(|transaction_id| Debit {
+            transaction_id,
+            points: self.debited,
+        })
     }
 
     async fn balance(&self, _token: &str) -> Result<u64, BankFailure> {
@@ -194,6 +200,7 @@ impl Books for FakeBooks {
         }
         stored.state = to;
         stored.bank_transaction_id = s.changes.bank_transaction_id.or(stored.bank_transaction_id);
+        stored.points = s.changes.points.unwrap_or(stored.points);
         stored.error_code = s.changes.error_code.map(str::to_string);
         self.events.borrow_mut().push((s.reason.to_string(), to));
         Ok(Some(stored.clone()))
@@ -274,6 +281,43 @@ fn a_confirmed_redemption_is_recorded_once_and_retries_answer_from_the_ledger() 
     assert!(matches!(again, Redeemed::Before(ref r) if r.id == row.id));
     assert_eq!(bank.redeem_calls.get(), 1, "a retry never reaches the bank");
     assert_eq!(books.notices.borrow().len(), 1);
+}
+
+#[test]
+fn the_ledger_holds_the_points_the_bank_took_not_the_merchant_rate() {
+    let bank = FakeBank {
+        debited: Some(12_500),
+        ..FakeBank::answering(Ok(Some(78)))
+    };
+    let books = FakeBooks::with_challenge();
+    let body = request("1234", 5_000);
+    let Redeemed::Now { row, .. } = redeem_now(&bank, &books, &ask(&body, "h1")).unwrap() else {
+        panic!("redeems")
+    };
+    assert_eq!(
+        row.points, 12_500,
+        "what the bank debited, not 500 at the merchant's 10/SAR"
+    );
+    let events = books.events.borrow();
+    assert!(
+        events
+            .last()
+            .unwrap()
+            .0
+            .contains("12500 points at its own rate"),
+        "{events:?}"
+    );
+    // A bank that says it took what the claim said changes nothing.
+    let same = FakeBank {
+        debited: Some(500),
+        ..FakeBank::answering(Ok(Some(79)))
+    };
+    let books = FakeBooks::with_challenge();
+    let Redeemed::Now { row, .. } = redeem_now(&same, &books, &ask(&body, "h1")).unwrap() else {
+        panic!("redeems")
+    };
+    assert_eq!(row.points, 500);
+    assert_eq!(books.events.borrow().last().unwrap().0, "bank redeemed");
 }
 
 #[test]

@@ -280,6 +280,8 @@ pub fn by_id(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
 #[derive(Debug, Default)]
 pub struct Changes<'a> {
     pub bank_transaction_id: Option<i64>,
+    /// The points the bank says it debited, when they differ from the claim's.
+    pub points: Option<i64>,
     pub error_code: Option<&'a str>,
     pub order_id: Option<&'a str>,
 }

@@ -741,3 +741,66 @@ async fn redeemed_by_new_shopper() -> (String, loyalty_shared::api::Redemption) 
     let redemption = answer(challenged.redeem_with(&challenged.otp, 1_000).await).await;
     (shopper.mobile, redemption)
 }
+
+#[tokio::test]
+async fn a_merchant_rate_unlike_the_bank_s_still_records_the_points_the_bank_took() {
+    let admin = mokafaa_merchant().await;
+    // The sandbox bank converts at 250 points per SAR; the merchant typed 4.
+    let saved = save(&admin, |s| {
+        s["points_per_sar"] = json!(4);
+        s["allowed_origins"] = json!([DEMO_ORIGIN]);
+    })
+    .await;
+    assert_eq!(saved.status(), 200);
+    let started: loyalty_shared::api::SessionStarted = answer(
+        send(
+            http()
+                .post(format!("{}/v1/sessions", edge_url()))
+                .header("Origin", DEMO_ORIGIN)
+                .json(&json!({"merchant_id": admin.me.merchant_id, "cart_id": unique(), "amount": {"minor": 10_000, "currency": "SAR"}, "locale": "en"})),
+        )
+        .await,
+    )
+    .await;
+    let shopper = new_shopper(50_000).await;
+    let challenge = otp_challenge(&started.session_token, &shopper.mobile).await;
+    let otp = sim().last_otp(&shopper.mobile).await;
+    let response = redeem(
+        &started.session_token,
+        &unique(),
+        &challenge.challenge_id,
+        &otp,
+        1_000,
+    )
+    .await;
+    let redemption: loyalty_shared::api::Redemption = answer(response).await;
+    let debited = 50_000
+        - sim()
+            .mokafaa_books()
+            .await
+            .customer(&shopper.mobile)
+            .unwrap()
+            .points;
+    assert_eq!(debited, 2_500, "10 SAR at the bank's 250 per SAR");
+    assert_eq!(
+        redemption.points, 2_500,
+        "the shopper is told what the bank took"
+    );
+    let detail: RedemptionDetail = answer(
+        admin
+            .get(&format!(
+                "/v1/admin/redemptions/{}",
+                redemption.redemption_id
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        detail.item.redemption.points, 2_500,
+        "the ledger agrees with the bank"
+    );
+    assert!(detail
+        .trail
+        .iter()
+        .any(|s| s.reason.contains("at its own rate")));
+}

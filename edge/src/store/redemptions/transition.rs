@@ -113,7 +113,7 @@ fn step_statements(
         db,
         "UPDATE redemptions SET state = ?1, updated_at = ?2,
              bank_transaction_id = COALESCE(?3, bank_transaction_id), error_code = COALESCE(?4, error_code),
-             order_id = COALESCE(?7, order_id)
+             order_id = COALESCE(?7, order_id), points = COALESCE(?8, points)
          WHERE id = ?5 AND state = ?6",
         &[
             state_name(to).into(),
@@ -123,6 +123,7 @@ fn step_statements(
             row.id.as_str().into(),
             state_name(from).into(),
             extra.order_id.map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+            extra.points.map(int).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
     )?;
     let event_row = statement(
