@@ -10,7 +10,7 @@ use crate::domain::limits::MerchantLimits;
 use crate::http::{internal, ApiResult};
 use crate::mokafaa::client::MokafaaConfig;
 use crate::store::Db;
-use loyalty_shared::api::{Program, SecretName, VerifyMethod};
+use loyalty_shared::api::{SecretName, VerifyMethod};
 use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, MokafaaRate, Money};
 use serde::Deserialize;
 use std::time::Duration;
@@ -19,7 +19,9 @@ use worker::Env;
 /// Upstream calls give up after this long; a redemption without an answer is reconciled.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The `merchants` row as D1 returns it (`SELECT *`).
+mod settings_view;
+
+/// The `merchants` row as D1 returns it (`SELECT *`, with its sealed secrets).
 #[derive(Debug, Deserialize)]
 pub struct MerchantRow {
     id: String,
@@ -45,10 +47,22 @@ pub struct MerchantRow {
     programs: Option<String>,
     #[serde(default)]
     verification_methods: Option<String>,
+    #[serde(default)]
+    abandoned_after_seconds: i64,
+    #[serde(default = "on")]
+    shopper_emails: i64,
+    #[serde(default)]
+    email_sender_name: String,
+    #[serde(default)]
+    widget_theme: String,
     /// `[{name, sealed, previous, until}]` from `merchant_secrets` (JSON, read in the same
     /// statement as the row).
     #[serde(default)]
     sealed_secrets: Option<String>,
+}
+
+fn on() -> i64 {
+    1
 }
 
 /// One sealed secret as the row's JSON column carries it.
@@ -200,31 +214,11 @@ pub fn from_row(env: &Env, row: Option<MerchantRow>, locale: Locale) -> ApiResul
     let secrets = open_secrets(env, &row);
     let mokafaa = mokafaa_config(env, &row, &secrets);
     let sms_verify = sms_verify(env, &row);
-    let json_list = |text: &Option<String>| -> Option<Vec<serde_json::Value>> {
-        text.as_deref()
-            .and_then(|t| serde_json::from_slice(t.as_bytes()).ok())
-    };
-    let programs = json_list(&row.programs)
-        .map(|list| {
-            list.into_iter()
-                .filter_map(|v| serde_json::from_value(v).ok())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![Program::Mokafaa, Program::Pongo]);
-    let mut verification_methods: Vec<VerifyMethod> = json_list(&row.verification_methods)
-        .map(|list| {
-            list.into_iter()
-                .filter_map(|v| serde_json::from_value(v).ok())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![VerifyMethod::Mobile, VerifyMethod::CustomerNumber]);
-    if row.accept_iban != 0 && !verification_methods.contains(&VerifyMethod::Iban) {
-        verification_methods.push(VerifyMethod::Iban);
-    }
+    let (programs, verification_methods) = (row.programs(), row.verification_methods());
     let api_secrets = api_secrets(env, &row, secrets);
     Ok(Merchant {
         sms_verify,
-        allowed_origins: serde_json::from_slice(row.allowed_origins.as_bytes()).unwrap_or_default(),
+        allowed_origins: settings_view::list(Some(&row.allowed_origins)).unwrap_or_default(),
         accept_iban: verification_methods.contains(&VerifyMethod::Iban),
         verification_methods,
         programs,

@@ -13,6 +13,47 @@ pub struct UtcDateTime {
     pub second: u32,
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`,
+/// the inverse of [`UtcDateTime::from_unix`]'s day part).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` (a real date, years 1970 to 9999) as the unix second its UTC day starts.
+pub fn day_start(text: &str) -> Option<i64> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let valid = (1970..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && (1..=month_days[(m - 1) as usize]).contains(&d);
+    valid.then(|| days_from_civil(y, m, d) * 86_400)
+}
+
 impl UtcDateTime {
     pub fn from_unix(unix: i64) -> UtcDateTime {
         let days = unix.div_euclid(86_400);
@@ -58,6 +99,32 @@ impl UtcDateTime {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn day_starts_are_utc_midnights_and_nonsense_is_refused() {
+        assert_eq!(day_start("1970-01-01"), Some(0));
+        assert_eq!(day_start("2026-11-27"), Some(1_795_737_600));
+        assert_eq!(day_start("2024-02-29"), Some(1_709_164_800));
+        for bad in [
+            "2025-02-29",
+            "2026-13-01",
+            "2026-1-1",
+            "26-11-27",
+            "2026-11-27T00",
+            "x",
+        ] {
+            assert_eq!(day_start(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_day_start_reads_back_as_its_date_at_midnight(days in 0i64..2_932_896) {
+            let t = UtcDateTime::from_unix(days * 86_400);
+            let text = format!("{:04}-{:02}-{:02}", t.year, t.month, t.day);
+            prop_assert_eq!(day_start(&text), Some(days * 86_400));
+        }
+    }
 
     #[test]
     fn known_dates() {

@@ -12,7 +12,7 @@ use crate::routes::call::{reply, Call};
 use crate::routes::merchant::view;
 use crate::store::audit::{self, Change};
 use crate::store::ledger::{self, LedgerRow};
-use crate::store::redemptions::{self, RedemptionRow};
+use crate::store::redemptions::{self, state_name, RedemptionRow};
 use loyalty_shared::api::{
     AttentionItem, LedgerItem, LedgerPage, ManualReverse, MerchantRedemption, RedemptionDetail,
     RedemptionState, StateTotal,
@@ -49,11 +49,6 @@ pub async fn attention(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
     reply(&items, 200)
 }
 
-fn state_of(name: &str) -> RedemptionState {
-    serde_json::from_value(serde_json::Value::String(name.to_string()))
-        .unwrap_or(RedemptionState::Failed)
-}
-
 fn money(minor: i64, currency: &str) -> Money {
     Money {
         minor: minor.max(0) as u64,
@@ -65,7 +60,7 @@ fn item(row: LedgerRow) -> LedgerItem {
     LedgerItem {
         redemption: MerchantRedemption {
             redemption_id: row.id,
-            state: state_of(&row.state),
+            state: row.state,
             points: row.points.max(0) as u64,
             discount: money(row.amount_minor, &row.currency),
             order_id: row.order_id,
@@ -97,7 +92,7 @@ pub async fn list(call: Call, admin: ConsoleAdmin) -> ApiResult<Response> {
     let totals: Vec<StateTotal> = totals
         .into_iter()
         .map(|t| StateTotal {
-            state: state_of(&t.state),
+            state: t.state,
             count: t.n.max(0) as u64,
             points: t.points.max(0) as u64,
             discount: money(t.minor, "SAR"),
@@ -174,7 +169,7 @@ pub async fn reverse(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Response>
     let after = reversal::reverse(&call.db, &client, row, why, call.now).await?;
     // The reason is part of what changed: the audit log says why, not only what.
     let (old, new) = (
-        state_name(before),
+        state_name(before).to_string(),
         format!("{}: {reason}", state_name(after.state())),
     );
     let change = Change {
@@ -192,13 +187,6 @@ pub async fn reverse(mut call: Call, admin: ConsoleAdmin) -> ApiResult<Response>
     )
     .await?;
     reply(&detail_of(&call, &admin, &id).await?, 200)
-}
-
-fn state_name(state: RedemptionState) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// `GET /v1/admin/audit`: the newest 200 changes to this merchant.

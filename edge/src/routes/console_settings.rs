@@ -5,7 +5,7 @@
 use crate::domain::settings::{self, Refusal};
 use crate::guards::ConsoleAdmin;
 use crate::http::{internal, ApiResult};
-use crate::merchant::{self, secret_owner};
+use crate::merchant::{self, secret_owner, MerchantRow};
 use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
 use crate::pongo::connection::{self, PongoApp};
@@ -14,80 +14,19 @@ use crate::store::audit::{self, Change};
 use crate::store::merchant_settings::{self, SecretWrite, SettingsWrite};
 use crate::store::merchants;
 use loyalty_shared::api::{
-    ConnectionCheck, MerchantSettings, MokafaaEnvironment, Program, SecretName, SecretStatus,
-    SecretUpdate, SettingsView, WidgetTheme,
+    ConnectionCheck, MerchantSettings, Program, SecretName, SecretStatus, SecretUpdate,
+    SettingsView,
 };
-use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, Money};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use loyalty_shared::{ApiError, ErrorCode, Locale};
 use worker::Response;
 
 /// How long a replaced API secret still signs.
 pub const API_SECRET_OVERLAP_SECONDS: i64 = 24 * 60 * 60;
 
-/// The merchants row as the console edits it.
-#[derive(Debug, Deserialize)]
-struct SettingsRow {
-    name: String,
-    programs: String,
-    mokafaa_environment: String,
-    mokafaa_client_id: Option<String>,
-    mokafaa_mapping_pos_id: Option<String>,
-    points_per_sar: i64,
-    min_per_order_minor: i64,
-    max_per_order_minor: i64,
-    verification_methods: String,
-    show_balance_before_code: i64,
-    abandoned_after_seconds: i64,
-    allowed_origins: String,
-    shopper_emails: i64,
-    email_sender_name: String,
-    widget_theme: String,
-}
-
-fn list<T: DeserializeOwned>(text: &str) -> Vec<T> {
-    serde_json::from_slice::<Vec<serde_json::Value>>(text.as_bytes())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect()
-}
-
-fn sar(minor: i64) -> Money {
-    Money {
-        minor: minor.max(0) as u64,
-        currency: Currency::Sar,
-    }
-}
-
-impl SettingsRow {
-    fn settings(self) -> MerchantSettings {
-        let word = |text: &str| serde_json::Value::String(text.to_string());
-        MerchantSettings {
-            name: self.name,
-            programs: list(&self.programs),
-            mokafaa_environment: serde_json::from_value(word(&self.mokafaa_environment))
-                .unwrap_or(MokafaaEnvironment::Sit),
-            mokafaa_client_id: self.mokafaa_client_id,
-            mokafaa_mapping_pos_id: self.mokafaa_mapping_pos_id,
-            points_per_sar: u32::try_from(self.points_per_sar).unwrap_or(0),
-            min_per_order: sar(self.min_per_order_minor),
-            max_per_order: sar(self.max_per_order_minor),
-            verification_methods: list(&self.verification_methods),
-            show_balance_before_code: self.show_balance_before_code != 0,
-            abandoned_after_minutes: u32::try_from(self.abandoned_after_seconds / 60).unwrap_or(0),
-            allowed_origins: list(&self.allowed_origins),
-            shopper_emails: self.shopper_emails != 0,
-            email_sender_name: self.email_sender_name,
-            widget_theme: serde_json::from_value(word(&self.widget_theme))
-                .unwrap_or(WidgetTheme::Light),
-        }
-    }
-}
-
 async fn current(call: &Call, merchant_id: &str) -> ApiResult<MerchantSettings> {
-    let row: Option<SettingsRow> = merchants::row(&call.db, merchant_id).await?;
-    row.map(SettingsRow::settings)
+    let row: Option<MerchantRow> = merchants::row(&call.db, merchant_id).await?;
+    row.as_ref()
+        .map(MerchantRow::settings)
         .ok_or_else(|| ApiError::new(ErrorCode::MerchantNotFound, Locale::En))
 }
 
@@ -317,42 +256,5 @@ async fn test_pongo(call: &Call, admin: &ConsoleAdmin) -> ApiResult<Response> {
                 failure.code()
             ),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use loyalty_shared::api::VerifyMethod;
-
-    #[test]
-    fn a_row_reads_back_as_the_settings_it_saved() {
-        let row = SettingsRow {
-            name: "Shop".into(),
-            programs: r#"["pongo","mokafaa"]"#.into(),
-            mokafaa_environment: "sandbox".into(),
-            mokafaa_client_id: Some("c".into()),
-            mokafaa_mapping_pos_id: None,
-            points_per_sar: 250,
-            min_per_order_minor: 100,
-            max_per_order_minor: 5000,
-            verification_methods: r#"["iban","mobile"]"#.into(),
-            show_balance_before_code: 1,
-            abandoned_after_seconds: 5400,
-            allowed_origins: r#"["https://shop.example"]"#.into(),
-            shopper_emails: 0,
-            email_sender_name: "Shop".into(),
-            widget_theme: "dark".into(),
-        };
-        let s = row.settings();
-        assert_eq!(s.programs, vec![Program::Pongo, Program::Mokafaa]);
-        assert_eq!(
-            s.verification_methods,
-            vec![VerifyMethod::Iban, VerifyMethod::Mobile]
-        );
-        assert_eq!(s.mokafaa_environment, MokafaaEnvironment::Sandbox);
-        assert_eq!(s.abandoned_after_minutes, 90);
-        assert_eq!(s.widget_theme, WidgetTheme::Dark);
-        assert!(s.show_balance_before_code && !s.shopper_emails);
     }
 }

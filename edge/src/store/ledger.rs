@@ -4,7 +4,7 @@
 use super::Db;
 use super::{batch, int, statement};
 use crate::http::{internal, ApiResult};
-use loyalty_shared::api::TrailStep;
+use loyalty_shared::api::{RedemptionState, TrailStep};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
@@ -26,7 +26,7 @@ pub struct Filter {
 #[derive(Debug, Deserialize)]
 pub struct LedgerRow {
     pub id: String,
-    pub state: String,
+    pub state: RedemptionState,
     pub points: i64,
     pub amount_minor: i64,
     pub currency: String,
@@ -41,7 +41,7 @@ pub struct LedgerRow {
 /// One state's sums.
 #[derive(Debug, Deserialize)]
 pub struct TotalRow {
-    pub state: String,
+    pub state: RedemptionState,
     pub n: i64,
     pub points: i64,
     pub minor: i64,

@@ -61,6 +61,21 @@ impl RedemptionRow {
     }
 }
 
+/// Every state, in the ledger's order.
+pub const STATES: [RedemptionState; 6] = [
+    RedemptionState::Pending,
+    RedemptionState::Redeemed,
+    RedemptionState::Captured,
+    RedemptionState::Reversing,
+    RedemptionState::Reversed,
+    RedemptionState::Failed,
+];
+
+/// The state a stored (or typed) name names.
+pub fn state_named(name: &str) -> Option<RedemptionState> {
+    STATES.into_iter().find(|s| state_name(*s) == name)
+}
+
 pub fn state_name(state: RedemptionState) -> &'static str {
     match state {
         RedemptionState::Pending => "pending",

@@ -191,10 +191,21 @@ pub fn widget(method: reqwest::Method, path: &str, token: &str) -> reqwest::Requ
 pub async fn merchant_post(path: &str, body: &Value) -> reqwest::Response {
     let secret = std::env::var("LOYALTY_MERCHANT_SECRET")
         .expect("LOYALTY_MERCHANT_SECRET (set by cargo xtask test)");
+    merchant_post_signed(path, body, &secret, sim().now().await).await
+}
+
+/// As [`merchant_post`], signed with `secret` at `at` (another merchant's, a rotated or a
+/// forged secret).
+pub async fn merchant_post_signed(
+    path: &str,
+    body: &Value,
+    secret: &str,
+    at: i64,
+) -> reqwest::Response {
     let bytes = serde_json::to_vec(body).unwrap();
     let header = loyalty_shared::signature::sign(
         secret.as_bytes(),
-        sim().now().await,
+        at,
         &bytes,
         loyalty_shared::signature::PayloadLayout::TimestampDotBody,
     );

@@ -454,23 +454,8 @@ async fn cancel_signed(
     at: i64,
     redemption_id: &str,
 ) -> reqwest::Response {
-    let body =
-        serde_json::to_vec(&json!({"merchant_id": merchant_id, "redemption_id": redemption_id}))
-            .unwrap();
-    let header = loyalty_shared::signature::sign(
-        secret.as_bytes(),
-        at,
-        &body,
-        loyalty_shared::signature::PayloadLayout::TimestampDotBody,
-    );
-    send(
-        http()
-            .post(format!("{}/v1/merchant/orders/cancelled", edge_url()))
-            .header("Content-Type", "application/json")
-            .header("Loyalty-Signature", header)
-            .body(body),
-    )
-    .await
+    let body = json!({"merchant_id": merchant_id, "redemption_id": redemption_id});
+    merchant_post_signed("/v1/merchant/orders/cancelled", &body, secret, at).await
 }
 
 #[tokio::test]
@@ -803,4 +788,44 @@ async fn a_merchant_rate_unlike_the_bank_s_still_records_the_points_the_bank_too
         .trail
         .iter()
         .any(|s| s.reason.contains("at its own rate")));
+}
+
+#[tokio::test]
+async fn ten_manual_reverses_at_once_give_the_points_back_once() {
+    let (mobile, redemption) = redeemed_by_new_shopper().await;
+    let before = sim()
+        .mokafaa_books()
+        .await
+        .customer(&mobile)
+        .unwrap()
+        .points;
+    let admin = admin_of("demo").await;
+    let path = format!("/v1/admin/redemptions/{}/reverse", redemption.redemption_id);
+    let mut clicks = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let (admin, path) = (admin.clone(), path.clone());
+        clicks.spawn(async move {
+            let body = json!({"reason": format!("double click {i}")});
+            let response = admin.send_json(Method::POST, &path, &body).await;
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (status, text)
+        });
+    }
+    for (status, text) in clicks.join_all().await {
+        let ok = status == 200 && text.contains("\"reversed\"");
+        let already = status == 409 && text.contains("already_reversed");
+        assert!(ok || already, "{status} {text}");
+    }
+    let books = sim().mokafaa_books().await;
+    let reversals = books
+        .transactions_of(&mobile)
+        .filter(|t| t.reverses.is_some())
+        .count();
+    assert_eq!(reversals, 1, "one reversal at the bank");
+    assert_eq!(
+        books.customer(&mobile).unwrap().points,
+        before + redemption.points as i64,
+        "the points came back once"
+    );
 }

@@ -24,13 +24,6 @@ fn decimal(minor: u64) -> String {
     format!("{}.{:02}", minor / 100, minor % 100)
 }
 
-fn state(item: &LedgerItem) -> String {
-    serde_json::to_value(item.redemption.state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 pub fn text(items: &[LedgerItem]) -> String {
     let mut out = String::from(
         "redemption_id,state,points,discount,currency,order_id,method,identifier,created_at,updated_at,error_code\r\n",
@@ -40,7 +33,7 @@ pub fn text(items: &[LedgerItem]) -> String {
         let when = |t: i64| loyalty_shared::UtcDateTime::from_unix(t).iso8601();
         let row = [
             cell(&r.redemption_id),
-            state(item),
+            crate::store::redemptions::state_name(r.state).to_string(),
             r.points.to_string(),
             decimal(r.discount.minor),
             r.discount.currency.to_string(),

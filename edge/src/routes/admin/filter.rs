@@ -4,6 +4,8 @@
 use crate::http::ApiResult;
 use crate::routes::call::Call;
 use crate::store::ledger::Filter;
+use crate::store::redemptions::state_named;
+use loyalty_shared::utc::day_start;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -13,55 +15,6 @@ pub struct Query {
     pub filter: Filter,
     pub page: u32,
     pub page_size: u32,
-}
-
-const STATES: [&str; 6] = [
-    "pending",
-    "redeemed",
-    "captured",
-    "reversing",
-    "reversed",
-    "failed",
-];
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `YYYY-MM-DD` as the unix second its UTC day starts.
-pub fn day_start(text: &str) -> Option<i64> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let valid = (1970..=9999).contains(&y)
-        && (1..=12).contains(&m)
-        && (1..=month_days[(m - 1) as usize]).contains(&d);
-    valid.then(|| days_from_civil(y, m, d) * 86_400)
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -82,7 +35,7 @@ impl Query {
                 .map(|(_, v)| v.trim().to_string())
         };
         let state = get("state");
-        if state.as_deref().is_some_and(|s| !STATES.contains(&s)) {
+        if state.as_deref().is_some_and(|s| state_named(s).is_none()) {
             return Err(invalid("state", "Choose a state from the list."));
         }
         let date = |name: &str| -> ApiResult<Option<i64>> {
@@ -130,27 +83,5 @@ impl Query {
             page: number("page", 1, 1_000_000)?,
             page_size: number("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::day_start;
-
-    #[test]
-    fn dates_are_utc_day_starts_and_nonsense_is_refused() {
-        assert_eq!(day_start("1970-01-01"), Some(0));
-        assert_eq!(day_start("2026-11-27"), Some(1_795_737_600));
-        assert_eq!(day_start("2024-02-29"), Some(1_709_164_800));
-        for bad in [
-            "2025-02-29",
-            "2026-13-01",
-            "2026-1-1",
-            "26-11-27",
-            "2026-11-27T00",
-            "x",
-        ] {
-            assert_eq!(day_start(bad), None, "{bad}");
-        }
     }
 }

@@ -290,14 +290,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         _ => return None,
     };
     let (oh, om) = (num(&offset[1..3])?, num(&offset[4..6])?);
-    // Days from civil (Howard Hinnant).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = loyalty_shared::utc::days_from_civil(y, m, d);
     Some(
         days * 86_400 + t.first()? * 3600 + t.get(1)? * 60 + t.get(2)?
             - sign * (oh * 3600 + om * 60),
