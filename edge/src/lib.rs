@@ -1,4 +1,5 @@
-//! `loyalty-edge`: the Cloudflare Worker that holds every secret and answers the v1 API.
+//! `loyalty-edge`: the Cloudflare Workers that hold every secret and answer the v1 API:
+//! the checkout worker and, built with `--features office`, the office worker (`office`).
 //!
 //! A thin shell: it turns HTTP into calls on plain-Rust logic (`domain`, and
 //! `loyalty-shared`) and turns results and [`ApiError`]s back into JSON responses.
@@ -14,6 +15,7 @@ mod http;
 mod merchant;
 pub mod mokafaa;
 mod notify;
+mod office;
 pub mod pongo;
 mod rate_limit;
 mod receipt;
@@ -38,6 +40,9 @@ pub fn openapi_document() -> String {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    if !office::SERVES_OFFICE && office::is_office_path(&req.path()) {
+        return office::forward(req, &env).await;
+    }
     let db = env
         .d1(routes::DB_BINDING)
         .map(|d1| store::Db::new(d1, counters::Tally::default()));
@@ -58,7 +63,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Response> {
     // The console and the operator's calls are same-origin only: never a CORS grant.
     let path = req.path();
-    let console = path.starts_with("/v1/admin/") || path.starts_with("/v1/operator/");
+    let console = office::is_office_path(&path);
     if req.method() == Method::Options {
         return match db {
             Some(db) if !console => cors::preflight(&req, db).await,
@@ -118,5 +123,5 @@ async fn answer(req: Request, env: Env, db: Option<&store::Db>) -> Result<Respon
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    cron::run(&env).await;
+    office::run_jobs(&env).await;
 }

@@ -1,5 +1,5 @@
-//! Release builds of the widget (into `www/widget/`) and the worker (into `edge/build/`),
-//! and local D1 migrations.
+//! Release builds of the widget (into `www/widget/`) and the two workers (checkout into
+//! `edge/build/`, office into `edge/build-office/`), and local D1 migrations.
 
 use crate::progress::{run, step};
 use crate::tools::{cargo_tool, npm_tool};
@@ -81,29 +81,44 @@ fn minify_glue(glue: &Path) -> Result<()> {
     std::fs::rename(&minified, glue).map_err(|e| format!("cannot move the glue: {e}"))
 }
 
-/// Builds the worker with worker-build, pointing it at local tools so it downloads nothing.
-/// The OpenAPI document is written first, natively, as a static asset: the worker ships
-/// no schema code.
+/// Builds both workers with worker-build, pointing it at local tools so it downloads
+/// nothing: the office (`--features office`, into `edge/build-office/`), then the checkout
+/// (into `edge/build/`, last, so `target/` holds its unstripped wasm for the bench). The
+/// OpenAPI document is written first, natively, as a static asset: no worker ships schema
+/// code.
 pub fn worker() -> Result<()> {
     openapi_document()?;
-    step("building the edge worker (worker-build --release)", || {
-        let esbuild = npm_tool("esbuild");
-        let wasm_opt = npm_tool("wasm-opt");
-        run(Command::new(cargo_tool("worker-build"))
-            .arg("--release")
-            .current_dir(root().join("edge"))
-            .env("WASM_BINDGEN_BIN", cargo_tool("wasm-bindgen"))
-            .env("ESBUILD_BIN", esbuild)
-            .env("WASM_OPT_BIN", wasm_opt))
-    })?;
-    shrink_worker()
+    for (name, out_dir, features) in WORKERS {
+        step(
+            &format!("building the {name} worker (worker-build --release)"),
+            || {
+                let mut build = Command::new(cargo_tool("worker-build"));
+                build
+                    .args(["--release", "--out-dir", out_dir])
+                    .args(features.iter().flat_map(|f| ["--features", f]))
+                    .current_dir(root().join("edge"))
+                    .env("WASM_BINDGEN_BIN", cargo_tool("wasm-bindgen"))
+                    .env("ESBUILD_BIN", npm_tool("esbuild"))
+                    .env("WASM_OPT_BIN", npm_tool("wasm-opt"));
+                run(&mut build)
+            },
+        )?;
+        shrink_worker(out_dir)?;
+    }
+    Ok(())
 }
+
+/// Each worker: its name, its build folder under `edge/`, and its cargo features.
+pub const WORKERS: [(&str, &str, &[&str]); 2] = [
+    ("office", "build-office", &["office"]),
+    ("checkout", "build", &[]),
+];
 
 /// worker-build keeps the function names (a sixth of the file): the deployed worker does
 /// not need them, and its size is what Cloudflare limits and loads on a cold start.
-fn shrink_worker() -> Result<()> {
+fn shrink_worker(out_dir: &str) -> Result<()> {
     step("stripping the worker's function names", || {
-        let wasm = root().join("edge").join("build").join("index_bg.wasm");
+        let wasm = root().join("edge").join(out_dir).join("index_bg.wasm");
         run(Command::new(npm_tool("wasm-opt"))
             .args(["--strip-debug", "--strip-producers"])
             .arg(&wasm)

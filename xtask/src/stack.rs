@@ -140,7 +140,16 @@ impl Stack {
         let (ip, port) = EDGE_ADDR.split_once(':').expect("address has a port");
         let mut wrangler = Command::new(npm_tool("wrangler"));
         wrangler
-            .args(["dev", "--ip", ip, "--port", port, "--test-scheduled"])
+            // The checkout worker answers on the port; the office runs beside it, reached
+            // over the checkout's service binding.
+            .args([
+                "dev",
+                "--config",
+                "wrangler.toml",
+                "--config",
+                "wrangler.office.toml",
+            ])
+            .args(["--ip", ip, "--port", port, "--test-scheduled"])
             .args(["--show-interactive-dev-session=false", "--persist-to"])
             .arg(persist_dir)
             .current_dir(root())

@@ -12,7 +12,6 @@ use crate::domain::retry::next_attempt_at;
 use crate::http::{now, ApiResult};
 use crate::merchant;
 use crate::mokafaa::client::MokafaaClient;
-use crate::routes::DB_BINDING;
 use crate::store::redemptions::{self, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::Locale;
@@ -20,49 +19,33 @@ use worker::Env;
 
 const BATCH: u32 = 50;
 
-/// What one run did, for the log.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub abandoned_reversed: u32,
-    pub reversals_finished: u32,
-    pub reconciled: u32,
-    pub emails_sent: u32,
-    pub pongo_sent: u32,
-    pub pongo_waiting: u32,
-    pub failures: u32,
-    pub purged: u32,
-}
+/// What one run did: the operator's answer and the log line.
+pub use loyalty_shared::api::CronReport as Report;
 
-pub async fn run(env: &Env) -> Report {
+/// Runs every job once, on `db` (the caller's request, so its counters include the run).
+pub async fn run(db: &Db, env: &Env) -> Report {
     let mut report = Report::default();
-    let Ok(db) = env
-        .d1(DB_BINDING)
-        .map(|d1| Db::new(d1, crate::counters::Tally::default()))
-    else {
-        worker::console_error!("cron: no D1 binding");
-        return report;
-    };
     let now = now(env).await;
-    if let Err(e) = reversals::abandoned(&db, env, now, &mut report).await {
+    if let Err(e) = reversals::abandoned(db, env, now, &mut report).await {
         worker::console_error!("cron abandoned: {e}");
     }
-    if let Err(e) = reversals::unfinished(&db, env, now, &mut report).await {
+    if let Err(e) = reversals::unfinished(db, env, now, &mut report).await {
         worker::console_error!("cron reversals: {e}");
     }
-    if let Err(e) = reconcile::pending(&db, env, now, &mut report).await {
+    if let Err(e) = reconcile::pending(db, env, now, &mut report).await {
         worker::console_error!("cron reconcile: {e}");
     }
-    if let Err(e) = pongo::outbox(&db, env, now, &mut report).await {
+    if let Err(e) = pongo::outbox(db, env, now, &mut report).await {
         worker::console_error!("cron pongo outbox: {e}");
     }
-    if let Err(e) = pongo::stores(&db, env, now).await {
+    if let Err(e) = pongo::stores(db, env, now).await {
         worker::console_error!("cron pongo stores: {e}");
     }
-    match crate::store::retention::purge(&db, now).await {
+    match crate::store::retention::purge(db, now).await {
         Ok(n) => report.purged = n,
         Err(e) => worker::console_error!("cron purge: {e}"),
     }
-    match crate::notify::send_due(&db, env, now).await {
+    match crate::notify::send_due(db, env, now).await {
         Ok((sent, failed)) => {
             report.emails_sent = sent;
             report.failures += failed;

@@ -149,8 +149,21 @@ macro_rules! route {
     };
 }
 
-/// Every public route of the v1 API.
+/// The routes this build answers: both workers' natively (tests, the OpenAPI document),
+/// one worker's in each wasm build, so the other's handlers are not in it (`crate::office`).
 pub fn table() -> Vec<Route> {
+    let mut routes = Vec::new();
+    if crate::office::SERVES_CHECKOUT {
+        routes.extend(checkout());
+    }
+    if crate::office::SERVES_OFFICE {
+        routes.extend(office());
+    }
+    routes
+}
+
+/// The checkout worker's routes: the widget, merchants' servers, providers.
+pub fn checkout() -> Vec<Route> {
     vec![
         route!(Public Get "/v1/health" => health::get),
         route!(Public Post "/v1/sessions" => sessions::start),
@@ -170,6 +183,12 @@ pub fn table() -> Vec<Route> {
         route!(Provider Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
         route!(Merchant Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
         route!(Merchant Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),
+    ]
+}
+
+/// The office worker's routes: the console and the operator (`/v1/admin/`, `/v1/operator/`).
+pub fn office() -> Vec<Route> {
+    vec![
         route!(Admin Post "/v1/admin/pongo/connect" => pongo_admin::connect),
         route!(AdminReturn Get "/v1/admin/pongo/callback" => pongo_admin::callback),
         route!(Admin Get "/v1/admin/pongo/status" => pongo_admin::status),
@@ -194,5 +213,6 @@ pub fn table() -> Vec<Route> {
         route!(Operator Post "/v1/operator/merchants/:id/invitations" => operator::invite),
         route!(Operator Post "/v1/operator/merchants/:id/secrets/import" => operator::import_secrets),
         route!(Operator Get "/v1/operator/redemptions/attention" => operator::attention),
+        route!(Operator Post "/v1/operator/cron" => operator::run_cron),
     ]
 }

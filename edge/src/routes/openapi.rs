@@ -53,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         super::operator::invite,
         super::operator::import_secrets,
         super::operator::attention,
+        super::operator::run_cron,
     ),
     components(schemas(loyalty_shared::ErrorCode, loyalty_shared::ApiError)),
     modifiers(&Security)

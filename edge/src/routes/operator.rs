@@ -1,6 +1,7 @@
 //! The operator's calls (`OPERATOR_TOKEN` bearer): create a merchant with a one-time
 //! invitation for its first admin, invite another admin, move a merchant's old Worker
-//! secrets into D1, and the redemptions of every merchant that need a person.
+//! secrets into D1, the redemptions of every merchant that need a person, and the
+//! scheduled jobs run on demand.
 
 use crate::guards::Operator;
 use crate::http::{internal, ApiResult};
@@ -187,6 +188,14 @@ pub async fn attention(call: Call, _operator: Operator) -> ApiResult<Response> {
         .map(crate::routes::admin::attention_item)
         .collect();
     reply(&items, 200)
+}
+
+/// `POST /v1/operator/cron`: runs the scheduled jobs now and says what they did. The
+/// checkout worker's cron trigger calls this on the office worker, which holds the jobs.
+#[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/operator/cron", tag = "operator", security(("operator" = [])),
+    responses((status = 200, body = loyalty_shared::api::CronReport), (status = "default", description = "Error (unauthorized)", body = loyalty_shared::ErrorBody))))]
+pub async fn run_cron(call: Call, _operator: Operator) -> ApiResult<Response> {
+    reply(&crate::cron::run(&call.db, &call.env).await, 200)
 }
 
 #[cfg(test)]

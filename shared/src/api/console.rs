@@ -23,6 +23,22 @@ pub struct InvitationRequest {
     pub admin_email: String,
 }
 
+/// `POST /v1/operator/cron` (operator token): what one run of the scheduled jobs did. The
+/// checkout worker's cron trigger calls it on the office worker; an operator may too.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CronReport {
+    pub abandoned_reversed: u32,
+    pub reversals_finished: u32,
+    pub reconciled: u32,
+    pub emails_sent: u32,
+    pub pongo_sent: u32,
+    pub pongo_waiting: u32,
+    /// Rows whose job failed this run (each retries later, or waits for a person).
+    pub failures: u32,
+    pub purged: u32,
+}
+
 /// A one-time invitation: whoever opens the link first becomes the merchant's admin.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

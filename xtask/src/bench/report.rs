@@ -103,7 +103,7 @@ fn crates(report: &Value, prev: &Value) -> String {
          wasm-opt, so the bytes are larger than what ships; the shares are the guide). \
          wasm-bindgen's describe code is left out (run at build time, then removed).\n",
     );
-    for (title, key) in [("Widget", "widget"), ("Worker", "worker")] {
+    for (title, key) in [("Widget", "widget"), ("Checkout worker", "worker")] {
         out.push_str(&format!(
             "\n### {title} (`{}`)\n\n",
             report[key]["file"].as_str().unwrap_or("?")

@@ -133,9 +133,16 @@ fn group(
 
 /// Every row of the sizes table, from the release build on disk.
 pub fn measure() -> Result<Vec<SizeRow>> {
-    let build = root().join("edge").join("build");
+    let workers: Vec<(String, Vec<PathBuf>)> = crate::build::WORKERS
+        .iter()
+        .rev()
+        .map(|(name, out_dir, _)| {
+            let build = root().join("edge").join(out_dir);
+            let files = [vec![build.join("index_bg.wasm")], worker_js_files(&build)].concat();
+            (format!("{name} worker total (wasm + JS)"), files)
+        })
+        .collect();
     let widget = crate::build::widget_out_dir();
-    let worker = [vec![build.join("index_bg.wasm")], worker_js_files(&build)].concat();
     let loader = vec![root().join("www").join("embed.js")];
     let whole = [
         loader.clone(),
@@ -145,15 +152,13 @@ pub fn measure() -> Result<Vec<SizeRow>> {
         ],
     ]
     .concat();
-    let sizes = compress_all(&[worker.clone(), whole.clone()].concat())?;
+    let mut every_file: Vec<PathBuf> = workers.iter().flat_map(|(_, f)| f.clone()).collect();
+    every_file.extend(whole.clone());
+    let sizes = compress_all(&every_file)?;
     let mut rows = Vec::new();
-    group(
-        &mut rows,
-        &sizes,
-        "worker total (wasm + JS)",
-        &worker,
-        Some(400.0),
-    );
+    for (name, files) in &workers {
+        group(&mut rows, &sizes, name, files, Some(400.0));
+    }
     let before = "widget before interaction (embed.js)";
     group(&mut rows, &sizes, before, &loader, Some(4.0));
     let all = "whole widget (loader + JS + wasm)";
