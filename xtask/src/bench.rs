@@ -112,7 +112,7 @@ fn on_the_stack(report: &mut Value, stages: &mut Stages) -> Result<()> {
     let _ = std::fs::remove_dir_all(&state);
     build::migrate(&state)?;
     build::seed(&state)?;
-    build::write_dev_vars()?;
+    build::write_bench_vars()?;
     // Other work on the machine shows in the times: say how busy it was.
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();

@@ -225,7 +225,8 @@ fn routes(report: &Value, prev: &Value) -> String {
 /// How the routes were measured, so the figures can be read right.
 fn routes_intro(report: &Value) -> String {
     format!(
-        "## Routes\n\nLocal `wrangler dev` and the simulators on this machine: the ratios to the \
+        "## Routes\n\nLocal `wrangler dev` and the simulators on this machine, the edge on real time as \
+         in production (the tests' simulated clock costs an HTTP call per request): the ratios to the \
          static asset (`{}` of the same origin, timed the same way in the same run) travel better \
          than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
          the slowest), then {} clients at once, {} calls each (req/s: their answers over the wall \
