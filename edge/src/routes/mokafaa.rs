@@ -337,17 +337,36 @@ fn idempotency_key(call: &Call, locale: Locale) -> ApiResult<String> {
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/mokafaa/redemptions/{id}/undo", tag = "widget", params(("id" = String, Path, description = "The redemption")), security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::Redemption), (status = 202, description = "Reversal started, the bank has not confirmed yet", body = loyalty_shared::api::Redemption), (status = "default", description = "Error (already_reversed, not_found)", body = loyalty_shared::ErrorBody))))]
 pub async fn undo(call: Call, gate: WidgetGate) -> ApiResult<Response> {
-    // The row is read with the caller: the undo is then its start and its confirmation.
-    let read = redemptions::by_id(&call.db, &call.param("id"))?;
-    let (caller, results) = gate.open(&call, vec![read]).await?;
+    // The reversal starts in the caller's batch, under the guard's own conditions in SQL:
+    // one round trip before the bank and one after it.
+    let token_hash = WidgetGate::token_hash(&call);
+    let origin = crate::cors::origin(&call.req);
+    let holder = redemptions::SessionHolder {
+        token_hash: &token_hash,
+        origin: origin.as_deref(),
+    };
+    let reason = "shopper undo";
+    let start = redemptions::reversal_started_by(
+        &call.db,
+        &call.param("id"),
+        holder,
+        Actor::Shopper,
+        reason,
+        call.now,
+    )?;
+    let (caller, results) = gate.open(&call, start).await?;
     let shopper = Shopper::of(&call, caller);
     let locale = shopper.locale();
-    let row = first_of::<RedemptionRow>(&results, 0, "redemption row")?
+    let started = results.first().map(crate::store::changes) == Some(1);
+    let row = first_of::<RedemptionRow>(&results, 2, "redemption row")?
         .filter(|r| r.session_id == shopper.session.id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, locale))?;
     match row.state() {
+        RedemptionState::Reversing if started => {}
+        // Not started here only if the guard's SQL and Rust disagreed: start it the long way.
         RedemptionState::Redeemed => {}
         RedemptionState::Reversed => return Err(ApiError::new(ErrorCode::AlreadyReversed, locale)),
+        // Another request or the cron is reversing it: the cron finishes what they left.
         RedemptionState::Reversing => {
             return reply(&redemption_view(&call.env, &row, None, call.now), 202)
         }
@@ -358,7 +377,7 @@ pub async fn undo(call: Call, gate: WidgetGate) -> ApiResult<Response> {
         }
     }
     let client = shopper.client()?;
-    let why = Why::new(Actor::Shopper, "shopper undo", &shopper.merchant.name);
+    let why = Why::new(Actor::Shopper, reason, &shopper.merchant.name);
     let row = reversal::reverse(&call.db, &client, row, why, call.now).await?;
     // 202 while the bank has not confirmed: the cron finishes the reversal.
     let status = if row.state() == RedemptionState::Reversed {

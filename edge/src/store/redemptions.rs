@@ -5,7 +5,7 @@
 mod claim;
 mod transition;
 pub use claim::{claim, Claimed, GuessCount};
-pub use transition::{transition, transition_with, LedgerStep};
+pub use transition::{reversal_started_by, transition, transition_with, LedgerStep, SessionHolder};
 
 use super::Db;
 use super::{changes, first, int, run, statement};

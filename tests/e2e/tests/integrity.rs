@@ -138,6 +138,33 @@ async fn ten_orders_racing_for_one_redemption_capture_it_once() {
     assert_eq!(ledger.order_id, captured[0].order_id);
 }
 
+/// The undo starts its reversal in the guard's own batch, so the guard's rules hold in its
+/// SQL too: another session's token or another page's origin start nothing, and the
+/// owner's undo then gives the points back once.
+#[tokio::test]
+async fn only_the_redeeming_session_from_its_storefront_can_undo() {
+    let (token, r) = redeemed(25_000, 3_000, None).await;
+    let path = format!("/v1/mokafaa/redemptions/{}/undo", r.redemption_id);
+    let before = bank_transaction_count().await;
+    let stranger = start_session(25_000).await;
+    let response = widget(Method::POST, &path, &stranger).send().await.unwrap();
+    assert_eq!(api_error(response).await.code, ErrorCode::NotFound);
+    let elsewhere = http()
+        .post(format!("{}{path}", edge_url()))
+        .bearer_auth(&token)
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_error(elsewhere).await.code, ErrorCode::OriginNotAllowed);
+    assert_books(before, 0, &r.receipt, RedemptionState::Redeemed).await;
+    let undone = loyalty_e2e::undo(&token, &r.redemption_id).await;
+    assert_eq!(undone.status(), 200);
+    let twice = loyalty_e2e::undo(&token, &r.redemption_id).await;
+    assert_eq!(api_error(twice).await.code, ErrorCode::AlreadyReversed);
+    assert_books(before, 1, &r.receipt, RedemptionState::Reversed).await;
+}
+
 #[tokio::test]
 async fn a_redemption_given_back_pays_no_order() {
     let (token, r) = redeemed(25_000, 3_000, None).await;

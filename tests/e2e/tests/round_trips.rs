@@ -174,8 +174,8 @@ async fn the_money_path_stays_within_its_round_trips() {
     assert_eq!(undo.status(), 200);
     assert_eq!(
         counters(&undo).1,
-        3,
-        "reads; the reversal's start; its confirmation"
+        2,
+        "the caller with the reversal's start; its confirmation"
     );
 }
 

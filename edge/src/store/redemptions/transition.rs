@@ -85,6 +85,70 @@ pub async fn transition_with(
     first_of(&results, last, "redemption row")
 }
 
+/// Who may start a step in the caller's own first batch: the holder of a live session's
+/// token, from the storefront it was opened on (what the widget's guard checks, in SQL).
+pub struct SessionHolder<'a> {
+    pub token_hash: &'a str,
+    /// The request's `Origin`, when it sent one.
+    pub origin: Option<&'a str>,
+}
+
+/// The reversal of the holder's `redeemed` row started (the state, its audit row, and the
+/// row read back: three statements), for the guard's batch: the shopper's undo then costs
+/// one round trip before the bank and one after. Nothing is written unless the row is the
+/// holder's session's and still `redeemed`; the first result's changes say whether this
+/// request started it.
+pub fn reversal_started_by(
+    db: &Db,
+    id: &str,
+    holder: SessionHolder<'_>,
+    actor: Actor,
+    reason: &str,
+    now: i64,
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    let from = RedemptionState::Redeemed;
+    let to = ledger::transition(from, LedgerEvent::ReversalStarted)
+        .map_err(|code| ApiError::new(code, Locale::En))?;
+    let origin = holder
+        .origin
+        .map(Into::into)
+        .unwrap_or(wasm_bindgen::JsValue::NULL);
+    let update = statement(
+        db,
+        "UPDATE redemptions SET state = ?1, updated_at = ?2
+         WHERE id = ?3 AND state = ?4 AND session_id = (
+           SELECT id FROM sessions WHERE token_hash = ?5 AND expires_at > ?2
+             AND (?6 IS NULL OR origin = ?6))",
+        &[
+            state_name(to).into(),
+            int(now),
+            id.into(),
+            state_name(from).into(),
+            holder.token_hash.into(),
+            origin,
+        ],
+    )?;
+    let event_row = statement(
+        db,
+        "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
+        &[
+            id.into(),
+            state_name(from).into(),
+            state_name(to).into(),
+            actor.as_str().into(),
+            reason.into(),
+            int(now),
+        ],
+    )?;
+    let read = statement(
+        db,
+        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
+        &[id.into()],
+    )?;
+    Ok(vec![update, event_row, read])
+}
+
 /// A state change as its two statements write it.
 struct Move<'a> {
     from: RedemptionState,
