@@ -75,6 +75,15 @@ impl Checks {
             .collect()
     }
 
+    /// The first counter's key and its most allowed (the client IP's, for `for_caller`),
+    /// for a write that must not happen past it.
+    pub fn first_limit(&self) -> (&str, u32) {
+        self.0
+            .first()
+            .map(|(key, limit)| (key.as_str(), limit.max))
+            .unwrap_or(("", u32::MAX))
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

@@ -60,7 +60,6 @@ mod tests {
             id: "r1".into(),
             session_id: "s1".into(),
             merchant_id: "demo".into(),
-            idempotency_key: "k".into(),
             request_hash: "h".into(),
             challenge_id: "c".into(),
             amount_minor: 5_000,

@@ -4,21 +4,24 @@
 //! The order of the steps is the guarantee: a key already used answers from the ledger
 //! before anything else; the row is claimed (`pending`) before the bank is called, so a
 //! lost answer leaves a row reconciliation settles, never a second debit; the identifier's
-//! guess budget is taken before the call and given back when the code was right. The bank
-//! and the books are traits, so the flow is tested natively against fakes.
+//! guess budget is taken before the call and given back when the code was right. The claim
+//! is written with the caller's first reads (one round trip before the bank, one after),
+//! so a request the checks then refuse ends its row `failed` and gets its guess back. The
+//! bank and the books are traits, so the flow is tested natively against fakes.
 
 use crate::domain::challenge::ChallengeRules;
 use crate::domain::ledger::LedgerEvent;
 use crate::domain::limits::check_amount;
 use crate::domain::limits::MerchantLimits;
-use crate::domain::rate_limit::{Limit, OTP_GUESSES_PER_IDENTIFIER};
+use crate::domain::rate_limit::OTP_GUESSES_PER_IDENTIFIER;
+use crate::domain::settings::MAX_PER_ORDER_MINOR;
 use crate::http::{internal, ApiResult};
 use crate::mokafaa::errors::BankFailure;
 use crate::rate_limit::Taken;
 use crate::store::challenges::ChallengeRow;
-use crate::store::redemptions::{Changes, Claimed, RedemptionRow};
+use crate::store::redemptions::{CartHolder, Changes, RedemptionRow};
 use loyalty_shared::api::{RedeemRequest, RedemptionState};
-use loyalty_shared::{ApiError, ErrorCode, Locale, MokafaaRate, Money, Otp};
+use loyalty_shared::{ApiError, Currency, ErrorCode, Locale, MokafaaRate, Money, Otp};
 
 /// How long a redemption's own bank call may still be running (the client's timeout).
 const IN_FLIGHT_SECONDS: i64 = 30;
@@ -47,15 +50,10 @@ pub trait Bank {
 
 /// The ledger, challenges and counters, as redeeming needs them.
 /// The ledger side of a redemption. Each method is one write or read of the books (one D1
-/// round trip in production): a redeem costs the reads, the claim, and the settling step.
+/// round trip in production): a redeem costs the reads with the claim, and the settling step.
 pub trait Books {
-    /// Inserts the `pending` row unless the key has one or the cart has a redemption, and
-    /// counts one guess against the identifier only when this request's row was inserted.
-    async fn claim(
-        &self,
-        candidate: &RedemptionRow,
-        guess: Guess<'_>,
-    ) -> ApiResult<(Claimed, Taken)>;
+    /// Why a request that passed every check claimed nothing: the cart's redemption.
+    async fn cart_holder(&self, session_id: &str) -> ApiResult<CartHolder>;
     async fn give_back_guess(&self, key: &str) -> ApiResult<()>;
     /// The bank debited: the ledger step, the code spent, the guess given back (a right
     /// code was not a guess) and the shopper's "points redeemed" notice queued, written
@@ -76,18 +74,17 @@ pub trait Books {
     ) -> ApiResult<Option<RedemptionRow>>;
 }
 
-/// One move of the ledger: the event, why (the audit row's reason), and what it records.
-/// What a redeem request read before it writes (with its caller, in production): the key's
-/// row, if any, and the challenge.
-pub type Opened = (Option<RedemptionRow>, Option<ChallengeRow>);
-
-/// The identifier's guess budget a claim counts against.
-#[derive(Clone, Copy)]
-pub struct Guess<'a> {
-    pub key: &'a str,
-    pub limit: Limit,
+/// What a redeem request's first batch found (with its caller, in production): the key's
+/// row, whether this request inserted it, the guess that claim counted, and the challenge.
+pub struct Opened {
+    pub row: Option<RedemptionRow>,
+    pub claimed: bool,
+    /// The identifier's budget after the claim counted a guess (meaningless unless claimed).
+    pub guess: Taken,
+    pub challenge: Option<ChallengeRow>,
 }
 
+/// One move of the ledger: the event, why (the audit row's reason), and what it records.
 pub struct Step<'a> {
     pub event: LedgerEvent,
     pub reason: &'a str,
@@ -95,8 +92,7 @@ pub struct Step<'a> {
 }
 
 /// What the merchant allows.
-pub struct Terms<'a> {
-    pub merchant_id: &'a str,
+pub struct Terms {
     pub rate: MokafaaRate,
     pub limits: MerchantLimits,
 }
@@ -105,12 +101,9 @@ pub struct Terms<'a> {
 pub struct Ask<'a> {
     pub session_id: &'a str,
     pub cart: Money,
-    pub key: &'a str,
     /// SHA-256 of the body: a key reused with another body is a conflict.
     pub request_hash: String,
     pub request: &'a RedeemRequest,
-    /// The id the row gets if this request creates it.
-    pub new_id: String,
     pub locale: Locale,
     pub now: i64,
 }
@@ -154,39 +147,39 @@ fn settled(row: RedemptionRow, ask: &Ask<'_>) -> ApiResult<Redeemed> {
 pub async fn redeem(
     bank: &impl Bank,
     books: &impl Books,
-    terms: &Terms<'_>,
+    terms: &Terms,
     ask: &Ask<'_>,
     opened: Opened,
 ) -> ApiResult<Redeemed> {
-    let (existing, challenge) = opened;
-    if let Some(existing) = existing {
-        return settled(existing, ask);
-    }
-    let (challenge, otp, points) = validate(challenge, terms, ask)?;
-    let candidate = pending_row(terms, ask, &challenge, points);
-    let guess_key = format!(
-        "otp:guess:{}",
-        challenge.identity_hash.as_deref().unwrap_or(&challenge.id)
-    );
-    let guess = Guess {
-        key: &guess_key,
-        limit: OTP_GUESSES_PER_IDENTIFIER,
+    let Opened {
+        row,
+        claimed,
+        guess,
+        challenge,
+    } = opened;
+    let row = match (row, claimed) {
+        (Some(existing), false) => return settled(existing, ask),
+        (row, _) => row.filter(|_| claimed),
     };
-    let (row, taken) = match claim(books, &candidate, guess, ask).await? {
-        Ok(owned) => owned,
-        Err(answer) => return answer,
+    let guess_key = guess_key(challenge.as_ref(), &ask.request.challenge_id);
+    let (challenge, otp, points) = match validate(challenge, terms, ask) {
+        Ok(checked) => checked,
+        Err(error) => return Err(unclaimed(books, row, error, &guess_key).await?),
     };
-    let guesses_left = match taken {
+    let Some(row) = row else {
+        return Err(cart_refusal(books, ask).await?);
+    };
+    // The claim's SQL priced it the same way; the settling write stores this price.
+    let row = RedemptionRow {
+        points: i64::try_from(points).unwrap_or(i64::MAX),
+        ..row
+    };
+    let guesses_left = match guess {
         Taken::Allowed { left } => left,
         Taken::Refused { wait } => {
             let locked = ApiError::new(ErrorCode::OtpLocked, ask.locale).with_retry_after(wait);
-            fail(
-                books,
-                &row,
-                &locked,
-                "identifier locked: too many wrong codes",
-            )
-            .await?;
+            let why = "identifier locked: too many wrong codes";
+            fail(books, &row, &locked, why).await?;
             return Err(locked);
         }
     };
@@ -208,34 +201,75 @@ pub async fn redeem(
     }
 }
 
-/// Claims the key: `Ok` the row this request owns (it calls the bank); `Err` the answer
-/// when another request holds the key, or the cart is taken.
-async fn claim(
+/// The identifier a challenge's guesses count against (its id on rows older than the hash).
+fn guess_key(challenge: Option<&ChallengeRow>, challenge_id: &str) -> String {
+    let who = challenge
+        .and_then(|c| c.identity_hash.as_deref())
+        .unwrap_or(challenge_id);
+    format!("otp:guess:{who}")
+}
+
+/// A check refused the request after its first batch claimed the key: the row ends
+/// `failed` with the refusal (the key's answer from now on) and its guess is given back,
+/// since the code never reached the bank.
+async fn unclaimed(
     books: &impl Books,
-    candidate: &RedemptionRow,
-    guess: Guess<'_>,
+    row: Option<RedemptionRow>,
+    error: ApiError,
+    guess_key: &str,
+) -> ApiResult<ApiError> {
+    if let Some(row) = row {
+        fail(books, &row, &error, "refused before the bank").await?;
+        books.give_back_guess(guess_key).await?;
+    }
+    Ok(error)
+}
+
+/// What the request alone says is wrong, checked before anything is read or written (so it
+/// claims nothing): a code that is not digits, an amount that is not a positive SAR amount
+/// or is above what any merchant may allow.
+pub fn request_checked(request: &RedeemRequest, locale: Locale) -> ApiResult<Otp> {
+    let amount = request.amount;
+    if amount.currency != Currency::Sar || amount.minor == 0 {
+        return Err(ApiError::new(ErrorCode::InvalidAmount, locale).with_field("amount"));
+    }
+    // Above what any merchant may allow (the claim's SQL prices amounts up to this).
+    if amount.minor > MAX_PER_ORDER_MINOR {
+        return Err(ApiError::new(ErrorCode::AmountOverLimit, locale).with_field("amount"));
+    }
+    // Read as the widget reads it (any digits, spaces), through the shared parser.
+    Otp::parse(&request.otp)
+        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"))
+}
+
+/// The request cannot go on (the merchant's bank settings are unreadable, say): what its
+/// first batch claimed ends `failed` with `error`, and the guess is given back.
+pub async fn abandoned(
+    books: &impl Books,
+    opened: Opened,
     ask: &Ask<'_>,
-) -> ApiResult<Result<(RedemptionRow, Taken), ApiResult<Redeemed>>> {
-    let (claimed, taken) = books.claim(candidate, guess).await?;
-    Ok(match claimed {
-        Claimed::New(row) => Ok((row, taken)),
-        // A concurrent request with the same key won the race: it calls the bank, not us.
-        Claimed::Existing(row) => Err(settled(row, ask)),
+    error: ApiError,
+) -> ApiResult<ApiError> {
+    let guess_key = guess_key(opened.challenge.as_ref(), &ask.request.challenge_id);
+    let claimed = opened.row.filter(|_| opened.claimed);
+    unclaimed(books, claimed, error, &guess_key).await
+}
+
+/// Every check passed but nothing was claimed: the cart's redemption is why.
+async fn cart_refusal(books: &impl Books, ask: &Ask<'_>) -> ApiResult<ApiError> {
+    Ok(match books.cart_holder(ask.session_id).await? {
         // This session's other attempt is with the bank: ask again once it answered.
-        Claimed::InProgress => Err(Err(
+        CartHolder::OwnAttemptPending => {
             ApiError::new(ErrorCode::RequestInProgress, ask.locale).with_retry_after(2)
-        )),
-        Claimed::CartTaken => Err(Err(ApiError::new(
-            ErrorCode::CartAlreadyRedeemed,
-            ask.locale,
-        ))),
+        }
+        CartHolder::Taken => ApiError::new(ErrorCode::CartAlreadyRedeemed, ask.locale),
     })
 }
 
 /// The challenge, the code and the points, checked before anything is written.
 fn validate(
     challenge: Option<ChallengeRow>,
-    terms: &Terms<'_>,
+    terms: &Terms,
     ask: &Ask<'_>,
 ) -> ApiResult<(ChallengeRow, Otp, u64)> {
     let locale = ask.locale;
@@ -244,39 +278,10 @@ fn validate(
     challenge
         .rules_view()
         .can_attempt(ask.now, ask.cart, &ChallengeRules::default(), locale)?;
-    // Read as the widget reads it (any digits, spaces), through the shared parser.
-    let otp = Otp::parse(&ask.request.otp)
-        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("otp"))?;
+    let otp = request_checked(ask.request, locale)?;
     let points = check_amount(ask.request.amount, ask.cart, None, terms.rate, terms.limits)
         .map_err(|c| ApiError::new(c, locale).with_field("amount"))?;
     Ok((challenge, otp, points))
-}
-
-fn pending_row(
-    terms: &Terms<'_>,
-    ask: &Ask<'_>,
-    challenge: &ChallengeRow,
-    points: u64,
-) -> RedemptionRow {
-    RedemptionRow {
-        id: ask.new_id.clone(),
-        session_id: ask.session_id.to_string(),
-        merchant_id: terms.merchant_id.to_string(),
-        idempotency_key: ask.key.to_string(),
-        request_hash: ask.request_hash.clone(),
-        challenge_id: challenge.id.clone(),
-        amount_minor: i64::try_from(ask.request.amount.minor).unwrap_or(i64::MAX),
-        currency: ask.request.amount.currency.code().to_string(),
-        points: i64::try_from(points).unwrap_or(i64::MAX),
-        state: RedemptionState::Pending,
-        bank_transaction_id: None,
-        error_code: None,
-        created_at: ask.now,
-        order_id: None,
-        attempts: 0,
-        updated_at: ask.now,
-        attention_reason: None,
-    }
 }
 
 /// The bank debited: the row is `redeemed` with the bank's transaction id, the challenge
@@ -304,9 +309,10 @@ async fn confirmed(
         points: taken.unwrap_or(row.points),
         ..row.clone()
     };
+    // Always written: the claim stored 0 before the rate priced it.
     let changes = Changes {
         bank_transaction_id: debit.transaction_id,
-        points: taken,
+        points: Some(row.points),
         ..Changes::default()
     };
     let step = Step {

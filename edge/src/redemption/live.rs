@@ -1,16 +1,16 @@
 //! The flow's bank and books in production: Mokafaa over HTTP and the D1 store.
 
-use super::{Bank, Books, Debit, Guess, Step};
+use super::{Bank, Books, Debit, Step};
 use crate::domain::ledger::Actor;
 use crate::domain::notice::NoticeKind;
 use crate::http::ApiResult;
 use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
 use crate::notify;
-use crate::rate_limit::{self, Taken};
+use crate::rate_limit;
 use crate::store::challenges;
 use crate::store::rate_limits;
-use crate::store::redemptions::{self, Claimed, GuessCount, LedgerStep, RedemptionRow};
+use crate::store::redemptions::{self, CartHolder, LedgerStep, RedemptionRow};
 use crate::store::Db;
 use loyalty_shared::{Locale, Money, Otp};
 
@@ -51,19 +51,8 @@ pub struct D1Books<'a> {
 }
 
 impl Books for D1Books<'_> {
-    async fn claim(
-        &self,
-        candidate: &RedemptionRow,
-        guess: Guess<'_>,
-    ) -> ApiResult<(Claimed, Taken)> {
-        let count = GuessCount {
-            key: guess.key,
-            window_seconds: guess.limit.window_seconds,
-            now: self.now,
-        };
-        let (claimed, counter) =
-            redemptions::claim(self.db, candidate, Actor::Shopper, count).await?;
-        Ok((claimed, rate_limit::taken(counter, guess.limit, self.now)))
+    async fn cart_holder(&self, session_id: &str) -> ApiResult<CartHolder> {
+        redemptions::cart_holder(self.db, session_id).await
     }
 
     async fn give_back_guess(&self, key: &str) -> ApiResult<()> {

@@ -95,19 +95,66 @@ impl FakeBooks {
         self.rows.borrow().values().next().cloned().expect("a row")
     }
 
-    /// What the call reads before it writes, as the route reads it with its caller.
-    fn opened(&self, ask: &Ask<'_>) -> Opened {
-        let row = self
-            .rows
-            .borrow()
-            .get(&(ask.session_id.to_string(), ask.key.to_string()))
-            .cloned();
+    /// What the call's first batch finds, as the route's batch claims it with its caller:
+    /// the key's row, or a new `pending` one (priced) when the session's challenge exists
+    /// and the cart is free, with its guess counted.
+    fn opened(&self, ask: &Ask<'_>, key: &str) -> Opened {
         let challenge = self
             .challenge
             .borrow()
             .clone()
             .filter(|c| c.id == ask.request.challenge_id && c.session_id == ask.session_id);
-        (row, challenge)
+        let not_counted = Taken::Allowed {
+            left: self.guess_budget,
+        };
+        let slot = (ask.session_id.to_string(), key.to_string());
+        let existing = self.rows.borrow().get(&slot).cloned();
+        let standing = [
+            RedemptionState::Pending,
+            RedemptionState::Redeemed,
+            RedemptionState::Captured,
+            RedemptionState::Reversing,
+        ];
+        // One session, one cart, in these fakes.
+        let cart_free = !self
+            .rows
+            .borrow()
+            .values()
+            .any(|r| standing.contains(&r.state));
+        if existing.is_some() || challenge.is_none() || !cart_free {
+            return Opened {
+                row: existing,
+                claimed: false,
+                guess: not_counted,
+                challenge,
+            };
+        }
+        let row = RedemptionRow {
+            id: format!("r-{}", self.rows.borrow().len() + 1),
+            session_id: ask.session_id.to_string(),
+            merchant_id: "demo".into(),
+            request_hash: ask.request_hash.clone(),
+            challenge_id: ask.request.challenge_id.clone(),
+            amount_minor: ask.request.amount.minor as i64,
+            currency: "SAR".into(),
+            // Priced by the claim's SQL at the merchant's rate (10 per SAR here).
+            points: (ask.request.amount.minor as i64 * 10 + 99) / 100,
+            state: RedemptionState::Pending,
+            bank_transaction_id: None,
+            error_code: None,
+            created_at: ask.now,
+            order_id: None,
+            attempts: 0,
+            updated_at: ask.now,
+            attention_reason: None,
+        };
+        self.rows.borrow_mut().insert(slot, row.clone());
+        Opened {
+            row: Some(row),
+            claimed: true,
+            guess: self.take_guess(),
+            challenge,
+        }
     }
 
     fn take_guess(&self) -> Taken {
@@ -122,35 +169,17 @@ impl FakeBooks {
 }
 
 impl Books for FakeBooks {
-    async fn claim(
-        &self,
-        candidate: &RedemptionRow,
-        _guess: Guess<'_>,
-    ) -> ApiResult<(Claimed, Taken)> {
-        let not_counted = Taken::Allowed {
-            left: self.guess_budget,
-        };
-        let key = (
-            candidate.session_id.clone(),
-            candidate.idempotency_key.clone(),
-        );
-        let mut rows = self.rows.borrow_mut();
-        if let Some(existing) = rows.get(&key) {
-            return Ok((Claimed::Existing(existing.clone()), not_counted));
-        }
-        let standing = [
-            RedemptionState::Pending,
-            RedemptionState::Redeemed,
-            RedemptionState::Captured,
-            RedemptionState::Reversing,
-        ];
-        // One session, one cart, in these fakes.
-        if rows.values().any(|r| standing.contains(&r.state)) {
-            return Ok((Claimed::CartTaken, not_counted));
-        }
-        rows.insert(key, candidate.clone());
-        // Counted in the claim's write, only for the row this request inserted.
-        Ok((Claimed::New(candidate.clone()), self.take_guess()))
+    async fn cart_holder(&self, session_id: &str) -> ApiResult<CartHolder> {
+        let own_pending = self
+            .rows
+            .borrow()
+            .values()
+            .any(|r| r.session_id == session_id && r.state == RedemptionState::Pending);
+        Ok(if own_pending {
+            CartHolder::OwnAttemptPending
+        } else {
+            CartHolder::Taken
+        })
     }
 
     async fn give_back_guess(&self, _key: &str) -> ApiResult<()> {
@@ -192,9 +221,7 @@ impl Books for FakeBooks {
         let to =
             ledger::transition(row.state, s.event).map_err(|c| ApiError::new(c, Locale::En))?;
         let mut rows = self.rows.borrow_mut();
-        let stored = rows
-            .get_mut(&(row.session_id.clone(), row.idempotency_key.clone()))
-            .expect("claimed");
+        let stored = rows.values_mut().find(|r| r.id == row.id).expect("claimed");
         if stored.state != row.state {
             return Ok(None);
         }
@@ -207,9 +234,8 @@ impl Books for FakeBooks {
     }
 }
 
-fn terms() -> Terms<'static> {
+fn terms() -> Terms {
     Terms {
-        merchant_id: "demo",
         rate: MokafaaRate::new(10).unwrap(),
         limits: MerchantLimits::default(),
     }
@@ -227,18 +253,25 @@ fn ask<'a>(request: &'a RedeemRequest, hash: &str) -> Ask<'a> {
     Ask {
         session_id: "s-1",
         cart: sar(25_000),
-        key: "key-1",
         request_hash: hash.into(),
         request,
-        new_id: "r-1".into(),
         locale: Locale::En,
         now: NOW,
     }
 }
 
-/// One redeem request, read and run as the route does.
+/// One redeem request with key `key-1`, read and run as the route does.
 fn redeem_now(bank: &FakeBank, books: &FakeBooks, ask: &Ask<'_>) -> ApiResult<Redeemed> {
-    run(redeem(bank, books, &terms(), ask, books.opened(ask)))
+    redeem_with(bank, books, ask, "key-1")
+}
+
+fn redeem_with(
+    bank: &FakeBank,
+    books: &FakeBooks,
+    ask: &Ask<'_>,
+    key: &str,
+) -> ApiResult<Redeemed> {
+    run(redeem(bank, books, &terms(), ask, books.opened(ask, key)))
 }
 
 fn run<T>(future: impl std::future::Future<Output = T>) -> T {
@@ -328,11 +361,7 @@ fn a_cart_is_paid_with_points_once_whatever_the_key() {
     redeem_now(&bank, &books, &ask(&body, "h1")).unwrap();
     // Another tab of the same cart, verified with its own code.
     books.challenge.borrow_mut().as_mut().unwrap().used = 0;
-    let second = Ask {
-        key: "key-2",
-        ..ask(&body, "h1")
-    };
-    let err = redeem_now(&bank, &books, &second).unwrap_err();
+    let err = redeem_with(&bank, &books, &ask(&body, "h1"), "key-2").unwrap_err();
     assert_eq!(err.code, ErrorCode::CartAlreadyRedeemed);
     assert_eq!(bank.redeem_calls.get(), 1, "the bank is asked once");
 }
@@ -416,11 +445,35 @@ fn another_refusal_is_not_a_guess_and_an_amount_over_the_cart_never_reaches_the_
     assert_eq!(err.code, ErrorCode::BalanceInsufficient);
     assert_eq!(books.guesses_taken.get(), 0);
 
+    // Claimed with the first reads, then refused by the merchant's limits: the key's row
+    // ends failed with that refusal and the guess is given back.
     let books = FakeBooks::with_challenge();
     let over = request("1234", 30_000);
     let err = redeem_now(&bank, &books, &ask(&over, "h1")).unwrap_err();
     assert_eq!(err.code, ErrorCode::AmountOverLimit);
     assert_eq!(err.field.as_deref(), Some("amount"));
-    assert!(books.rows.borrow().is_empty(), "nothing written");
+    assert_eq!(books.row().state, RedemptionState::Failed);
+    assert_eq!(books.row().error_code.as_deref(), Some("amount_over_limit"));
+    assert_eq!(books.guesses_taken.get(), 0, "not a guess");
     assert_eq!(bank.redeem_calls.get(), 1);
+    let again = redeem_now(&bank, &books, &ask(&over, "h1")).unwrap_err();
+    assert_eq!(again.code, ErrorCode::AmountOverLimit, "the key's answer");
+    assert_eq!(bank.redeem_calls.get(), 1);
+}
+
+#[test]
+fn a_code_that_is_not_digits_or_an_amount_no_merchant_allows_is_refused_before_any_claim() {
+    let letters = request("12ab", 5_000);
+    let err = request_checked(&letters, Locale::En).unwrap_err();
+    assert_eq!(
+        (err.code, err.field.as_deref()),
+        (ErrorCode::OtpInvalid, Some("otp"))
+    );
+    let zero = request("1234", 0);
+    let err = request_checked(&zero, Locale::En).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidAmount);
+    let above_any_limit = request("1234", MAX_PER_ORDER_MINOR + 1);
+    let err = request_checked(&above_any_limit, Locale::En).unwrap_err();
+    assert_eq!(err.code, ErrorCode::AmountOverLimit);
+    assert!(request_checked(&request("١٢ ٣٤", 5_000), Locale::En).is_ok());
 }

@@ -9,13 +9,15 @@ use crate::counters::Tally;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::Actor;
 use crate::domain::limits::max_redeemable;
-use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP};
+use crate::domain::rate_limit::{
+    OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP,
+};
 use crate::guards::{WidgetCaller, WidgetGate};
 use crate::http::{internal, ApiResult};
 use crate::merchant::Merchant;
 use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
-use crate::rate_limit::Checks;
+use crate::rate_limit::{self, Checks};
 use crate::redemption::{self, Ask, D1Books, MokafaaBank, Opened, Redeemed, Terms};
 use crate::reversal::{self, Why};
 use crate::routes::call::{reply, Call};
@@ -243,37 +245,50 @@ pub(crate) fn redemption_view(
     responses((status = 201, body = loyalty_shared::api::Redemption), (status = 200, description = "A retry of a key already redeemed", body = loyalty_shared::api::Redemption),
               (status = "default", description = "Error (otp_invalid with attempts_left, otp_locked, otp_expired, cart_changed, amount_over_limit, amount_under_minimum, balance_insufficient, idempotency_conflict, cart_already_redeemed (409: another key or tab of this cart already redeemed), upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
 pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
-    let (key, bytes, request) = match read_redeem(&mut call).await {
+    let read = read_redeem(&mut call)
+        .await
+        .and_then(|(key, bytes, request)| {
+            redemption::request_checked(&request, call.locale)?;
+            Ok((key, bytes, request))
+        });
+    let (key, bytes, request) = match read {
         Ok(read) => read,
         Err(e) => return Err(gate.refuse(&call, e).await),
     };
-    let (shopper, opened) = open_redeem(&call, gate, &key, &request.challenge_id).await?;
-    let locale = shopper.locale();
-    let client = shopper.client()?;
+    let new_id = random_hex(16).map_err(|e| internal("random", e))?;
+    let request_hash = sha256_hex(&bytes);
+    let claim = Claim {
+        id: &new_id,
+        key: &key,
+        request_hash: &request_hash,
+        request: &request,
+    };
+    let (shopper, opened) = open_redeem(&call, gate, claim).await?;
     let merchant = &shopper.merchant;
     let terms = Terms {
-        merchant_id: &merchant.id,
         rate: merchant.rate,
         limits: merchant.limits,
     };
     let ask = Ask {
         session_id: &shopper.session.id,
         cart: shopper.session.amount(),
-        key: &key,
-        request_hash: sha256_hex(&bytes),
+        request_hash,
         request: &request,
-        new_id: random_hex(16).map_err(|e| internal("random", e))?,
-        locale,
-        now: call.now,
-    };
-    let bank = MokafaaBank {
-        client: &client,
+        locale: shopper.locale(),
         now: call.now,
     };
     let books = D1Books {
         db: &call.db,
         now: call.now,
         store_name: &merchant.name,
+    };
+    let client = match shopper.client() {
+        Ok(client) => client,
+        Err(error) => return Err(redemption::abandoned(&books, opened, &ask, error).await?),
+    };
+    let bank = MokafaaBank {
+        client: &client,
+        now: call.now,
     };
     match redemption::redeem(&bank, &books, &terms, &ask, opened).await? {
         Redeemed::Now { row, balance_after } => reply(
@@ -284,28 +299,57 @@ pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
     }
 }
 
-/// One round trip before the claim: the caller, the client IP's count, the key's row and
-/// the challenge.
+/// What a redeem request claims, before its caller is read.
+struct Claim<'a> {
+    id: &'a str,
+    key: &'a str,
+    request_hash: &'a str,
+    request: &'a RedeemRequest,
+}
+
+/// One round trip before the bank: the caller, the client IP's count, the key claimed (with
+/// its guess counted) or its earlier row, and the challenge.
 async fn open_redeem(
     call: &Call,
     gate: WidgetGate,
-    key: &str,
-    challenge_id: &str,
+    claim: Claim<'_>,
 ) -> ApiResult<(Shopper, Opened)> {
     let per_ip = ("REDEEM_LIMIT_PER_IP", REDEEM_PER_IP);
     let per_ip = Checks::for_caller(call, "redeem", per_ip, None);
     let token_hash = WidgetGate::token_hash(call);
+    let origin = crate::cors::origin(&call.req);
+    let ask = redemptions::ClaimAsk {
+        id: claim.id,
+        token_hash: &token_hash,
+        origin: origin.as_deref(),
+        key: claim.key,
+        request_hash: claim.request_hash,
+        challenge_id: &claim.request.challenge_id,
+        amount: claim.request.amount,
+        actor: Actor::Shopper,
+        ip_limit: per_ip.first_limit(),
+        guess_window_seconds: OTP_GUESSES_PER_IDENTIFIER.window_seconds,
+        now: call.now,
+    };
     let mut reads = per_ip.statements(call)?;
-    reads.push(redemptions::by_key_of_token(&call.db, key, &token_hash)?);
-    reads.push(challenges::of_token(&call.db, challenge_id, &token_hash)?);
+    reads.extend(redemptions::claim_statements(&call.db, &ask)?);
+    reads.push(challenges::of_token(
+        &call.db,
+        ask.challenge_id,
+        &token_hash,
+    )?);
     let (caller, results) = gate.open(call, reads).await?;
     let shopper = Shopper::of(call, caller);
-    per_ip.verdict(&results, call.now, shopper.locale())?;
     let n = per_ip.len();
-    let opened = (
-        first_of(&results, n, "redemption row")?,
-        first_of(&results, n + 1, "challenge row")?,
-    );
+    let found = redemptions::claim_read(&results, n)?;
+    let opened = Opened {
+        guess: rate_limit::taken(found.guess, OTP_GUESSES_PER_IDENTIFIER, call.now),
+        row: found.row,
+        claimed: found.inserted,
+        challenge: first_of(&results, n + redemptions::CLAIM_STATEMENTS, "challenge row")?,
+    };
+    // The claim's own SQL held the same limit: nothing was claimed past it.
+    per_ip.verdict(&results, call.now, shopper.locale())?;
     Ok((shopper, opened))
 }
 

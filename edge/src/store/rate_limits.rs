@@ -31,18 +31,23 @@ macro_rules! counting {
 
 const COUNT_SQL: &str = counting!("VALUES (?1, ?2, 1)");
 
-/// Counts one action for `key` only when the statement before it in the batch wrote a
-/// row (`changes() = 1`): a guess is counted only by the request that will call the bank.
-pub fn counted_if_written(
+/// Counts one guess against the identifier challenge `challenge_id` was sent to
+/// (`otp:guess:` + its identity hash, or its id on older rows), only when the statement
+/// before it in the batch wrote a row (`changes() = 1`): a guess is counted only by the
+/// request that will call the bank.
+pub fn guess_counted_if_written(
     db: &Db,
-    key: &str,
+    challenge_id: &str,
     window_seconds: i64,
     now: i64,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        counting!("SELECT ?1, ?2, 1 WHERE changes() = 1"),
-        &[key.into(), int(now), int(window_seconds)],
+        counting!(
+            "SELECT 'otp:guess:' || COALESCE((SELECT identity_hash FROM otp_challenges WHERE id = ?1), ?1), ?2, 1
+             WHERE changes() = 1"
+        ),
+        &[challenge_id.into(), int(now), int(window_seconds)],
     )
 }
 

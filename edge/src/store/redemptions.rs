@@ -4,7 +4,9 @@
 
 mod claim;
 mod transition;
-pub use claim::{claim, Claimed, GuessCount};
+pub use claim::{
+    cart_holder, claim_read, claim_statements, CartHolder, ClaimAsk, CLAIM_STATEMENTS,
+};
 pub use transition::{reversal_started_by, transition, transition_with, LedgerStep, SessionHolder};
 
 use super::Db;
@@ -20,7 +22,6 @@ pub struct RedemptionRow {
     pub id: String,
     pub session_id: String,
     pub merchant_id: String,
-    pub idempotency_key: String,
     pub request_hash: String,
     pub challenge_id: String,
     pub amount_minor: i64,
@@ -240,33 +241,6 @@ async fn rows(
     result.results().map_err(|e| internal("redemption rows", e))
 }
 
-/// The row of `key` in session `session_id`, to run alone or in a batch.
-pub(super) fn by_key_statement(
-    db: &Db,
-    session_id: &str,
-    key: &str,
-) -> ApiResult<D1PreparedStatement> {
-    statement(
-        db,
-        &format!(
-            "SELECT {SELECT_COLUMNS} FROM redemptions WHERE session_id = ?1 AND idempotency_key = ?2"
-        ),
-        &[session_id.into(), key.into()],
-    )
-}
-
-/// The row of `key` in the session holding `token_hash`, to read with the caller.
-pub fn by_key_of_token(db: &Db, key: &str, token_hash: &str) -> ApiResult<D1PreparedStatement> {
-    statement(
-        db,
-        &format!(
-            "SELECT {SELECT_COLUMNS} FROM redemptions
-             WHERE session_id = (SELECT id FROM sessions WHERE token_hash = ?1) AND idempotency_key = ?2"
-        ),
-        &[token_hash.into(), key.into()],
-    )
-}
-
 /// The session's latest redemption still standing (redeemed, captured, being reversed).
 pub async fn standing_of_session(db: &Db, session_id: &str) -> ApiResult<Option<RedemptionRow>> {
     let sql = format!(
@@ -295,7 +269,7 @@ pub fn by_id(db: &Db, id: &str) -> ApiResult<D1PreparedStatement> {
 #[derive(Debug, Default)]
 pub struct Changes<'a> {
     pub bank_transaction_id: Option<i64>,
-    /// The points the bank says it debited, when they differ from the claim's.
+    /// The points debited: the bank's, or the request's price.
     pub points: Option<i64>,
     pub error_code: Option<&'a str>,
     pub order_id: Option<&'a str>,

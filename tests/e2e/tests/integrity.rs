@@ -138,6 +138,25 @@ async fn ten_orders_racing_for_one_redemption_capture_it_once() {
     assert_eq!(ledger.order_id, captured[0].order_id);
 }
 
+/// A redeem claims its key in its first batch, before the merchant's limits are read: a
+/// request those limits refuse ends its row failed (the key answers the same from then on)
+/// and leaves the cart free for the shopper's next try, which redeems once.
+#[tokio::test]
+async fn a_request_refused_after_its_claim_keeps_its_answer_and_frees_the_cart() {
+    let shopper = new_shopper(1_000_000).await;
+    let c = challenged(&shopper.mobile).await;
+    let before = bank_transaction_count().await;
+    let key = unique();
+    for _ in 0..2 {
+        let over = redeem(&c.token, &key, &c.challenge_id, &c.otp, 30_000).await;
+        assert_eq!(api_error(over).await.code, ErrorCode::AmountOverLimit);
+    }
+    assert_bank_moved(before, 0, "refused before the bank").await;
+    let fitting = redeem(&c.token, &unique(), &c.challenge_id, &c.otp, 5_000).await;
+    assert_eq!(fitting.status(), 201, "the cart is still free");
+    assert_bank_moved(before, 1, "redeemed once").await;
+}
+
 /// The undo starts its reversal in the guard's own batch, so the guard's rules hold in its
 /// SQL too: another session's token or another page's origin start nothing, and the
 /// owner's undo then gives the points back once.

@@ -123,8 +123,8 @@ async fn the_counters_are_a_local_switch_not_a_production_header() {
 }
 
 /// The money path, call by call: a read batch for every widget call; a redeem or an undo
-/// adds the write that must precede the bank call (the claim, the reversal's start) and the
-/// one that settles it.
+/// writes what must precede the bank call (the claim, the reversal's start) in that batch,
+/// and settles in one more.
 #[tokio::test]
 async fn the_money_path_stays_within_its_round_trips() {
     let shopper = loyalty_e2e::new_shopper(50_000).await;
@@ -159,8 +159,8 @@ async fn the_money_path_stays_within_its_round_trips() {
     assert_eq!(redeem.status(), 201);
     let (_, round_trips, upstream) = counters(&redeem);
     assert_eq!(
-        round_trips, 3,
-        "reads; the claim before the bank; the settling write"
+        round_trips, 2,
+        "the caller with the claim, before the bank; the settling write"
     );
     assert_eq!(upstream, 2, "the debit, then the balance left");
     let redemption: loyalty_shared::api::Redemption = redeem.json().await.unwrap();
