@@ -151,7 +151,7 @@ pub fn test() -> Result<ExitCode> {
     record(
         "clippy wasm32",
         step("clippy (wasm32)", || {
-            // The libraries of the three wasm crates, then the widget's browser tests. The
+            // The libraries of the three wasm crates, the office worker's, then the widget's browser tests. The
             // shared crate's own tests use proptest, which is native-only: linted natively.
             let libs = run_check(&mut cargo(&[
                 "clippy",
@@ -168,6 +168,20 @@ pub fn test() -> Result<ExitCode> {
                 "-D",
                 "warnings",
             ]));
+            // The office worker is the edge built with its feature.
+            let office = run_check(&mut cargo(&[
+                "clippy",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "loyalty-edge",
+                "--features",
+                "office",
+                "--lib",
+                "--",
+                "-D",
+                "warnings",
+            ]));
             let tests = run_check(&mut cargo(&[
                 "clippy",
                 "--target",
@@ -179,7 +193,7 @@ pub fn test() -> Result<ExitCode> {
                 "-D",
                 "warnings",
             ]));
-            Ok(if libs.failed + tests.failed == 0 {
+            Ok(if libs.failed + office.failed + tests.failed == 0 {
                 libs
             } else {
                 Tally {

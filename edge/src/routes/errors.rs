@@ -216,6 +216,7 @@ const ROUTE_ERRORS: &[RouteErrors] = &[
         &[MerchantNotFound],
     ),
     ("get", "/v1/operator/redemptions/attention", OPERATOR, &[]),
+    ("post", "/v1/operator/cron", OPERATOR, &[]),
     (
         "post",
         "/v1/pongo/enlist",

@@ -4,21 +4,20 @@
 //! the bank, record the outcome in the ledger, answer. The rules live in `domain`.
 
 mod identity;
+mod redeem_request;
 
 use crate::counters::Tally;
 use crate::domain::challenge::{Challenge, ChallengeRules};
 use crate::domain::ledger::Actor;
 use crate::domain::limits::max_redeemable;
-use crate::domain::rate_limit::{
-    OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP, REDEEM_PER_IP,
-};
+use crate::domain::rate_limit::{OTP_PER_IDENTIFIER, OTP_PER_IP};
 use crate::guards::{WidgetCaller, WidgetGate};
 use crate::http::{internal, ApiResult};
 use crate::merchant::Merchant;
 use crate::mokafaa::client::MokafaaClient;
 use crate::mokafaa::errors::BankFailure;
-use crate::rate_limit::{self, Checks};
-use crate::redemption::{self, Ask, D1Books, MokafaaBank, Opened, Redeemed, Terms};
+use crate::rate_limit::Checks;
+use crate::redemption::{self, Ask, D1Books, MokafaaBank, Redeemed, Terms};
 use crate::reversal::{self, Why};
 use crate::routes::call::{reply, Call};
 use crate::secure::{random_hex, sha256_hex};
@@ -27,10 +26,9 @@ use crate::store::first_of;
 use crate::store::redemptions::{self, RedemptionRow};
 use crate::store::sessions::Session;
 use identity::{accepted, identity_key, identity_of};
-use loyalty_shared::api::{
-    Balance, OtpChallenge, RedeemRequest, Redemption, RedemptionState, SendOtpRequest,
-};
+use loyalty_shared::api::{Balance, OtpChallenge, Redemption, RedemptionState, SendOtpRequest};
 use loyalty_shared::{ApiError, ErrorCode, Locale};
+use redeem_request::{open_redeem, read_redeem, Claim};
 use worker::{Env, Response};
 
 /// A widget caller and the merchant whose checkout it is.
@@ -297,83 +295,6 @@ pub async fn redeem(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
         ),
         Redeemed::Before(row) => reply(&redemption_view(&call.env, &row, None, call.now), 200),
     }
-}
-
-/// What a redeem request claims, before its caller is read.
-struct Claim<'a> {
-    id: &'a str,
-    key: &'a str,
-    request_hash: &'a str,
-    request: &'a RedeemRequest,
-}
-
-/// One round trip before the bank: the caller, the client IP's count, the key claimed (with
-/// its guess counted) or its earlier row, and the challenge.
-async fn open_redeem(
-    call: &Call,
-    gate: WidgetGate,
-    claim: Claim<'_>,
-) -> ApiResult<(Shopper, Opened)> {
-    let per_ip = ("REDEEM_LIMIT_PER_IP", REDEEM_PER_IP);
-    let per_ip = Checks::for_caller(call, "redeem", per_ip, None);
-    let token_hash = WidgetGate::token_hash(call);
-    let origin = crate::cors::origin(&call.req);
-    let ask = redemptions::ClaimAsk {
-        id: claim.id,
-        token_hash: &token_hash,
-        origin: origin.as_deref(),
-        key: claim.key,
-        request_hash: claim.request_hash,
-        challenge_id: &claim.request.challenge_id,
-        amount: claim.request.amount,
-        actor: Actor::Shopper,
-        ip_limit: per_ip.first_limit(),
-        guess_window_seconds: OTP_GUESSES_PER_IDENTIFIER.window_seconds,
-        now: call.now,
-    };
-    let mut reads = per_ip.statements(call)?;
-    reads.extend(redemptions::claim_statements(&call.db, &ask)?);
-    reads.push(challenges::of_token(
-        &call.db,
-        ask.challenge_id,
-        &token_hash,
-    )?);
-    let (caller, results) = gate.open(call, reads).await?;
-    let shopper = Shopper::of(call, caller);
-    let n = per_ip.len();
-    let found = redemptions::claim_read(&results, n)?;
-    let opened = Opened {
-        guess: rate_limit::taken(found.guess, OTP_GUESSES_PER_IDENTIFIER, call.now),
-        row: found.row,
-        claimed: found.inserted,
-        challenge: first_of(&results, n + redemptions::CLAIM_STATEMENTS, "challenge row")?,
-    };
-    // The claim's own SQL held the same limit: nothing was claimed past it.
-    per_ip.verdict(&results, call.now, shopper.locale())?;
-    Ok((shopper, opened))
-}
-
-/// The redeem request as sent: its key, its bytes (hashed: a key reused with another body
-/// is a conflict) and its body.
-async fn read_redeem(call: &mut Call) -> ApiResult<(String, Vec<u8>, RedeemRequest)> {
-    let locale = call.locale;
-    let key = idempotency_key(call, locale)?;
-    let bytes = call.bytes(locale).await?;
-    let request = crate::http::parse_json(&bytes, locale)?;
-    Ok((key, bytes, request))
-}
-
-/// The request's `Idempotency-Key`: 1 to 128 characters.
-fn idempotency_key(call: &Call, locale: Locale) -> ApiResult<String> {
-    call.req
-        .headers()
-        .get("Idempotency-Key")
-        .ok()
-        .flatten()
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidRequest, locale).with_field("Idempotency-Key")
-        })
 }
 
 /// `POST /v1/mokafaa/redemptions/{id}/undo`: the shopper gives the points back before the
