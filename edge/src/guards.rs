@@ -3,7 +3,7 @@
 //! registered for another audience, and no handler checks a caller by itself.
 
 use crate::cors;
-use crate::http::{bearer, internal, parse_json, ApiResult};
+use crate::http::{bearer, parse_json, ApiResult};
 use crate::merchant::{self, Merchant};
 use crate::pongo::connection::{self, PongoApp};
 use crate::routes::call::Call;
@@ -18,9 +18,7 @@ use loyalty_shared::signature::{
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::cell::RefCell;
-use std::rc::Rc;
-use worker::{D1PreparedStatement, D1Result, Response};
+use worker::{D1PreparedStatement, D1Result};
 
 mod console;
 pub use console::*;
@@ -80,19 +78,12 @@ async fn checked_caller(
 /// A widget route whose own first reads (and rate-limit counts) go in the caller's batch:
 /// the session, its merchant and connection, and the handler's statements in one round
 /// trip. [`WidgetGate::open`] is the guard; a handler cannot reach the session without it.
-pub struct WidgetGate {
-    /// Set to the storefront origin once the gate opened: the answer's CORS grant.
-    granted: Rc<RefCell<Option<String>>>,
-}
+pub struct WidgetGate(());
 
 impl WidgetGate {
-    /// The gate for one call, and where the route table reads the grant afterwards.
-    pub fn new() -> (WidgetGate, Rc<RefCell<Option<String>>>) {
-        let granted = Rc::new(RefCell::new(None));
-        let gate = WidgetGate {
-            granted: granted.clone(),
-        };
-        (gate, granted)
+    /// The gate for one call (the route table makes it).
+    pub fn new(_call: &Call) -> WidgetGate {
+        WidgetGate(())
     }
 
     /// The session row's key for the handler's statements (`... WHERE token_hash = ?`).
@@ -116,19 +107,9 @@ impl WidgetGate {
         extra: Vec<D1PreparedStatement>,
     ) -> ApiResult<(WidgetCaller, Vec<D1Result>)> {
         let (caller, own) = checked_caller(call, extra).await?;
-        *self.granted.borrow_mut() = caller.origin.clone();
+        // Every answer from here on, an error too, goes back to the session's storefront.
+        *call.granted.borrow_mut() = caller.origin.clone();
         Ok((caller, own))
-    }
-}
-
-impl WidgetCaller {
-    /// Grants the answer to the storefront the session was opened on (no lookup needed:
-    /// the origin was allowed when the session started and is checked on every call).
-    pub fn grant(origin: Option<&str>, response: Response) -> ApiResult<Response> {
-        match origin {
-            Some(origin) => cors::grant(response, origin).map_err(|e| internal("cors", e)),
-            None => Ok(response),
-        }
     }
 }
 

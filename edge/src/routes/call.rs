@@ -1,13 +1,16 @@
 //! The request pipeline: every route's handler runs inside [`run`], which builds the
 //! per-request [`Call`] once (database, clock, env, language), turns the handler's
-//! `ApiResult` into the one JSON error shape, and logs one line per request with nothing
-//! personal in it (method, route path, status, error code).
+//! `ApiResult` into the one JSON error shape, grants the answer to the storefront a widget
+//! guard let in (an error too), and logs one line per request with nothing personal in it
+//! (method, route path, status, error code).
 
 use crate::http::{internal, json_response, now, request_locale, respond, ApiResult};
 use crate::store::Db;
 use loyalty_shared::{ApiError, ErrorCode, Locale};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 use worker::{Env, Request, Response, RouteContext};
 
 /// One request as every handler sees it.
@@ -19,6 +22,9 @@ pub struct Call {
     pub now: i64,
     /// The caller's language from `Accept-Language`; a widget session's own locale wins.
     pub locale: Locale,
+    /// The storefront a widget guard let in: every answer goes back to it with its CORS
+    /// grant, an error too (no second lookup of who may read it).
+    pub granted: Rc<RefCell<Option<String>>>,
     route: RouteContext<Db>,
 }
 
@@ -69,11 +75,17 @@ where
     Fut: Future<Output = ApiResult<Response>>,
 {
     let line = RequestLine::of(&req);
-    let outcome = match Call::open(req, route).await {
+    let granted = Rc::new(RefCell::new(None));
+    let outcome = match Call::open(req, route, granted.clone()).await {
         Ok(call) => handler(call).await,
         Err(error) => Err(error),
     };
-    line.answer(outcome)
+    let response = line.answer(outcome)?;
+    let origin = granted.borrow().clone();
+    match origin {
+        Some(origin) => crate::cors::grant(response, &origin),
+        None => Ok(response),
+    }
 }
 
 /// What the log line names: the method and the route path, never the query string.
@@ -109,12 +121,17 @@ impl RequestLine {
 impl Call {
     /// Everything a handler needs, built once per request.
     #[inline(never)]
-    async fn open(req: Request, route: RouteContext<Db>) -> ApiResult<Call> {
+    async fn open(
+        req: Request,
+        route: RouteContext<Db>,
+        granted: Rc<RefCell<Option<String>>>,
+    ) -> ApiResult<Call> {
         let env = route.env.clone();
         Ok(Call {
             locale: request_locale(&req),
             now: now(&env).await,
             db: route.data.clone(),
+            granted,
             req,
             env,
             route,

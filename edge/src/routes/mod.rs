@@ -104,18 +104,15 @@ macro_rules! route {
     (Widget $method:ident $path:literal => $handler:path) => {
         route!(@row Widget $method $path, |call: call::Call| async move {
             let caller = crate::guards::widget_caller(&call).await?;
-            let origin = caller.origin.clone();
-            let response = $handler(call, caller).await?;
-            crate::guards::WidgetCaller::grant(origin.as_deref(), response)
+            *call.granted.borrow_mut() = caller.origin.clone();
+            $handler(call, caller).await
         })
     };
     // A widget route that opens its own gate, to read its first statements with the caller.
     (WidgetGate $method:ident $path:literal => $handler:path) => {
         route!(@row Widget $method $path, |call: call::Call| async move {
-            let (gate, granted) = crate::guards::WidgetGate::new();
-            let response = $handler(call, gate).await?;
-            let origin = granted.borrow().clone();
-            crate::guards::WidgetCaller::grant(origin.as_deref(), response)
+            let gate = crate::guards::WidgetGate::new(&call);
+            $handler(call, gate).await
         })
     };
     (Merchant $method:ident $path:literal => $handler:path) => {
@@ -179,7 +176,7 @@ pub fn checkout() -> Vec<Route> {
         route!(WidgetGate Post "/v1/pongo/enlist" => pongo::enlist),
         route!(Widget Get "/v1/pongo/earn-preview" => pongo::preview),
         route!(Widget Post "/v1/pongo/verify" => pongo_verify::send),
-        route!(Widget Post "/v1/pongo/verify/check" => pongo_verify::check),
+        route!(WidgetGate Post "/v1/pongo/verify/check" => pongo_verify::check),
         route!(Provider Post "/v1/pongo/webhooks/:merchant_id" => pongo::webhook),
         route!(Merchant Post "/v1/merchant/pongo/orders" => pongo_merchant::order_paid),
         route!(Merchant Post "/v1/merchant/pongo/orders/cancelled" => pongo_merchant::order_cancelled),

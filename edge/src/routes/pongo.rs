@@ -154,19 +154,6 @@ async fn resolve_member(
     }
 }
 
-/// The store a session's shopper joins at: the one mapped to its storefront, else `web`.
-pub(crate) async fn store_slug(
-    db: &Db,
-    session: &Session,
-    locale: Locale,
-) -> crate::http::ApiResult<String> {
-    let location = session.origin.clone().unwrap_or_else(|| "web".into());
-    match connection::store_for(db, &session.merchant_id, &location, locale).await {
-        Ok(slug) => Ok(slug),
-        Err(_) => connection::store_for(db, &session.merchant_id, "web", locale).await,
-    }
-}
-
 /// The consent answers (and email) a shopper gave, as stored until the phone is proved.
 #[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub(crate) struct Answers {

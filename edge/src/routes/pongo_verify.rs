@@ -3,21 +3,27 @@
 //! gave at enlist. Codes are budgeted like Mokafaa's: sends per client and per number, and
 //! at most 5 wrong codes per number per hour, counted before the service sees the code.
 
-use crate::domain::rate_limit::{OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP};
-use crate::guards::WidgetCaller;
+use crate::domain::rate_limit::{
+    Limit, OTP_GUESSES_PER_IDENTIFIER, OTP_PER_IDENTIFIER, OTP_PER_IP,
+};
+use crate::guards::{WidgetCaller, WidgetGate};
 use crate::http::ApiResult;
 use crate::merchant::Merchant;
 use crate::pongo::connection::{self, PongoApp};
 use crate::rate_limit::{self, Taken};
 use crate::routes::call::{reply, Call};
-use crate::routes::pongo::{member_card, store_slug, Answers};
+use crate::routes::pongo::{member_card, Answers};
 use crate::secure::sha256_hex;
 use crate::sms_verify::{Check, SmsVerifyConfig};
 use crate::store::pongo_connections::ConnectionRow;
 use crate::store::sessions::{self, Session};
+use crate::store::{pongo_connections, rate_limits};
 use loyalty_shared::api::{OrderCustomer, PongoCheckCode, PongoCodeSent};
 use loyalty_shared::{ApiError, ErrorCode, InternationalPhone, Locale};
 use worker::Response;
+
+/// Wrong codes per number, counted before the service sees the code.
+const GUESSES: Limit = OTP_GUESSES_PER_IDENTIFIER;
 
 /// A texted code lives this long [Twilio Verify: 10 minutes].
 const CODE_SECONDS: u32 = 600;
@@ -120,27 +126,48 @@ pub async fn send(call: Call, caller: WidgetCaller) -> ApiResult<Response> {
 /// stores the answers given at enlist.
 #[cfg_attr(feature = "openapi", utoipa::path(post, path = "/v1/pongo/verify/check", tag = "widget", request_body = loyalty_shared::api::PongoCheckCode, security(("session" = [])),
     responses((status = 200, body = loyalty_shared::api::PongoMember), (status = "default", description = "Error (otp_invalid with attempts_left, otp_expired, otp_locked with retry_after_seconds, verification_unavailable, upstream_unavailable)", body = loyalty_shared::ErrorBody))))]
-pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> {
+pub async fn check(mut call: Call, gate: WidgetGate) -> ApiResult<Response> {
+    let code = match read_code(&mut call).await {
+        Ok(code) => code,
+        Err(e) => return Err(gate.refuse(&call, e).await),
+    };
+    // One round trip before the service: the caller, the guess counted against the
+    // session's number, and the storefront's store.
+    let token_hash = WidgetGate::token_hash(&call);
+    let reads = vec![
+        rate_limits::phone_guess_counted(&call.db, &token_hash, GUESSES.window_seconds, call.now)?,
+        pongo_connections::store_of_session(&call.db, &token_hash)?,
+    ];
+    let (caller, results) = gate.open(&call, reads).await?;
     let p = prover(caller)?;
     let locale = p.locale();
-    let body: PongoCheckCode = call.json(locale).await?;
-    let code = code_digits(&body.code)
-        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("code"))?;
-    let service = p.service()?.clone();
     let guess_key = p.number_key("pongo:guess");
-    let left =
-        match rate_limit::take(&call.db, &guess_key, OTP_GUESSES_PER_IDENTIFIER, call.now).await? {
-            Taken::Allowed { left } => left,
-            Taken::Refused { wait } => {
-                return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
-            }
-        };
+    let store = pongo_connections::slug_of(&results[1])?;
+    let taken = match rate_limits::counter_of(&results[0])? {
+        Some(counter) => rate_limit::taken(Some(counter), GUESSES, call.now),
+        // A session enlisted before its number's key was kept: counted on its own.
+        None => rate_limit::take(&call.db, &guess_key, GUESSES, call.now).await?,
+    };
+    let service = match p.service() {
+        Ok(service) => service.clone(),
+        Err(e) => {
+            rate_limit::give_back(&call.db, &guess_key).await?;
+            return Err(e);
+        }
+    };
+    let left = match taken {
+        Taken::Allowed { left } => left,
+        Taken::Refused { wait } => {
+            return Err(ApiError::new(ErrorCode::OtpLocked, locale).with_retry_after(wait))
+        }
+    };
     call.db.tally().upstream();
     match service.check(&p.e164(), &code).await {
-        Ok(Check::Approved) => rate_limit::give_back(&call.db, &guess_key).await?,
+        // The guess is given back with the proof's own write.
+        Ok(Check::Approved) => {}
         Ok(Check::Wrong) if left == 0 => {
             return Err(ApiError::new(ErrorCode::OtpLocked, locale)
-                .with_retry_after(OTP_GUESSES_PER_IDENTIFIER.window_seconds as u32))
+                .with_retry_after(GUESSES.window_seconds as u32))
         }
         Ok(Check::Wrong) => {
             return Err(ApiError::new(ErrorCode::OtpInvalid, locale).with_attempts_left(left))
@@ -154,12 +181,25 @@ pub async fn check(mut call: Call, caller: WidgetCaller) -> ApiResult<Response> 
             return Err(ApiError::new(ErrorCode::UpstreamUnavailable, locale).with_retry_after(30))
         }
     }
-    proved(&call, p).await
+    proved(&call, p, store, &guess_key).await
 }
 
-/// The phone is the shopper's: store the answers they gave, remember the proof, and show
-/// the member card.
-async fn proved(call: &Call, p: Prover) -> ApiResult<Response> {
+/// The code in the body, as ASCII digits.
+async fn read_code(call: &mut Call) -> ApiResult<String> {
+    let locale = call.locale;
+    let body: PongoCheckCode = call.json(locale).await?;
+    code_digits(&body.code)
+        .ok_or_else(|| ApiError::new(ErrorCode::OtpInvalid, locale).with_field("code"))
+}
+
+/// The phone is the shopper's: store the answers they gave, remember the proof and give
+/// the right code's guess back (one round trip), and show the member card.
+async fn proved(
+    call: &Call,
+    p: Prover,
+    store: Option<String>,
+    guess_key: &str,
+) -> ApiResult<Response> {
     let locale = p.locale();
     let app = PongoApp::from_env(&call.env)?;
     let connection = connection::usable(&app, p.pongo.clone(), call.now, locale)?;
@@ -172,28 +212,32 @@ async fn proved(call: &Call, p: Prover) -> ApiResult<Response> {
         .and_then(|a| serde_json::from_slice(a.as_bytes()).ok());
     let customer = match apply_answers(&client, &p, answers.as_ref()).await {
         Ok(Some(customer)) => customer,
-        Ok(None) => return Err(ApiError::new(ErrorCode::CustomerNotFound, locale)),
-        Err(f) => {
-            return Err(connection::refused(&call.db, merchant_id, f, call.now, locale).await)
+        outcome => {
+            // The code was right: whatever failed after it was not a guess.
+            rate_limit::give_back(&call.db, guess_key).await?;
+            return Err(match outcome {
+                Err(f) => connection::refused(&call.db, merchant_id, f, call.now, locale).await,
+                _ => ApiError::new(ErrorCode::CustomerNotFound, locale),
+            });
         }
     };
-    sessions::set_pongo_member(
-        &call.db,
-        &p.session.id,
-        &OrderCustomer {
-            phone: p.phone.as_digits().to_string(),
-            email_optin: answers.as_ref().map(|a| a.email_optin),
-            sms_optin: answers.as_ref().map(|a| a.sms_optin),
-        },
-        true,
-        None,
-    )
-    .await?;
+    let member = OrderCustomer {
+        phone: p.phone.as_digits().to_string(),
+        email_optin: answers.as_ref().map(|a| a.email_optin),
+        sms_optin: answers.as_ref().map(|a| a.sms_optin),
+    };
+    let writes = vec![
+        rate_limits::uncounted(&call.db, guess_key)?,
+        sessions::pongo_member_statement(&call.db, &p.session.id, &member, true, None)?,
+    ];
+    crate::store::batch(&call.db, writes, "pongo proof").await?;
     worker::console_log!(
         "merchant {merchant_id}: Pongo member {} proved",
         p.phone.masked()
     );
-    let store = store_slug(&call.db, &p.session, locale).await?;
+    let store = store.ok_or_else(|| {
+        ApiError::new(ErrorCode::StoreNotMapped, locale).with_field("location_id")
+    })?;
     let rewards = client.rewards(&store).await.unwrap_or_default();
     let member = member_card(
         &p.phone,

@@ -51,6 +51,25 @@ pub fn guess_counted_if_written(
     )
 }
 
+/// Counts one code guess against the Pongo number enlisted in the session holding
+/// `token_hash` (`pongo:guess:` + its SHA-256), in the caller's first batch. Nothing is
+/// counted for a dead session or one without a number's key (enlisted before it was kept).
+pub fn phone_guess_counted(
+    db: &Db,
+    token_hash: &str,
+    window_seconds: i64,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        counting!(
+            "SELECT 'pongo:guess:' || pongo_phone_key, ?2, 1 FROM sessions
+             WHERE token_hash = ?1 AND expires_at > ?2 AND pongo_phone_key IS NOT NULL"
+        ),
+        &[token_hash.into(), int(now), int(window_seconds)],
+    )
+}
+
 /// The statement that counts one action for `key`, to batch with a call's first reads:
 /// it counts only for a live session (the one holding `token_hash`), so a request with a
 /// made-up token spends nobody's budget.

@@ -44,9 +44,11 @@ pub async fn purge(db: &Db, now: i64) -> ApiResult<u32> {
         )?,
         statement(
             db,
-            "UPDATE sessions SET email = NULL, pongo_phone = NULL, pongo_answers = NULL
+            "UPDATE sessions SET email = NULL, pongo_phone = NULL, pongo_answers = NULL,
+               pongo_phone_key = NULL
              WHERE expires_at < ?1
-               AND (email IS NOT NULL OR pongo_phone IS NOT NULL OR pongo_answers IS NOT NULL)",
+               AND (email IS NOT NULL OR pongo_phone IS NOT NULL OR pongo_answers IS NOT NULL
+                 OR pongo_phone_key IS NOT NULL)",
             &[int(now - SESSION_SECONDS)],
         )?,
         // Sent or given-up notices keep their row (one per event) without the address.

@@ -197,15 +197,31 @@ pub async fn set_pongo_member(
     verified: bool,
     answers: Option<&str>,
 ) -> ApiResult<()> {
+    let member = pongo_member_statement(db, session_id, customer, verified, answers)?;
+    db.execute(member)
+        .await
+        .map(drop)
+        .map_err(|e| internal("session pongo member", e))
+}
+
+/// [`set_pongo_member`] as a statement, to batch with other writes. The number is also
+/// kept as its SHA-256 (`pongo_phone_key`): the code check counts its guesses by it.
+pub fn pongo_member_statement(
+    db: &Db,
+    session_id: &str,
+    customer: &loyalty_shared::api::OrderCustomer,
+    verified: bool,
+    answers: Option<&str>,
+) -> ApiResult<D1PreparedStatement> {
     let flag = |v: Option<bool>| {
         v.filter(|_| verified)
             .map(|b| int(i64::from(b)))
             .unwrap_or(wasm_bindgen::JsValue::NULL)
     };
-    run(
+    statement(
         db,
         "UPDATE sessions SET pongo_phone = ?1, pongo_email_optin = ?2, pongo_sms_optin = ?3,
-             pongo_verified = ?4, pongo_answers = ?5 WHERE id = ?6",
+             pongo_verified = ?4, pongo_answers = ?5, pongo_phone_key = ?7 WHERE id = ?6",
         &[
             customer.phone.as_str().into(),
             flag(customer.email_optin),
@@ -215,11 +231,9 @@ pub async fn set_pongo_member(
                 .map(Into::into)
                 .unwrap_or(wasm_bindgen::JsValue::NULL),
             session_id.into(),
+            sha256_hex(customer.phone.as_bytes()).into(),
         ],
-        "session pongo member",
     )
-    .await?;
-    Ok(())
 }
 
 /// The Pongo members enlisted in the widget for this cart, one per phone, newest first.

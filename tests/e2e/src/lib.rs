@@ -540,3 +540,28 @@ impl Browser {
         let _ = self.driver.kill().await;
     }
 }
+
+/// The counters of one answer, as the local edge counted them (`x-loyalty-counters`):
+/// (D1 statements, D1 round trips, provider calls).
+pub fn counters(response: &reqwest::Response) -> (u32, u32, u32) {
+    let header = response
+        .headers()
+        .get("x-loyalty-counters")
+        .expect("the local stack sends x-loyalty-counters")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let value = |name: &str| -> u32 {
+        header
+            .split(';')
+            .find_map(|part| part.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {header}"))
+            .parse()
+            .unwrap()
+    };
+    (
+        value("d1_statements"),
+        value("d1_round_trips"),
+        value("upstream_calls"),
+    )
+}

@@ -784,10 +784,18 @@ async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
         "the member's email and consent are untouched"
     );
     // A wrong code proves nothing and says how many tries are left.
-    assert_eq!(send_code(&stranger).await.status(), 201);
+    let sent = send_code(&stranger).await;
+    assert_eq!(sent.status(), 201);
+    assert_eq!(counters(&sent).1, 2, "caller; the counts, then the text");
     let right = texted_code(&digits).await;
     let wrong = &wrong_code(&right);
     let refused = check_code(&stranger, wrong).await;
+    assert_eq!(
+        counters(&refused).1,
+        1,
+        "the caller with the guess counted; the service said no (and the error goes back \
+         to the session's storefront without a second lookup)"
+    );
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["code"], "otp_invalid");
     assert_eq!(body["error"]["attempts_left"], 4);
@@ -799,6 +807,11 @@ async fn a_phone_number_alone_neither_shows_nor_changes_a_member() {
         .collect();
     let proved = check_code(&stranger, &arabic).await;
     assert_eq!(proved.status(), 200);
+    assert_eq!(
+        counters(&proved).1,
+        2,
+        "the caller with the guess and the store; the proof with the guess given back"
+    );
     let member: Value = proved.json().await.unwrap();
     assert_eq!(member["verified"], true);
     assert!(member["points"].is_u64());

@@ -3,32 +3,8 @@
 //! primary, so the count, not local milliseconds, is what a shopper waits for. Counts, not
 //! times: these cannot flake.
 
-use loyalty_e2e::{edge_url, http, start_session, widget, DEMO_ORIGIN};
+use loyalty_e2e::{counters, edge_url, http, start_session, widget, DEMO_ORIGIN};
 use serde_json::json;
-
-/// The counters of one answer: (D1 statements, D1 round trips, provider calls).
-fn counters(response: &reqwest::Response) -> (u32, u32, u32) {
-    let header = response
-        .headers()
-        .get("x-loyalty-counters")
-        .expect("the local stack sends x-loyalty-counters")
-        .to_str()
-        .unwrap()
-        .to_string();
-    let value = |name: &str| -> u32 {
-        header
-            .split(';')
-            .find_map(|part| part.strip_prefix(&format!("{name}=")))
-            .unwrap_or_else(|| panic!("{name} in {header}"))
-            .parse()
-            .unwrap()
-    };
-    (
-        value("d1_statements"),
-        value("d1_round_trips"),
-        value("upstream_calls"),
-    )
-}
 
 /// `POST /v1/sessions` for a new cart from the page at `origin`.
 async fn start_from(origin: &str, cart: &str) -> reqwest::Response {
