@@ -128,19 +128,14 @@ pub fn reversal_started_by(
             origin,
         ],
     )?;
-    let event_row = statement(
-        db,
-        "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
-        &[
-            id.into(),
-            state_name(from).into(),
-            state_name(to).into(),
-            actor.as_str().into(),
-            reason.into(),
-            int(now),
-        ],
-    )?;
+    let moves = Move {
+        from,
+        to,
+        actor,
+        reason,
+        now,
+    };
+    let event_row = event_statement(db, id, &moves)?;
     let read = statement(
         db,
         &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
@@ -166,13 +161,7 @@ fn step_statements(
     m: Move<'_>,
     extra: Changes<'_>,
 ) -> ApiResult<[D1PreparedStatement; 2]> {
-    let Move {
-        from,
-        to,
-        actor,
-        reason,
-        now,
-    } = m;
+    let Move { from, to, now, .. } = m;
     let update = statement(
         db,
         "UPDATE redemptions SET state = ?1, updated_at = ?2,
@@ -190,18 +179,23 @@ fn step_statements(
             extra.points.map(int).unwrap_or(wasm_bindgen::JsValue::NULL),
         ],
     )?;
-    let event_row = statement(
+    let event_row = event_statement(db, &row.id, &m)?;
+    Ok([update, event_row])
+}
+
+/// The audit row of a state change, written only if the statement before it wrote.
+fn event_statement(db: &Db, id: &str, m: &Move<'_>) -> ApiResult<D1PreparedStatement> {
+    statement(
         db,
         "INSERT INTO redemption_events (redemption_id, from_state, to_state, actor, reason, at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
         &[
-            row.id.as_str().into(),
-            state_name(from).into(),
-            state_name(to).into(),
-            actor.as_str().into(),
-            reason.into(),
-            int(now),
+            id.into(),
+            state_name(m.from).into(),
+            state_name(m.to).into(),
+            m.actor.as_str().into(),
+            m.reason.into(),
+            int(m.now),
         ],
-    )?;
-    Ok([update, event_row])
+    )
 }
