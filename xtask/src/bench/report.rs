@@ -227,8 +227,10 @@ fn routes_intro(report: &Value) -> String {
     format!(
         "## Routes\n\nLocal `wrangler dev` and the simulators on this machine, the edge on real time as \
          in production (the tests' simulated clock costs an HTTP call per request): the ratios to the \
-         static asset (`{}` of the same origin, timed the same way in the same run) travel better \
-         than the milliseconds. Each route: {} calls one after another (p99 of so few is about \
+         static asset (`{}` of the same origin) travel better than the milliseconds. One after \
+         another, each call of a route is paired with a call of the static asset sent just before \
+         it, and the ratio is to those paired calls (so load that comes and goes between routes \
+         cancels out); at once, to the static asset's own 50 clients. Each route: {} calls one after another (p99 of so few is about \
          the slowest), then {} clients at once, {} calls each (req/s: their answers over the wall \
          time); times from sending to the last byte; whatever a call needs (session, texted code, redemption, signature) made off the \
          clock. Counters from the first sequential call the edge answered (`x-loyalty-counters`; n/a when the \
@@ -330,9 +332,14 @@ fn ms(f: &Figures, part: &str, p: &str) -> Option<f64> {
     num(&f.route[part][p])
 }
 
-/// The time as a multiple of the static asset's: the machine's load cancels out.
+/// The time as a multiple of the static asset's: the machine's load cancels out. One after
+/// another, against the static calls paired with this route's (each sent just before one of
+/// them); at once, against the static asset's own clients.
 fn x_static(f: &Figures, part: &str, p: &str) -> Option<f64> {
-    let base = num(&f.statics?[part][p])?;
+    let paired = (part == "sequential")
+        .then(|| num(&f.route["paired_static"][p]))
+        .flatten();
+    let base = paired.or_else(|| num(&f.statics?[part][p]))?;
     (base > 0.0).then(|| ms(f, part, p).unwrap_or(0.0) / base)
 }
 

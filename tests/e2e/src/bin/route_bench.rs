@@ -29,6 +29,9 @@ use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+/// The static asset of the same origin every route is compared with.
+const STATIC_PATH: &str = "/embed.js";
+
 /// Cart total of every session (250 SAR) and the part paid with points (20 SAR).
 const CART_MINOR: u64 = 25_000;
 const REDEEM_MINOR: u64 = 2_000;

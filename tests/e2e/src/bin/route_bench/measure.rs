@@ -103,7 +103,11 @@ impl Bench {
         let rest = queued.split_off(self.plan.sequential.min(queued.len()));
         let mut counters = None;
         let mut sequential = Vec::new();
+        let mut paired = Vec::new();
         for (i, request) in queued {
+            // The static asset just before each call: the pair sees the same machine, so
+            // the ratio does not drift with other load between routes.
+            paired.push(timed(self.static_call()).await.0);
             let (answer, header) = timed(request).await;
             // The first call the edge answered: a dropped one carries no counters.
             if counters.is_none() && answer.ok() {
@@ -112,7 +116,8 @@ impl Bench {
             sequential.push((i, answer));
         }
         let (concurrent, wall) = self.at_once(rest).await;
-        let report = route_report(route, total, &sequential, &concurrent, wall, counters);
+        let mut report = route_report(route, total, &sequential, &concurrent, wall, counters);
+        report["paired_static"] = latency(&paired.iter().collect::<Vec<_>>());
         let mut bodies: Slots<Value> = (0..total).map(|_| None).collect();
         for (i, answer) in sequential.into_iter().chain(concurrent) {
             if answer.ok() {

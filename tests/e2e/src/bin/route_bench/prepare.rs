@@ -2,7 +2,7 @@
 //! calls; and the requests of every route, one per cart.
 
 use crate::measure::Slots;
-use crate::{Bench, CART_MINOR, REDEEM_MINOR};
+use crate::{Bench, CART_MINOR, REDEEM_MINOR, STATIC_PATH};
 use loyalty_e2e::{edge_url, sim, DEMO_ORIGIN};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -88,6 +88,11 @@ pub(crate) async fn texted_codes(mobiles: &[String], challenges: &Slots<String>)
 
 /// The requests of one route, one per cart (`None` where a prerequisite is missing).
 impl Bench {
+    /// One call of the static asset every route is compared with.
+    pub(crate) fn static_call(&self) -> RequestBuilder {
+        self.http.get(format!("{}{STATIC_PATH}", edge_url()))
+    }
+
     pub(crate) fn statics(&self, path: &str) -> Slots<RequestBuilder> {
         let url = format!("{}{path}", edge_url());
         (0..self.plan.calls())
