@@ -1,7 +1,7 @@
 //! A ledger step: the state moved only from the state the row was read in, its audit row,
 //! whatever else belongs to the same moment, and the row read back, in one round trip.
 
-use super::{state_name, Changes, RedemptionRow, SELECT_COLUMNS};
+use super::{state_name, Changes, RedemptionRow};
 use crate::domain::ledger::{self, Actor, LedgerEvent};
 use crate::http::{internal, ApiResult};
 use crate::store::{changes, first_of, int, statement, Db};
@@ -69,11 +69,7 @@ pub async fn transition_with(
     };
     let mut batch = step_statements(db, row, moves, extra)?.to_vec();
     batch.extend(also);
-    batch.push(statement(
-        db,
-        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
-        &[row.id.as_str().into()],
-    )?);
+    batch.push(super::by_id(db, &row.id)?);
     let last = batch.len() - 1;
     let results = db
         .batch(batch)
@@ -136,11 +132,7 @@ pub fn reversal_started_by(
         now,
     };
     let event_row = event_statement(db, id, &moves)?;
-    let read = statement(
-        db,
-        &format!("SELECT {SELECT_COLUMNS} FROM redemptions WHERE id = ?1"),
-        &[id.into()],
-    )?;
+    let read = super::by_id(db, id)?;
     Ok(vec![update, event_row, read])
 }
 
