@@ -157,6 +157,40 @@ async fn a_request_refused_after_its_claim_keeps_its_answer_and_frees_the_cart()
     assert_bank_moved(before, 1, "redeemed once").await;
 }
 
+/// The claim is written in the guard's own batch, so the guard's rules hold in its SQL:
+/// a redeem sent with the shopper's token from another page's origin, or with another
+/// session's token, is refused and claims nothing, so the shopper's own redeem from the
+/// storefront still finds the cart free and redeems once.
+#[tokio::test]
+async fn a_redeem_from_another_origin_or_session_claims_nothing() {
+    let shopper = new_shopper(1_000_000).await;
+    let c = challenged(&shopper.mobile).await;
+    let before = bank_transaction_count().await;
+    let body = json!({"challenge_id": c.challenge_id, "otp": c.otp,
+                      "amount": {"minor": 5_000, "currency": "SAR"}});
+    let elsewhere = http()
+        .post(format!("{}/v1/mokafaa/redeem", edge_url()))
+        .bearer_auth(&c.token)
+        .header("Origin", "https://evil.example")
+        .header("Idempotency-Key", unique())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_error(elsewhere).await.code, ErrorCode::OriginNotAllowed);
+    let stranger = start_session(25_000).await;
+    let other = redeem(&stranger, &unique(), &c.challenge_id, &c.otp, 5_000).await;
+    assert_eq!(
+        api_error(other).await.code,
+        ErrorCode::NotFound,
+        "not its code"
+    );
+    assert_bank_moved(before, 0, "nothing reached the bank").await;
+    let own = redeem(&c.token, &unique(), &c.challenge_id, &c.otp, 5_000).await;
+    assert_eq!(own.status(), 201, "the cart was never claimed");
+    assert_bank_moved(before, 1, "redeemed once").await;
+}
+
 /// The undo starts its reversal in the guard's own batch, so the guard's rules hold in its
 /// SQL too: another session's token or another page's origin start nothing, and the
 /// owner's undo then gives the points back once.
